@@ -1,0 +1,156 @@
+// The one seam between the drill and wherever it runs. Procedures, probes and faults only ever
+// talk to a Platform; the kind/existing platforms carry the calls out against a Kubernetes API
+// server, the local platform runs the very same objects as child processes.
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1Job,
+  V1Namespace,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
+
+export type PlatformName = 'local' | 'kind' | 'existing';
+
+/** Every kind of object a drill creates. `kind` and `apiVersion` must be set. */
+export type KubeObject =
+  | V1Namespace
+  | V1Deployment
+  | V1Service
+  | V1PersistentVolumeClaim
+  | V1Secret
+  | V1ConfigMap
+  | V1Job;
+
+export type KubeKind = 'Namespace' | 'Deployment' | 'Service' | 'PersistentVolumeClaim' | 'Secret' | 'ConfigMap' | 'Job';
+
+/** The label every object a run creates carries; teardown deletes only what has it. */
+export const RUN_LABEL = 'drill.rollback/run';
+
+/** Status fields of a Deployment, as Kubernetes reports them (missing counts are 0). */
+export interface DeploymentStatus {
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  updatedReplicas: number;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** Called on every status change while waiting (for progress lines). */
+  onProgress?: (status: DeploymentStatus) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  /** Written to the command's standard input, then closed. */
+  stdin?: string | Uint8Array;
+  /** Pick a specific pod; default: the first ready pod of the deployment (any running pod if none is ready). */
+  pod?: string;
+  /** Container name; default: the first container. */
+  container?: string;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Pod the command ran in. */
+  pod: string;
+}
+
+export interface JobResult {
+  name: string;
+  succeeded: boolean;
+  /** Exit code of the (last) container run; -1 when it never ran or was killed. */
+  exitCode: number;
+  logs: string;
+  durationMs: number;
+}
+
+export interface PodLog {
+  pod: string;
+  container: string;
+  /** Owning Deployment or Job name, when known. */
+  owner?: string;
+  text: string;
+}
+
+export interface PlatformEvent {
+  /** ISO timestamp. */
+  time: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  /** e.g. "Pod/hyperpage-7d9c-abcde" */
+  object: string;
+  message: string;
+}
+
+/** A pod as seen by the drill: enough to check which pods serve and what they were given. */
+export type PodInfo = V1Pod;
+
+export interface Platform extends AsyncDisposable {
+  readonly name: PlatformName;
+  /** Unique id of this drill run; set as RUN_LABEL on everything applied. */
+  readonly runId: string;
+
+  /** Create or update objects (server-side-apply semantics), in the order given. Adds RUN_LABEL. */
+  apply(objects: KubeObject | KubeObject[]): Promise<void>;
+  /** Delete one object the run created; a missing object is not an error. */
+  delete(kind: KubeKind, namespace: string, name: string): Promise<void>;
+
+  scale(namespace: string, deployment: string, replicas: number): Promise<void>;
+  /** Merge-patch `spec.selector` of a Service (kubectl patch service ... -p '{"spec":{"selector":...}}'). */
+  patchServiceSelector(namespace: string, service: string, selector: Record<string, string>): Promise<void>;
+  /** Merge-patch the env of one container of a Deployment (rolls its pods). */
+  setDeploymentEnv(namespace: string, deployment: string, env: Record<string, string | null>, container?: string): Promise<void>;
+
+  getDeployment(namespace: string, name: string): Promise<V1Deployment | undefined>;
+  getService(namespace: string, name: string): Promise<V1Service | undefined>;
+  getDeploymentStatus(namespace: string, name: string): Promise<DeploymentStatus>;
+  /** Resolves when readyReplicas >= replicas; rejects with a TimeoutError-like error naming the status otherwise. */
+  waitForReady(namespace: string, deployment: string, replicas: number, opts: WaitOptions): Promise<DeploymentStatus>;
+  /** Pods matching a label selector (with status, ready conditions and their spec as given). */
+  listPods(namespace: string, selector: Record<string, string>): Promise<PodInfo[]>;
+
+  /** Create a Job, wait for it to complete or fail, return exit code and logs. */
+  runJob(job: V1Job, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<JobResult>;
+  /** `kubectl exec deployment/NAME -- command...` */
+  exec(namespace: string, deployment: string, command: string[], opts?: ExecOptions): Promise<ExecResult>;
+
+  /** Logs of every pod of the run (current and ended) in a namespace. */
+  logs(namespace: string): Promise<PodLog[]>;
+  events(namespace: string): Promise<PlatformEvent[]>;
+
+  /** A URL reachable from this host (127.0.0.1 only) for a Service port, e.g. http://127.0.0.1:39123 */
+  serviceUrl(namespace: string, service: string, port?: number): Promise<string>;
+
+  /** Delete everything carrying this run's label. Idempotent. Called by dispose. */
+  teardown(): Promise<void>;
+}
+
+/** Errors a user can cause or fix (missing docker, refused context): one clear line, exit code 2/3. */
+export class PlatformError extends Error {
+  override readonly name = 'PlatformError';
+  constructor(
+    message: string,
+    readonly exitCode: 2 | 3 = 3,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class WaitTimeoutError extends Error {
+  override readonly name = 'WaitTimeoutError';
+  constructor(
+    message: string,
+    readonly lastStatus?: DeploymentStatus,
+  ) {
+    super(message);
+  }
+}
