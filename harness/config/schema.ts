@@ -1,0 +1,90 @@
+// The drill's configuration: one zod schema for the config file and the flags, so every bad value
+// is reported with its key and the accepted values.
+import { z } from 'zod';
+
+export const PROFILES = ['monthly', 'quarterly', 'pre-release', 'post-incident'] as const;
+export const SCENARIOS = [
+  'database-corruption',
+  'security-incident',
+  'performance-issues',
+  'functionality-broken',
+  'maintenance-window',
+] as const;
+export const VARIANTS = ['seed', 'hardened', 'both'] as const;
+export const CLUSTERS = ['auto', 'kind', 'local', 'existing'] as const;
+
+export type Profile = (typeof PROFILES)[number];
+export type ScenarioName = (typeof SCENARIOS)[number];
+export type VariantChoice = (typeof VARIANTS)[number];
+export type Variant = Exclude<VariantChoice, 'both'>;
+export type ClusterChoice = (typeof CLUSTERS)[number];
+
+/** How the local platform runs an image: a command, plus executables put on PATH inside its pods. */
+export const LocalImageSchema = z.object({
+  command: z.array(z.string().min(1)).min(1),
+  bins: z.record(z.string(), z.string()).default({}),
+  /** Env var names through which the pod is told its port/host (locally every pod gets its own port). */
+  portEnv: z.string().default('PORT'),
+  hostEnv: z.string().default('HOST'),
+});
+
+export const DrillConfigSchema = z
+  .object({
+    profile: z.enum(PROFILES).default('monthly'),
+    scenario: z.enum(SCENARIOS).optional(),
+    variant: z.enum(VARIANTS).default('hardened'),
+    cluster: z.enum(CLUSTERS).default('auto'),
+    context: z.string().min(1).optional(),
+    allowContext: z.boolean().default(false),
+    clusterName: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS label: lowercase letters, digits and "-"')
+      .default('rollback-drill'),
+    hostPort: z.number().int().min(1024).max(65535).default(30080),
+    keepCluster: z.boolean().default(false),
+    reuseCluster: z.boolean().default(false),
+    /** Users in the pre-migration SQLite dataset. */
+    datasetSize: z.number().int().min(0).max(10_000_000).default(10_000),
+    /** Writes made on PostgreSQL after the forward migration, before the drill's probes start. */
+    postMigrationWrites: z.number().int().min(0).max(1_000_000).default(500),
+    loadDurationSec: z.number().positive().max(3600).default(10),
+    loadConnections: z.number().int().min(1).max(1000).default(10),
+    /** Divides the runbook's trigger windows (60: five minutes become five seconds). */
+    timeScale: z.number().min(1).max(3600).default(60),
+    reportDir: z.string().min(1).default('reports'),
+    allure: z.boolean().default(false),
+    images: z.record(z.string(), LocalImageSchema).default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.profile === 'post-incident' && !c.scenario) {
+      ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'profile post-incident needs --scenario NAME' });
+    }
+    if (c.context && c.cluster !== 'existing') {
+      ctx.addIssue({ code: 'custom', path: ['context'], message: '--context goes with --cluster existing' });
+    }
+    if (c.cluster === 'existing' && (!c.context || !c.allowContext)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['context'],
+        message: '--cluster existing needs --context NAME and --allow-context',
+      });
+    }
+  });
+
+export type DrillConfigInput = z.input<typeof DrillConfigSchema>;
+export type DrillConfig = z.output<typeof DrillConfigSchema>;
+
+/** One line for all problems: "key: message; key: message" (zod names the accepted values). */
+export function formatConfigError(error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const key = i.path.length ? i.path.join('.') : '(config)';
+      return `${key}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+export function parseDrillConfig(input: unknown): DrillConfig {
+  return DrillConfigSchema.parse(input);
+}
