@@ -1,0 +1,274 @@
+// Building blocks the procedures are made of. Each does one observable thing on the Platform and
+// returns what it saw, so a step's message in the report is a measurement, not a claim.
+import type { V1Deployment, V1Job } from '@kubernetes/client-node';
+import { request } from 'undici';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { Platform } from '../platform/types.ts';
+import type { ProcedureContext } from './context.ts';
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      },
+      { once: true },
+    );
+  });
+
+export interface SqliteDeploymentOptions {
+  name: string;
+  image: string;
+  replicas: number;
+  labels: Record<string, string>;
+  claim?: string;
+  namespace?: string;
+  /** Readiness probe timing: hardened procedures probe faster than the runbook's 5 s/5 s. */
+  readiness?: { initialDelaySeconds: number; periodSeconds: number; failureThreshold?: number };
+}
+
+/** The app in SQLite mode, typed (the hardened variant's deployment). */
+export function sqliteDeployment(o: SqliteDeploymentOptions): V1Deployment {
+  const ns = o.namespace ?? TOPOLOGY.namespace;
+  const readiness = o.readiness ?? { initialDelaySeconds: 5, periodSeconds: 5 };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: o.name, namespace: ns, labels: { ...o.labels } },
+    spec: {
+      replicas: o.replicas,
+      selector: { matchLabels: { ...o.labels } },
+      template: {
+        metadata: { labels: { ...o.labels } },
+        spec: {
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name: 'hyperpage',
+              image: o.image,
+              env: [
+                { name: 'NODE_ENV', value: 'production' },
+                { name: 'DB_ENGINE', value: 'sqlite' },
+                { name: 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
+                { name: 'ENABLE_RATE_LIMITING', value: 'true' },
+                { name: 'ENABLE_GITHUB', value: 'true' },
+                { name: 'ENABLE_GITLAB', value: 'true' },
+                { name: 'ENABLE_JIRA', value: 'true' },
+              ],
+              ports: [{ containerPort: 3000, name: 'http' }],
+              volumeMounts: [{ name: 'data-volume', mountPath: '/data' }],
+              resources: {
+                requests: { memory: '256Mi', cpu: '100m' },
+                limits: { memory: '512Mi', cpu: '500m' },
+              },
+              livenessProbe: {
+                httpGet: { path: '/api/health', port: 3000 },
+                initialDelaySeconds: 30,
+                periodSeconds: 10,
+              },
+              readinessProbe: {
+                httpGet: { path: '/api/health', port: 3000 },
+                initialDelaySeconds: readiness.initialDelaySeconds,
+                periodSeconds: readiness.periodSeconds,
+                failureThreshold: readiness.failureThreshold ?? 3,
+              },
+            },
+          ],
+          volumes: [{ name: 'data-volume', persistentVolumeClaim: { claimName: o.claim ?? TOPOLOGY.sqlitePvc } }],
+        },
+      },
+    },
+  };
+}
+
+export interface CliJobOptions {
+  name: string;
+  image: string;
+  args: string[];
+  namespace?: string;
+  /** Mount the PostgreSQL data claim at /pgdata (salvage of a broken server). */
+  mountPostgresData?: boolean;
+}
+
+/** A one-shot Job running the app's CLI with both databases reachable (DATABASE_URL from the app secret). */
+export function cliJob(o: CliJobOptions): V1Job {
+  const ns = o.namespace ?? TOPOLOGY.namespace;
+  const volumes: NonNullable<NonNullable<V1Job['spec']>['template']['spec']>['volumes'] = [
+    { name: 'data-volume', persistentVolumeClaim: { claimName: TOPOLOGY.sqlitePvc } },
+  ];
+  const mounts = [{ name: 'data-volume', mountPath: '/data' }];
+  if (o.mountPostgresData) {
+    volumes.push({ name: 'postgres-data', persistentVolumeClaim: { claimName: TOPOLOGY.postgresPvc } });
+    mounts.push({ name: 'postgres-data', mountPath: '/pgdata' });
+  }
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: o.name, namespace: ns, labels: { app: 'hyperpage', component: 'drill-job' } },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        metadata: { labels: { app: 'hyperpage', component: 'drill-job', job: o.name } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'cli',
+              image: o.image,
+              command: ['hyperpage-cli', ...o.args],
+              env: [
+                { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } },
+                { name: 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
+              ],
+              volumeMounts: mounts,
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  };
+}
+
+export interface SyncTable {
+  name: string;
+  sourceRows: number;
+  targetRows: number;
+  sourceChecksum: string;
+  targetChecksum: string;
+  ok: boolean;
+}
+export interface SyncResult {
+  ok: boolean;
+  tables: SyncTable[];
+  rows: number;
+  durationMs: number;
+  verifyMs: number;
+  rowsPerSec: number;
+}
+
+/** The CLI prints one JSON result line on stdout; logs mix in progress lines from stderr. */
+export function parseCliJson<T>(logs: string): T | undefined {
+  const lines = logs.split('\n').map((l) => l.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.startsWith('{') && l.endsWith('}')) {
+      try {
+        return JSON.parse(l) as T;
+      } catch {
+        /* not the result line */
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface HealthSample {
+  status: number;
+  engine?: string;
+  body?: { status?: string; engine?: string };
+  latencyMs: number;
+  error?: string;
+}
+
+export async function healthCheck(baseUrl: string, timeoutMs = 3000): Promise<HealthSample> {
+  const t0 = performance.now();
+  try {
+    const res = await request(new URL('/api/health', baseUrl), {
+      method: 'GET',
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = await res.body.text();
+    let body: HealthSample['body'];
+    try {
+      body = JSON.parse(text) as HealthSample['body'];
+    } catch {
+      body = undefined;
+    }
+    const header = res.headers['x-db-engine'];
+    return {
+      status: res.statusCode,
+      engine: (Array.isArray(header) ? header[0] : header) ?? body?.engine,
+      body,
+      latencyMs: performance.now() - t0,
+    };
+  } catch (err) {
+    return { status: 0, latencyMs: performance.now() - t0, error: (err as Error).message };
+  }
+}
+
+/**
+ * Health through the host-reachable service URL, N consecutive times, each healthy AND served by
+ * the expected engine. Returns a sentence with the numbers; throws with what was seen otherwise.
+ */
+export async function verifyServedBy(
+  baseUrl: string,
+  engine: 'sqlite' | 'postgres',
+  opts: { consecutive: number; timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
+): Promise<string> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let streak = 0;
+  let tries = 0;
+  let last: HealthSample | undefined;
+  while (Date.now() < deadline) {
+    tries++;
+    last = await healthCheck(baseUrl);
+    const good = last.status === 200 && last.body?.status === 'healthy' && last.engine === engine;
+    streak = good ? streak + 1 : 0;
+    if (streak >= opts.consecutive) return `${streak} consecutive healthy responses served by ${engine} (${tries} requests)`;
+    await sleep(opts.intervalMs ?? 100, opts.signal);
+  }
+  throw new Error(
+    `service not healthy on ${engine}: last answer HTTP ${last?.status ?? '-'} engine=${last?.engine ?? '-'} ${last?.error ?? last?.body?.status ?? ''}`.trim(),
+  );
+}
+
+/**
+ * Watches a freshly applied deployment for the Kubernetes signature of a missing claim: pods
+ * Pending and a FailedScheduling event naming it. Returns the event message when seen.
+ */
+export async function observeMissingClaim(
+  platform: Platform,
+  namespace: string,
+  selector: Record<string, string>,
+  claim: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const events = await platform.events(namespace);
+    const hit = events.find((e) => e.reason === 'FailedScheduling' && e.message.includes(claim));
+    const pods = await platform.listPods(namespace, selector);
+    if (hit && pods.every((p) => p.status?.phase === 'Pending')) return hit.message;
+    await sleep(250, signal);
+  }
+  return undefined;
+}
+
+/** Waits until a deployment has no pods left (scaled to 0 and drained). */
+export async function waitForNoPods(
+  platform: Platform,
+  namespace: string,
+  selector: Record<string, string>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const pods = (await platform.listPods(namespace, selector)).filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
+    if (pods.length === 0) return Date.now() - t0;
+    await sleep(200, signal);
+  }
+  throw new Error(`pods matching ${JSON.stringify(selector)} still running after ${timeoutMs} ms`);
+}
+
+export function selectorOf(dep: V1Deployment): Record<string, string> {
+  return { ...(dep.spec?.selector?.matchLabels ?? {}) };
+}
+
+export type { ProcedureContext };

@@ -1,0 +1,237 @@
+// Planned rollback (runbook: scripts/planned-rollback.sh, `set -e`), target < 30 min.
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { Procedure, Step } from '../drill/procedure.ts';
+import { recordFinding, type ProcedureContext } from './context.ts';
+import { observeMissingClaim, selectorOf, sleep, sqliteDeployment } from './actions.ts';
+import {
+  copyPostgresToSqliteStep,
+  ENGINE_SELECTOR,
+  freezeWritesStep,
+  HARDENED_SQLITE,
+  switchToSqliteStep,
+  verifyEngineStep,
+} from './emergency.ts';
+import { plannedDeployment, RUNBOOK, withClaim } from './runbook-manifests.ts';
+
+const NS = TOPOLOGY.namespace;
+type S = Step<ProcedureContext>;
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+const pgIsReady: S = {
+  name: 'Pre-check: PostgreSQL health (pg_isready)',
+  budgetMs: 15_000,
+  async run(ctx, signal) {
+    const r = await ctx.platform.exec(NS, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage'], { timeoutMs: 10_000, signal });
+    if (r.exitCode !== 0) throw new Error(`pg_isready exit ${r.exitCode}: ${(r.stdout + r.stderr).trim()}`);
+    return r.stdout.trim();
+  },
+};
+
+/** pg_dump through exec into the report folder (the runbook writes to /backup on the operator's machine). */
+const pgDump: S = {
+  name: 'Pre-check: PostgreSQL backup (pg_dump)',
+  budgetMs: 120_000,
+  async run(ctx, signal) {
+    const r = await ctx.platform.exec(NS, TOPOLOGY.postgresDeployment, ['pg_dump', '-U', 'hyperpage', 'hyperpage'], {
+      timeoutMs: 110_000,
+      signal,
+    });
+    if (r.exitCode !== 0) throw new Error(`pg_dump exit ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+    if (!r.stdout.includes('PostgreSQL database dump complete')) throw new Error('pg_dump output is incomplete (no completion marker)');
+    const dir = path.join(ctx.runDir, 'backup');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `postgres-backup-${stamp()}.sql`);
+    await writeFile(file, r.stdout);
+    ctx.journal.write({ type: 'artifact', kind: 'postgres-backup', path: file });
+    return `${(Buffer.byteLength(r.stdout) / 1024).toFixed(0)} KiB → ${path.relative(ctx.runDir, file)}`;
+  },
+};
+
+function applyPlannedAsWritten(): S {
+  return {
+    name: 'Step 1: prepare SQLite environment',
+    budgetMs: 30_000,
+    async run(ctx, signal) {
+      const manifest = plannedDeployment(ctx.image, NS);
+      const container = manifest.spec?.template.spec?.containers[0];
+      if (!container?.readinessProbe) {
+        recordFinding(
+          ctx,
+          'plannedNoReadiness',
+          `deployment/${RUNBOOK.plannedDeployment} has no readinessProbe and labels ${JSON.stringify(manifest.spec?.template.metadata?.labels)} match the service selector; the availability probe measures what that costs`,
+          true,
+        );
+      }
+      await ctx.platform.apply(manifest);
+      const missing = await observeMissingClaim(ctx.platform, NS, selectorOf(manifest), RUNBOOK.claim, 8_000, signal);
+      if (missing) {
+        recordFinding(ctx, 'claimName', `pods Pending: ${missing}`, true);
+        await ctx.platform.apply(withClaim(manifest, TOPOLOGY.sqlitePvc));
+        return `claim ${RUNBOOK.claim} not found, re-applied with ${TOPOLOGY.sqlitePvc}`;
+      }
+      return 'applied as written';
+    },
+  };
+}
+
+export function seedPlanned(): Procedure<ProcedureContext> {
+  return {
+    name: 'planned',
+    variant: 'seed',
+    steps: [
+      pgIsReady,
+      pgDump,
+      {
+        name: 'Pre-check: export current SQLite data (cp /data/hyperpage.db)',
+        budgetMs: 5_000,
+        async run(ctx) {
+          // `if [ -f "/data/hyperpage.db" ]` runs on the operator's machine, not in a pod.
+          if (!existsSync('/data/hyperpage.db')) {
+            recordFinding(ctx, 'hostBackupPath', 'no /data/hyperpage.db on the machine running the script: the SQLite backup was silently skipped', true);
+            return 'skipped silently: /data/hyperpage.db is not on this machine';
+          }
+          return '/data/hyperpage.db exists on this machine (not the pod\'s file); not copied by the drill';
+        },
+      },
+      applyPlannedAsWritten(),
+      {
+        name: 'Step 2: wait for SQLite deployment available (timeout 300 s)',
+        budgetMs: 300_000,
+        async run(ctx, signal) {
+          const s = await ctx.platform.waitForReady(NS, RUNBOOK.plannedDeployment, 1, { timeoutMs: 300_000, signal });
+          return `available ${s.availableReplicas}/1`;
+        },
+      },
+      {
+        name: 'Step 3: scale SQLite to 3',
+        budgetMs: 10_000,
+        async run(ctx) {
+          await ctx.platform.scale(NS, RUNBOOK.plannedDeployment, 3);
+          return 'scaled to 3';
+        },
+      },
+      {
+        name: 'Step 3: wait for all replicas (sleep 30)',
+        budgetMs: 31_000,
+        async run(_ctx, signal) {
+          await sleep(30_000, signal);
+          return 'slept 30 s';
+        },
+      },
+      {
+        name: 'Step 3: update service selector',
+        budgetMs: 10_000,
+        async run(ctx) {
+          await ctx.platform.patchServiceSelector(NS, RUNBOOK.service, { ...RUNBOOK.plannedSelector });
+          ctx.journal.write({ type: 'marker', name: 'selector-switch', detail: JSON.stringify(RUNBOOK.plannedSelector) });
+          return `selector → ${JSON.stringify(RUNBOOK.plannedSelector)}`;
+        },
+      },
+      {
+        name: 'Step 4: scale down PostgreSQL deployment',
+        budgetMs: 10_000,
+        async run(ctx) {
+          await ctx.platform.scale(NS, RUNBOOK.deployment, 0);
+          return `deployment/${RUNBOOK.deployment} scaled to 0`;
+        },
+      },
+      {
+        name: 'Step 5: health check in the pod (curl localhost:3000, 5 × 10 s)',
+        budgetMs: 60_000,
+        async run(ctx, signal) {
+          for (let i = 1; i <= 5; i++) {
+            const r = await ctx.platform
+              .exec(NS, RUNBOOK.plannedDeployment, ['curl', '-f', '-s', 'http://localhost:3000/api/health'], { timeoutMs: 10_000, signal })
+              .catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
+            if (r.stdout.includes('healthy')) return `health passed at try ${i}: ${r.stdout.trim().slice(0, 120)}`;
+            if (i < 5) await sleep(10_000, signal);
+          }
+          // As written the loop falls through without failing (`set -e` does not see it).
+          return 'health never passed; the script goes on';
+        },
+      },
+      {
+        name: 'Step 5: database connectivity (sqlite3 SELECT 1)',
+        budgetMs: 15_000,
+        async run(ctx, signal) {
+          const r = await ctx.platform.exec(NS, RUNBOOK.plannedDeployment, ['sqlite3', TOPOLOGY.sqlitePath, 'SELECT 1;'], {
+            timeoutMs: 10_000,
+            signal,
+          });
+          if (r.exitCode !== 0 || r.stdout.trim() !== '1') throw new Error(`SQLite connectivity failed: exit ${r.exitCode} ${r.stderr.trim()}`);
+          return 'SELECT 1 → 1';
+        },
+      },
+    ],
+  };
+}
+
+export function hardenedPlanned(): Procedure<ProcedureContext> {
+  return {
+    name: 'planned',
+    variant: 'hardened',
+    steps: [
+      pgIsReady,
+      pgDump,
+      {
+        name: 'Pre-check: SQLite file backup in the pod (sqlite3 .backup)',
+        budgetMs: 30_000,
+        async run(ctx, signal) {
+          const target = `/data/rollback-${stamp()}.db`;
+          const r = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', TOPOLOGY.sqlitePath, `.backup ${target}`], {
+            timeoutMs: 25_000,
+            signal,
+          });
+          if (r.exitCode !== 0) throw new Error(`sqlite3 .backup exit ${r.exitCode}: ${r.stderr.trim()}`);
+          const c = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', target, 'SELECT COUNT(*) FROM users;'], { timeoutMs: 10_000, signal });
+          return `backup ${target} on ${TOPOLOGY.sqlitePvc}: ${c.stdout.trim()} users`;
+        },
+      },
+      {
+        name: 'Pin the service to the PostgreSQL pods',
+        budgetMs: 5_000,
+        async run(ctx) {
+          await ctx.platform.patchServiceSelector(NS, TOPOLOGY.appService, { ...ENGINE_SELECTOR.postgres });
+          return `selector → ${JSON.stringify(ENGINE_SELECTOR.postgres)}`;
+        },
+      },
+      {
+        name: 'Prepare the SQLite deployment (1 replica, readiness-probed, out of the service)',
+        budgetMs: 60_000,
+        async run(ctx, signal) {
+          await ctx.platform.apply(
+            sqliteDeployment({
+              name: HARDENED_SQLITE,
+              image: ctx.image,
+              replicas: 1,
+              labels: { ...ENGINE_SELECTOR.sqlite },
+              readiness: { initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
+            }),
+          );
+          ctx.scratch.set('sqliteDeployment', HARDENED_SQLITE);
+          const s = await ctx.platform.waitForReady(NS, HARDENED_SQLITE, 1, { timeoutMs: 55_000, signal });
+          return `available ${s.availableReplicas}/1`;
+        },
+      },
+      {
+        name: 'Scale SQLite to 3 and wait for 3/3 ready',
+        budgetMs: 60_000,
+        async run(ctx, signal) {
+          await ctx.platform.scale(NS, HARDENED_SQLITE, 3);
+          const s = await ctx.platform.waitForReady(NS, HARDENED_SQLITE, 3, { timeoutMs: 55_000, signal });
+          return `${s.readyReplicas}/3 ready`;
+        },
+      },
+      freezeWritesStep(),
+      copyPostgresToSqliteStep(),
+      switchToSqliteStep(),
+      verifyEngineStep(),
+    ],
+  };
+}
