@@ -1,0 +1,5 @@
+// Cluster providers: what the CLI and drill suites import.
+export { assertKindUsable, detectCluster, detectTools, kindAvailability, KIND_VERSION, type ToolStatus } from './tools.ts';
+export { KindCluster, renderKindConfig, APP_NODE_PORT, KIND_CONFIG_PATH, POSTGRES_IMAGE, type KindClusterOptions } from './kind.ts';
+export { openKindPlatform, type KindPlatformHandle, type KindPlatformOptions } from './kind-platform.ts';
+export { execaRunner, type CommandRunner, type RunOptions, type RunResult } from './runner.ts';
