@@ -7,7 +7,7 @@ import { execaRunner, lastLine, type CommandRunner } from './runner.ts';
 export const KIND_VERSION = 'v0.29.0';
 
 export const INSTALL_DOCKER = 'install Docker: https://docs.docker.com/engine/install/';
-export const INSTALL_KIND = `install kind ${KIND_VERSION}: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (or: go install sigs.k8s.io/kind@${KIND_VERSION})`;
+export const INSTALL_KIND = `install kind ${KIND_VERSION}: https://kind.sigs.k8s.io/docs/user/quick-start/#installation or \`go install sigs.k8s.io/kind@${KIND_VERSION}\``;
 
 export interface ToolStatus {
   docker: { installed: boolean; version?: string; daemon: boolean; daemonVersion?: string; problem?: string };
