@@ -3,3 +3,4 @@ export { assertKindUsable, detectCluster, detectTools, kindAvailability, KIND_VE
 export { KindCluster, renderKindConfig, APP_NODE_PORT, KIND_CONFIG_PATH, POSTGRES_IMAGE, type KindClusterOptions } from './kind.ts';
 export { openKindPlatform, type KindPlatformHandle, type KindPlatformOptions } from './kind-platform.ts';
 export { execaRunner, type CommandRunner, type RunOptions, type RunResult } from './runner.ts';
+export { openExistingPlatform, type ExistingPlatformOptions } from './existing.ts';
