@@ -88,6 +88,8 @@ export interface PlatformEvent {
   /** e.g. "Pod/hyperpage-7d9c-abcde" */
   object: string;
   message: string;
+  /** How often it was seen (repeats are folded into one event, as Kubernetes does); 1 when absent. */
+  count?: number;
 }
 
 /** A pod as seen by the drill: enough to check which pods serve and what they were given. */
@@ -128,6 +130,9 @@ export interface Platform extends AsyncDisposable {
 
   /** A URL reachable from this host (127.0.0.1 only) for a Service port, e.g. http://127.0.0.1:39123 */
   serviceUrl(namespace: string, service: string, port?: number): Promise<string>;
+
+  /** Copy pod logs, events and pod states into a report folder; returns the paths written (optional). */
+  collectArtifacts?(dir: string): Promise<string[]>;
 
   /** Delete everything carrying this run's label. Idempotent. Called by dispose. */
   teardown(): Promise<void>;
