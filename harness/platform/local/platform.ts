@@ -300,6 +300,11 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
   private labelled<T extends KubeObject>(obj: T): T {
     const copy = structuredClone(obj);
     copy.metadata = { ...copy.metadata, labels: { ...(copy.metadata?.labels ?? {}), [RUN_LABEL]: this.runId } };
+    if (copy.kind === 'Deployment' || copy.kind === 'Job') {
+      // Pods carry the run label too (as on the kube platforms): logs and sweeps find them by it.
+      const spec = (copy as V1Deployment | V1Job).spec;
+      if (spec?.template) spec.template.metadata = { ...spec.template.metadata, labels: { ...(spec.template.metadata?.labels ?? {}), [RUN_LABEL]: this.runId } };
+    }
     return copy;
   }
 

@@ -1,0 +1,105 @@
+// What a run left behind, read from /proc (Linux): processes whose environment carries the run
+// marker (every pod process, exec and the harness child in leak checks), and listening TCP
+// sockets owned by such processes or on ports the run recorded. Used by the interrupt test and
+// scripts/leak-check.ts.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { RUN_MARKER_ENV } from './process-group.ts';
+
+export interface MarkedProcess {
+  pid: number;
+  runId: string;
+  command: string;
+}
+
+function pids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+}
+
+/** Live processes whose environment has ROLLBACK_DRILL_RUN starting with `runIdPrefix` (zombies excluded). */
+export function markedProcesses(runIdPrefix: string): MarkedProcess[] {
+  const out: MarkedProcess[] = [];
+  const needle = `${RUN_MARKER_ENV}=${runIdPrefix}`;
+  for (const pid of pids()) {
+    if (pid === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const hit = env.find((e) => e.startsWith(needle));
+      if (!hit) continue;
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 160);
+      out.push({ pid, runId: hit.slice(RUN_MARKER_ENV.length + 1), command });
+    } catch {
+      /* gone meanwhile, or not ours to read */
+    }
+  }
+  return out;
+}
+
+export interface ListeningSocket {
+  port: number;
+  inode: number;
+}
+
+/** TCP sockets in LISTEN state (IPv4 and IPv6). */
+export function listeningSockets(): ListeningSocket[] {
+  const out: ListeningSocket[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || f[3] !== '0A') continue;
+      out.push({ port: parseInt(f[1]!.split(':')[1]!, 16), inode: Number(f[9]) });
+    }
+  }
+  return out;
+}
+
+/** Socket inode → owning pid, for the given pids (or all readable processes). */
+export function socketOwners(only?: number[]): Map<number, number> {
+  const owners = new Map<number, number>();
+  for (const pid of only ?? pids()) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) owners.set(Number(m[1]), pid);
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+  }
+  return owners;
+}
+
+export interface LeakReport {
+  processes: MarkedProcess[];
+  /** Listening ports owned by a marked process, or recorded by the run and still listening with no other known owner. */
+  ports: { port: number; pid?: number }[];
+}
+
+export function findLeaks(runIdPrefix: string, recordedPorts: Iterable<number> = []): LeakReport {
+  const processes = markedProcesses(runIdPrefix);
+  const marked = new Set(processes.map((p) => p.pid));
+  const sockets = listeningSockets();
+  const recorded = new Set(recordedPorts);
+  const owners = socketOwners();
+  const ports: LeakReport['ports'] = [];
+  for (const s of sockets) {
+    const pid = owners.get(s.inode);
+    if ((pid !== undefined && marked.has(pid)) || (recorded.has(s.port) && pid === undefined)) ports.push({ port: s.port, pid });
+  }
+  return { processes, ports };
+}
