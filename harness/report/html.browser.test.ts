@@ -1,0 +1,81 @@
+// Opens report.html in real headless Chromium (Debian's package) and checks the timeline rendered,
+// nothing was fetched and nothing errored. The screenshot is kept for a person to look at.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createRunDir } from './folder.ts';
+import { FIXTURE_T0, writeFixtureRun } from './test-journals.ts';
+import { writeReports } from './write.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} not installed (apt-get install -y chromium)`;
+if (skipReason) console.warn(`report.html browser test skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)(`report.html in headless Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it('renders the timeline SVG with samples, step bars and markers, without network or console errors', { timeout: 90_000 }, async () => {
+    // Kept after the test: the screenshot is evidence.
+    const root = mkdtempSync(path.join(tmpdir(), 'report-html-'));
+    const dir = createRunDir(path.join(root, 'reports'), FIXTURE_T0, 'monthly');
+    const { paths, report } = writeReports(writeFixtureRun(dir, 'seed-lost'), dir);
+    const html = readFileSync(paths.html, 'utf8');
+    expect(html).not.toMatch(/<script|<link|<iframe|<img|\s(src|href)=|@import|url\(/i);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('request', (r) => requests.push(r.url()));
+      const url = pathToFileURL(paths.html).href;
+      await page.goto(url, { waitUntil: 'load' });
+
+      const g = report.groups[0]!;
+      const svg = page.locator('section[data-group="database-corruption/seed"] svg.timeline');
+      await expect.poll(() => svg.count()).toBe(1);
+      const box = await svg.boundingBox();
+      expect(box!.width).toBeGreaterThan(800);
+      expect(box!.height).toBeGreaterThan(200);
+      const counts = await svg.evaluate((el) => ({
+        samples: Number(el.getAttribute('data-samples')),
+        av: el.querySelectorAll('rect.av').length,
+        down: el.querySelectorAll('rect.av.down').length,
+        latencyPoints: Array.from(el.querySelectorAll('polyline.lat-av')).flatMap((p) => (p.getAttribute('points') ?? '').trim().split(/\s+/)).length,
+        failedDots: el.querySelectorAll('circle.lat-fail').length,
+        steps: el.querySelectorAll('rect.step').length,
+        budgets: el.querySelectorAll('rect.budget').length,
+        over: el.querySelectorAll('rect.step.over').length,
+        failed: el.querySelectorAll('rect.step.failed').length,
+        faults: el.querySelectorAll('line.mark.fault').length,
+        switches: el.querySelectorAll('line.mark.switch').length,
+        scripts: document.scripts.length,
+      }));
+      expect(counts.samples).toBeGreaterThan(200);
+      expect(counts.av).toBeGreaterThan(100);
+      expect(counts.down).toBeGreaterThan(10);
+      expect(counts.latencyPoints).toBeGreaterThan(100);
+      expect(counts.failedDots).toBeGreaterThan(50);
+      expect(counts).toMatchObject({ steps: g.steps.length, budgets: g.steps.length, over: 1, failed: 1, faults: 1, switches: 1, scripts: 0 });
+      // Each availability column is really drawn (non-zero size on screen).
+      const avBox = await svg.locator('rect.av').first().boundingBox();
+      expect(avBox!.width * avBox!.height).toBeGreaterThan(0);
+      await expect.poll(() => page.locator('#findings tr').count()).toBe(report.findings.length + 1);
+      expect(await page.locator('table.criteria tr.failed').first().textContent()).toContain('537 writes');
+
+      const shot = path.join(dir, 'report.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`report.html screenshot: ${shot}`);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

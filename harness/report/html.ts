@@ -1,0 +1,178 @@
+// report.html: one self-contained page (inline CSS and SVG, no script, no fonts, no network; a CSP
+// forbids any fetch) that a person opens after a drill: verdict, timelines, criteria, steps, findings.
+import type { GroupReport, RunReport } from './model.ts';
+import { fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
+import { type GroupSamples, emptySamples } from './samples.ts';
+import { formatValue, probeKind, summaryRows } from './summaries.ts';
+import { esc, hasTimeline, renderTimeline } from './timeline.ts';
+
+const CSS = `
+:root { color-scheme: light; --ok:#1a7f37; --bad:#cf222e; --warn:#bf8700; --muted:#57606a; --line:#d0d7de; --bg:#f6f8fa; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 0; color: #1f2328; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.verdict { padding: 12px 16px; border-radius: 6px; font-weight: 600; border: 1px solid; }
+.verdict.passed { background: #dafbe1; border-color: var(--ok); } .verdict.failed, .verdict.error { background: #ffebe9; border-color: var(--bad); }
+.verdict.aborted { background: #fff8c5; border-color: var(--warn); }
+.meta { color: var(--muted); margin: 6px 0; } .meta span { margin-right: 14px; white-space: nowrap; }
+.warn { background: #fff8c5; border-left: 4px solid var(--warn); padding: 6px 10px; margin: 6px 0; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: var(--bg); } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.failed td, tr.over td { background: #fff5f5; } tr.interrupted td { background: #fffbe6; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; border: 1px solid var(--line); background: var(--bg); }
+.badge.passed { color: var(--ok); border-color: var(--ok); } .badge.failed { color: var(--bad); border-color: var(--bad); }
+.badge.aborted, .badge.not-evaluated { color: var(--warn); border-color: var(--warn); }
+.timeline { display: block; background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; }
+.timeline text { font-size: 10px; fill: #1f2328; } .timeline .tick { fill: var(--muted); } .timeline .lane-label { font-weight: 600; fill: var(--muted); }
+.av.up { fill: #2da44e; } .av.down { fill: #cf222e; } .av.mixed { fill: #d4a72c; }
+.grid { stroke: #eaeef2; } .axis { stroke: #8c959f; }
+.lat-av { fill: none; stroke: #0969da; stroke-width: 1.2; } .lat-load { fill: none; stroke: #8250df; stroke-width: 1; stroke-dasharray: 3 2; }
+.budget { fill: #f6f8fa; stroke: #8c959f; stroke-dasharray: 3 2; }
+.step.ok { fill: #2da44e; } .step.over { fill: #d4a72c; } .step.failed { fill: #cf222e; } .step.interrupted { fill: #bf8700; }
+.step.skipped, .step.aborted { fill: #afb8c1; }
+.phase { fill: #ddf4ff; stroke: #54aeff; } .bar-label { font-size: 9px; }
+.mark { stroke-width: 1.5; } .mark.fault { stroke: #cf222e; } .mark.fault-effective { stroke: #cf222e; stroke-dasharray: 4 2; }
+.mark.fault-clear { stroke: #57606a; stroke-dasharray: 2 2; } .mark.switch { stroke: #0969da; } .mark.trigger { stroke: #8250df; stroke-dasharray: 4 2; }
+.mark.marker { stroke: #57606a; } .mark-label { font-weight: 600; } .mark-label.fault, .mark-label.fault-effective { fill: #cf222e; } .mark-label.trigger { fill: #8250df; } .mark-label.switch { fill: #0969da; }
+.mk { font-weight: 700; } .mk.passed { color: var(--ok); } .mk.failed, .mk.error { color: var(--bad); } .mk.aborted { color: var(--warn); }
+b.over { color: var(--warn); } .lat-fail { fill: #cf222e; }
+.legend { font-size: 12px; color: var(--muted); } .legend i { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 10px; vertical-align: middle; }
+details summary { cursor: pointer; color: var(--muted); }
+footer { color: var(--muted); font-size: 12px; margin-top: 32px; }
+`;
+
+// Plain text marks, not emoji: emoji fonts are often missing (CI browsers, servers), these never are.
+const MARK: Record<string, string> = { passed: '✓', failed: '✗', aborted: '■', error: '✗', 'not-evaluated': '–' };
+const mark = (status: string) => `<span class="mk ${esc(status)}">${MARK[status] ?? ''}</span>`;
+
+const LEGEND = `<div class="legend">
+<i style="background:#2da44e"></i>up <i style="background:#cf222e"></i>down <i style="background:#d4a72c"></i>mixed / over budget
+<i style="background:#0969da"></i>latency of served requests <i style="background:#cf222e;border-radius:5px"></i>failed request <i style="background:#8250df"></i>latency (load)
+<i style="background:#f6f8fa;border:1px dashed #8c959f"></i>step budget <i style="background:#cf222e;width:2px"></i>fault
+<i style="background:#0969da;width:2px"></i>selector switch</div>`;
+
+export function renderHtml(r: RunReport, samples: Map<string, GroupSamples> = new Map()): string {
+  const b: string[] = [];
+  const title = `Rollback drill ${r.verdict.status.toUpperCase()}: ${r.run.profile} on ${r.run.platform}`;
+  b.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
+  // Nothing may be fetched: no scripts, fonts, images or frames from anywhere.
+  b.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+  b.push(`<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body><main>`);
+  b.push(`<h1>${mark(r.verdict.status)} ${esc(title)}</h1>`);
+  b.push(`<div class="verdict ${esc(r.verdict.status)}" id="verdict">${esc(r.verdict.headline)}</div>`);
+  b.push(
+    `<p class="meta"><span>run <code>${esc(r.run.id)}</code></span><span>started ${esc(isoTime(r.run.startedAt))}</span><span>${
+      r.run.durationMs !== null ? `took ${esc(fmtMs(r.run.durationMs))}` : 'no end recorded'
+    }</span><span>exit code ${r.run.exitCode ?? '–'}</span><span>platform ${esc(r.run.platform)}${r.run.platformReason ? ` (${esc(r.run.platformReason)})` : ''}</span>${
+      r.resilienceScore !== null ? `<span>resilience score ${esc(formatValue(r.resilienceScore))}</span>` : ''
+    }<span>criteria ${r.verdict.criteria.passed}/${r.verdict.criteria.total}</span><span>steps ok ${r.verdict.steps.ok}/${r.verdict.steps.total}, over budget ${r.verdict.steps.overBudget}</span></p>`,
+  );
+  for (const w of r.warnings) b.push(`<div class="warn">${esc(w)}</div>`);
+
+  if (r.interruption) {
+    b.push('<h2>Interrupted</h2>');
+    b.push(`<p>The journal ends at ${esc(isoTime(r.interruption.lastEventAt))} without a run end.</p><ul>`);
+    for (const p of r.interruption.inProgress) b.push(`<li>in progress: <b>${esc(p.step)}</b> (${esc(p.procedure)}, ${esc(p.group)})</li>`);
+    b.push(`<li>steps done: ${r.interruption.stepsDone.length ? r.interruption.stepsDone.map((s) => esc(`${s.step} (${s.group})`)).join('; ') : 'none'}</li></ul>`);
+  }
+
+  b.push(regressions(r));
+
+  for (const g of r.groups) b.push(groupSection(g, samples.get(g.key) ?? emptySamples()));
+
+  b.push('<h2>Runbook findings</h2>');
+  if (!r.findings.length) b.push('<p>None recorded.</p>');
+  else {
+    b.push('<table id="findings"><tr><th></th><th>Finding</th><th>Scenario</th><th>Detail</th></tr>');
+    for (const f of r.findings)
+      b.push(`<tr class="${f.confirmed ? 'confirmed' : 'unconfirmed'}"><td>${f.confirmed ? '<span class="badge failed">confirmed</span>' : '<span class="badge">not confirmed</span>'}</td><td>${esc(f.title)}</td><td>${esc(f.scenario ? `${f.scenario} / ${f.variant}` : 'run')}</td><td>${esc(f.detail)}</td></tr>`);
+    b.push('</table>');
+  }
+
+  const logs = r.logs.slice(0, 50);
+  if (logs.length) {
+    b.push(`<details><summary>${r.logs.length} warning/error log line(s)</summary><ul>`);
+    for (const l of logs) b.push(`<li>${esc(isoTime(l.t))} ${esc(l.level)} (${esc(l.group)}): ${esc(l.message)}</li>`);
+    b.push('</ul></details>');
+  }
+  b.push(`<footer>report schema v${r.schemaVersion}, generated ${esc(r.generatedAt)} from the run's journal.</footer>`);
+  b.push('</main></body></html>\n');
+  return b.join('\n');
+}
+
+function groupSection(g: GroupReport, s: GroupSamples): string {
+  const b: string[] = [];
+  const heading = g.scenario === null ? 'Run level (outside any scenario)' : `${groupLabel(g)} <span class="badge ${esc(g.status)}">${esc(g.status)}</span>`;
+  b.push(`<section class="group" data-group="${esc(g.key)}"><h2>${g.scenario === null ? esc(heading) : heading.replace(groupLabel(g), esc(groupLabel(g)))}</h2>`);
+  const meta: string[] = [];
+  if (g.method) meta.push(`${g.method} procedure`);
+  if (g.validation) meta.push(`validation: ${g.validation}`);
+  if (g.budgetMs !== null) meta.push(`budget ${fmtMs(g.budgetMs)}`);
+  if (g.durationMs !== null) meta.push(`took ${fmtMs(g.durationMs)}`);
+  if (g.metrics.timeToRestoreMs !== null) meta.push(`time to restore ${fmtMs(g.metrics.timeToRestoreMs)} (${g.metrics.timeToRestoreSource})`);
+  if (meta.length) b.push(`<p class="meta">${meta.map((m) => `<span>${esc(m)}</span>`).join('')}</p>`);
+  if (g.fault.name) {
+    const eff = g.fault.effective === true ? 'took effect' : g.fault.effective === false ? 'did NOT take effect' : 'was not verified';
+    b.push(`<p>Fault <b>${esc(g.fault.name)}</b> ${eff}${g.fault.evidence ? `: ${esc(g.fault.evidence)}` : ''}</p>`);
+  }
+  if (hasTimeline(g, s)) {
+    if (s.availability.length || g.steps.length) b.push(LEGEND);
+    b.push(renderTimeline(g, s));
+    if (s.missing.length) b.push(`<div class="warn">sample file(s) not found: ${esc(s.missing.join(', '))}</div>`);
+  }
+
+  if (g.criteria.length) {
+    b.push('<h3>Success criteria</h3><table class="criteria"><tr><th></th><th>Criterion</th><th>Measured</th><th>Budget</th><th>Evidence</th></tr>');
+    for (const c of g.criteria)
+      b.push(
+        `<tr class="${c.passed ? 'passed' : 'failed'}"><td>${mark(c.passed ? 'passed' : 'failed')}</td><td>${esc(c.title)} <code>${esc(c.id)}</code></td><td class="num">${esc(
+          fmtMeasured(c.measured, c.unit),
+        )}</td><td class="num">${esc(fmtMeasured(c.budget, c.unit))}</td><td>${esc(c.evidence)}</td></tr>`,
+      );
+    b.push('</table>');
+  }
+  if (g.steps.length) {
+    b.push('<h3>Steps vs budgets</h3><table class="steps"><tr><th>#</th><th>Procedure</th><th>Step</th><th>Outcome</th><th>Took</th><th>Budget</th><th>Message</th></tr>');
+    for (const st of g.steps) {
+      const cls = st.overBudget && st.outcome === 'ok' ? 'over' : st.outcome;
+      b.push(
+        `<tr class="${esc(cls)}"><td class="num">${st.index + 1}</td><td>${esc(st.procedure)}</td><td>${esc(st.step)}</td><td>${esc(st.outcome)}${st.overBudget ? ' <b class="over">over budget</b>' : ''}</td><td class="num">${esc(
+          fmtMs(st.durationMs),
+        )}</td><td class="num">${esc(fmtMs(st.budgetMs))}</td><td>${esc(st.message)}</td></tr>`,
+      );
+    }
+    b.push('</table>');
+  }
+  for (const p of g.probes) {
+    const rows = summaryRows(probeKind(p), p.summary);
+    if (!rows.length) continue;
+    const phase = typeof p.summary['phase'] === 'string' ? ` (${p.summary['phase']})` : '';
+    b.push(`<h3>${esc(p.probe)}${esc(phase)}</h3><table class="probe"><tr>${rows.map((x) => `<th>${esc(x.label)}</th>`).join('')}</tr><tr>${rows.map((x) => `<td class="num">${esc(x.value)}</td>`).join('')}</tr></table>`);
+  }
+  if (g.triggers.length) {
+    b.push('<h3>Automatic triggers</h3><table class="triggers"><tr><th>Trigger</th><th>Fired</th><th>Cleared</th><th>Detail</th></tr>');
+    for (const t of g.triggers) b.push(`<tr><td>${esc(t.trigger)}</td><td>${esc(isoTime(t.firedAt))}</td><td>${esc(isoTime(t.clearedAt))}</td><td>${esc(t.detail ?? '')}</td></tr>`);
+    b.push('</table>');
+  }
+  b.push('</section>');
+  return b.join('\n');
+}
+
+function regressions(r: RunReport): string {
+  if (!r.history) return '';
+  const h = r.history;
+  if (h.compared === 0) return `<h2>Regressions vs history</h2><p>First ${esc(r.run.profile)} run in the history: nothing to compare with.</p>`;
+  if (!h.regressions.length) return `<h2>Regressions vs history</h2><p>No regression against the median of the last ${h.compared} ${esc(r.run.profile)} run(s).</p>`;
+  const rows = h.regressions
+    .map(
+      (x) =>
+        `<tr class="failed"><td>${esc(keyLabel(x.group))}</td><td>${esc(x.metric)}</td><td class="num">${esc(fmtMs(x.current))}</td><td class="num">${esc(fmtMs(x.median))} (${x.runs} runs)</td><td class="num">${
+          Number.isFinite(x.ratio) ? x.ratio.toFixed(2) : '∞'
+        }×</td></tr>`,
+    )
+    .join('');
+  return `<h2>Regressions vs history</h2><table id="regressions"><tr><th>Scenario</th><th>Metric</th><th>Now</th><th>Median of previous</th><th>Ratio</th></tr>${rows}</table>`;
+}

@@ -1,0 +1,6 @@
+// report.json: the model itself, schema-versioned, for machines (CI gates, dashboards, diffing runs).
+import type { RunReport } from './model.ts';
+
+export function renderJson(report: RunReport): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readJournal } from '../journal/journal.ts';
+import { renderMarkdown, cell } from './markdown.ts';
+import { buildReport } from './model.ts';
+import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
+import { cleanTmp, tmpDir } from './test-tmp.ts';
+
+afterEach(cleanTmp);
+
+const md = (kind: Parameters<typeof writeFixtureRun>[1]) => {
+  const r = buildReport(readJournal(writeFixtureRun(tmpDir(), kind)));
+  r.history = { compared: 3, regressions: kind === 'seed-lost' ? [{ group: 'database-corruption/seed', metric: 'downtimeMs', current: 11_200, median: 1_900, ratio: 5.9, runs: 3 }] : [] };
+  return renderMarkdown(r);
+};
+
+/** Rows of the markdown table that follows a heading, as arrays of trimmed cells. */
+function table(text: string, heading: string): string[][] {
+  const lines = text.split('\n');
+  const start = lines.indexOf(heading);
+  expect(start, `heading ${heading}`).toBeGreaterThanOrEqual(0);
+  const rows: string[][] = [];
+  for (const l of lines.slice(start + 1)) {
+    if (l.startsWith('### ')) break;
+    if (l.startsWith('|') && !/^\|[-:|]+\|$/.test(l)) rows.push(l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim()));
+  }
+  return rows;
+}
+
+describe('renderMarkdown', () => {
+  it('leads with the verdict and puts measured vs budget in the criteria table', () => {
+    const text = md('seed-lost');
+    expect(text.split('\n')[0]).toBe('## ❌ Rollback drill FAILED: monthly on local');
+    expect(text).toContain(`**FAILED: 1 of 5 criteria failed, first data-integrity (database-corruption/seed): measured ${SEED_LOST} writes, budget 0 writes**`);
+    const rows = table(text, '### Success criteria');
+    expect(rows[0]).toEqual(['', 'Scenario', 'Criterion', 'Measured', 'Budget', 'Evidence']);
+    const integrity = rows.find((r) => r[2]!.includes('data-integrity'))!;
+    expect(integrity.slice(0, 5)).toEqual(['❌', 'database-corruption / seed', 'No data loss during rollback (`data-integrity`)', `${SEED_LOST} writes`, '0 writes']);
+    expect(rows.find((r) => r[2]!.includes('performance'))!.slice(3, 5)).toEqual(['18.7 ms', '500 ms']);
+  });
+
+  it('shows step timings against budgets, data-integrity counts, latency baseline vs after, findings and regressions', () => {
+    const text = md('seed-lost');
+    const steps = table(text, '### Steps vs budgets');
+    expect(steps.find((r) => r[3] === 'Step 4: patch service selector')!.slice(0, 6)).toEqual(['⚠️ over', '4', 'emergency-seed', 'Step 4: patch service selector', '14.5 s', '10.0 s']);
+    expect(steps.find((r) => r[3]!.startsWith('Step 5b'))![0]).toBe('❌');
+    const integrity = table(text, '### Data integrity (write ledger)');
+    expect(integrity[0]).toEqual(['Scenario', 'ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated']);
+    expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0']);
+    const latency = table(text, '### Latency: baseline vs after rollback');
+    expect(latency.map((r) => [r[1], r[5]])).toEqual([['phase', 'p99'], ['baseline', '14.9 ms'], ['after', '18.7 ms']]);
+    const findings = table(text, '### Runbook findings');
+    expect(findings[1]![0]).toBe('🔴 confirmed');
+    expect(findings[1]![3]).toContain(`${SEED_LOST} writes lost`);
+    expect(table(text, '### Regressions vs history')[1]).toEqual(['database-corruption / seed', 'downtime', '11.2 s', '1.9 s (3 runs)', '5.90']);
+  });
+
+  it('contains no raw HTML: angle brackets from the journal are escaped', () => {
+    const text = md('seed-lost');
+    expect(text).toContain('cluster DNS &lt;unreachable&gt;');
+    expect(text).not.toMatch(/<[a-z/][^>]*>/i);
+  });
+
+  it('renders an aborted run with an Interrupted section naming the step in progress', () => {
+    const text = md('aborted');
+    expect(text).toContain('## ⏹️ Rollback drill ABORTED');
+    expect(text).toContain('### Interrupted');
+    expect(text).toContain('- ⏸️ in progress: **Create SQLite deployment on hyperpage-data-pvc**');
+    expect(text).toContain('_No criterion was evaluated._');
+    expect(text).toContain('| ⏸️ | 3 |');
+  });
+
+  it('keeps table cells on one line and bounded', () => {
+    expect(cell('a|b\nc', 100)).toBe('a\\|b c');
+    expect(cell('x'.repeat(500), 10)).toHaveLength(10);
+  });
+});

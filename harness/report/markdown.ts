@@ -1,0 +1,170 @@
+// report.md: plain GitHub-flavoured markdown that fits $GITHUB_STEP_SUMMARY (tables, no HTML),
+// verdict first, then what a reviewer asks next: which criterion, by how much, where time went.
+import { COMPARED_METRICS } from './history.ts';
+import type { GroupReport, RunReport } from './model.ts';
+import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
+import { INTEGRITY_KEYS, LATENCY_KEYS, formatValue, probeKind, summaryRows } from './summaries.ts';
+
+const METRIC_LABEL: Record<(typeof COMPARED_METRICS)[number], string> = {
+  timeToRestoreMs: 'time to restore',
+  downtimeMs: 'downtime',
+  p99AfterMs: 'p99 after rollback',
+};
+
+/** GitHub truncates step summaries above 1 MiB; long cells are cut well before that. */
+const MAX_CELL = 300;
+
+export function renderMarkdown(r: RunReport): string {
+  const out: string[] = [];
+  const icon = STATUS_ICON[r.verdict.status] ?? '';
+  out.push(`## ${icon} Rollback drill ${r.verdict.status.toUpperCase()}: ${r.run.profile} on ${r.run.platform}`, '');
+  out.push(`**${cell(r.verdict.headline, 1000)}**`, '');
+  const meta = [
+    `run \`${r.run.id}\``,
+    `started ${isoTime(r.run.startedAt)}`,
+    r.run.durationMs !== null ? `took ${fmtMs(r.run.durationMs)}` : 'no end recorded',
+    `exit code ${r.run.exitCode ?? '–'}`,
+    `platform ${r.run.platform}${r.run.platformReason ? ` (${r.run.platformReason})` : ''}`,
+  ];
+  if (r.resilienceScore !== null) meta.push(`resilience score ${formatValue(r.resilienceScore)}`);
+  out.push(meta.join(' · '), '');
+  for (const w of r.warnings) out.push(`> ⚠️ ${cell(w, 1000)}`, '');
+
+  if (r.interruption) {
+    out.push('### Interrupted', '');
+    out.push(`The journal ends at ${isoTime(r.interruption.lastEventAt)} without a run end.`);
+    for (const p of r.interruption.inProgress) out.push(`- ⏸️ in progress: **${p.step}** (${p.procedure}, ${p.group})`);
+    out.push(`- steps done: ${r.interruption.stepsDone.length ? r.interruption.stepsDone.map((s) => `${s.step} (${s.group})`).join('; ') : 'none'}`, '');
+  }
+
+  const scenarios = r.groups.filter((g) => g.criteria.length > 0);
+  out.push('### Success criteria', '');
+  if (scenarios.length === 0) out.push('_No criterion was evaluated._', '');
+  else {
+    out.push('| | Scenario | Criterion | Measured | Budget | Evidence |', '|---|---|---|---|---|---|');
+    for (const g of scenarios)
+      for (const c of g.criteria)
+        out.push(row(c.passed ? '✅' : '❌', groupLabel(g), `${c.title} (\`${c.id}\`)`, fmtMeasured(c.measured, c.unit), fmtMeasured(c.budget, c.unit), c.evidence));
+    out.push('');
+  }
+
+  const withSteps = r.groups.filter((g) => g.steps.length > 0);
+  if (withSteps.length) {
+    out.push('### Steps vs budgets', '');
+    for (const g of withSteps) {
+      out.push(`**${groupLabel(g)}**${groupMeta(g)}`, '');
+      out.push('| | # | Procedure | Step | Took | Budget | Note |', '|---|---|---|---|---|---|---|');
+      for (const s of g.steps) {
+        const mark = s.overBudget ? '⚠️ over' : (STATUS_ICON[s.outcome] ?? s.outcome);
+        out.push(row(mark, String(s.index + 1), s.procedure, s.step, fmtMs(s.durationMs), fmtMs(s.budgetMs), `${s.outcome}${s.message ? `: ${s.message}` : ''}`));
+      }
+      out.push('');
+    }
+  }
+
+  const integrity = r.groups.filter((g) => g.integrity);
+  if (integrity.length) {
+    out.push('### Data integrity (write ledger)', '');
+    out.push(`| Scenario | ${INTEGRITY_KEYS.join(' | ')} |`, `|---|${INTEGRITY_KEYS.map(() => '---:').join('|')}|`);
+    for (const g of integrity) out.push(row(groupLabel(g), ...INTEGRITY_KEYS.map((k) => formatValue(g.integrity![k], 'count'))));
+    out.push('');
+  }
+
+  const latency = r.groups.filter((g) => g.latency.baseline || g.latency.after);
+  if (latency.length) {
+    out.push('### Latency: baseline vs after rollback', '');
+    out.push('| Scenario | phase | p50 | p90 | p95 | p99 | max | req/s | errors | non-2xx |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const g of latency)
+      for (const [phase, s] of [['baseline', g.latency.baseline], ['after', g.latency.after]] as const) {
+        if (!s) continue;
+        out.push(
+          row(
+            groupLabel(g),
+            phase,
+            ...LATENCY_KEYS.map((k) => formatValue(s[k], k === 'rps' ? 'rps' : k === 'errors' || k === 'non2xx' ? 'count' : 'ms')),
+          ),
+        );
+      }
+    out.push('');
+  }
+
+  const avail = r.groups.filter((g) => g.availability);
+  if (avail.length) {
+    out.push('### Availability during the rollback', '');
+    out.push('| Scenario | requests | failed | error rate | downtime | longest failure run |', '|---|---:|---:|---:|---:|---:|');
+    for (const g of avail) {
+      const a = g.availability!;
+      out.push(row(groupLabel(g), formatValue(a['total'], 'count'), formatValue(a['failed'], 'count'), formatValue(a['errorRate'], 'percent'), formatValue(g.metrics.downtimeMs, 'ms'), formatValue(a['longestFailureRun'], 'count')));
+    }
+    out.push('');
+  }
+
+  const others = r.groups.flatMap((g) => g.probes.filter((p) => probeKind(p) === 'other').map((p) => ({ g, p })));
+  if (others.length) {
+    out.push('### Other measurements', '');
+    for (const { g, p } of others) {
+      out.push(`- **${p.probe}** (${groupLabel(g)}): ${summaryRows('other', p.summary).map((x) => `${x.label} ${cell(x.value, 120)}`).join(', ')}`);
+    }
+    out.push('');
+  }
+
+  const triggers = r.groups.flatMap((g) => g.triggers.map((t) => ({ g, t })));
+  if (triggers.length) {
+    out.push('### Automatic triggers', '');
+    out.push('| Scenario | Trigger | Fired | Cleared | Detail |', '|---|---|---|---|---|');
+    for (const { g, t } of triggers) out.push(row(groupLabel(g), t.trigger, isoTime(t.firedAt), isoTime(t.clearedAt), t.detail ?? ''));
+    out.push('');
+  }
+
+  out.push('### Runbook findings', '');
+  if (r.findings.length === 0) out.push('_None recorded._', '');
+  else {
+    out.push('| | Finding | Scenario | Detail |', '|---|---|---|---|');
+    for (const f of r.findings) out.push(row(f.confirmed ? '🔴 confirmed' : '⚪ not confirmed', f.title, f.scenario ? `${f.scenario} / ${f.variant}` : 'run', f.detail));
+    out.push('');
+  }
+
+  out.push('### Regressions vs history', '');
+  if (!r.history) out.push('_No history to compare with._', '');
+  else if (r.history.compared === 0) out.push(`_First ${r.run.profile} run in the history: nothing to compare with._`, '');
+  else if (r.history.regressions.length === 0) out.push(`No regression against the median of the last ${r.history.compared} ${r.run.profile} run(s).`, '');
+  else {
+    out.push('| Scenario | Metric | Now | Median of previous | × |', '|---|---|---:|---:|---:|');
+    for (const x of r.history.regressions)
+      out.push(row(keyLabel(x.group), METRIC_LABEL[x.metric], fmtMs(x.current), `${fmtMs(x.median)} (${x.runs} runs)`, Number.isFinite(x.ratio) ? x.ratio.toFixed(2) : '∞'));
+    out.push('');
+  }
+
+  if (r.logs.some((l) => l.level === 'error')) {
+    out.push('### Errors logged', '');
+    for (const l of r.logs.filter((x) => x.level === 'error').slice(0, 20)) out.push(`- ${isoTime(l.t)} (${l.group}): ${cell(l.message, MAX_CELL)}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function groupMeta(g: GroupReport): string {
+  const parts: string[] = [];
+  if (g.method) parts.push(`${g.method} procedure`);
+  if (g.budgetMs !== null) parts.push(`budget ${fmtMs(g.budgetMs)}`);
+  if (g.durationMs !== null) parts.push(`took ${fmtMs(g.durationMs)}`);
+  if (g.fault.name) {
+    const eff = g.fault.effective === true ? 'took effect' : g.fault.effective === false ? 'did NOT take effect' : 'not verified';
+    parts.push(`fault ${g.fault.name} ${eff}${g.fault.evidence ? ` (${cell(g.fault.evidence, 160)})` : ''}`);
+  }
+  return parts.length ? ` — ${parts.join(', ')}` : '';
+}
+
+function row(...cells: string[]): string {
+  return `| ${cells.map((c) => cell(c, MAX_CELL)).join(' | ')} |`;
+}
+
+/** One table cell: no pipes, no newlines, no raw HTML, bounded length. */
+export function cell(s: string, max: number): string {
+  const flat = s
+    .replace(/\r?\n/g, ' ')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

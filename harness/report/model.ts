@@ -1,0 +1,565 @@
+// The report model: everything a reader or a CI gate needs, derived from a run's journal and
+// nothing else. Every renderer (json, md, html, junit) and the history line start from this.
+import type { JournalEvent, RunStatus, StepOutcome } from '../journal/events.ts';
+import { Redactor } from '../journal/redact.ts';
+import { num, probeKind } from './summaries.ts';
+
+export const SCHEMA_VERSION = 1 as const;
+
+/** A step that started but has no step.end (the run was interrupted while it ran) is 'interrupted'. */
+export type StepReportOutcome = StepOutcome | 'interrupted';
+export type GroupStatus = 'passed' | 'failed' | 'aborted' | 'not-evaluated';
+
+export interface StepReport {
+  procedure: string;
+  step: string;
+  index: number;
+  budgetMs: number;
+  startedAt: number;
+  durationMs: number;
+  outcome: StepReportOutcome;
+  overBudget: boolean;
+  message: string;
+}
+
+export interface CriterionReport {
+  id: string;
+  title: string;
+  passed: boolean;
+  measured: number | string | null;
+  budget: number | string | null;
+  unit: string | null;
+  evidence: string;
+  at: number;
+}
+
+export interface FindingReport {
+  id: string;
+  title: string;
+  detail: string;
+  confirmed: boolean;
+  at: number;
+  scenario: string | null;
+  variant: string | null;
+}
+
+export interface FaultReport {
+  name: string | null;
+  injectedAt: number | null;
+  injectDetail: string | null;
+  /** true: proven to take effect; false: proven NOT to; null: never verified (or no fault). */
+  effective: boolean | null;
+  /** When the verification (fault.effective / fault.not-effective) was journalled. */
+  verifiedAt: number | null;
+  evidence: string | null;
+  clearedAt: number | null;
+}
+
+export interface ProbeSummaryReport {
+  probe: string;
+  at: number;
+  summary: Record<string, unknown>;
+}
+
+export interface SamplesRef {
+  probe: string;
+  file: string;
+  count: number;
+}
+
+export interface TriggerReport {
+  trigger: string;
+  firedAt: number | null;
+  clearedAt: number | null;
+  detail: string | null;
+}
+
+export interface MarkerReport {
+  t: number;
+  name: string;
+  detail: string | null;
+}
+
+export interface PhaseReport {
+  phase: string;
+  startedAt: number;
+  durationMs: number | null;
+}
+
+/** The few numbers tracked across runs (history.jsonl) and compared for regressions. */
+export interface KeyMetrics {
+  timeToRestoreMs: number | null;
+  /** Where timeToRestoreMs came from: a probe summary, a criterion verdict, or the procedure's wall time. */
+  timeToRestoreSource: 'probe' | 'verdict' | 'procedure' | null;
+  downtimeMs: number | null;
+  p99AfterMs: number | null;
+  lostWrites: number | null;
+  score: number | null;
+}
+
+export interface GroupReport {
+  /** "scenario/variant", or "run" for events outside any scenario. */
+  key: string;
+  scenario: string | null;
+  variant: string | null;
+  status: GroupStatus;
+  startedAt: number | null;
+  endedAt: number | null;
+  durationMs: number | null;
+  method: string | null;
+  validation: string | null;
+  budgetMs: number | null;
+  fault: FaultReport;
+  steps: StepReport[];
+  criteria: CriterionReport[];
+  findings: FindingReport[];
+  probes: ProbeSummaryReport[];
+  latency: { baseline: Record<string, unknown> | null; after: Record<string, unknown> | null };
+  integrity: Record<string, unknown> | null;
+  availability: Record<string, unknown> | null;
+  samples: SamplesRef[];
+  triggers: TriggerReport[];
+  markers: MarkerReport[];
+  phases: PhaseReport[];
+  metrics: KeyMetrics;
+}
+
+export interface Regression {
+  group: string;
+  metric: 'timeToRestoreMs' | 'downtimeMs' | 'p99AfterMs';
+  current: number;
+  median: number;
+  ratio: number;
+  runs: number;
+}
+
+export interface RunReport {
+  schemaVersion: typeof SCHEMA_VERSION;
+  generatedAt: string;
+  run: {
+    id: string;
+    profile: string;
+    platform: string;
+    platformReason: string | null;
+    scenarios: string[];
+    variants: string[];
+    startedAt: number | null;
+    endedAt: number | null;
+    durationMs: number | null;
+    status: RunStatus;
+    exitCode: number | null;
+    reason: string | null;
+    host: { node: string; os: string; cpus: number } | null;
+    /** Scalar settings only: nested values (image maps, env) are never rendered wholesale. */
+    config: Record<string, string | number | boolean>;
+  };
+  verdict: {
+    passed: boolean;
+    status: RunStatus;
+    headline: string;
+    criteria: { total: number; passed: number; failed: number };
+    steps: { total: number; ok: number; failed: number; overBudget: number; notRun: number };
+  };
+  /** Set when the journal has no run.end: what had been done when the run stopped. */
+  interruption: {
+    lastEventAt: number | null;
+    stepsDone: { group: string; procedure: string; step: string }[];
+    inProgress: { group: string; procedure: string; step: string; startedAt: number }[];
+  } | null;
+  resilienceScore: number | null;
+  groups: GroupReport[];
+  findings: FindingReport[];
+  logs: { t: number; level: 'warn' | 'error'; message: string; group: string }[];
+  artifacts: { kind: string; path: string; group: string }[];
+  /** Inconsistencies the report noticed (e.g. run.end says passed while a criterion failed). */
+  warnings: string[];
+  /** Filled by compareWithHistory when history is available. */
+  history: { compared: number; regressions: Regression[] } | null;
+}
+
+export interface BuildOptions {
+  generatedAt?: Date;
+}
+
+const RESTORE_VERDICT = /(^|[-_.])(time-to-restore|emergency-rollback|planned-rollback|rollback-time|restore)([-_.]|$)/i;
+const SCORE_VERDICT = /(^|[-_.])(resilience-score|resilience|score)$/i;
+
+export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): RunReport {
+  const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);
+  const start = sorted.find((e) => e.type === 'run.start');
+  const end = [...sorted].reverse().find((e) => e.type === 'run.end');
+  const groups = new Map<string, GroupBuilder>();
+  const group = (e: JournalEvent): GroupBuilder => {
+    const key = e.scenario ? `${e.scenario}/${e.variant ?? 'default'}` : 'run';
+    let g = groups.get(key);
+    if (!g) {
+      g = new GroupBuilder(key, e.scenario ?? null, e.scenario ? (e.variant ?? 'default') : null);
+      groups.set(key, g);
+    }
+    return g;
+  };
+
+  const findings: FindingReport[] = [];
+  const logs: RunReport['logs'] = [];
+  const artifacts: RunReport['artifacts'] = [];
+  let runScore: number | null = null;
+
+  for (const e of sorted) {
+    if (e.type === 'run.start' || e.type === 'run.end') continue;
+    const g = group(e);
+    g.add(e);
+    if (e.type === 'finding') findings.push(g.findings.at(-1)!);
+    if (e.type === 'log' && e.level !== 'info') logs.push({ t: e.t, level: e.level, message: e.message, group: g.key });
+    if (e.type === 'artifact') artifacts.push({ kind: e.kind, path: e.path, group: g.key });
+  }
+
+  const aborted = !end;
+  const lastEventAt = sorted.at(-1)?.t ?? null;
+  const built = [...groups.values()].map((g) => g.build(aborted, lastEventAt));
+  // Scenario groups in the order they ran; the run-level group (if any) last.
+  built.sort((a, b) => (a.scenario === null ? 1 : 0) - (b.scenario === null ? 1 : 0) || (a.startedAt ?? 0) - (b.startedAt ?? 0));
+  const runGroup = built.find((g) => g.scenario === null);
+  if (runGroup) runScore = runGroup.metrics.score;
+  const scoredGroups = built.filter((g) => g.scenario !== null && g.metrics.score !== null);
+  // Without a run-level score, the weakest scenario's score stands for the run (a chain is as strong as its weakest link).
+  const resilienceScore =
+    runScore ?? (scoredGroups.length > 0 ? Math.min(...scoredGroups.map((g) => g.metrics.score!)) : null);
+
+  const status: RunStatus = end?.status ?? 'aborted';
+  const allCriteria = built.flatMap((g) => g.criteria.map((c) => ({ g, c })));
+  const failedCriteria = allCriteria.filter((x) => !x.c.passed);
+  const allSteps = built.flatMap((g) => g.steps);
+  const stepCounts = {
+    total: allSteps.length,
+    ok: allSteps.filter((s) => s.outcome === 'ok').length,
+    failed: allSteps.filter((s) => s.outcome === 'failed').length,
+    overBudget: allSteps.filter((s) => s.overBudget).length,
+    notRun: allSteps.filter((s) => s.outcome === 'skipped' || s.outcome === 'aborted' || s.outcome === 'interrupted').length,
+  };
+
+  const warnings: string[] = [];
+  if (status === 'passed' && failedCriteria.length > 0) {
+    warnings.push(`run.end says passed, but ${failedCriteria.length} criterion verdict(s) failed`);
+  }
+  if (status === 'passed' && allCriteria.length === 0) warnings.push('run.end says passed, but no criterion was evaluated');
+  for (const g of built) {
+    if (g.fault.effective === false) warnings.push(`${g.key}: fault ${g.fault.name} did not take effect`);
+    if (g.fault.injectedAt !== null && g.fault.effective === null) warnings.push(`${g.key}: fault ${g.fault.name} injected but never verified`);
+  }
+  if (!start) warnings.push('journal has no run.start event');
+
+  const interruption = aborted
+    ? {
+        lastEventAt,
+        stepsDone: built.flatMap((g) =>
+          g.steps.filter((s) => s.outcome === 'ok' || s.outcome === 'failed').map((s) => ({ group: g.key, procedure: s.procedure, step: s.step })),
+        ),
+        inProgress: built.flatMap((g) =>
+          g.steps
+            .filter((s) => s.outcome === 'interrupted')
+            .map((s) => ({ group: g.key, procedure: s.procedure, step: s.step, startedAt: s.startedAt })),
+        ),
+      }
+    : null;
+
+  const startedAt = start?.t ?? sorted[0]?.t ?? null;
+  const endedAt = end?.t ?? null;
+  const report: RunReport = {
+    schemaVersion: SCHEMA_VERSION,
+    generatedAt: (opts.generatedAt ?? new Date()).toISOString(),
+    run: {
+      id: start?.runId ?? 'unknown',
+      profile: start?.profile ?? 'unknown',
+      platform: start?.platform ?? 'unknown',
+      platformReason: start?.platformReason ?? null,
+      scenarios: start?.scenarios ?? [],
+      variants: start?.variants ?? [],
+      startedAt,
+      endedAt,
+      durationMs: startedAt !== null && endedAt !== null ? endedAt - startedAt : null,
+      status,
+      exitCode: end?.exitCode ?? null,
+      reason: end?.reason ?? (aborted ? 'interrupted: the journal ends without run.end' : null),
+      host: start?.host ?? null,
+      config: scalarConfig(start?.config ?? {}),
+    },
+    verdict: {
+      passed: status === 'passed',
+      status,
+      headline: headline(status, allCriteria.length, failedCriteria, stepCounts, interruption),
+      criteria: { total: allCriteria.length, passed: allCriteria.length - failedCriteria.length, failed: failedCriteria.length },
+      steps: stepCounts,
+    },
+    interruption,
+    resilienceScore,
+    groups: built,
+    findings,
+    logs,
+    artifacts,
+    warnings,
+    history: null,
+  };
+  // The journal is already redacted; this second pass guards what the report derives from it.
+  return new Redactor().value(report);
+
+  function headline(
+    s: RunStatus,
+    total: number,
+    failed: { g: GroupReport; c: CriterionReport }[],
+    steps: RunReport['verdict']['steps'],
+    intr: RunReport['interruption'],
+  ): string {
+    const groupsRun = built.filter((g) => g.scenario !== null).length;
+    if (s === 'aborted') {
+      const done = intr ? intr.stepsDone.length : steps.ok + steps.failed;
+      const doing = intr?.inProgress[0];
+      return `ABORTED: ${end?.reason ?? 'interrupted'}; ${done} of ${steps.total} step(s) done` + (doing ? `, stopped during "${doing.step}" (${doing.group})` : '');
+    }
+    if (s === 'error') return `ERROR: ${end?.reason ?? 'infrastructure error'}; ${total - failed.length}/${total} criteria met before it`;
+    if (failed.length === 0) return `${s.toUpperCase()}: ${total}/${total} criteria met across ${groupsRun} scenario run(s)`;
+    const first = failed[0]!;
+    const what = `${first.c.id} (${first.g.key}): measured ${fmtRaw(first.c.measured, first.c.unit)}, budget ${fmtRaw(first.c.budget, first.c.unit)}`;
+    return `${s.toUpperCase()}: ${failed.length} of ${total} criteria failed, first ${what}`;
+  }
+}
+
+function fmtRaw(v: number | string | null, unit: string | null): string {
+  if (v === null) return 'not measured';
+  return unit ? `${v} ${unit}` : String(v);
+}
+
+const CONFIG_DROP = /(env|secret|password|token|key|credential|url)/i;
+function scalarConfig(config: Record<string, unknown>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (CONFIG_DROP.test(k)) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  }
+  return out;
+}
+
+/** Converts a measured duration to ms from its unit; null when it is not a duration. */
+export function durationToMs(value: number | string | null, unit: string | null | undefined): number | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  switch ((unit ?? '').toLowerCase()) {
+    case 'ms':
+      return value;
+    case 's':
+    case 'sec':
+    case 'seconds':
+      return value * 1000;
+    case 'min':
+    case 'minutes':
+      return value * 60_000;
+    default:
+      return null;
+  }
+}
+
+class GroupBuilder {
+  readonly steps: StepReport[] = [];
+  readonly open = new Map<string, { procedure: string; step: string; index: number; budgetMs: number; startedAt: number }>();
+  readonly criteria: CriterionReport[] = [];
+  readonly findings: FindingReport[] = [];
+  readonly probes: ProbeSummaryReport[] = [];
+  readonly samples: SamplesRef[] = [];
+  readonly triggers = new Map<string, TriggerReport>();
+  readonly markers: MarkerReport[] = [];
+  readonly phases: PhaseReport[] = [];
+  readonly fault: FaultReport = { name: null, injectedAt: null, injectDetail: null, effective: null, verifiedAt: null, evidence: null, clearedAt: null };
+  scenarioStart: { t: number; method: string; budgetMs: number; validation: string; fault: string } | null = null;
+  scenarioEnd: { t: number; passed: boolean; durationMs: number } | null = null;
+  firstAt: number | null = null;
+  lastAt: number | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly scenario: string | null,
+    readonly variant: string | null,
+  ) {}
+
+  add(e: JournalEvent): void {
+    this.firstAt ??= e.t;
+    this.lastAt = e.t;
+    switch (e.type) {
+      case 'scenario.start':
+        this.scenarioStart = { t: e.t, method: e.method, budgetMs: e.budgetMs, validation: e.validation, fault: e.fault };
+        if (e.fault && e.fault !== 'none') this.fault.name ??= e.fault;
+        break;
+      case 'scenario.end':
+        this.scenarioEnd = { t: e.t, passed: e.passed, durationMs: e.durationMs };
+        break;
+      case 'phase.start':
+        this.phases.push({ phase: e.phase, startedAt: e.t, durationMs: null });
+        break;
+      case 'phase.end': {
+        const p = [...this.phases].reverse().find((x) => x.phase === e.phase && x.durationMs === null);
+        if (p) p.durationMs = e.durationMs ?? e.t - p.startedAt;
+        else this.phases.push({ phase: e.phase, startedAt: e.t - (e.durationMs ?? 0), durationMs: e.durationMs ?? 0 });
+        break;
+      }
+      case 'step.start':
+        this.open.set(`${e.procedure}#${e.index}`, { procedure: e.procedure, step: e.step, index: e.index, budgetMs: e.budgetMs, startedAt: e.t });
+        break;
+      case 'step.end':
+        this.open.delete(`${e.procedure}#${e.index}`);
+        this.steps.push({
+          procedure: e.procedure,
+          step: e.step,
+          index: e.index,
+          budgetMs: e.budgetMs,
+          startedAt: e.startedAt,
+          durationMs: e.durationMs,
+          outcome: e.outcome,
+          overBudget: e.outcome !== 'skipped' && e.outcome !== 'aborted' && e.durationMs > e.budgetMs,
+          message: e.message ?? '',
+        });
+        break;
+      case 'fault.inject':
+        this.fault.name = e.fault;
+        this.fault.injectedAt = e.t;
+        this.fault.injectDetail = e.detail;
+        break;
+      case 'fault.effective':
+      case 'fault.not-effective':
+        this.fault.name ??= e.fault;
+        this.fault.effective = e.type === 'fault.effective';
+        this.fault.verifiedAt = e.t;
+        this.fault.evidence = e.detail;
+        break;
+      case 'fault.clear':
+        this.fault.clearedAt = e.t;
+        break;
+      case 'marker':
+        this.markers.push({ t: e.t, name: e.name, detail: e.detail ?? null });
+        break;
+      case 'probe.summary':
+        this.probes.push({ probe: e.probe, at: e.t, summary: e.summary });
+        break;
+      case 'probe.samples':
+        this.samples.push({ probe: e.probe, file: e.file, count: e.count });
+        break;
+      case 'verdict': {
+        const c: CriterionReport = {
+          id: e.id,
+          title: e.title,
+          passed: e.passed,
+          measured: e.measured,
+          budget: e.budget,
+          unit: e.unit ?? null,
+          evidence: e.evidence,
+          at: e.t,
+        };
+        // A criterion re-evaluated later replaces the earlier verdict.
+        const i = this.criteria.findIndex((x) => x.id === c.id);
+        if (i >= 0) this.criteria[i] = c;
+        else this.criteria.push(c);
+        break;
+      }
+      case 'finding': {
+        const f: FindingReport = { id: e.id, title: e.title, detail: e.detail, confirmed: e.confirmed, at: e.t, scenario: this.scenario, variant: this.variant };
+        this.findings.push(f);
+        break;
+      }
+      case 'trigger': {
+        const prev = this.triggers.get(e.trigger);
+        this.triggers.set(e.trigger, {
+          trigger: e.trigger,
+          firedAt: e.firedAt ?? prev?.firedAt ?? null,
+          clearedAt: e.clearedAt ?? prev?.clearedAt ?? null,
+          detail: e.detail ?? prev?.detail ?? null,
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  build(runAborted: boolean, lastEventAt: number | null): GroupReport {
+    const steps = [...this.steps];
+    for (const o of this.open.values()) {
+      const durationMs = Math.max(0, (lastEventAt ?? o.startedAt) - o.startedAt);
+      steps.push({ ...o, durationMs, outcome: 'interrupted', overBudget: durationMs > o.budgetMs, message: 'no step.end: the run stopped during this step' });
+    }
+    steps.sort((a, b) => a.startedAt - b.startedAt || a.index - b.index);
+
+    const last = (kind: string) => [...this.probes].reverse().find((p) => probeKind(p) === kind)?.summary ?? null;
+    const loadPhase = (phase: string) => [...this.probes].reverse().find((p) => probeKind(p) === 'load' && p.summary['phase'] === phase)?.summary ?? null;
+    const availability = last('availability');
+    const integrity = last('ledger');
+    const after = loadPhase('after');
+
+    let status: GroupStatus;
+    if (this.scenarioEnd) status = this.scenarioEnd.passed ? 'passed' : 'failed';
+    else if (runAborted && this.scenario !== null) status = 'aborted';
+    else if (this.criteria.length > 0) status = this.criteria.every((c) => c.passed) ? 'passed' : 'failed';
+    else status = 'not-evaluated';
+
+    const startedAt = this.scenarioStart?.t ?? this.firstAt;
+    const endedAt = this.scenarioEnd?.t ?? this.lastAt;
+    return {
+      key: this.key,
+      scenario: this.scenario,
+      variant: this.variant,
+      status,
+      startedAt,
+      endedAt,
+      durationMs: this.scenarioEnd?.durationMs ?? (startedAt !== null && endedAt !== null ? endedAt - startedAt : null),
+      method: this.scenarioStart?.method ?? null,
+      validation: this.scenarioStart?.validation ?? null,
+      budgetMs: this.scenarioStart?.budgetMs ?? null,
+      fault: { ...this.fault },
+      steps,
+      criteria: this.criteria,
+      findings: this.findings,
+      probes: this.probes,
+      latency: { baseline: loadPhase('baseline'), after },
+      integrity,
+      availability,
+      samples: this.samples,
+      triggers: [...this.triggers.values()],
+      markers: this.markers,
+      phases: this.phases,
+      metrics: this.metrics(steps, availability, integrity, after),
+    };
+  }
+
+  metrics(
+    steps: StepReport[],
+    availability: Record<string, unknown> | null,
+    ledger: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+  ): KeyMetrics {
+    let timeToRestoreMs: number | null = null;
+    let timeToRestoreSource: KeyMetrics['timeToRestoreSource'] = null;
+    const fromProbe = this.probes
+      .map((p) => num(p.summary, 'timeToRestoreMs'))
+      .filter((v): v is number => v !== null)
+      .at(-1);
+    const fromVerdict = this.criteria
+      .filter((c) => RESTORE_VERDICT.test(c.id))
+      .map((c) => durationToMs(c.measured, c.unit))
+      .find((v) => v !== null);
+    if (fromProbe !== undefined) [timeToRestoreMs, timeToRestoreSource] = [fromProbe, 'probe'];
+    else if (fromVerdict != null) [timeToRestoreMs, timeToRestoreSource] = [fromVerdict, 'verdict'];
+    else {
+      const ran = steps.filter((s) => s.outcome !== 'skipped' && s.outcome !== 'aborted');
+      if (ran.length > 0 && ran.every((s) => s.outcome === 'ok')) {
+        const first = Math.min(...ran.map((s) => s.startedAt));
+        const lastEnd = Math.max(...ran.map((s) => s.startedAt + s.durationMs));
+        [timeToRestoreMs, timeToRestoreSource] = [lastEnd - first, 'procedure'];
+      }
+    }
+    const scoreVerdict = this.criteria.find((c) => SCORE_VERDICT.test(c.id) && typeof c.measured === 'number');
+    const scoreProbe = this.probes.map((p) => num(p.summary, 'resilienceScore', 'score')).filter((v): v is number => v !== null).at(-1);
+    return {
+      timeToRestoreMs,
+      timeToRestoreSource,
+      downtimeMs: availability ? num(availability, 'downtimeMs', 'downtime.durationMs', 'downtime.ms', 'unavailableMs') : null,
+      p99AfterMs: after ? num(after, 'p99', 'p99Ms', 'latency.p99') : null,
+      lostWrites: ledger ? num(ledger, 'lost', 'lostCount', 'lost.length') : null,
+      score: scoreProbe ?? (scoreVerdict ? (scoreVerdict.measured as number) : null),
+    };
+  }
+}

@@ -1,0 +1,230 @@
+// Realistic journals for the report tests, written through the real Journal (and its redactor):
+// a passing hardened emergency run, a seed run that loses 537 acknowledged writes, and a run
+// interrupted in the middle of a step (no run.end).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Journal } from '../journal/journal.ts';
+import { Redactor } from '../journal/redact.ts';
+
+export type FixtureKind = 'hardened-pass' | 'seed-lost' | 'aborted';
+
+export interface FixtureOptions {
+  runId?: string;
+  t0?: number;
+  profile?: string;
+  /** Multiplies downtime, restore time and p99 after (history regressions). */
+  slowdown?: number;
+  /** A secret placed in config/log text that must never reach a report. */
+  secret?: string;
+}
+
+export const FIXTURE_T0 = Date.UTC(2026, 0, 15, 9, 30, 0);
+export const SEED_LOST = 537;
+
+interface StepSpec {
+  name: string;
+  budgetMs: number;
+  durationMs: number;
+  outcome?: 'ok' | 'failed' | 'skipped';
+  message?: string;
+}
+
+const HARDENED_STEPS: StepSpec[] = [
+  { name: 'Freeze writes: scale PostgreSQL app to 0', budgetMs: 30_000, durationMs: 1_200, message: 'hyperpage scaled 3 → 0' },
+  { name: 'Sync PostgreSQL → SQLite (verified)', budgetMs: 60_000, durationMs: 2_400, message: '10,537 rows in 5 tables, checksums equal' },
+  { name: 'Create SQLite deployment on hyperpage-data-pvc', budgetMs: 30_000, durationMs: 800, message: 'deployment hyperpage-sqlite created' },
+  { name: 'Scale SQLite to 3 and wait ready', budgetMs: 60_000, durationMs: 1_900, message: 'ready 3/3' },
+  { name: 'Switch service selector to engine=sqlite', budgetMs: 10_000, durationMs: 150, message: 'selector patched' },
+  { name: 'Engine check through the service', budgetMs: 15_000, durationMs: 400, message: '20/20 responses from sqlite' },
+];
+
+const SEED_STEPS: StepSpec[] = [
+  { name: 'Step 1: create emergency SQLite deployment', budgetMs: 30_000, durationMs: 900, message: 'claim hyperpage-pvc not found; used hyperpage-data-pvc' },
+  { name: 'Step 2: scale PostgreSQL app to 0', budgetMs: 30_000, durationMs: 1_100 },
+  { name: 'Step 3: scale SQLite backup to 3', budgetMs: 30_000, durationMs: 600 },
+  { name: 'Step 4: patch service selector', budgetMs: 10_000, durationMs: 14_500, message: 'selector patched (slow API)' },
+  { name: 'Step 5: wait 3/3 ready', budgetMs: 100_000, durationMs: 2_100, message: 'ready 3/3 at check 1' },
+  {
+    name: 'Step 5b: health endpoint (cluster DNS URL)',
+    budgetMs: 10_000,
+    durationMs: 30,
+    outcome: 'failed',
+    message: 'curl http://hyperpage-service.hyperpage.svc.cluster.local/api/health → HTTP 000 (ENOTFOUND); the script continues',
+  },
+  { name: 'Final status (script claims "No data loss occurred")', budgetMs: 1_000, durationMs: 5 },
+];
+
+export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOptions = {}): string {
+  const t0 = opts.t0 ?? FIXTURE_T0;
+  const slow = opts.slowdown ?? 1;
+  const runId = opts.runId ?? `${kind}-${t0}`;
+  const profile = opts.profile ?? 'monthly';
+  const variant = kind === 'seed-lost' ? 'seed' : 'hardened';
+  const scenario = 'database-corruption';
+  const redactor = new Redactor();
+  if (opts.secret) redactor.add(opts.secret);
+  const file = path.join(dir, 'journal.jsonl');
+  const j = new Journal(file, redactor);
+  let t = t0;
+  const at = (dt: number) => (t += dt);
+
+  j.write({
+    t,
+    type: 'run.start',
+    runId,
+    profile,
+    platform: 'local',
+    platformReason: 'docker not found on PATH; running pods as local processes',
+    scenarios: [scenario],
+    variants: [variant],
+    config: {
+      profile,
+      variant,
+      cluster: 'auto',
+      datasetSize: 10_000,
+      timeScale: 60,
+      databaseUrl: `postgresql://hyperpage:${opts.secret ?? 'pw'}@127.0.0.1:5432/hyperpage`,
+      images: { 'hyperpage:v0.1.0': { command: ['node', 'app/src/main.ts'], env: { POSTGRES_PASSWORD: opts.secret ?? 'pw' } } },
+    },
+    host: { node: 'v20.20.0', os: 'linux', cpus: 2 },
+  });
+  j.write({ t: at(10), type: 'phase.start', phase: 'provision' });
+  j.write({ t: at(3_000), type: 'phase.end', phase: 'provision', durationMs: 3_000 });
+  j.setContext({ scenario, variant });
+  j.write({ t: at(5), type: 'scenario.start', fault: 'database-corruption', method: 'emergency', budgetMs: 300_000, validation: 'health check' });
+  j.write({ t: at(5), type: 'phase.start', phase: 'baseline load' });
+  j.write({
+    t: at(5_000),
+    type: 'probe.summary',
+    probe: 'load',
+    summary: { phase: 'baseline', p50: 3.1, p90: 6.2, p95: 8.4, p99: 14.9, max: 41, rps: 812.4, errors: 0, non2xx: 0, count: 4062 },
+  });
+  j.write({ t: at(1), type: 'phase.end', phase: 'baseline load', durationMs: 5_001 });
+  if (opts.secret) j.write({ t: at(1), type: 'log', level: 'warn', message: `pg connect retry with password ${opts.secret}` });
+
+  // The availability probe runs from here to the end of the procedure.
+  const probeStart = at(200);
+  const faultAt = at(300);
+  j.write({ t: faultAt, type: 'fault.inject', fault: 'database-corruption', detail: 'PG_VERSION overwritten, postgres restarted' });
+  j.write({ t: at(700), type: 'fault.effective', fault: 'database-corruption', detail: '3 consecutive health checks answered 503 within 0.7 s' });
+  j.write({ t: at(50), type: 'trigger', trigger: 'health-check-failures', firedAt: t, detail: '3 consecutive failed health checks' });
+
+  const steps = kind === 'seed-lost' ? SEED_STEPS : HARDENED_STEPS;
+  const procedure = kind === 'seed-lost' ? 'emergency-seed' : 'emergency-hardened';
+  const downFrom = faultAt + 100; // the fault bites right after injection
+  let switchAt = 0;
+  const lastStep = kind === 'aborted' ? 2 : steps.length;
+  for (const [index, s] of steps.entries()) {
+    if (index > lastStep) break;
+    const startedAt = at(20);
+    j.write({ t: startedAt, type: 'step.start', procedure, step: s.name, index, budgetMs: s.budgetMs });
+    if (kind === 'aborted' && index === lastStep) {
+      at(1_500);
+      j.write({ t, type: 'log', level: 'info', message: 'sqlite pods starting' });
+      break;
+    }
+    const durationMs = Math.round(s.durationMs * slow);
+    if (/selector/i.test(s.name)) {
+      switchAt = startedAt + Math.round(durationMs / 2);
+      j.write({ t: switchAt, type: 'marker', name: 'selector-switch', detail: '{"app":"hyperpage","component":"app","engine":"sqlite"}' });
+    }
+    at(durationMs);
+    j.write({
+      t,
+      type: 'step.end',
+      procedure,
+      step: s.name,
+      index,
+      budgetMs: s.budgetMs,
+      startedAt,
+      durationMs,
+      outcome: s.outcome ?? 'ok',
+      message: s.message ?? '',
+    });
+  }
+  const probeEnd = at(1_000);
+
+  const samplesFile = 'availability-database-corruption-' + variant + '.jsonl';
+  const restoredAt = switchAt ? switchAt + Math.round(300 * slow) : Infinity;
+  const samples = availabilitySamples(probeStart, probeEnd, downFrom, restoredAt);
+  writeFileSync(path.join(dir, samplesFile), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  j.write({ t: at(5), type: 'probe.samples', probe: 'availability', file: samplesFile, count: samples.length });
+  if (kind === 'aborted') return file; // SIGINT: no summaries, no verdicts, no run.end.
+
+  const failed = samples.filter((s) => s.status !== 200);
+  const downtimeMs = restoredAt - downFrom;
+  j.write({
+    t: at(5),
+    type: 'probe.summary',
+    probe: 'availability',
+    summary: {
+      total: samples.length,
+      failed: failed.length,
+      errorRate: failed.length / samples.length,
+      downtimeMs,
+      longestFailureRun: failed.length,
+      longestFailureRunMs: downtimeMs,
+      timeToRestoreMs: restoredAt - faultAt,
+      engines: ['postgres', 'sqlite'],
+    },
+  });
+  j.write({ t: at(10), type: 'trigger', trigger: 'health-check-failures', clearedAt: restoredAt });
+  const lost = kind === 'seed-lost' ? SEED_LOST : 0;
+  j.write({
+    t: at(1_500),
+    type: 'probe.summary',
+    probe: 'ledger',
+    summary: { ok: 1_204 + lost, fail: 31, unknown: 2, lost, recovered: 1, unexpected: 0, duplicated: 0, lostSample: lost ? ['ledger-r-17@drill.local'] : [] },
+  });
+  const p99 = 18.7 * slow;
+  j.write({
+    t: at(5_000),
+    type: 'probe.summary',
+    probe: 'load',
+    summary: { phase: 'after', p50: 2.9, p90: 5.8, p95: 7.7, p99, max: 55, rps: 845.1, errors: 0, non2xx: 0, count: 4225 },
+  });
+  j.write({ t: at(300), type: 'probe.summary', probe: 'features', summary: { passed: 7, failed: 0, checks: ['health', 'github', 'gitlab'] } });
+
+  const restoreMs = restoredAt - faultAt;
+  const verdicts = [
+    { id: 'emergency-rollback', title: 'Emergency rollback < 5 min', passed: true, measured: restoreMs, budget: 300_000, unit: 'ms', evidence: `service healthy on sqlite 3/3 after ${restoreMs} ms` },
+    {
+      id: 'data-integrity',
+      title: 'No data loss during rollback',
+      passed: lost === 0,
+      measured: lost,
+      budget: 0,
+      unit: 'writes',
+      evidence: lost ? `${lost} acknowledged writes missing after rollback (ledger); e.g. ledger-r-17@drill.local` : 'all 1204 acknowledged writes readable; checksums equal',
+    },
+    { id: 'functionality', title: 'All core features working', passed: true, measured: '7/7', budget: '7/7', unit: 'checks', evidence: 'health, tools, rate limits, SELECT 1, users count' },
+    { id: 'performance', title: 'Response time < 500 ms (p99)', passed: p99 < 500, measured: p99, budget: 500, unit: 'ms', evidence: `p99 ${p99} ms over 4225 requests` },
+    { id: 'monitoring', title: 'All alerts cleared within 10 min', passed: true, measured: 1_700, budget: 600_000, unit: 'ms', evidence: 'health-check-failures cleared 1.7 s after firing' },
+  ];
+  for (const v of verdicts) j.write({ t: at(2), type: 'verdict', ...v });
+  if (kind === 'seed-lost') {
+    j.write({ t: at(2), type: 'finding', id: 'runbook-no-data-flow', title: 'No data flows PostgreSQL → SQLite', detail: `${lost} writes lost; the script printed "No data loss occurred"`, confirmed: true });
+    j.write({ t: at(2), type: 'finding', id: 'runbook-cluster-dns', title: 'Health checks use cluster DNS <unreachable> & "quoted"', detail: 'ENOTFOUND hyperpage-service.hyperpage.svc.cluster.local', confirmed: true });
+  }
+  j.write({ t: at(2), type: 'finding', id: 'runbook-rate-limit-test', title: '/api/rate-limit/test is not a platform', detail: 'not exercised by this scenario', confirmed: false });
+  const passed = verdicts.every((v) => v.passed);
+  j.write({ t: at(2), type: 'scenario.end', passed, durationMs: t - (t0 + 3_015) });
+  j.setContext({});
+  j.write({ t: at(800), type: 'phase.start', phase: 'teardown' });
+  j.write({ t: at(1_200), type: 'phase.end', phase: 'teardown', durationMs: 1_200 });
+  j.write({ t: at(5), type: 'run.end', status: passed ? 'passed' : 'failed', exitCode: passed ? 0 : 1 });
+  return file;
+}
+
+function availabilitySamples(from: number, to: number, downFrom: number, upFrom: number) {
+  const out: { t: number; status: number; latencyMs: number; engine: string | null; pod: string | null; error?: string }[] = [];
+  let i = 0;
+  for (let t = from; t < to; t += 50 + ((i * 37) % 50), i++) {
+    const down = t >= downFrom && t < upFrom;
+    const engine = t >= upFrom ? 'sqlite' : 'postgres';
+    if (down)
+      out.push(i % 3 ? { t, status: 503, latencyMs: 2 + (i % 7), engine, pod: 'hyperpage-0', error: 'database unhealthy' } : { t, status: 0, latencyMs: 1_000, engine: null, pod: null, error: 'timeout' });
+    else out.push({ t, status: 200, latencyMs: 2 + (i % 11) + (i % 29 === 0 ? 40 : 0), engine, pod: `hyperpage-${engine === 'sqlite' ? 'sqlite-' : ''}${i % 3}` });
+  }
+  return out;
+}
