@@ -84,6 +84,8 @@ export class LocalContainer {
   image: LocalImageSpec | undefined;
   readonly logPath: string;
   private probes: ProbeLoop[] = [];
+  /** Aborts exec probes still running when the probes stop (container exit, pod deletion). */
+  private probeAbort = new AbortController();
   private stopping: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private crashStreak = 0;
@@ -232,7 +234,7 @@ export class LocalContainer {
     return {
       port: (p) => this.portOf(p),
       exec: async (command, timeoutMs) => {
-        const r = await this.exec(command, { timeoutMs });
+        const r = await this.exec(command, { timeoutMs, signal: this.probeAbort.signal });
         if (r.timedOut) throw new Error(`exec probe did not finish within ${timeoutMs} ms`);
         return r;
       },
@@ -240,6 +242,7 @@ export class LocalContainer {
   }
 
   private startProbes(): void {
+    this.probeAbort = new AbortController();
     const target = this.probeTarget();
     const spec = this.spec;
     const makeLoop = (kind: ProbeKind, probe: NonNullable<V1Container['readinessProbe']>) =>
@@ -282,6 +285,7 @@ export class LocalContainer {
   private stopProbes(): void {
     for (const p of this.probes) p.stop();
     this.probes = [];
+    this.probeAbort.abort();
   }
 
   private async killForRestart(message: string): Promise<void> {
