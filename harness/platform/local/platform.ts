@@ -222,7 +222,7 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
 
   private resyncAll(): void {
     if (this.tearingDown) return;
-    for (const pod of this.pods.values()) pod.sync();
+    for (const pod of this.pods.values()) if (!pod.scheduled) pod.sync(); // scheduling retries
     this.reconcileAll();
   }
 

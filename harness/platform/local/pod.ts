@@ -88,6 +88,7 @@ export class LocalContainer {
   private probeAbort = new AbortController();
   private stopping: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private pokeable = false;
   private crashStreak = 0;
   private livenessKill = false;
 
@@ -106,20 +107,24 @@ export class LocalContainer {
     this.pod.node.eventLog.record(this.pod.namespace, type, reason, this.ref, message);
   }
 
-  /** Wait, unless the pod is stopping or something pokes us (a Secret appeared, a claim was created). */
-  private async pause(ms: number): Promise<void> {
+  /**
+   * Wait `ms`; the pod stopping always ends the wait, a poke (a Secret or image entry may have
+   * appeared) only when `pokeable` — a crash-loop back-off is not cut short by unrelated changes.
+   */
+  private async pause(ms: number, pokeable: boolean): Promise<void> {
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
       this.wake = () => {
         clearTimeout(t);
         resolve();
       };
+      this.pokeable = pokeable;
     });
     this.wake = undefined;
   }
 
   poke(): void {
-    this.wake?.();
+    if (this.pokeable) this.wake?.();
   }
 
   /** Run loop: start, wait for exit, apply the restart policy, until the pod terminates. */
@@ -130,7 +135,7 @@ export class LocalContainer {
       if (!image) {
         this.setState({ kind: 'waiting', reason: 'ErrImagePull', message: `image "${this.spec.image}" is not in the local image map` });
         this.event('Warning', 'Failed', `Failed to pull image "${this.spec.image}": no local command for it (image map: ${node.images.patterns().join(', ')})`);
-        await this.pause(node.restartBackoffMs.max);
+        await this.pause(node.restartBackoffMs.max, true);
         continue;
       }
       this.image = image;
@@ -141,7 +146,7 @@ export class LocalContainer {
         if (!(err instanceof ContainerConfigError)) throw err;
         this.setState({ kind: 'waiting', reason: 'CreateContainerConfigError', message: err.message });
         this.event('Warning', 'Failed', `Error: ${err.message}`);
-        await this.pause(1000);
+        await this.pause(1000, true);
         continue;
       }
       if (this.pod.terminating) break;
@@ -179,7 +184,7 @@ export class LocalContainer {
       if (delay > 0) {
         this.setState({ kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${this.spec.name} pod=${this.pod.name}` });
         this.event('Warning', 'BackOff', `Back-off restarting failed container ${this.spec.name} in pod ${this.pod.name}`);
-        await this.pause(delay);
+        await this.pause(delay, false);
         if (this.pod.terminating) break;
       }
       this.restartCount++;
