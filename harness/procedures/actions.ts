@@ -91,6 +91,7 @@ export interface CliJobOptions {
   namespace?: string;
   /** Mount the PostgreSQL data claim at /pgdata (salvage of a broken server). */
   mountPostgresData?: boolean;
+  env?: Record<string, string>;
 }
 
 /** A one-shot Job running the app's CLI with both databases reachable (DATABASE_URL from the app secret). */
@@ -122,6 +123,7 @@ export function cliJob(o: CliJobOptions): V1Job {
               env: [
                 { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } },
                 { name: 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
+                ...Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
               ],
               volumeMounts: mounts,
             },
