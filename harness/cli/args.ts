@@ -1,0 +1,93 @@
+// Command-line flags of `npm run drill` / `rollback-drill`, parsed strictly (unknown flags and
+// malformed numbers are usage errors, never ignored).
+import { parseArgs } from 'node:util';
+import { UsageError } from '../config/load.ts';
+import type { DrillConfigInput } from '../config/schema.ts';
+
+export const FLAGS = {
+  profile: { type: 'string', help: 'monthly | quarterly | pre-release | post-incident (default monthly)' },
+  scenario: { type: 'string', help: 'one scenario of the decision matrix (required by post-incident)' },
+  variant: { type: 'string', help: 'seed | hardened | both (default hardened; pre-release runs both)' },
+  cluster: { type: 'string', help: 'auto | kind | local | existing (default auto: kind when docker+kind answer, else local)' },
+  context: { type: 'string', help: 'kubeconfig context for --cluster existing' },
+  'allow-context': { type: 'boolean', help: 'confirm drilling the named --context' },
+  'cluster-name': { type: 'string', help: 'kind cluster name (default rollback-drill)' },
+  'host-port': { type: 'string', help: '127.0.0.1 port mapped to the app NodePort on kind (default 30080)' },
+  'keep-cluster': { type: 'boolean', help: 'leave the cluster/processes and objects after the drill' },
+  'reuse-cluster': { type: 'boolean', help: 'reuse an existing kind cluster of that name' },
+  'dataset-size': { type: 'string', help: 'users in the pre-migration SQLite dataset (default 10000)' },
+  'post-migration-writes': { type: 'string', help: 'writes on PostgreSQL after the migration (default 500)' },
+  'load-duration': { type: 'string', help: 'seconds of autocannon load per phase (default 10)' },
+  'load-connections': { type: 'string', help: 'autocannon connections (default 10)' },
+  'time-scale': { type: 'string', help: 'divide trigger windows by this (default 60: 5 min → 5 s)' },
+  'report-dir': { type: 'string', help: 'where reports go (default reports)' },
+  allure: { type: 'boolean', help: 'also generate the Allure HTML report' },
+  config: { type: 'string', help: 'config file (default ./drill.config.json|ts if present)' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const;
+
+export interface ParsedArgs {
+  help: boolean;
+  configFile?: string;
+  flags: DrillConfigInput;
+}
+
+export function parseCliArgs(argv: string[]): ParsedArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const options = Object.fromEntries(
+      Object.entries(FLAGS).map(([k, v]) => [k, { type: v.type, ...('short' in v ? { short: v.short } : {}) }]),
+    ) as Parameters<typeof parseArgs>[0] extends infer P ? (P extends { options?: infer O } ? O : never) : never;
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: typeof values });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const num = (flag: string): number | undefined => {
+    const raw = values[flag];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: "${String(raw)}" is not a number`);
+    return n;
+  };
+  const str = (flag: string) => values[flag] as string | undefined;
+  const bool = (flag: string) => (values[flag] === undefined ? undefined : Boolean(values[flag]));
+  return {
+    help: Boolean(values.help),
+    configFile: str('config'),
+    flags: {
+      profile: str('profile') as DrillConfigInput['profile'],
+      scenario: str('scenario') as DrillConfigInput['scenario'],
+      variant: str('variant') as DrillConfigInput['variant'],
+      cluster: str('cluster') as DrillConfigInput['cluster'],
+      context: str('context'),
+      allowContext: bool('allow-context'),
+      clusterName: str('cluster-name'),
+      hostPort: num('host-port'),
+      keepCluster: bool('keep-cluster'),
+      reuseCluster: bool('reuse-cluster'),
+      datasetSize: num('dataset-size'),
+      postMigrationWrites: num('post-migration-writes'),
+      loadDurationSec: num('load-duration'),
+      loadConnections: num('load-connections'),
+      timeScale: num('time-scale'),
+      reportDir: str('report-dir'),
+      allure: bool('allure'),
+    },
+  };
+}
+
+export function helpText(): string {
+  const lines = Object.entries(FLAGS).map(([k, v]) => {
+    const name = `--${k}${v.type === 'string' ? ' VALUE' : ''}${'short' in v ? `, -${v.short}` : ''}`;
+    return `  ${name.padEnd(30)} ${v.help}`;
+  });
+  return [
+    'rollback-drill: drill the PostgreSQL → SQLite rollback runbook for real',
+    '',
+    'usage: npm run drill -- [flags]      (or: npx rollback-drill [flags])',
+    '',
+    ...lines,
+    '',
+    'exit codes: 0 all criteria met, 1 a criterion failed, 2 usage/config error, 3 platform could not be set up, 130 interrupted',
+  ].join('\n');
+}
