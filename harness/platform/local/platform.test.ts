@@ -259,6 +259,10 @@ describe('local platform: volumes, exec and jobs', () => {
     expect(r.stdout).toBe(`hello from ${r.pod}\nfrom stdin`);
     expect(existsSync(path.join(p.claimPath(NS, 'data'), 'in.txt'))).toBe(true);
 
+    // The runbook's `kubectl exec ... curl http://localhost:3000/...`: the pod's own port.
+    const curl = await p.exec(NS, 'web', ['curl', '-s', 'http://localhost:3000/api/health']);
+    expect(JSON.parse(curl.stdout)).toMatchObject({ status: 'healthy', hostname: r.pod });
+
     const missing = await p.exec(NS, 'web', ['no-such-tool', '--version']);
     expect(missing.exitCode).toBe(127);
     expect(missing.stderr).toContain('executable file not found in $PATH');

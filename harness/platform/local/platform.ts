@@ -227,13 +227,15 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
   }
 
   /** Resolves when `check` returns a value (re-checked on every change and every 100 ms). */
-  private waitFor<T>(check: () => T | undefined, timeoutMs: number, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+  private waitFor<T>(check: () => T | undefined, timeoutMs: number, callerSignal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+    // Teardown ends every wait at once instead of letting it run into its timeout.
+    const signal = callerSignal ? AbortSignal.any([callerSignal, this.abort.signal]) : this.abort.signal;
     return new Promise<T>((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
         clearInterval(poll);
         this.changes.off('change', test);
-        signal?.removeEventListener('abort', onAbort);
+        signal.removeEventListener('abort', onAbort);
       };
       const test = () => {
         let v: T | undefined;
@@ -251,7 +253,7 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
       };
       const onAbort = () => {
         cleanup();
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       };
       const timer = setTimeout(() => {
         cleanup();
@@ -259,8 +261,8 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
       }, timeoutMs);
       const poll = setInterval(test, 100);
       this.changes.on('change', test);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (signal?.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
       else test();
     });
   }

@@ -23,7 +23,7 @@ import { freePort } from './ports.ts';
 import { ProbeLoop, type ProbeKind, type ProbeTarget } from './probes.ts';
 import { spawnGroup, stopGroup, RUN_MARKER_ENV, type GroupProcess } from './process-group.ts';
 import { runCommand, type CommandResult } from './run-command.ts';
-import { expandVars, translatePaths, translateServiceDns, type Mount, type ServiceAddress } from './translate.ts';
+import { expandVars, translateLocalPorts, translatePaths, translateServiceDns, type Mount, type ServiceAddress } from './translate.ts';
 
 /** What a pod needs from the node it runs on (the platform). */
 export interface NodeContext {
@@ -209,7 +209,8 @@ export class LocalContainer {
     const services = pod.node.services();
     const tr = (s: string) => translateServiceDns(translatePaths(s, pod.mounts), services, pod.namespace);
     const env = baseEnv(pod.homeDir, pod.node.shimDir(image));
-    for (const [k, v] of Object.entries(declared)) env[k] = tr(v);
+    const own = new Map([...pod.portMap(), [listenPort, hostPort]]);
+    for (const [k, v] of Object.entries(declared)) env[k] = translateLocalPorts(tr(v), own);
     for (const [k, v] of Object.entries(image.env)) {
       if (Object.hasOwn(declared, k)) continue;
       // Image ENV paths (PGDATA=/var/lib/postgresql/data) are on a volume when one is mounted there, else in the pod's own "root fs".
@@ -324,7 +325,8 @@ export class LocalContainer {
       throw new ContainerNotRunningError(`container ${this.spec.name} in pod ${this.pod.name} is not running (${this.state.kind}${'reason' in this.state ? `: ${this.state.reason}` : ''})`);
     }
     const services = this.pod.node.services();
-    const args = command.map((a) => translateServiceDns(translatePaths(a, this.pod.mounts), services, this.pod.namespace));
+    const ports = this.pod.portMap();
+    const args = command.map((a) => translateLocalPorts(translateServiceDns(translatePaths(a, this.pod.mounts), services, this.pod.namespace), ports));
     return runCommand(args, { env: this.env, cwd: this.cwd, timeoutMs: opts.timeoutMs, stdin: opts.stdin, signal: opts.signal });
   }
 
@@ -551,6 +553,13 @@ export class LocalPod {
   /** The container exec/probes use: by name, or the first. */
   container(name?: string): LocalContainer | undefined {
     return name ? this.containers.find((c) => c.spec.name === name) : this.containers[0];
+  }
+
+  /** Container port → local port, over all running containers (they share the pod's network). */
+  portMap(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (const c of this.containers) for (const [k, v] of c.ports) m.set(k, v);
+    return m;
   }
 
   /** Local port serving a container port (Service endpoints, tests). */

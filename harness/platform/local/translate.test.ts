@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImageMap, LocalImageSpecSchema } from './config.ts';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env.ts';
-import { expandVars, translatePaths, translateServiceDns, type ServiceAddress } from './translate.ts';
+import { expandVars, translateLocalPorts, translatePaths, translateServiceDns, type ServiceAddress } from './translate.ts';
 
 const mounts = [
   { containerPath: '/data', hostPath: '/run/x/pvc/data' },
@@ -57,6 +57,16 @@ describe('translateServiceDns', () => {
 
   it('turns a bare service name into 127.0.0.1', () => {
     expect(translateServiceDns('hyperpage-postgres', services, 'hyperpage')).toBe('127.0.0.1');
+  });
+});
+
+describe('translateLocalPorts', () => {
+  it("rewrites the pod's own container ports on localhost to its local port", () => {
+    const ports = new Map([[3000, 45123]]);
+    expect(translateLocalPorts('http://localhost:3000/api/health', ports)).toBe('http://127.0.0.1:45123/api/health');
+    expect(translateLocalPorts('127.0.0.1:3000', ports)).toBe('127.0.0.1:45123');
+    expect(translateLocalPorts('http://localhost:30001/x', ports)).toBe('http://localhost:30001/x');
+    expect(translateLocalPorts('http://example.localhost:3000/', ports)).toBe('http://example.localhost:3000/');
   });
 });
 
