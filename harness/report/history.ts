@@ -87,9 +87,10 @@ function baselineFor(current: HistoryEntry, history: HistoryEntry[], key: string
     .slice(-lastN);
 }
 
-/** How many previous runs the comparison could use (the most any scenario×variant of the current run had). */
+/** How many previous runs the comparison could use (the most any measured scenario×variant of the current run had). */
 export function baselineSize(current: HistoryEntry, history: HistoryEntry[], lastN = 5): number {
-  return Math.max(0, ...Object.keys(current.groups).map((k) => baselineFor(current, history, k, lastN).length));
+  const measured = Object.entries(current.groups).filter(([, m]) => COMPARED_METRICS.some((k) => typeof m[k] === 'number'));
+  return Math.max(0, ...measured.map(([k]) => baselineFor(current, history, k, lastN).length));
 }
 
 export function median(values: number[]): number {

@@ -10,7 +10,8 @@ import { createRunDir } from './folder.ts';
 import { FIXTURE_T0, writeFixtureRun } from './test-journals.ts';
 import { writeReports } from './write.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium; REPORT_TEST_CHROMIUM points elsewhere (or at nothing, to see the skip).
+const CHROMIUM = process.env['REPORT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} not installed (apt-get install -y chromium)`;
 if (skipReason) console.warn(`report.html browser test skipped: ${skipReason}`);
@@ -58,8 +59,9 @@ describe.skipIf(skipReason !== null)(`report.html in headless Chromium${skipReas
         scripts: document.scripts.length,
       }));
       expect(counts.samples).toBeGreaterThan(200);
-      expect(counts.av).toBeGreaterThan(100);
-      expect(counts.down).toBeGreaterThan(10);
+      // up on postgres, down, up on sqlite at least (alike columns are merged into one bar)
+      expect(counts.av).toBeGreaterThanOrEqual(3);
+      expect(counts.down).toBeGreaterThanOrEqual(1);
       expect(counts.latencyPoints).toBeGreaterThan(100);
       expect(counts.failedDots).toBeGreaterThan(50);
       expect(counts).toMatchObject({ steps: g.steps.length, budgets: g.steps.length, over: 1, failed: 1, faults: 1, switches: 1, scripts: 0 });

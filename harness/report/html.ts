@@ -74,7 +74,7 @@ export function renderHtml(r: RunReport, samples: Map<string, GroupSamples> = ne
 
   if (r.interruption) {
     b.push('<h2>Interrupted</h2>');
-    b.push(`<p>The journal ends at ${esc(isoTime(r.interruption.lastEventAt))} without a run end.</p><ul>`);
+    b.push(`<p>The run stopped at ${esc(isoTime(r.interruption.lastEventAt))}: ${esc(r.run.reason ?? 'interrupted')}.</p><ul>`);
     for (const p of r.interruption.inProgress) b.push(`<li>in progress: <b>${esc(p.step)}</b> (${esc(p.procedure)}, ${esc(p.group)})</li>`);
     b.push(`<li>steps done: ${r.interruption.stepsDone.length ? r.interruption.stepsDone.map((s) => esc(`${s.step} (${s.group})`)).join('; ') : 'none'}</li></ul>`);
   }
@@ -164,7 +164,8 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
 function regressions(r: RunReport): string {
   if (!r.history) return '';
   const h = r.history;
-  if (h.compared === 0) return `<h2>Regressions vs history</h2><p>First ${esc(r.run.profile)} run in the history: nothing to compare with.</p>`;
+  if (h.compared === 0)
+    return `<h2>Regressions vs history</h2><p>Nothing to compare with: no earlier ${esc(r.run.profile)} run measured the same scenarios${r.interruption ? ', or this run stopped before measuring' : ''}.</p>`;
   if (!h.regressions.length) return `<h2>Regressions vs history</h2><p>No regression against the median of the last ${h.compared} ${esc(r.run.profile)} run(s).</p>`;
   const rows = h.regressions
     .map(

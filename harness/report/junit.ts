@@ -1,6 +1,6 @@
 // junit.xml for CI test tabs: one testsuite per scenario×variant, one testcase per criterion and
 // per procedure step (plus one for the fault taking effect), failures carrying the measured values.
-import type { GroupReport, RunReport } from './model.ts';
+import { type GroupReport, type RunReport, wasRunning } from './model.ts';
 import { criterionLine, fmtMeasured, groupLabel, stepLine } from './format.ts';
 
 interface Case {
@@ -112,7 +112,7 @@ function casesOf(g: GroupReport): Case[] {
       out: stepLine(s),
     };
     if (s.outcome === 'failed') k.failure = { type: 'step-failed', message: `${s.step} failed after ${fmtMeasured(s.durationMs, 'ms')}: ${s.message}`, body: stepLine(s) };
-    else if (s.outcome === 'interrupted') k.error = { type: 'interrupted', message: `${s.step} was running when the run stopped`, body: stepLine(s) };
+    else if (wasRunning(s)) k.error = { type: 'interrupted', message: `${s.step} was running when the run stopped`, body: stepLine(s) };
     else if (s.outcome === 'skipped' || s.outcome === 'aborted') k.skipped = `not run (${s.outcome})${s.message ? `: ${s.message}` : ''}`;
     else if (s.overBudget)
       k.failure = {

@@ -32,7 +32,7 @@ export function renderMarkdown(r: RunReport): string {
 
   if (r.interruption) {
     out.push('### Interrupted', '');
-    out.push(`The journal ends at ${isoTime(r.interruption.lastEventAt)} without a run end.`);
+    out.push(`The run stopped at ${isoTime(r.interruption.lastEventAt)}: ${r.run.reason ?? 'interrupted'}.`);
     for (const p of r.interruption.inProgress) out.push(`- ⏸️ in progress: **${p.step}** (${p.procedure}, ${p.group})`);
     out.push(`- steps done: ${r.interruption.stepsDone.length ? r.interruption.stepsDone.map((s) => `${s.step} (${s.group})`).join('; ') : 'none'}`, '');
   }
@@ -126,7 +126,7 @@ export function renderMarkdown(r: RunReport): string {
 
   out.push('### Regressions vs history', '');
   if (!r.history) out.push('_No history to compare with._', '');
-  else if (r.history.compared === 0) out.push(`_First ${r.run.profile} run in the history: nothing to compare with._`, '');
+  else if (r.history.compared === 0) out.push(`_Nothing to compare with: no earlier ${r.run.profile} run measured the same scenarios${r.interruption ? ', or this run stopped before measuring' : ''}._`, '');
   else if (r.history.regressions.length === 0) out.push(`No regression against the median of the last ${r.history.compared} ${r.run.profile} run(s).`, '');
   else {
     out.push('| Scenario | Metric | Now | Median of previous | × |', '|---|---|---:|---:|---:|');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
 import type { JournalEvent } from '../journal/events.ts';
+import { renderJunit } from './junit.ts';
 import { buildReport, durationToMs } from './model.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
 import { cleanTmp, tmpDir } from './test-tmp.ts';
@@ -68,6 +69,28 @@ describe('buildReport', () => {
     expect(running.durationMs).toBeGreaterThanOrEqual(1_500);
     expect(r.verdict.headline).toMatch(/^ABORTED: interrupted; 2 of 3 step\(s\) done, stopped during "Create SQLite/);
     expect(r.groups[0]!.metrics.timeToRestoreMs).toBeNull();
+  });
+
+  it('treats run.end aborted (SIGINT, exit 130) as interrupted: the step the abort caught is in progress, later ones not run', () => {
+    const t = Date.UTC(2026, 1, 1);
+    const e = (x: object) => ({ scenario: 'database-corruption', variant: 'seed', ...x }) as JournalEvent;
+    const step = (index: number, outcome: string, startedAt: number, durationMs: number) =>
+      e({ t: startedAt + durationMs, type: 'step.end', procedure: 'emergency', step: `s${index}`, index, budgetMs: 10_000, startedAt, durationMs, outcome, message: outcome === 'aborted' && !durationMs ? 'not run' : '' });
+    const r = buildReport([
+      { t, type: 'run.start', runId: 'sigint', profile: 'monthly', platform: 'local', scenarios: ['database-corruption'], variants: ['seed'], config: {}, host: { node: 'v20', os: 'linux', cpus: 2 } },
+      e({ t: t + 1, type: 'scenario.start', fault: 'database-corruption', method: 'emergency', budgetMs: 300_000, validation: 'health check' }),
+      step(0, 'ok', t + 10, 1_000),
+      step(1, 'aborted', t + 1_020, 2_500),
+      step(2, 'aborted', t + 3_530, 0),
+      { t: t + 3_600, type: 'run.end', status: 'aborted', exitCode: 130, reason: 'SIGINT' },
+    ]);
+    expect(r.run).toMatchObject({ status: 'aborted', exitCode: 130, reason: 'SIGINT' });
+    expect(r.groups[0]!.status).toBe('aborted');
+    expect(r.interruption).toMatchObject({ stepsDone: [{ step: 's0' }], inProgress: [{ step: 's1', startedAt: t + 1_020 }] });
+    expect(r.verdict.headline).toBe('ABORTED: SIGINT; 1 of 3 step(s) done, stopped during "s1" (database-corruption/seed)');
+    const xml = renderJunit(r);
+    expect(xml).toMatch(/name="02 s1"[^>]*>\s*<error type="interrupted"/);
+    expect(xml).toMatch(/name="03 s2"[^>]*>\s*<skipped message="not run \(aborted\): not run"/);
   });
 
   it('never carries secrets or nested config (pod env) into the model', () => {

@@ -213,7 +213,8 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
     if (e.type === 'artifact') artifacts.push({ kind: e.kind, path: e.path, group: g.key });
   }
 
-  const aborted = !end;
+  // Interrupted: killed before writing run.end, or stopped (SIGINT) and said so in run.end.
+  const aborted = !end || end.status === 'aborted';
   const lastEventAt = sorted.at(-1)?.t ?? null;
   const built = [...groups.values()].map((g) => g.build(aborted, lastEventAt));
   // Scenario groups in the order they ran; the run-level group (if any) last.
@@ -256,7 +257,7 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
         ),
         inProgress: built.flatMap((g) =>
           g.steps
-            .filter((s) => s.outcome === 'interrupted')
+            .filter(wasRunning)
             .map((s) => ({ group: g.key, procedure: s.procedure, step: s.step, startedAt: s.startedAt })),
         ),
       }
@@ -279,7 +280,7 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
       durationMs: startedAt !== null && endedAt !== null ? endedAt - startedAt : null,
       status,
       exitCode: end?.exitCode ?? null,
-      reason: end?.reason ?? (aborted ? 'interrupted: the journal ends without run.end' : null),
+      reason: end?.reason ?? (end ? null : 'interrupted: the journal ends without run.end'),
       host: start?.host ?? null,
       config: scalarConfig(start?.config ?? {}),
     },
@@ -336,6 +337,14 @@ function scalarConfig(config: Record<string, unknown>): Record<string, string | 
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   }
   return out;
+}
+
+/**
+ * A step the interruption caught mid-way: started but never ended, or ended by the abort after it
+ * had been running (the runner journals steps it never started as aborted with 0 ms).
+ */
+export function wasRunning(s: StepReport): boolean {
+  return s.outcome === 'interrupted' || (s.outcome === 'aborted' && s.durationMs > 0);
 }
 
 /** Converts a measured duration to ms from its unit; null when it is not a duration. */

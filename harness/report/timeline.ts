@@ -1,8 +1,8 @@
 // The timeline of one scenario×variant as inline SVG (no script needed): availability per sample,
 // latency over time (log scale), step bars against their budgets, and fault/selector-switch markers.
-import type { GroupReport } from './model.ts';
+import { type GroupReport, wasRunning } from './model.ts';
 import { fmtMs } from './format.ts';
-import { type GroupSamples, isUp } from './samples.ts';
+import { type AvailabilitySample, type GroupSamples, isUp } from './samples.ts';
 
 const W = 1000;
 const LEFT = 150; // room for lane and step labels
@@ -90,18 +90,32 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
     const buckets = bucket(s.availability, t0, t1);
     const bw = PLOT_W / BUCKETS;
     const filled = buckets.flatMap((b, i) => (b.length ? [i] : []));
+    // Consecutive columns alike (same state; same engine while up) become one bar: a long calm run stays a small file.
+    type Run = { from: number; to: number; cls: string; engines: string; samples: AvailabilitySample[] };
+    const runs: Run[] = [];
     for (const [n, i] of filled.entries()) {
       const b = buckets[i]!;
       // A column reaches to the next sample unless the probe was silent for a while (then the gap shows).
       const next = filled[n + 1] ?? i + 1;
-      const span = next - i <= MAX_GAP ? next - i : 1;
+      const to = next - i <= MAX_GAP ? next : i + 1;
       const down = b.filter((v) => !isUp(v)).length;
       const cls = down === 0 ? 'up' : down === b.length ? 'down' : 'mixed';
-      const engines = [...new Set(b.map((v) => v.engine ?? '?'))].join('/');
-      const statuses = [...new Set(b.map((v) => v.status))].join(',');
+      const engines = [...new Set(b.filter(isUp).map((v) => v.engine ?? '?'))].sort().join('/');
+      const last = runs.at(-1);
+      if (last && last.to === i && last.cls === cls && last.engines === engines) {
+        last.to = to;
+        last.samples.push(...b);
+      } else runs.push({ from: i, to, cls, engines, samples: [...b] });
+    }
+    for (const r of runs) {
+      const down = r.samples.filter((v) => !isUp(v)).length;
+      const statuses = [...new Set(r.samples.map((v) => v.status))].join(',');
+      const engines = [...new Set(r.samples.map((v) => v.engine ?? 'none'))].join('/');
+      const first = r.samples[0]!.t;
+      const last = r.samples.at(-1)!.t;
       parts.push(
-        `<rect class="av ${cls}" x="${(LEFT + i * bw).toFixed(1)}" y="${y}" width="${Math.max(span * bw, 1).toFixed(2)}" height="${AV_H}"><title>${esc(
-          `+${fmtMs(b[0]!.t - t0)}: ${b.length} request(s), ${down} failed, status ${statuses}, engine ${engines}`,
+        `<rect class="av ${r.cls}" x="${(LEFT + r.from * bw).toFixed(1)}" y="${y}" width="${Math.max((r.to - r.from) * bw, 1).toFixed(2)}" height="${AV_H}"><title>${esc(
+          `+${fmtMs(first - t0)} to +${fmtMs(last - t0)}: ${r.samples.length} request(s), ${down} failed, status ${statuses}, engine ${engines}`,
         )}</title></rect>`,
       );
     }
@@ -166,7 +180,7 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
     const budgetEnd = st.startedAt + st.budgetMs;
     const bw = Math.max(1, x(budgetEnd) - x0);
     const aw = Math.max(2, x(st.startedAt + st.durationMs) - x0);
-    const cls = st.outcome === 'ok' ? (st.overBudget ? 'over' : 'ok') : st.outcome;
+    const cls = st.outcome === 'ok' ? (st.overBudget ? 'over' : 'ok') : wasRunning(st) ? 'interrupted' : st.outcome;
     const label = `${st.index + 1}. ${st.step}`;
     parts.push(`<text class="step-label" x="${LEFT - 4}" y="${y + ROW - 4}" text-anchor="end">${esc(label.length > 26 ? `${label.slice(0, 25)}…` : label)}<title>${esc(label)}</title></text>`);
     parts.push(
