@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsxNodeCommand } from './config.ts';
-import { findLeaks } from './leaks.ts';
+import { findLeaks, reapOrphans } from './leaks.ts';
 import { RUN_MARKER_ENV } from './process-group.ts';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'interrupted-run.ts');
@@ -23,7 +23,7 @@ interface RunState {
 }
 
 /** Start the child harness, wait for `waitFor` on its stdout, signal it, return its exit and what it recorded. */
-async function interrupt(topology: 'fixture' | 'baseline', waitFor: 'applied' | 'ready', signal: 'SIGINT' | 'SIGTERM') {
+async function interrupt(topology: 'fixture' | 'baseline', waitFor: 'applied' | 'ready', signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL') {
   const runId = `itest-${process.pid}-${Date.now().toString(36)}`;
   const state = path.join(tmp, `${runId}.json`);
   const [node, ...nodeArgs] = tsxNodeCommand();
@@ -47,7 +47,7 @@ async function interrupt(topology: 'fixture' | 'baseline', waitFor: 'applied' | 
     child.kill(signal);
     const exit = await exited;
     const recorded = JSON.parse(readFileSync(state, 'utf8')) as RunState;
-    return { exit, before, recorded, leaks: findLeaks(runId, recorded.ports), stderr };
+    return { runId, exit, before, recorded, leaks: findLeaks(runId, recorded.ports), stderr };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
@@ -69,5 +69,16 @@ describe('local platform: interrupted runs', () => {
     expect(r.exit).toEqual({ code: 143, signal: null });
     expect(r.leaks).toEqual({ processes: [], ports: [] });
     expect(existsSync(r.recorded.runDir)).toBe(false);
+  });
+
+  it('SIGKILL cannot be handled: the next platform start reaps the orphaned pods of the dead harness', async () => {
+    const r = await interrupt('fixture', 'ready', 'SIGKILL');
+    expect(r.exit).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(r.leaks.processes.length).toBeGreaterThanOrEqual(2); // the two pods, orphaned
+    const reaped = reapOrphans();
+    expect(reaped).toEqual(expect.arrayContaining(r.leaks.processes.map((p) => p.pid)));
+    for (let i = 0; i < 50 && findLeaks(r.runId).processes.length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(findLeaks(r.runId, r.recorded.ports)).toEqual({ processes: [], ports: [] });
+    rmSync(r.recorded.runDir, { recursive: true, force: true });
   });
 });

@@ -103,3 +103,58 @@ export function findLeaks(runIdPrefix: string, recordedPorts: Iterable<number> =
   }
   return { processes, ports };
 }
+
+/** Environment variable naming the harness process a pod process belongs to: `<pid>:<start time>`. */
+export const OWNER_ENV = 'ROLLBACK_DRILL_OWNER';
+
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may contain spaces): state is field 3
+    return ['', '', ...stat.slice(stat.lastIndexOf(')') + 2).split(' ')];
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process as an owner token (pid plus start time, so a reused pid is not mistaken for it). */
+export function ownerToken(pid = process.pid): string {
+  return `${pid}:${statFields(pid)?.[21] ?? '0'}`;
+}
+
+/**
+ * Process groups of earlier runs whose harness died without a teardown (SIGKILL, OOM): every
+ * process with an owner token whose owner is gone gets its group SIGKILLed. Returns the pids found.
+ */
+export function reapOrphans(): number[] {
+  const reaped: number[] = [];
+  const live = new Map<string, boolean>();
+  for (const pid of pids()) {
+    let owner: string | undefined;
+    try {
+      owner = readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .find((e) => e.startsWith(`${OWNER_ENV}=`))
+        ?.slice(OWNER_ENV.length + 1);
+    } catch {
+      continue;
+    }
+    if (!owner) continue;
+    let alive = live.get(owner);
+    if (alive === undefined) {
+      const ownerPid = Number(owner.split(':')[0]);
+      alive = ownerToken(ownerPid) === owner;
+      live.set(owner, alive);
+    }
+    if (alive) continue;
+    const pgid = Number(statFields(pid)?.[4]);
+    try {
+      if (pgid > 1) process.kill(-pgid, 'SIGKILL');
+      else process.kill(pid, 'SIGKILL');
+      reaped.push(pid);
+    } catch {
+      /* already gone */
+    }
+  }
+  return reaped;
+}

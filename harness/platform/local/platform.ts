@@ -32,6 +32,7 @@ import { DeploymentController, type PodHost } from './deployment-controller.ts';
 import type { EnvSources } from './env.ts';
 import { EventLog } from './events.ts';
 import { JobController } from './job-controller.ts';
+import { ownerToken, reapOrphans } from './leaks.ts';
 import { ContainerNotRunningError, LocalPod, type NodeContext, type PodInit } from './pod.ts';
 import { registerForSignals, unregisterForSignals } from './signals.ts';
 import { startHttpProxy, startTcpProxy, type Endpoint, type ServicePortProxy } from './service-proxy.ts';
@@ -87,6 +88,7 @@ export interface LocalPlatform extends Platform {
 export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
   readonly name = 'local' as const;
   readonly runId: string;
+  readonly ownerToken = ownerToken();
   readonly runDir: string;
   readonly images: ImageMap;
   readonly eventLog: EventLog;
@@ -712,6 +714,8 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
 /** Start a local platform: a run dir (0755, so a postgres user can reach its volume), signal handlers. */
 export async function createLocalPlatform(input: LocalPlatformInput = {}): Promise<LocalPlatform> {
   const config = parseLocalOptions(input);
+  const orphans = reapOrphans();
+  if (orphans.length > 0) input.progress?.(`  reaped ${orphans.length} process(es) left by an earlier run whose harness died`);
   const runId = config.runId ?? generateRunId();
   const runDir = config.runDir ?? (await mkdtemp(path.join(os.tmpdir(), `rollback-drill-${runId}-`)));
   mkdirSync(runDir, { recursive: true });

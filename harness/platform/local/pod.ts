@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { ImageMap, LocalImageSpec } from './config.ts';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env.ts';
 import type { EventLog } from './events.ts';
+import { OWNER_ENV } from './leaks.ts';
 import { freePort } from './ports.ts';
 import { ProbeLoop, type ProbeKind, type ProbeTarget } from './probes.ts';
 import { spawnGroup, stopGroup, RUN_MARKER_ENV, type GroupProcess } from './process-group.ts';
@@ -28,6 +29,8 @@ import { expandVars, translateLocalPorts, translatePaths, translateServiceDns, t
 /** What a pod needs from the node it runs on (the platform). */
 export interface NodeContext {
   readonly runId: string;
+  /** The harness process owning the run's processes (reaped if it dies without teardown). */
+  readonly ownerToken: string;
   readonly runDir: string;
   readonly images: ImageMap;
   readonly sources: EnvSources;
@@ -221,6 +224,7 @@ export class LocalContainer {
     env[image.portEnv] = String(hostPort);
     env[image.hostEnv] = '127.0.0.1';
     env[RUN_MARKER_ENV] = pod.node.runId;
+    env[OWNER_ENV] = pod.node.ownerToken;
     // The pod's own command/args are container paths and names; the image's command is already a host command.
     const fromSpec = [...(this.spec.command ?? []), ...(this.spec.args ?? [])].map((a) => tr(expandVars(a, env)));
     const command = this.spec.command?.length ? fromSpec : [...image.command, ...fromSpec];
