@@ -1,0 +1,67 @@
+// Server entry: validate the environment, migrate, serve on PORT; SIGTERM drains in-flight
+// requests and closes the database before exit.
+import http from 'node:http';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './database.ts';
+import { createHandler } from './server.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`hyperpage: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const db = openDatabase(cfg);
+  // Migrate with retries: the database may still be starting next to us.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.migrate();
+      break;
+    } catch (err) {
+      if (attempt >= 30) fail(`could not migrate the ${cfg.engine} database: ${(err as Error).message.replace(/:\/\/[^@\s]*@/g, '://***@')}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  const server = http.createServer(createHandler(cfg, db));
+  server.keepAliveTimeout = 5_000;
+  server.on('error', (err) => fail(`cannot listen on ${cfg.host}:${cfg.port}: ${err.message}`));
+  server.listen(cfg.port, cfg.host, () => {
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
+    process.stdout.write(`hyperpage listening on ${cfg.host}:${port} engine=${cfg.engine} pod=${cfg.pod}\n`);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`hyperpage: ${signal}, draining\n`);
+    const force = setTimeout(() => {
+      process.stderr.write('hyperpage: grace period over, exiting with requests in flight\n');
+      process.exit(1);
+    }, cfg.shutdownGraceMs);
+    force.unref();
+    // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
+    server.close(() => {
+      db.close()
+        .catch(() => undefined)
+        .finally(() => {
+          process.stdout.write('hyperpage: drained, database closed\n');
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => fail((err as Error).message));
