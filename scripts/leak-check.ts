@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../harness/platform/manifests.ts';
 import { tsxNodeCommand } from '../harness/platform/local/config.ts';
-import { findLeaks } from '../harness/platform/local/leaks.ts';
+import { settledLeaks, unattachedShmSegments } from '../harness/platform/local/leaks.ts';
 import { RUN_MARKER_ENV } from '../harness/platform/local/process-group.ts';
 
 const CHILD = path.join(REPO_ROOT, 'harness', 'platform', 'local', 'fixtures', 'interrupted-run.ts');
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   const ports = new Set<number>();
   const runDirs: string[] = [];
   let unexpectedExits = 0;
+  const shmBefore = unattachedShmSegments();
   console.log(`leak-check: ${o.runs} runs of the ${o.topology} topology, signal 0–${o.maxDelayMs} ms after the platform started (seed ${o.seed})`);
   try {
     for (let i = 1; i <= o.runs; i++) {
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
       if (st?.runDir) runDirs.push(st.runDir);
       const expected = r.exit === `exit ${signal === 'SIGINT' ? 130 : 143}` || r.exit === `killed by ${signal}`;
       if (!expected) unexpectedExits++;
-      const left = findLeaks(runId, r.ports);
+      const left = await settledLeaks(runId, r.ports);
       console.log(
         `run ${String(i).padStart(2)}/${o.runs}: ${signal} ${fromSpawn ? `${(delayMs / 4000).toFixed(1)} s after spawn` : `${(delayMs / 1000).toFixed(1)} s after platform start`} ` +
           `(phase ${r.phase}) → ${r.exit}; left: ${left.processes.length} processes, ${left.ports.length} ports`,
@@ -136,12 +137,15 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const leaks = findLeaks(prefix, ports);
+  const leaks = await settledLeaks(prefix, ports);
   const dirs = runDirs.filter((d) => existsSync(d));
   console.log(`leftover processes: ${leaks.processes.length}`);
   for (const p of leaks.processes) console.log(`  pid ${p.pid} (${p.runId}): ${p.command}`);
   console.log(`leftover listening ports: ${leaks.ports.length}${leaks.ports.length ? ` (${leaks.ports.map((p) => p.port).join(', ')})` : ''}`);
   console.log(`leftover run dirs: ${dirs.length}`);
+  // Informational: other processes on this machine may create these too, so they do not fail the check.
+  const shmNew = [...unattachedShmSegments()].filter((id) => !shmBefore.has(id));
+  console.log(`new unattached shared memory segments (informational): ${shmNew.length}`);
   if (unexpectedExits > 0) console.log(`runs that did not exit with 130/143: ${unexpectedExits}`);
   process.exitCode = leaks.processes.length + leaks.ports.length + dirs.length > 0 ? 1 : 0;
 }

@@ -158,3 +158,37 @@ export function reapOrphans(): number[] {
   }
   return reaped;
 }
+
+/** SysV shared memory segments nobody is attached to (a PostgreSQL server that was SIGKILLed leaves one), by shmid. */
+export function unattachedShmSegments(): Set<number> {
+  const out = new Set<number>();
+  let text = '';
+  try {
+    text = readFileSync('/proc/sysvipc/shm', 'utf8');
+  } catch {
+    return out;
+  }
+  const lines = text.trim().split('\n');
+  const cols = lines[0]!.trim().split(/\s+/);
+  const id = cols.indexOf('shmid');
+  const nattch = cols.indexOf('nattch');
+  for (const line of lines.slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[nattch] === '0') out.add(Number(f[id]));
+  }
+  return out;
+}
+
+/**
+ * findLeaks, given up to `settleMs` to come out empty: helpers of an exited harness (its esbuild
+ * service, which ends when its stdin closes) may still be on their way out. A real leak stays.
+ */
+export async function settledLeaks(runIdPrefix: string, recordedPorts: Iterable<number> = [], settleMs = 2000): Promise<LeakReport> {
+  const ports = [...recordedPorts];
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const r = findLeaks(runIdPrefix, ports);
+    if ((r.processes.length === 0 && r.ports.length === 0) || Date.now() >= deadline) return r;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}

