@@ -122,13 +122,14 @@ async function main(argv: string[]): Promise<number> {
       const to = engineArg(values.to, '--to');
       if (from === to) throw new UsageError('--from and --to must differ');
       const mode = modeArg(values.mode);
-      const sqlite = openSqlite(needPath(values));
+      const sqlitePath = needPath(values);
+      const sqlite = openSqlite(sqlitePath);
       const client = await connect(needUrl(values));
       try {
         migrateSqlite(sqlite);
         await migratePostgresClient(client);
         log(`sync ${from} → ${to} (${mode})`);
-        return report(await syncDatabases({ sqlite, postgres: client }, { from, to, mode, verifyOnly: Boolean(values['verify-only']), progress: log }), json);
+        return report(await syncDatabases({ sqlite, sqlitePath, postgres: client }, { from, to, mode, verifyOnly: Boolean(values['verify-only']), progress: log }), json);
       } finally {
         await client.end();
         sqlite.close();
@@ -190,10 +191,11 @@ async function main(argv: string[]): Promise<number> {
       if (engineArg(values.to ?? 'sqlite', '--to') !== 'sqlite') throw new UsageError('salvage only writes to --to sqlite');
       const mode = modeArg(values.mode);
       const url = new URL(needUrl(values));
-      const sqlite = openSqlite(needPath(values));
+      const sqlitePath = needPath(values);
+      const sqlite = openSqlite(sqlitePath);
       migrateSqlite(sqlite);
       await using server = await startSalvageServer(dir, decodeURIComponent(url.username), decodeURIComponent(url.password) || undefined, url.pathname.slice(1) || 'postgres', log);
-      const result = await syncDatabases({ sqlite, postgres: server.client }, { from: 'postgres', to: 'sqlite', mode, progress: log });
+      const result = await syncDatabases({ sqlite, sqlitePath, postgres: server.client }, { from: 'postgres', to: 'sqlite', mode, progress: log });
       sqlite.close();
       return report({ ...result, repairs: server.repairs } as SyncResult, json);
     }

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Engine } from '../config.ts';
 import { TABLES, type TableDef } from '../db/schema.ts';
 import { postgresChecksum, sqliteChecksum, type TableSum } from './checksum.ts';
+import { loadTableIntoSqlite } from './sqlite-load.ts';
 import { postgresCopyIn, postgresRows, sqliteRows, sqliteWriter, type Row } from './table-io.ts';
 
 export type SyncMode = 'mirror' | 'upsert';
@@ -34,10 +35,13 @@ export interface SyncResult {
 
 export interface Endpoints {
   sqlite: BetterSqlite3.Database;
+  /** File of `sqlite`: the PostgreSQL → SQLite copy writes through its own connection in a worker. */
+  sqlitePath: string;
   postgres: pg.PoolClient | pg.Client;
 }
 
 const BATCH = 20_000;
+const PIPELINE_MIN_ROWS = 100_000;
 
 async function copyTable(ep: Endpoints, from: Engine, t: TableDef, mode: SyncMode, progress: (n: number) => void): Promise<{ rows: number; maxId?: number }> {
   let maxId: number | undefined;
@@ -47,6 +51,9 @@ async function copyTable(ep: Endpoints, from: Engine, t: TableDef, mode: SyncMod
     if (++n % BATCH === 0) progress(n);
   };
   if (from === 'postgres') {
+    // Big tables pipeline through a worker thread; for small ones its start-up costs more than it saves.
+    const probe = await ep.postgres.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "${t.name}" LIMIT ${PIPELINE_MIN_ROWS}) s`);
+    if (probe.rows[0].n >= PIPELINE_MIN_ROWS) return loadTableIntoSqlite(ep.postgres, ep.sqlitePath, t, mode, progress);
     const db = ep.sqlite;
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -55,6 +62,7 @@ async function copyTable(ep: Endpoints, from: Engine, t: TableDef, mode: SyncMod
         w.write(r);
         track(r);
       }
+      w.finish();
       db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
