@@ -259,9 +259,9 @@ describe('local platform: volumes, exec and jobs', () => {
     expect(r.stdout).toBe(`hello from ${r.pod}\nfrom stdin`);
     expect(existsSync(path.join(p.claimPath(NS, 'data'), 'in.txt'))).toBe(true);
 
-    // The runbook's `kubectl exec ... curl http://localhost:3000/...`: the pod's own port.
-    const curl = await p.exec(NS, 'web', ['curl', '-s', 'http://localhost:3000/api/health']);
-    expect(JSON.parse(curl.stdout)).toMatchObject({ status: 'healthy', hostname: r.pod });
+    // The runbook's `kubectl exec ... curl http://localhost:3000/...`: the pod's own port (node as the client: no curl needed here).
+    const self = await p.exec(NS, 'web', ['node', '-e', "fetch('http://localhost:3000/api/health').then((r) => r.text()).then((t) => process.stdout.write(t))"]);
+    expect(JSON.parse(self.stdout)).toMatchObject({ status: 'healthy', hostname: r.pod });
 
     const missing = await p.exec(NS, 'web', ['no-such-tool', '--version']);
     expect(missing.exitCode).toBe(127);
