@@ -1,0 +1,68 @@
+// `npm run drill` / `rollback-drill`: flags + config file → a validated plan → the platform →
+// the drill suites. Exit codes: 0 all criteria met, 1 a criterion failed, 2 usage/config error,
+// 3 infrastructure error, 130 interrupted.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { helpText, parseCliArgs } from './cli/args.ts';
+import { assertWritableDir, readConfigFile, resolveConfig, UsageError } from './config/load.ts';
+import { planDrill, suiteFile } from './config/plan.ts';
+import type { DrillConfig } from './config/schema.ts';
+import { assertKindUsable, detectCluster } from './cluster/index.ts';
+import { REPO_ROOT } from './platform/manifests.ts';
+import { PlatformError } from './platform/types.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Which platform runs the drill, and why (said before anything is changed). */
+async function choosePlatform(c: DrillConfig): Promise<{ platform: 'kind' | 'local' | 'existing'; reason: string }> {
+  switch (c.cluster) {
+    case 'kind':
+      await assertKindUsable();
+      return { platform: 'kind', reason: '--cluster kind' };
+    case 'local':
+      return { platform: 'local', reason: '--cluster local' };
+    case 'existing':
+      return { platform: 'existing', reason: `--cluster existing --context ${c.context}` };
+    case 'auto':
+      return detectCluster();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (args.help) {
+    out(helpText());
+    return 0;
+  }
+  const file = await readConfigFile(args.configFile);
+  const config = resolveConfig(file.values, args.flags, file.file ? path.basename(file.file) : 'flags');
+  const reportDir = assertWritableDir(config.reportDir);
+  const plan = planDrill(config);
+  const chosen = await choosePlatform(config);
+  out(`rollback-drill: profile ${config.profile}: ${plan.scenarios.join(', ')} × ${plan.variants.join(', ')} on ${chosen.platform} (${chosen.reason}); reports → ${reportDir}`);
+  const missing = plan.scenarios.map(suiteFile).filter((f) => !existsSync(path.join(REPO_ROOT, f)));
+  if (missing.length > 0) {
+    throw new PlatformError(`drill suites not available in this build: ${missing.join(', ')}`, 3);
+  }
+  const { runSuites } = await import('./cli/run-suites.ts');
+  return runSuites({ config, plan, platform: chosen.platform, reportDir });
+}
+
+const isEntry = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof UsageError || (err instanceof PlatformError && err.exitCode === 2)) {
+        process.stderr.write(`rollback-drill: ${err.message}\n`);
+        process.exit(2);
+      }
+      if (err instanceof PlatformError) {
+        process.stderr.write(`rollback-drill: ${err.message}\n`);
+        process.exit(err.exitCode);
+      }
+      process.stderr.write(`rollback-drill: internal error: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(3);
+    },
+  );
+}

@@ -1,0 +1,65 @@
+// Bad input to `npm run drill`: each gives exactly one clear line on stderr and exit code 2.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../platform/manifests.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'cli-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(path.join(dir, 'bad.json'), '{ "profile": ');
+writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify({ datasetSize: 'lots' }));
+writeFileSync(path.join(dir, 'array.json'), '[1,2]');
+mkdirSync(path.join(dir, 'readonly-parent'));
+writeFileSync(path.join(dir, 'readonly-parent', 'file'), 'not a dir');
+
+function drill(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), path.join(REPO_ROOT, 'harness', 'cli.ts'), ...args], { cwd: dir, env: { ...process.env, PATH: '/usr/bin:/bin' } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('rollback-drill bad input', () => {
+  it.each([
+    [['--profile', 'weekly'], /profile: Invalid option.*"monthly"\|"quarterly"\|"pre-release"\|"post-incident"/],
+    [['--scenario', 'meteor-strike'], /scenario: Invalid option.*database-corruption/],
+    [['--variant', 'improved'], /variant: Invalid option.*"seed"\|"hardened"\|"both"/],
+    [['--cluster', 'minikube'], /cluster: Invalid option.*"auto"\|"kind"\|"local"\|"existing"/],
+    [['--dataset-size=-10'], /datasetSize: Too small/],
+    [['--dataset-size', '-10'], /--dataset-size' argument is ambiguous/],
+    [['--dataset-size', 'ten'], /--dataset-size: "ten" is not a number/],
+    [['--load-duration', '0'], /loadDurationSec: Too small/],
+    [['--time-scale', '0.5'], /timeScale: Too small/],
+    [['--host-port', '80'], /hostPort: Too small/],
+    [['--profile', 'post-incident'], /scenario: profile post-incident needs --scenario NAME/],
+    [['--cluster', 'existing', '--context', 'prod'], /context: --cluster existing needs --context NAME and --allow-context/],
+    [['--context', 'staging'], /context: --context goes with --cluster existing/],
+    [['--cluster-name', 'Bad_Name'], /clusterName: a DNS label/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--config', 'missing.json'], /--config: missing.json does not exist/],
+    [['--config', 'bad.json'], /invalid JSON/],
+    [['--config', 'wrong.json'], /wrong.json: datasetSize: Invalid input: expected number/],
+    [['--config', 'array.json'], /must be an object/],
+    [['--report-dir', 'readonly-parent/file/reports'], /--report-dir readonly-parent\/file\/reports: not writable/],
+    [['--cluster', 'kind'], /--cluster kind needs docker and kind.*Or run with --cluster local/],
+  ])('%j → exit 2, one line', async (args, message) => {
+    const r = await drill(args);
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^rollback-drill: /);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help lists every flag and the exit codes', async () => {
+    const r = await drill(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--profile', '--scenario', '--variant', '--cluster', '--context', '--allow-context', '--keep-cluster', '--reuse-cluster', '--dataset-size', '--load-duration', '--time-scale', '--report-dir', '--allure'])
+      expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain('130 interrupted');
+  });
+});
