@@ -67,6 +67,7 @@ describe('local platform: postgres image', () => {
     const count = await p.exec(NS, PG, ['psql', '-U', 'hyperpage', '-tAc', 'SELECT count(*) FROM users']);
     expect(count.stdout.trim()).toBe('3');
     const logs = (await p.logs(NS)).filter((l) => l.owner === PG).map((l) => l.text);
+    expect(logs[0]).toContain('initdb template'); // first start: a copy of the cached initdb result
     expect(logs.at(-1)).toContain('Skipping initialization');
     expect(logs.join('\n')).not.toContain(password);
   });
@@ -75,8 +76,16 @@ describe('local platform: postgres image', () => {
     await using p = await createLocalPlatform({ restartBackoffMs: { initial: 200, max: 1000 }, handleSignals: false });
     const password = randomBytes(12).toString('hex');
     const objects = await databaseObjects(password);
+    // This one runs initdb itself (no template), the way the official image always does.
+    const pgDep = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === PG) as V1Deployment;
+    pgDep.spec!.template.spec!.containers[0]!.env!.push({ name: 'ROLLBACK_DRILL_PG_TEMPLATES', value: 'off' });
     await p.apply(objects);
     await p.waitForReady(NS, PG, 1, { timeoutMs: 60_000 });
+    const initLog = (await p.logs(NS)).find((l) => l.owner === PG)?.text ?? '';
+    expect(initLog).toContain('Success. You can now start the database server');
+    expect(initLog).not.toContain('initdb template');
+    const dbs = await p.exec(NS, PG, ['psql', '-U', 'hyperpage', '-tAc', "SELECT datname FROM pg_database WHERE datname = 'hyperpage'"]);
+    expect(dbs.stdout.trim()).toBe('hyperpage');
 
     // No password: the official image's error, and the container restarts.
     const nopw = structuredClone(objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === PG)) as V1Deployment;

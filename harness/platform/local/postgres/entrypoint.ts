@@ -5,9 +5,15 @@
 // the container). The server runs as the `postgres` user when we are root, listens on
 // PGHOST:PGPORT (set by the pod runtime), and this process stays its parent, forwards stop signals
 // and exits with its code, so the pod's process group is exactly "the container".
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where initdb templates are kept (ROLLBACK_DRILL_PG_TEMPLATES=off: run initdb every time, like the image). */
+const DEFAULT_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'node_modules', '.cache', 'rollback-drill', 'pg-templates');
 
 const env = process.env;
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -73,15 +79,64 @@ async function initdb(pgdata: string, user: string, password: string): Promise<v
   }
 }
 
-/** CREATE DATABASE in single-user mode: no server, no network, before the real start. */
-function createDatabase(postgres: string, pgdata: string, db: string, ids: { uid?: number; gid?: number }): void {
-  const out = execFileSync(postgres, ['--single', '-D', pgdata, '-c', 'fsync=off', 'postgres'], {
-    input: `CREATE DATABASE "${db.replace(/"/g, '""')}"\n`,
+/** SQL in single-user mode: no server, no network, before the real start. Errors are redacted of `secrets`. */
+function singleUser(postgres: string, pgdata: string, statements: string[], secrets: string[], ids: { uid?: number; gid?: number }): void {
+  const r = spawnSync(postgres, ['--single', '-D', pgdata, 'postgres'], {
+    input: statements.map((st) => `${st}\n`).join(''),
     encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
     ...ids,
   });
-  if (/ERROR/.test(out)) fail(`creating database "${db}" failed: ${out.trim()}`);
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status !== 0 || /\bERROR\b/.test(out)) {
+    const redacted = secrets.reduce((text, secret) => (secret ? text.split(secret).join('***') : text), out);
+    fail(`initialising the database failed: ${redacted.split('\n').filter((l) => /ERROR|FATAL/.test(l)).join(' ') || `exit ${r.status}`}`);
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sqlIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * initdb costs seconds; its result only depends on the superuser name and the initdb args. So a
+ * cluster initialised once (with a throwaway password) is kept as a template and copied into an
+ * empty PGDATA, then the real password is set and POSTGRES_DB created in single-user mode — the
+ * same end state as the official entrypoint, in a fraction of the time.
+ */
+async function initialiseFromTemplate(root: string, pgdata: string, user: string, db: string, bins: Binaries, ids: { uid?: number; gid?: number }): Promise<void> {
+  const extra = env.POSTGRES_INITDB_ARGS ?? '';
+  const key = createHash('sha256').update(JSON.stringify({ user, db, extra, postgres: bins.postgres })).digest('hex').slice(0, 16);
+  const template = path.join(root, key);
+  if (!existsSync(path.join(template, 'PG_VERSION'))) {
+    mkdirSync(root, { recursive: true });
+    // Builds of pods that were killed half-way are removed.
+    for (const entry of readdirSync(root)) {
+      const m = /\.building-(\d+)$/.exec(entry);
+      if (m && !pidAlive(Number(m[1]))) rmSync(path.join(root, entry), { recursive: true, force: true });
+    }
+    const building = `${template}.building-${process.pid}`;
+    try {
+      await initdb(building, user, randomBytes(24).toString('hex'));
+      if (db !== 'postgres') singleUser(bins.postgres, building, [`CREATE DATABASE ${sqlIdent(db)}`], [], ids);
+      renameSync(building, template);
+    } catch (err) {
+      rmSync(building, { recursive: true, force: true });
+      if (!existsSync(path.join(template, 'PG_VERSION'))) throw err; // not just another pod having been faster
+    }
+  }
+  exitIfStopping();
+  if (ids.uid !== undefined) chownSync(pgdata, ids.uid, ids.gid!);
+  chmodSync(pgdata, 0o700);
+  execFileSync('cp', ['-a', `${template}/.`, pgdata], ids);
+  log(`PostgreSQL cluster copied from the initdb template ${template}`);
 }
 
 /** First stop signal seen: the init steps are children in our group and get it too; we stop after them. */
@@ -121,12 +176,22 @@ async function main(): Promise<void> {
     }
     if (existsSync(pgdata) && readdirSync(pgdata).length > 0) fail(`initdb: error: directory "${pgdata}" exists but is not empty`);
     mkdirSync(pgdata, { recursive: true, mode: 0o700 });
-    await initdb(pgdata, user, password).catch((err: Error) => {
+    const templates = env.ROLLBACK_DRILL_PG_TEMPLATES ?? DEFAULT_TEMPLATES;
+    let statements: string[];
+    try {
+      if (templates !== 'off' && !/[\n\r]/.test(password)) {
+        await initialiseFromTemplate(templates, pgdata, user, db, bins, ids);
+        statements = [`ALTER ROLE ${sqlIdent(user)} WITH PASSWORD ${sqlString(password)}`];
+      } else {
+        await initdb(pgdata, user, password);
+        statements = db !== 'postgres' ? [`CREATE DATABASE ${sqlIdent(db)}`] : [];
+      }
+    } catch (err) {
       exitIfStopping();
       throw err;
-    });
+    }
     exitIfStopping();
-    if (db !== 'postgres') createDatabase(bins.postgres, pgdata, db, ids);
+    if (statements.length > 0) singleUser(bins.postgres, pgdata, statements, [password], ids);
     exitIfStopping();
     log('PostgreSQL init process complete; ready for start up.');
   }
