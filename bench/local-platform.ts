@@ -9,6 +9,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -217,7 +218,12 @@ async function main(): Promise<void> {
     process.stderr.write('bench local-platform: --runs and --switches must be whole numbers >= 1\n');
     process.exit(2);
   }
+  // Other work on the machine shows in these numbers (readiness is quantised by the manifests'
+  // probe periods: a pod that misses its first probe at 5 s is ready at 10 s), so say how busy it was.
+  const load = () => os.loadavg()[0]!.toFixed(1);
+  console.log(`  machine: ${os.cpus().length} cpus, load average ${load()} at start`);
   const r = await benchLocalPlatform({ runs, switches, progress: (l) => console.log(`  ${l}`) });
+  console.log(`  load average ${load()} at end`);
   for (const line of formatBench(r)) console.log(line);
   if (values.json) console.log(JSON.stringify(r));
 }
