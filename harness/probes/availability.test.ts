@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { AvailabilityProbe, summarize, timeToRestore, type Sample } from './availability.ts';
+import { startTestServer } from './test-server.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('availability probe against a real HTTP server', () => {
+  it('measures the downtime window, failures, and the engine switch', async () => {
+    await using srv = await startTestServer();
+    await using probe = new AvailabilityProbe({ baseUrl: srv.url, intervalMs: [20, 30] }).start();
+    await sleep(300);
+    srv.state.healthy = false;
+    const downAt = Date.now();
+    await sleep(400);
+    srv.state.engine = 'sqlite';
+    srv.state.healthy = true;
+    const upAt = Date.now();
+    await sleep(400);
+    const samples = await probe.stop();
+    const s = summarize(samples);
+    expect(s.failed).toBeGreaterThanOrEqual(8);
+    expect(s.downtimeMs).toBeGreaterThanOrEqual(300);
+    expect(s.downtimeMs).toBeLessThan(upAt - downAt + 150);
+    expect(s.longestFailureRun.count).toBe(s.failed);
+    expect(s.engineFirstSeen.map((e) => e.engine)).toEqual(['postgres', 'sqlite']);
+    expect(s.mixedEngineMs).toBe(0);
+    const ttr = timeToRestore(samples, downAt, 'sqlite', 3)!;
+    expect(ttr).toBeGreaterThanOrEqual(upAt - downAt - 40);
+    expect(ttr).toBeLessThan(upAt - downAt + 150);
+    expect(timeToRestore(samples, downAt, 'postgres', 3)).toBeUndefined();
+  });
+
+  it('records a dead server as status 0 with the error', async () => {
+    const srv = await startTestServer();
+    const url = srv.url;
+    await srv[Symbol.asyncDispose]();
+    await using probe = new AvailabilityProbe({ baseUrl: url, intervalMs: [10, 20], timeoutMs: 500 }).start();
+    await sleep(100);
+    const samples = await probe.stop();
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((x) => x.status === 0 && x.error)).toBe(true);
+  });
+});
+
+describe('summarize (pure)', () => {
+  const mk = (t: number, status: number, engine = 'postgres'): Sample => ({ t, status, latencyMs: 5, engine });
+  it('computes mixed-engine serving and a late relapse resets time-to-restore', () => {
+    const samples = [mk(0, 200), mk(100, 200, 'sqlite'), mk(200, 200), mk(300, 200, 'sqlite'), mk(400, 503), mk(500, 200, 'sqlite'), mk(600, 200, 'sqlite')];
+    const s = summarize(samples);
+    expect(s.mixedEngineMs).toBe(100);
+    expect(s.unavailableMs).toBe(100);
+    expect(timeToRestore(samples, 0, 'sqlite', 2)).toBe(500);
+  });
+});

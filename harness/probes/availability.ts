@@ -1,0 +1,193 @@
+// Availability prober: GET /api/health through the service every 50–100 ms (jittered), every
+// answer recorded with its time, status, latency and the engine/pod that served it.
+import { Agent, request } from 'undici';
+
+export interface Sample {
+  /** Request start, ms since epoch. */
+  t: number;
+  /** HTTP status; 0 when no answer (connection error or timeout). */
+  status: number;
+  latencyMs: number;
+  engine?: string;
+  pod?: string;
+  error?: string;
+}
+
+export const isHealthy = (s: Sample) => s.status === 200;
+
+export interface AvailabilityOptions {
+  baseUrl: string;
+  intervalMs?: [number, number];
+  timeoutMs?: number;
+  path?: string;
+  onSample?: (s: Sample) => void;
+}
+
+export class AvailabilityProbe implements AsyncDisposable {
+  readonly samples: Sample[] = [];
+  readonly #agent: Agent;
+  readonly #opts: Required<Omit<AvailabilityOptions, 'onSample'>> & Pick<AvailabilityOptions, 'onSample'>;
+  #running = false;
+  #loop?: Promise<void>;
+  #timer?: NodeJS.Timeout;
+  #wake?: () => void;
+
+  constructor(opts: AvailabilityOptions) {
+    this.#opts = { intervalMs: [50, 100], timeoutMs: 2_000, path: '/api/health', ...opts };
+    this.#agent = new Agent({ keepAliveTimeout: 2_000, connections: 2 });
+  }
+
+  start(): this {
+    if (this.#running) return this;
+    this.#running = true;
+    this.#loop = this.#run();
+    return this;
+  }
+
+  async #run(): Promise<void> {
+    const [lo, hi] = this.#opts.intervalMs;
+    while (this.#running) {
+      const s = await probeOnce(this.#agent, this.#opts.baseUrl + this.#opts.path, this.#opts.timeoutMs);
+      this.samples.push(s);
+      this.#opts.onSample?.(s);
+      if (!this.#running) break;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        this.#timer = setTimeout(resolve, lo + Math.random() * (hi - lo));
+      });
+    }
+  }
+
+  async stop(): Promise<Sample[]> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#wake?.();
+    await this.#loop;
+    return this.samples;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+    await this.#agent.close();
+  }
+}
+
+export async function probeOnce(agent: Agent, url: string, timeoutMs: number): Promise<Sample> {
+  const t = Date.now();
+  const t0 = performance.now();
+  try {
+    const res = await request(url, { dispatcher: agent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    const body = await res.body.text();
+    let engine = header(res.headers['x-db-engine']);
+    if (!engine) {
+      try {
+        engine = (JSON.parse(body) as { engine?: string }).engine;
+      } catch {
+        /* not JSON */
+      }
+    }
+    return { t, status: res.statusCode, latencyMs: performance.now() - t0, engine, pod: header(res.headers['x-pod-name']) };
+  } catch (err) {
+    return { t, status: 0, latencyMs: performance.now() - t0, error: (err as Error).message };
+  }
+}
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export interface AvailabilitySummary {
+  total: number;
+  failed: number;
+  /** Fraction 0..1. */
+  errorRate: number;
+  /** First failure → first success after the last failure (0 when nothing failed). */
+  downtimeMs: number;
+  downtimeStart?: number;
+  downtimeEnd?: number;
+  /** Sum of the spans of every failure run. */
+  unavailableMs: number;
+  longestFailureRun: { count: number; ms: number };
+  engines: Record<string, number>;
+  /** First response from each engine, in order of appearance. */
+  engineFirstSeen: { engine: string; t: number }[];
+  /** Span during which both engines answered (mixed serving), 0 if none. */
+  mixedEngineMs: number;
+  p99LatencyMs: number;
+}
+
+export function summarize(samples: readonly Sample[]): AvailabilitySummary {
+  const failedIdx = samples.map((s, i) => (isHealthy(s) ? -1 : i)).filter((i) => i >= 0);
+  let longest = { count: 0, ms: 0 };
+  let unavailableMs = 0;
+  for (let i = 0; i < samples.length; ) {
+    if (isHealthy(samples[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < samples.length && !isHealthy(samples[j + 1]!)) j++;
+    const end = samples[j + 1]?.t ?? samples[j]!.t + samples[j]!.latencyMs;
+    const ms = end - samples[i]!.t;
+    unavailableMs += ms;
+    if (j - i + 1 > longest.count) longest = { count: j - i + 1, ms };
+    i = j + 1;
+  }
+  const first = failedIdx[0];
+  const last = failedIdx[failedIdx.length - 1];
+  const downtimeStart = first !== undefined ? samples[first]!.t : undefined;
+  const recovery = last !== undefined ? samples[last + 1] : undefined;
+  const downtimeEnd = last !== undefined ? (recovery?.t ?? samples[last]!.t + samples[last]!.latencyMs) : undefined;
+  const engines: Record<string, number> = {};
+  const firstSeen: { engine: string; t: number }[] = [];
+  const lastSeen = new Map<string, number>();
+  for (const s of samples) {
+    if (!s.engine || !isHealthy(s)) continue;
+    engines[s.engine] = (engines[s.engine] ?? 0) + 1;
+    if (!firstSeen.some((f) => f.engine === s.engine)) firstSeen.push({ engine: s.engine, t: s.t });
+    lastSeen.set(s.engine, s.t);
+  }
+  let mixedEngineMs = 0;
+  if (firstSeen.length >= 2) {
+    // Overlap of the [first, last] answer windows of the first two engines seen.
+    const [a, b] = firstSeen;
+    mixedEngineMs = Math.max(0, Math.min(lastSeen.get(a!.engine)!, lastSeen.get(b!.engine)!) - Math.max(a!.t, b!.t));
+  }
+  const lat = samples.filter(isHealthy).map((s) => s.latencyMs).sort((x, y) => x - y);
+  return {
+    total: samples.length,
+    failed: failedIdx.length,
+    errorRate: samples.length ? failedIdx.length / samples.length : 0,
+    downtimeMs: downtimeStart !== undefined && downtimeEnd !== undefined ? downtimeEnd - downtimeStart : 0,
+    downtimeStart,
+    downtimeEnd,
+    unavailableMs,
+    longestFailureRun: longest,
+    engines,
+    engineFirstSeen: firstSeen,
+    mixedEngineMs,
+    p99LatencyMs: lat.length ? lat[Math.min(lat.length - 1, Math.ceil(lat.length * 0.99) - 1)]! : 0,
+  };
+}
+
+/**
+ * Time to restore: from `from` to the start of the first run of `consecutive` healthy answers on
+ * `engine` after which no answer fails. undefined when the service never got there.
+ */
+export function timeToRestore(samples: readonly Sample[], from: number, engine: string, consecutive = 5): number | undefined {
+  const after = samples.filter((s) => s.t >= from);
+  let streakStart: number | undefined;
+  let streak = 0;
+  let restoredAt: number | undefined;
+  for (const s of after) {
+    if (isHealthy(s) && s.engine === engine) {
+      if (streak === 0) streakStart = s.t;
+      streak++;
+      if (streak >= consecutive && restoredAt === undefined) restoredAt = streakStart;
+    } else {
+      streak = 0;
+      restoredAt = undefined;
+    }
+  }
+  return restoredAt === undefined ? undefined : restoredAt - from;
+}
