@@ -54,7 +54,8 @@ export async function startSalvageServer(pgdata: string, user: string, password:
   const major = majorVersion(bin);
   const work = await mkdtemp(path.join(tmpdir(), 'salvage-'));
   const copy = path.join(work, 'data');
-  const sock = path.join(work, 'sock');
+  // Unix socket paths are limited to ~107 bytes: keep the socket in a short dir of its own.
+  const sock = await mkdtemp(path.join(tmpdir().length <= 40 ? tmpdir() : '/tmp', 'pgs-'));
   const repairs: string[] = [];
   let child: ChildProcess | undefined;
   const cleanup = async () => {
@@ -65,6 +66,7 @@ export async function startSalvageServer(pgdata: string, user: string, password:
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
     await rm(work, { recursive: true, force: true });
+    await rm(sock, { recursive: true, force: true });
   };
   try {
     log(`copying ${pgdata} for salvage`);
@@ -81,9 +83,8 @@ export async function startSalvageServer(pgdata: string, user: string, password:
       await unlink(path.join(copy, 'postmaster.pid'));
       repairs.push('stale postmaster.pid removed');
     }
-    execFileSync('mkdir', ['-p', sock]);
     const ids = runAs();
-    if (ids) execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, work]);
+    if (ids) execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, work, sock]);
     await chmod(copy, 0o700);
     log(`starting a throwaway PostgreSQL ${major} on the copy${repairs.length ? ` (${repairs.join('; ')})` : ''}`);
     child = spawn(path.join(bin, 'postgres'), ['-D', copy, '-k', sock, '-c', 'listen_addresses=', '-p', '5432', '-c', 'fsync=off'], {
