@@ -1,0 +1,56 @@
+// The runbook's success criteria for an emergency rollback, each a verdict from a measurement:
+// measured value, budget and a sentence of evidence. No measurement, no pass.
+import type { Journal } from '../journal/journal.ts';
+import type { ScenarioOutcome } from '../drill/run-scenario.ts';
+
+export interface Verdict {
+  id: string;
+  title: string;
+  passed: boolean;
+  measured: number | string | null;
+  budget: number | string | null;
+  unit?: string;
+  evidence: string;
+}
+
+export const EMERGENCY_BUDGET_MS = 5 * 60_000;
+
+export function emergencyVerdicts(o: ScenarioOutcome, budgetMs = EMERGENCY_BUDGET_MS): Verdict[] {
+  const ttr = o.timeToRestoreMs;
+  const l = o.ledger;
+  return [
+    {
+      id: 'emergency-rollback',
+      title: 'Emergency rollback: trigger → healthy on SQLite with 3/3 ready',
+      passed: ttr !== undefined && ttr < budgetMs && o.sqliteReady === 3,
+      measured: ttr ?? null,
+      budget: budgetMs,
+      unit: 'ms',
+      evidence:
+        ttr === undefined
+          ? `never restored: no 5 consecutive healthy SQLite answers after the trigger (${o.availability.failed}/${o.availability.total} probes failed); SQLite ready ${o.sqliteReady}/3`
+          : `restored ${(ttr / 1000).toFixed(1)} s after the trigger (budget ${budgetMs / 60_000} min), SQLite ready ${o.sqliteReady}/3, downtime ${(o.availability.downtimeMs / 1000).toFixed(1)} s`,
+    },
+    {
+      id: 'data-integrity',
+      title: 'Data integrity: no acknowledged write lost',
+      passed: l.lost === 0 && l.unexpected === 0 && l.duplicated === 0 && l.ok > 0,
+      measured: l.lost,
+      budget: 0,
+      unit: 'lost writes',
+      evidence: `${l.lost} of ${l.ok} acknowledged writes lost, ${l.unexpected} unexpected, ${l.duplicated} duplicated, ${l.recovered}/${l.unknown} unknown writes found${l.lost ? `; first lost: ${l.lostEmails.slice(0, 3).join(', ')}` : ''}`,
+    },
+    {
+      id: 'engine-in-use',
+      title: 'The restored service is served by SQLite',
+      passed: o.enginesAfter.length === 1 && o.enginesAfter[0] === 'sqlite',
+      measured: o.enginesAfter.join(',') || 'none',
+      budget: 'sqlite',
+      evidence: `engines answering after restore: ${o.enginesAfter.join(', ') || 'none'} (x-db-engine of every healthy probe)`,
+    },
+  ];
+}
+
+export function journalVerdicts(journal: Journal, verdicts: Verdict[]): void {
+  for (const v of verdicts) journal.write({ type: 'verdict', ...v });
+}

@@ -1,0 +1,27 @@
+// What a drill suite runs with: the CLI's resolved plan (DRILL_CONFIG), or, under `npm test`, a
+// small local drill in a temp folder.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseDrillConfig, type DrillConfig, type Variant } from '../harness/config/schema.ts';
+
+export interface DrillEnv {
+  config: DrillConfig;
+  variants: Variant[];
+  runDir: string;
+  fromCli: boolean;
+}
+
+export function drillEnv(): DrillEnv {
+  const raw = process.env.DRILL_CONFIG;
+  if (raw) {
+    const r = JSON.parse(raw) as { config: DrillConfig; plan: { variants: Variant[] }; runDir: string };
+    return { config: parseDrillConfig(r.config), variants: r.plan.variants, runDir: r.runDir, fromCli: true };
+  }
+  const config = parseDrillConfig({ cluster: 'local', datasetSize: 2000, postMigrationWrites: 50, loadDurationSec: 3 });
+  return { config, variants: ['hardened'], runDir: mkdtempSync(path.join(tmpdir(), 'drill-')), fromCli: false };
+}
+
+export const progress = (line: string) => {
+  if (process.env.DRILL_QUIET !== '1') process.stderr.write(`${line}\n`);
+};
