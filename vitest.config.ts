@@ -23,7 +23,6 @@ export default defineConfig({
           hookTimeout: 900_000,
           pool: 'forks',
           fileParallelism: false,
-          passWithNoTests: true,
         },
       },
     ],

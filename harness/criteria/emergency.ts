@@ -1,17 +1,11 @@
 // The runbook's success criteria for an emergency rollback, each a verdict from a measurement:
 // measured value, budget and a sentence of evidence. No measurement, no pass.
+import type { EventOf } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { ScenarioOutcome } from '../drill/run-scenario.ts';
 
-export interface Verdict {
-  id: string;
-  title: string;
-  passed: boolean;
-  measured: number | string | null;
-  budget: number | string | null;
-  unit?: string;
-  evidence: string;
-}
+/** A verdict is exactly what the journal records for it. */
+export type Verdict = Omit<EventOf<'verdict'>, 't' | 'type' | 'scenario' | 'variant'>;
 
 export const EMERGENCY_BUDGET_MS = 5 * 60_000;
 

@@ -135,22 +135,8 @@ export function cliJob(o: CliJobOptions): V1Job {
   };
 }
 
-export interface SyncTable {
-  name: string;
-  sourceRows: number;
-  targetRows: number;
-  sourceChecksum: string;
-  targetChecksum: string;
-  ok: boolean;
-}
-export interface SyncResult {
-  ok: boolean;
-  tables: SyncTable[];
-  rows: number;
-  durationMs: number;
-  verifyMs: number;
-  rowsPerSec: number;
-}
+// The CLI's JSON result contract, owned by the app.
+export type { SyncResult, TableResult as SyncTable } from '../../app/src/sync/sync.ts';
 
 /** The CLI prints one JSON result line on stdout; logs mix in progress lines from stderr. */
 export function parseCliJson<T>(logs: string): T | undefined {
