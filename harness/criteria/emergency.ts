@@ -9,6 +9,31 @@ export type Verdict = Omit<EventOf<'verdict'>, 't' | 'type' | 'scenario' | 'vari
 
 export const EMERGENCY_BUDGET_MS = 5 * 60_000;
 
+export const PLANNED_BUDGET_MS = 30 * 60_000;
+
+/** Planned rollback: start → validation complete (the procedure ends with the engine verified), < 30 min. */
+export function plannedVerdict(o: ScenarioOutcome, budgetMs = PLANNED_BUDGET_MS): Verdict {
+  const ms = o.procedure.durationMs;
+  const failed = o.procedure.steps.filter((s) => s.outcome !== 'ok');
+  return {
+    id: 'planned-rollback',
+    title: 'Planned rollback: start → validation complete',
+    passed: o.procedure.completed && ms < budgetMs && o.sqliteReady === 3,
+    measured: ms,
+    budget: budgetMs,
+    unit: 'ms',
+    evidence: o.procedure.completed
+      ? `all ${o.procedure.steps.length} steps ok in ${(ms / 1000).toFixed(1)} s (budget ${budgetMs / 60_000} min), SQLite ready ${o.sqliteReady}/3, downtime ${(o.availability.downtimeMs / 1000).toFixed(1)} s`
+      : `${failed.length} step(s) not ok: ${failed.map((s) => `${s.step} (${s.outcome}: ${s.message})`).join('; ').slice(0, 400)}`,
+  };
+}
+
+/** The verdicts of a scenario run, by its method. */
+export function scenarioVerdicts(o: ScenarioOutcome): Verdict[] {
+  const [rollback, ...rest] = emergencyVerdicts(o);
+  return [o.method === 'planned' ? plannedVerdict(o) : rollback!, ...rest];
+}
+
 export function emergencyVerdicts(o: ScenarioOutcome, budgetMs = EMERGENCY_BUDGET_MS): Verdict[] {
   const ttr = o.timeToRestoreMs;
   const l = o.ledger;

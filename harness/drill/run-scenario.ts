@@ -12,11 +12,14 @@ import { AvailabilityProbe, summarize, timeToRestore, type AvailabilitySummary, 
 import { checkLedger, WriteLedger, type LedgerCheck } from '../probes/ledger.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
 import { hardenedEmergency, seedEmergency } from '../procedures/emergency.ts';
+import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
 import { runProcedure, type Procedure, type ProcedureResult } from './procedure.ts';
 import { deployBaseline } from './baseline.ts';
 
 export interface ScenarioOutcome {
   scenario: ScenarioName;
+  method: 'emergency' | 'planned';
+  budgetMs: number;
   variant: Variant;
   journalFile: string;
   procedure: ProcedureResult;
@@ -42,20 +45,31 @@ export interface ScenarioOptions {
   journal?: Journal;
 }
 
-const FAULTS: Partial<Record<ScenarioName, Fault>> = { 'database-corruption': databaseCorruption };
-const PROCEDURES: Partial<Record<ScenarioName, Record<Variant, () => Procedure<ProcedureContext>>>> = {
-  'database-corruption': { seed: seedEmergency, hardened: hardenedEmergency },
+interface ScenarioDef {
+  method: 'emergency' | 'planned';
+  budgetMs: number;
+  validation: string;
+  /** null: nothing is broken (maintenance window). */
+  fault: Fault | null;
+  procedures: Record<Variant, () => Procedure<ProcedureContext>>;
+}
+
+/** The rows of the decision matrix drillable in this build. */
+export const SCENARIO_DEFS: Partial<Record<ScenarioName, ScenarioDef>> = {
+  'database-corruption': { method: 'emergency', budgetMs: 5 * 60_000, validation: 'health check', fault: databaseCorruption, procedures: { seed: seedEmergency, hardened: hardenedEmergency } },
+  'maintenance-window': { method: 'planned', budgetMs: 60 * 60_000, validation: 'full validation', fault: null, procedures: { seed: seedPlanned, hardened: hardenedPlanned } },
 };
 
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> {
   const progress = o.progress ?? (() => undefined);
-  const fault = FAULTS[o.scenario];
-  const makeProcedure = PROCEDURES[o.scenario]?.[o.variant];
-  if (!fault || !makeProcedure) throw new Error(`scenario ${o.scenario} is not drillable in this build`);
+  const def = SCENARIO_DEFS[o.scenario];
+  if (!def) throw new Error(`scenario ${o.scenario} is not drillable in this build`);
+  const fault = def.fault;
+  const makeProcedure = def.procedures[o.variant];
   mkdirSync(o.runDir, { recursive: true });
   const journal = o.journal ?? new Journal(path.join(o.runDir, 'journal.jsonl'));
   journal.setContext({ scenario: o.scenario, variant: o.variant });
-  journal.write({ type: 'scenario.start', fault: fault.name, method: 'emergency', budgetMs: 5 * 60_000, validation: 'health check' });
+  journal.write({ type: 'scenario.start', fault: fault?.name ?? 'none', method: def.method, budgetMs: def.budgetMs, validation: def.validation });
   const started = Date.now();
 
   await using platform = await createLocalPlatform({ progress, images: o.config.images });
@@ -82,7 +96,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     progress,
     scratch: new Map(),
   };
-  const effect = await injectAndVerify(fault, ctx);
+  const effect = fault ? await injectAndVerify(fault, ctx) : { effective: true, evidence: 'no fault: maintenance window' };
   const trigger = Date.now();
   const procedure = await runProcedure(o.procedure ?? makeProcedure(), ctx, { journal, progress });
   // Let the service settle under writes and probes before judging recovery.
@@ -110,6 +124,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   }
   return {
     scenario: o.scenario,
+    method: def.method,
+    budgetMs: def.budgetMs,
     variant: o.variant,
     journalFile: journal.file,
     procedure,

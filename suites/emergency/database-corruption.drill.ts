@@ -1,7 +1,7 @@
 // Decision matrix: database corruption — critical, emergency rollback, < 5 min, health check.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emergencyVerdicts, journalVerdicts, type Verdict } from '../../harness/criteria/emergency.ts';
+import { journalVerdicts, scenarioVerdicts, type Verdict } from '../../harness/criteria/emergency.ts';
 import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
 import { Journal } from '../../harness/journal/journal.ts';
 import { drillEnv, progress } from '../drill-env.ts';
@@ -15,7 +15,7 @@ describe.each(env.variants)('database-corruption (%s variant) on the local platf
   beforeAll(async () => {
     const journal = new Journal(path.join(env.runDir, 'journal.jsonl'));
     outcome = await runScenario({ config: env.config, scenario: 'database-corruption', variant, runDir: env.runDir, progress, journal });
-    const list = emergencyVerdicts(outcome);
+    const list = scenarioVerdicts(outcome);
     journalVerdicts(journal, list);
     journal.write({ type: 'scenario.end', passed: list.every((v) => v.passed), durationMs: outcome.procedure.durationMs });
     verdicts = new Map(list.map((v) => [v.id, v]));
