@@ -116,7 +116,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   writeFileSync(samplesFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
   journal.write({ type: 'probe.samples', probe: 'availability', file: path.basename(samplesFile), count: samples.length });
   const ttr = timeToRestore(samples, trigger, 'sqlite', 5);
-  journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, timeToRestoreMs: ttr } });
+  journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
   journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check } });
   const after = samples.filter((s) => s.t > trigger + (ttr ?? Infinity) && s.status === 200).map((s) => s.engine ?? '?');
   if (platform.collectArtifacts) {
