@@ -118,7 +118,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   const ttr = timeToRestore(samples, trigger, 'sqlite', 5);
   journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
   journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check } });
-  const after = samples.filter((s) => s.t > trigger + (ttr ?? Infinity) && s.status === 200).map((s) => s.engine ?? '?');
+  // Which engine serves once restored; if never restored, what served after the procedure ended.
+  const from = ttr !== undefined ? trigger + ttr : procedure.startedAt + procedure.durationMs;
+  const after = samples.filter((s) => s.t >= from && s.status === 200).map((s) => s.engine ?? '?');
   if (platform.collectArtifacts) {
     for (const p of await platform.collectArtifacts(path.join(o.runDir, 'artifacts', `${o.scenario}-${o.variant}`))) journal.write({ type: 'artifact', kind: 'platform', path: p });
   }
