@@ -9,16 +9,19 @@ export interface DrillEnv {
   config: DrillConfig;
   variants: Variant[];
   runDir: string;
+  /** The platform the CLI chose (`--cluster auto` resolved); undefined under `npm test` (local). */
+  platform?: 'local' | 'kind' | 'existing';
   fromCli: boolean;
 }
 
 export function drillEnv(): DrillEnv {
   const raw = process.env.DRILL_CONFIG;
   if (raw) {
-    const r = JSON.parse(raw) as { config: DrillConfig; plan: { variants: Variant[] }; runDir: string };
-    return { config: parseDrillConfig(r.config), variants: r.plan.variants, runDir: r.runDir, fromCli: true };
+    const r = JSON.parse(raw) as { config: DrillConfig; plan: { variants: Variant[] }; runDir: string; platform?: DrillEnv['platform'] };
+    return { config: parseDrillConfig(r.config), variants: r.plan.variants, runDir: r.runDir, platform: r.platform, fromCli: true };
   }
-  const config = parseDrillConfig({ cluster: 'local', datasetSize: 2000, postMigrationWrites: 50, loadDurationSec: 3 });
+  // Small and quick: a 3 s load phase, and the 10-minute "alerts cleared" window compressed to 5 s.
+  const config = parseDrillConfig({ cluster: 'local', datasetSize: 2000, postMigrationWrites: 50, loadDurationSec: 3, timeScale: 120 });
   return { config, variants: ['hardened'], runDir: mkdtempSync(path.join(tmpdir(), 'drill-')), fromCli: false };
 }
 

@@ -21,6 +21,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   tools: { github: boolean; gitlab: boolean; jira: boolean };
   rateLimiting: boolean;
+  /** ADDED_LATENCY_MS: every answer waits this long first — the drill's "slowed app" mutation. */
+  addedLatencyMs: number;
 }
 
 export function parseEngine(raw: string | undefined): Engine {
@@ -48,6 +50,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number (got ${JSON.stringify(env.PORT)})`);
   const grace = Number(env.SHUTDOWN_GRACE_MS ?? 10_000);
+  const addedLatencyMs = Number(env.ADDED_LATENCY_MS ?? 0);
+  if (!Number.isInteger(addedLatencyMs) || addedLatencyMs < 0) throw new ConfigError(`ADDED_LATENCY_MS must be a whole number of ms >= 0 (got ${JSON.stringify(env.ADDED_LATENCY_MS)})`);
   const cfg: AppConfig = {
     engine,
     port,
@@ -57,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: Number.isFinite(grace) && grace > 0 ? grace : 10_000,
     tools: { github: env.ENABLE_GITHUB === 'true', gitlab: env.ENABLE_GITLAB === 'true', jira: env.ENABLE_JIRA === 'true' },
     rateLimiting: env.ENABLE_RATE_LIMITING === 'true',
+    addedLatencyMs,
   };
   if (engine === 'postgres') {
     if (!env.DATABASE_URL) throw new ConfigError('DATABASE_URL is required when DB_ENGINE=postgres');

@@ -139,6 +139,7 @@ export function createHandler(cfg: AppConfig, db: Database) {
 
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     let reply: Reply;
+    if (cfg.addedLatencyMs > 0) await new Promise((r) => setTimeout(r, cfg.addedLatencyMs));
     try {
       reply = await route(req, new URL(req.url ?? '/', 'http://app'));
     } catch (err) {

@@ -1,14 +1,7 @@
 // Profile → scenarios × variants (the runbook's test schedule and decision matrix).
+import { DECISION_MATRIX } from '../criteria/matrix.ts';
 import type { DrillConfig, ScenarioName, Variant } from './schema.ts';
 import { SCENARIOS } from './schema.ts';
-
-export const SCENARIO_METHOD: Record<ScenarioName, 'emergency' | 'planned'> = {
-  'database-corruption': 'emergency',
-  'security-incident': 'emergency',
-  'performance-issues': 'planned',
-  'functionality-broken': 'emergency',
-  'maintenance-window': 'planned',
-};
 
 export interface DrillPlan {
   scenarios: ScenarioName[];
@@ -37,5 +30,5 @@ export function planDrill(c: DrillConfig): DrillPlan {
 
 /** The drill suite file of a scenario (suites/<method>/<scenario>.drill.ts). */
 export function suiteFile(s: ScenarioName): string {
-  return `suites/${SCENARIO_METHOD[s]}/${s}.drill.ts`;
+  return `suites/${DECISION_MATRIX[s].method}/${s}.drill.ts`;
 }

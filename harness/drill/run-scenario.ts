@@ -1,28 +1,40 @@
-// One drill of one scenario × variant on a fresh platform: baseline → probes → fault → procedure
-// → recovery measurements, all journalled. Criteria are evaluated from what this returns.
+// One drill of one scenario × variant on a fresh platform, e2e-framework style: named phases
+// sharing one context, everything journalled, artifacts collected before teardown.
+//   setup → baseline load → post-migration writes → seeded checksums (PostgreSQL) → probes on →
+//   fault (proved effective) → [load with the fault] → procedure → validation → features →
+//   load after → seeded checksums (SQLite) → monitoring window → probes off → artifacts.
+// Criteria are evaluated from what this returns; nothing here decides pass or fail.
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { DrillConfig, ScenarioName, Variant } from '../config/schema.ts';
+import { DECISION_MATRIX, SUCCESS_CRITERIA, type Method, type ValidationSet } from '../criteria/matrix.ts';
 import { databaseCorruption } from '../faults/database-corruption.ts';
 import { injectAndVerify, type Fault } from '../faults/types.ts';
 import { Journal } from '../journal/journal.ts';
-import { createLocalPlatform } from '../platform/local/index.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { AvailabilityProbe, summarize, timeToRestore, type AvailabilitySummary, type Sample } from '../probes/availability.ts';
+import { compareChecksums, takeChecksums, type ChecksumComparison, type ChecksumSnapshot } from '../probes/checksums.ts';
+import { checkFeatures, type FeatureCheck } from '../probes/features.ts';
 import { checkLedger, WriteLedger, type LedgerCheck } from '../probes/ledger.ts';
+import { runLoad, type LoadSummary } from '../probes/load.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
-import { hardenedEmergency, seedEmergency } from '../procedures/emergency.ts';
+import { hardenedEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
-import { runProcedure, type Procedure, type ProcedureResult } from './procedure.ts';
+import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
 import { deployBaseline } from './baseline.ts';
+import { openDrillPlatform, type DrillPlatformName } from './open-platform.ts';
+import { runProcedure, type Procedure, type ProcedureResult } from './procedure.ts';
 
 export interface ScenarioOutcome {
   scenario: ScenarioName;
-  method: 'emergency' | 'planned';
+  method: Method;
   budgetMs: number;
+  validationSet: ValidationSet;
   variant: Variant;
   journalFile: string;
   procedure: ProcedureResult;
+  /** The runbook's validation checklist, run after the rollback (same variant). */
+  validation: ProcedureResult;
   faultEvidence: string;
   /** Procedure start (the trigger) → 5 consecutive healthy answers on SQLite, for good. */
   timeToRestoreMs?: number;
@@ -32,6 +44,14 @@ export interface ScenarioOutcome {
   /** Acknowledged writes made while PostgreSQL served (post-migration writes included). */
   okWritesOnPostgres: number;
   enginesAfter: string[];
+  /** Seeded tables: PostgreSQL before the fault vs SQLite after the rollback. */
+  checksums: ChecksumComparison;
+  /** Feature checks after the rollback (functionality criterion). */
+  features: FeatureCheck[];
+  load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary };
+  /** Epoch ms: fault injected, procedure started (the trigger), procedure ended, probes stopped. */
+  times: { faultAt?: number; triggerAt: number; rollbackEndAt: number; probesEndAt: number };
+  samples: Sample[];
 }
 
 export interface ScenarioOptions {
@@ -39,106 +59,180 @@ export interface ScenarioOptions {
   scenario: ScenarioName;
   variant: Variant;
   runDir: string;
+  /** Chosen by the CLI; default from config.cluster (auto → local). */
+  platform?: DrillPlatformName;
   progress?: (line: string) => void;
   /** Replace the procedure (mutation tests break it on purpose). */
   procedure?: Procedure<ProcedureContext>;
+  /** Runs after the baseline is up (mutation tests slow the app down here). */
+  afterSetup?: (ctx: ProcedureContext) => Promise<void>;
+  /** Skip the load phases (proofs that only concern the ledger). */
+  skipLoad?: boolean;
   journal?: Journal;
+  signal?: AbortSignal;
 }
 
 interface ScenarioDef {
-  method: 'emergency' | 'planned';
-  budgetMs: number;
-  validation: string;
   /** null: nothing is broken (maintenance window). */
   fault: Fault | null;
   procedures: Record<Variant, () => Procedure<ProcedureContext>>;
 }
 
-/** The rows of the decision matrix drillable in this build. */
+const EMERGENCY = { seed: seedEmergency, hardened: hardenedEmergency };
+const PLANNED = { seed: seedPlanned, hardened: hardenedPlanned };
+
+/** The rows of the decision matrix drillable in this build: their fault and procedures. */
 export const SCENARIO_DEFS: Partial<Record<ScenarioName, ScenarioDef>> = {
-  'database-corruption': { method: 'emergency', budgetMs: 5 * 60_000, validation: 'health check', fault: databaseCorruption, procedures: { seed: seedEmergency, hardened: hardenedEmergency } },
-  'maintenance-window': { method: 'planned', budgetMs: 60 * 60_000, validation: 'full validation', fault: null, procedures: { seed: seedPlanned, hardened: hardenedPlanned } },
+  'database-corruption': { fault: databaseCorruption, procedures: EMERGENCY },
+  'maintenance-window': { fault: null, procedures: PLANNED },
 };
 
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> {
   const progress = o.progress ?? (() => undefined);
   const def = SCENARIO_DEFS[o.scenario];
   if (!def) throw new Error(`scenario ${o.scenario} is not drillable in this build`);
+  const row = DECISION_MATRIX[o.scenario];
   const fault = def.fault;
-  const makeProcedure = def.procedures[o.variant];
   mkdirSync(o.runDir, { recursive: true });
   const journal = o.journal ?? new Journal(path.join(o.runDir, 'journal.jsonl'));
   journal.setContext({ scenario: o.scenario, variant: o.variant });
-  journal.write({ type: 'scenario.start', fault: fault?.name ?? 'none', method: def.method, budgetMs: def.budgetMs, validation: def.validation });
-  const started = Date.now();
-
-  await using platform = await createLocalPlatform({ progress, images: o.config.images });
-  journal.write({ type: 'phase.start', phase: 'setup' });
-  await deployBaseline({ platform, journal, image: TOPOLOGY.appImage, datasetSize: o.config.datasetSize, progress });
-  const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
-  journal.write({ type: 'phase.end', phase: 'setup', durationMs: Date.now() - started });
-
-  await using ledger = new WriteLedger({ baseUrl: serviceUrl, runId: platform.runId, rate: 20 });
-  progress(`  ${o.config.postMigrationWrites} post-migration writes on PostgreSQL`);
-  for (let i = 0; i < o.config.postMigrationWrites; i++) await ledger.write();
-  await using avail = new AvailabilityProbe({ baseUrl: serviceUrl }).start();
-  ledger.start();
-  await sleep(1_000);
-
-  const ctx: ProcedureContext = {
-    platform,
-    journal,
-    config: o.config,
-    runId: platform.runId,
-    runDir: o.runDir,
-    serviceUrl,
-    image: TOPOLOGY.appImage,
-    progress,
-    scratch: new Map(),
+  journal.write({ type: 'scenario.start', fault: fault?.name ?? 'none', method: row.method, budgetMs: row.budgetMs, validation: row.validation });
+  const tag = `${o.scenario}-${o.variant}`;
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    journal.write({ type: 'phase.start', phase: name });
+    progress(`▶ ${name}`);
+    try {
+      return await fn();
+    } finally {
+      journal.write({ type: 'phase.end', phase: name, durationMs: Date.now() - t0 });
+    }
   };
-  const effect = fault ? await injectAndVerify(fault, ctx) : { effective: true, evidence: 'no fault: maintenance window' };
-  const trigger = Date.now();
-  const procedure = await runProcedure(o.procedure ?? makeProcedure(), ctx, { journal, progress });
-  // Let the service settle under writes and probes before judging recovery.
-  await sleep(3_000);
-  await ledger.stop();
-  const samples: Sample[] = await avail.stop();
-  const sqliteDep = (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? 'hyperpage-sqlite';
-  const sqliteReady = (await platform.getDeploymentStatus(TOPOLOGY.namespace, sqliteDep).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
-  const found = await ledger.readBack().catch((err: Error) => {
-    journal.write({ type: 'log', level: 'error', message: `ledger read-back failed: ${err.message}` });
-    return [] as string[];
-  });
-  const check = checkLedger(ledger.writes, found);
-  const availability = summarize(samples);
-  const samplesFile = path.join(o.runDir, `availability-${o.scenario}-${o.variant}.jsonl`);
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(samplesFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
-  journal.write({ type: 'probe.samples', probe: 'availability', file: path.basename(samplesFile), count: samples.length });
-  const ttr = timeToRestore(samples, trigger, 'sqlite', 5);
-  journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
-  journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check } });
-  // Which engine serves once restored; if never restored, what served after the procedure ended.
-  const from = ttr !== undefined ? trigger + ttr : procedure.startedAt + procedure.durationMs;
-  const after = samples.filter((s) => s.t >= from && s.status === 200).map((s) => s.engine ?? '?');
-  if (platform.collectArtifacts) {
-    for (const p of await platform.collectArtifacts(path.join(o.runDir, 'artifacts', `${o.scenario}-${o.variant}`))) journal.write({ type: 'artifact', kind: 'platform', path: p });
+
+  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, progress }));
+  const { platform, image } = drill;
+  try {
+    await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal }));
+    const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
+    const ctx: ProcedureContext = { platform, journal, config: o.config, runId: platform.runId, runDir: o.runDir, serviceUrl, image, progress, scratch: new Map() };
+    await o.afterSetup?.(ctx);
+
+    const load: ScenarioOutcome['load'] = {};
+    const loadPhase = async (name: 'baseline' | 'faulted' | 'after') => {
+      if (o.skipLoad) return undefined;
+      return phase(`load-${name}`, async () => {
+        const file = path.join(o.runDir, `load-${name}-${tag}.jsonl`);
+        progress(`  autocannon ${o.config.loadDurationSec} s × ${o.config.loadConnections} connections (${name})`);
+        const s = await runLoad({ baseUrl: serviceUrl, durationSec: o.config.loadDurationSec, connections: o.config.loadConnections, phase: name, samplesFile: file, signal: o.signal });
+        journal.write({ type: 'probe.samples', probe: `load-${name}`, file: path.basename(file), count: s.requests });
+        journal.write({ type: 'probe.summary', probe: 'load', summary: { ...s } });
+        progress(`  ${name}: p50 ${s.p50} ms, p99 ${s.p99} ms, ${s.rps} req/s, ${s.errors} errors, ${s.non2xx} non-2xx`);
+        return s;
+      });
+    };
+    load.baseline = await loadPhase('baseline');
+
+    await using ledger = new WriteLedger({ baseUrl: serviceUrl, runId: platform.runId, rate: 20 });
+    const before = await phase('pre-fault-writes', async () => {
+      progress(`  ${o.config.postMigrationWrites} post-migration writes on PostgreSQL`);
+      for (let i = 0; i < o.config.postMigrationWrites; i++) await ledger.write();
+      // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
+      const maxUserId = Math.max(o.config.datasetSize, ...ledger.writes.map((w) => w.id ?? 0));
+      return takeChecksums(platform, image, 'postgres', { users: maxUserId }, o.signal).catch((err: Error) => err);
+    });
+    if (before instanceof Error) journal.write({ type: 'log', level: 'error', message: `checksum before the fault: ${before.message}` });
+
+    await using avail = new AvailabilityProbe({ baseUrl: serviceUrl }).start();
+    ledger.start();
+    await sleep(1_000);
+
+    let faultAt: number | undefined;
+    const effect = fault
+      ? await phase('fault', () => {
+          faultAt = Date.now();
+          return injectAndVerify(fault, ctx);
+        })
+      : { effective: true, evidence: 'no fault: maintenance window' };
+    if (o.scenario === 'performance-issues') load.faulted = await loadPhase('faulted');
+
+    const triggerAt = Date.now();
+    const procedure = await phase('procedure', () => runProcedure(o.procedure ?? def.procedures[o.variant](), ctx, { journal, progress, signal: o.signal }));
+    const rollbackEndAt = procedure.startedAt + procedure.durationMs;
+    const validation = await phase('validation', () =>
+      runProcedure(o.variant === 'seed' ? seedValidation() : hardenedValidation(), ctx, { journal, progress, signal: o.signal }),
+    );
+    // Let the service settle under writes and probes before reading everything back.
+    await sleep(2_000);
+    await ledger.stop();
+
+    const sqliteDep = (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? HARDENED_SQLITE;
+    const features = await phase('features', () => checkFeatures({ platform, serviceUrl, deployment: sqliteDep, engine: 'sqlite', signal: o.signal }));
+    journal.write({ type: 'probe.summary', probe: 'features', summary: Object.fromEntries(features.map((f) => [f.id, f.passed ? 'ok' : `FAILED: ${f.evidence}`])) });
+    for (const f of features) progress(`  ${f.passed ? '✓' : '✗'} ${f.id}: ${f.evidence}`);
+    load.after = await loadPhase('after');
+
+    const after = await phase('checksums', async () => {
+      if (before instanceof Error) return compareChecksums(undefined, undefined, before.message);
+      const snap: ChecksumSnapshot | Error = await takeChecksums(platform, image, 'sqlite', before.maxIds, o.signal).catch((err: Error) => err);
+      return snap instanceof Error ? compareChecksums(before, undefined, snap.message) : compareChecksums(before, snap);
+    });
+    journal.write({ type: 'probe.summary', probe: 'checksums', summary: { equal: after.equal, mismatched: after.mismatched.join(', ') || 'none', evidence: after.evidence } });
+
+    // Monitoring: the probes run until 10 (scaled) minutes after the rollback, so "all alerts
+    // cleared" is judged on measurements that reach that far.
+    const clearBy = rollbackEndAt + SUCCESS_CRITERIA.alertsClearedMs / o.config.timeScale + 500;
+    if (Date.now() < clearBy) await phase('monitoring', () => sleep(clearBy - Date.now()));
+    const samples: Sample[] = await avail.stop();
+    const probesEndAt = Date.now();
+
+    const sqliteReady = (await platform.getDeploymentStatus(TOPOLOGY.namespace, sqliteDep).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
+    const found = await ledger.readBack().catch((err: Error) => {
+      journal.write({ type: 'log', level: 'error', message: `ledger read-back failed: ${err.message}` });
+      return [] as string[];
+    });
+    const check = checkLedger(ledger.writes, found);
+    const availability = summarize(samples);
+    const samplesFile = path.join(o.runDir, `availability-${tag}.jsonl`);
+    writeFileSync(samplesFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+    journal.write({ type: 'probe.samples', probe: 'availability', file: path.basename(samplesFile), count: samples.length });
+    const ttr = timeToRestore(samples, triggerAt, 'sqlite', 5);
+    journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
+    journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check } });
+    // Which engine serves once restored; if never restored, what served after the procedure ended.
+    const from = ttr !== undefined ? triggerAt + ttr : rollbackEndAt;
+    const enginesAfter = samples.filter((s) => s.t >= from && s.status === 200).map((s) => s.engine ?? '?');
+    return {
+      scenario: o.scenario,
+      method: row.method,
+      budgetMs: row.budgetMs,
+      validationSet: row.validation,
+      variant: o.variant,
+      journalFile: journal.file,
+      procedure,
+      validation,
+      faultEvidence: effect.evidence,
+      timeToRestoreMs: ttr,
+      sqliteReady,
+      availability,
+      ledger: check,
+      okWritesOnPostgres: ledger.writes.filter((w) => w.outcome === 'ok' && w.engine === 'postgres').length,
+      enginesAfter: [...new Set(enginesAfter)],
+      checksums: after,
+      features,
+      load,
+      times: { faultAt, triggerAt, rollbackEndAt, probesEndAt },
+      samples,
+    };
+  } finally {
+    // Artifacts before teardown, whether the drill passed, failed or threw.
+    if (platform.collectArtifacts) {
+      const paths = await platform.collectArtifacts(path.join(o.runDir, 'artifacts', tag)).catch((err: Error) => {
+        journal.write({ type: 'log', level: 'warn', message: `artifacts not collected: ${err.message}` });
+        return [] as string[];
+      });
+      for (const p of paths) journal.write({ type: 'artifact', kind: 'platform', path: p });
+    }
   }
-  return {
-    scenario: o.scenario,
-    method: def.method,
-    budgetMs: def.budgetMs,
-    variant: o.variant,
-    journalFile: journal.file,
-    procedure,
-    faultEvidence: effect.evidence,
-    timeToRestoreMs: ttr,
-    sqliteReady,
-    availability,
-    ledger: check,
-    okWritesOnPostgres: ledger.writes.filter((w) => w.outcome === 'ok' && w.engine === 'postgres').length,
-    enginesAfter: [...new Set(after)],
-  };
 }
 
 function sleep(ms: number): Promise<void> {

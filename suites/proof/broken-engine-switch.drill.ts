@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioVerdicts } from '../../harness/criteria/emergency.ts';
+import { scenarioVerdicts } from '../../harness/criteria/verdicts.ts';
 import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
 import { TOPOLOGY } from '../../harness/platform/manifests.ts';
 import { sqliteDeployment } from '../../harness/procedures/actions.ts';
@@ -38,7 +38,7 @@ describe.skipIf(env.fromCli)('mutation: the SQLite deployment keeps serving Post
         return 'ready 1/1 (health checks green)';
       },
     };
-    outcome = await runScenario({ config: env.config, scenario: 'maintenance-window', variant: 'hardened', runDir: path.join(env.runDir, 'mutation-engine'), progress, procedure: proc });
+    outcome = await runScenario({ config: env.config, scenario: 'maintenance-window', variant: 'hardened', runDir: path.join(env.runDir, 'mutation-engine'), progress, procedure: proc, skipLoad: true });
   });
 
   it('fails the engine check, naming the engine that really served', () => {

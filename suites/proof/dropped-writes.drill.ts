@@ -2,7 +2,7 @@
 // lost — the ledger counts the truth, whatever the procedure claims.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioVerdicts } from '../../harness/criteria/emergency.ts';
+import { scenarioVerdicts } from '../../harness/criteria/verdicts.ts';
 import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
 import { TOPOLOGY } from '../../harness/platform/manifests.ts';
 import { HARDENED_SQLITE, hardenedEmergency } from '../../harness/procedures/emergency.ts';
@@ -25,7 +25,7 @@ describe.skipIf(env.fromCli)(`mutation: the hardened rollback drops ${K} acknowl
         return `${K} rows deleted`;
       },
     });
-    outcome = await runScenario({ config: env.config, scenario: 'database-corruption', variant: 'hardened', runDir: path.join(env.runDir, 'mutation-drop'), progress, procedure: broken });
+    outcome = await runScenario({ config: env.config, scenario: 'database-corruption', variant: 'hardened', runDir: path.join(env.runDir, 'mutation-drop'), progress, procedure: broken, skipLoad: true });
   });
 
   it(`reports exactly ${K} lost writes and fails data integrity`, () => {

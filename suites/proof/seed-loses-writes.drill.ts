@@ -3,7 +3,7 @@
 // migration is gone after the rollback — and the drill counts exactly those.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emergencyVerdicts } from '../../harness/criteria/emergency.ts';
+import { emergencyVerdicts } from '../../harness/criteria/verdicts.ts';
 import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
 import { drillEnv, progress } from '../drill-env.ts';
 
@@ -12,7 +12,7 @@ const env = drillEnv();
 describe.skipIf(env.fromCli)('seed emergency rollback (runbook as written) under database corruption', () => {
   let outcome: ScenarioOutcome;
   beforeAll(async () => {
-    outcome = await runScenario({ config: env.config, scenario: 'database-corruption', variant: 'seed', runDir: path.join(env.runDir, 'seed'), progress });
+    outcome = await runScenario({ config: env.config, scenario: 'database-corruption', variant: 'seed', runDir: path.join(env.runDir, 'seed'), progress, skipLoad: true });
   });
 
   it('fails data integrity with exactly the writes acknowledged on PostgreSQL', () => {
@@ -20,6 +20,14 @@ describe.skipIf(env.fromCli)('seed emergency rollback (runbook as written) under
     expect(v.passed).toBe(false);
     expect(outcome.okWritesOnPostgres).toBeGreaterThanOrEqual(env.config.postMigrationWrites);
     expect(outcome.ledger.lost, v.evidence).toBe(outcome.okWritesOnPostgres);
+  });
+
+  it('and the seeded-table checksums show the users table short by the post-migration writes', () => {
+    expect(outcome.checksums.equal, outcome.checksums.evidence).toBe(false);
+    const users = outcome.checksums.mismatched.find((m) => m.startsWith('users '));
+    expect(users, outcome.checksums.evidence).toBeDefined();
+    const [before, after] = /users (\d+)→(\d+)/.exec(users!)!.slice(1).map(Number) as [number, number];
+    expect(before - after, outcome.checksums.evidence).toBe(env.config.postMigrationWrites);
   });
 
   it('still restores service on SQLite (the outage is fixed, the data is not)', () => {
