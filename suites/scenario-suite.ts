@@ -10,7 +10,7 @@ import { runScenario, type ScenarioOutcome } from '../harness/drill/run-scenario
 import { Journal } from '../harness/journal/journal.ts';
 import { drillEnv, progress } from './drill-env.ts';
 
-export const CRITERIA = ['data-integrity', 'engine-in-use', 'functionality', 'performance'] as const;
+export const CRITERIA = ['data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'] as const;
 
 export interface ScenarioSuiteOptions {
   /** Extra assertions on the outcome (e.g. the fault's own evidence). */

@@ -37,7 +37,25 @@ export function scenarioVerdicts(o: ScenarioOutcome): Verdict[] {
     ...rest,
     functionalityVerdict(o),
     performanceVerdict(o),
+    monitoringVerdict(o),
   ];
+}
+
+/** Monitoring: the expected automatic triggers fired, and all alerts cleared within 10 (scaled) minutes. */
+export function monitoringVerdict(o: ScenarioOutcome): Verdict {
+  const missing = o.expectedTriggers.filter((id) => !o.triggers.find((t) => t.id === id && t.firedAt !== undefined));
+  const fired = o.triggers.filter((t) => t.firedAt !== undefined);
+  return {
+    id: 'monitoring',
+    title: 'Monitoring: the expected triggers fired and all alerts cleared within 10 minutes (scaled)',
+    passed: o.alerts.cleared && missing.length === 0,
+    measured: o.alerts.clearedAfterMs ?? null,
+    budget: o.alerts.deadlineMs,
+    unit: 'ms',
+    evidence:
+      `${missing.length ? `expected trigger(s) never fired: ${missing.join(', ')}; ` : ''}` +
+      `${fired.map((t) => `${t.id} ${t.evidence}`).join('; ') || 'no trigger fired'}; ${o.alerts.evidence}`,
+  };
 }
 
 /** Functionality: every feature check after the rollback passes. */

@@ -17,6 +17,7 @@ import { compareChecksums, takeChecksums, type ChecksumComparison, type Checksum
 import { checkFeatures, type FeatureCheck } from '../probes/features.ts';
 import { checkLedger, WriteLedger, type LedgerCheck } from '../probes/ledger.ts';
 import { runLoad, type LoadSummary } from '../probes/load.ts';
+import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
 import { hardenedEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
@@ -52,6 +53,11 @@ export interface ScenarioOutcome {
   /** Epoch ms: fault injected, procedure started (the trigger), procedure ended, probes stopped. */
   times: { faultAt?: number; triggerAt: number; rollbackEndAt: number; probesEndAt: number };
   samples: Sample[];
+  /** The runbook's automatic triggers on the availability samples (windows scaled). */
+  triggers: TriggerState[];
+  /** Triggers this scenario's fault must fire. */
+  expectedTriggers: TriggerId[];
+  alerts: AlertsCleared;
 }
 
 export interface ScenarioOptions {
@@ -76,6 +82,8 @@ interface ScenarioDef {
   /** null: nothing is broken (maintenance window). */
   fault: Fault | null;
   procedures: Record<Variant, () => Procedure<ProcedureContext>>;
+  /** Automatic triggers the fault must fire (manual-trigger rows expect none). */
+  expectedTriggers: TriggerId[];
 }
 
 const EMERGENCY = { seed: seedEmergency, hardened: hardenedEmergency };
@@ -83,8 +91,8 @@ const PLANNED = { seed: seedPlanned, hardened: hardenedPlanned };
 
 /** The rows of the decision matrix drillable in this build: their fault and procedures. */
 export const SCENARIO_DEFS: Partial<Record<ScenarioName, ScenarioDef>> = {
-  'database-corruption': { fault: databaseCorruption, procedures: EMERGENCY },
-  'maintenance-window': { fault: null, procedures: PLANNED },
+  'database-corruption': { fault: databaseCorruption, procedures: EMERGENCY, expectedTriggers: ['health-check-failures', 'postgres-unavailable'] },
+  'maintenance-window': { fault: null, procedures: PLANNED, expectedTriggers: [] },
 };
 
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> {
@@ -198,6 +206,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const ttr = timeToRestore(samples, triggerAt, 'sqlite', 5);
     journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
     journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check } });
+    const triggers = evaluateTriggers(samples, { timeScale: o.config.timeScale, faultAt });
+    for (const t of triggers) journal.write({ type: 'trigger', trigger: t.id, firedAt: t.firedAt, clearedAt: t.clearedAt, detail: `${t.title}: ${t.evidence}` });
+    const alerts = alertsCleared(triggers, samples, rollbackEndAt, o.config.timeScale);
     // Which engine serves once restored; if never restored, what served after the procedure ended.
     const from = ttr !== undefined ? triggerAt + ttr : rollbackEndAt;
     const enginesAfter = samples.filter((s) => s.t >= from && s.status === 200).map((s) => s.engine ?? '?');
@@ -222,6 +233,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       load,
       times: { faultAt, triggerAt, rollbackEndAt, probesEndAt },
       samples,
+      triggers,
+      expectedTriggers: def.expectedTriggers,
+      alerts,
     };
   } finally {
     // Artifacts before teardown, whether the drill passed, failed or threw.
