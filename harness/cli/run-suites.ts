@@ -3,7 +3,8 @@
 // also when the drill is interrupted (then marked aborted).
 import os from 'node:os';
 import path from 'node:path';
-import { startVitest } from 'vitest/node';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createVitest } from 'vitest/node';
 import type { DrillPlan } from '../config/plan.ts';
 import { suiteFile } from '../config/plan.ts';
 import type { DrillConfig } from '../config/schema.ts';
@@ -39,20 +40,34 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   });
   process.env[DRILL_CONFIG_ENV] = JSON.stringify({ ...run, runDir });
   let interrupted: NodeJS.Signals | undefined;
-  let vitest: Awaited<ReturnType<typeof startVitest>> | undefined;
+  let vitest: Awaited<ReturnType<typeof createVitest>> | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) return;
     interrupted = sig;
     out(`rollback-drill: ${sig}: stopping the drill, cleaning up…`);
+    // The drill runs in vitest's worker processes: each tears its platform down on the signal
+    // (the local platform's signal handler; the kind/existing dispose) and exits.
+    for (const pid of childPids()) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
     void vitest?.cancelCurrentRun('keyboard-input');
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let exitCode: number;
   try {
-    vitest = await startVitest('test', run.plan.scenarios.map(suiteFile), { project: ['drill'], watch: false, run: true });
+    vitest = await createVitest('test', { project: ['drill'], watch: false, run: true });
+    // vitest's logger exits the process 1 ms after a SIGINT/SIGTERM; the drill must first clean up
+    // and write its report, so only our handler stays.
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l as () => void);
+    await vitest.start(run.plan.scenarios.map(suiteFile));
     const failed = vitest.state.getCountOfFailedTests();
     const errors = vitest.state.getUnhandledErrors().length;
-    exitCode = interrupted ? 130 : failed > 0 ? 1 : errors > 0 ? 3 : 0;
+    exitCode = interrupted ? (interrupted === 'SIGTERM' ? 143 : 130) : failed > 0 ? 1 : errors > 0 ? 3 : 0;
   } finally {
     await vitest?.close();
     process.off('SIGINT', onSignal);
@@ -67,4 +82,20 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   out(`rollback-drill: ${exitCode === 0 ? 'all criteria met' : exitCode === 1 ? 'a criterion FAILED' : exitCode === 130 ? 'interrupted' : 'infrastructure error'}`);
   for (const p of [paths.markdown, paths.html, paths.json, paths.junit, paths.history].filter(Boolean)) out(`  ${p}`);
   return exitCode;
+}
+
+/** Direct children of this process (vitest's workers), from /proc. */
+function childPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) out.push(Number(d));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
 }

@@ -34,7 +34,7 @@ export async function openDrillPlatform(o: OpenPlatformOptions): Promise<DrillPl
   const name = resolvePlatformName(o.config, o.platform);
   const runId = o.runId ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   if (name === 'local') {
-    const platform = await createLocalPlatform({ progress: o.progress, images: o.config.images, runId, keepRunDir: o.config.keepCluster });
+    const platform = await createLocalPlatform({ progress: o.progress, images: o.config.images, runId, keepRunDir: o.config.keepCluster, handleSignals: true });
     return { platform, image: TOPOLOGY.appImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };
   }
   if (name === 'kind') {

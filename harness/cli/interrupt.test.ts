@@ -1,0 +1,62 @@
+// SIGINT in the middle of a real drill: exit 130, the report marked aborted with the steps done so
+// far, and nothing of the run left running (no process carrying the run marker, no listening port).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { markedProcesses } from '../platform/local/leaks.ts';
+import { REPO_ROOT } from '../platform/manifests.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function runDirOf(reportDir: string): string | undefined {
+  const d = existsSync(reportDir) ? readdirSync(reportDir).find((n) => /^\d{8}T\d{6}/.test(n) || n.includes('monthly')) : undefined;
+  return d ? path.join(reportDir, d) : undefined;
+}
+
+describe('SIGINT during a drill (npm run drill, local platform)', () => {
+  it('exits 130, marks the report aborted with the steps so far, leaves nothing running', { timeout: 240_000 }, async () => {
+    const before = new Set(markedProcesses('').map((p) => p.pid));
+    const reportDir = mkdtempSync(path.join(tmpdir(), 'drill-int-'));
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), '--cluster', 'local', '--report-dir', reportDir, '--dataset-size', '500', '--load-duration', '1'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+
+    // Wait until a step of the rollback procedure has started, then interrupt.
+    const deadline = Date.now() + 150_000;
+    let journal = '';
+    while (Date.now() < deadline) {
+      const dir = runDirOf(reportDir);
+      journal = dir && existsSync(path.join(dir, 'journal.jsonl')) ? readFileSync(path.join(dir, 'journal.jsonl'), 'utf8') : '';
+      if (journal.includes('"type":"step.end"')) break;
+      await sleep(200);
+    }
+    expect(journal, `no procedure step started; output:\n${output.slice(-2000)}`).toContain('"type":"step.end"');
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, sleep(90_000).then(() => 'timeout' as const)]);
+    expect(code, output.slice(-2000)).toBe(130);
+
+    const dir = runDirOf(reportDir)!;
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as { run: { status: string }; groups: { status: string; steps: { step: string; outcome: string }[] }[] };
+    expect(report.run.status).toBe('aborted');
+    const steps = report.groups.flatMap((g) => g.steps);
+    expect(steps.length, JSON.stringify(report.groups.map((g) => g.status))).toBeGreaterThan(0);
+    expect(steps.some((s) => s.outcome === 'ok')).toBe(true);
+    expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/aborted/i);
+
+    // Nothing of the run left: every process carrying a run marker that appeared meanwhile is gone.
+    let left = markedProcesses('').filter((p) => !before.has(p.pid));
+    for (let i = 0; i < 20 && left.length > 0; i++) {
+      await sleep(500);
+      left = markedProcesses('').filter((p) => !before.has(p.pid));
+    }
+    expect(left.map((p) => `${p.pid} ${p.command}`)).toEqual([]);
+  });
+});
