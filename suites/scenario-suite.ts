@@ -26,7 +26,7 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
 
     beforeAll(async () => {
       const journal = new Journal(path.join(env.runDir, 'journal.jsonl'));
-      outcome = await runScenario({ config: env.config, scenario, variant, runDir: env.runDir, platform: env.platform, progress, journal });
+      outcome = await runScenario({ config: env.config, scenario, variant, runDir: env.runDir, platform: env.platform, progress, journal, handleSignals: env.fromCli });
       const list = scenarioVerdicts(outcome);
       journalVerdicts(journal, list);
       journal.write({ type: 'scenario.end', passed: list.every((v) => v.passed), durationMs: outcome.procedure.durationMs });

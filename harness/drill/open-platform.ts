@@ -18,6 +18,8 @@ export interface OpenPlatformOptions {
   /** The report folder: kind exports its logs under it. */
   runDir: string;
   progress(line: string): void;
+  /** Tear the local platform down on SIGINT/SIGTERM (under the CLI, which forwards its signal). */
+  handleSignals?: boolean;
 }
 
 export interface DrillPlatform extends AsyncDisposable {
@@ -34,7 +36,7 @@ export async function openDrillPlatform(o: OpenPlatformOptions): Promise<DrillPl
   const name = resolvePlatformName(o.config, o.platform);
   const runId = o.runId ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   if (name === 'local') {
-    const platform = await createLocalPlatform({ progress: o.progress, images: o.config.images, runId, keepRunDir: o.config.keepCluster, handleSignals: true });
+    const platform = await createLocalPlatform({ progress: o.progress, images: o.config.images, runId, keepRunDir: o.config.keepCluster, handleSignals: o.handleSignals ?? false });
     return { platform, image: TOPOLOGY.appImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };
   }
   if (name === 'kind') {

@@ -76,6 +76,8 @@ export interface ScenarioOptions {
   skipLoad?: boolean;
   journal?: Journal;
   signal?: AbortSignal;
+  /** Clean up on SIGINT/SIGTERM (drills run by the CLI, which forwards its signal to the workers). */
+  handleSignals?: boolean;
 }
 
 interface ScenarioDef {
@@ -117,7 +119,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     }
   };
 
-  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, progress }));
+  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, progress, handleSignals: o.handleSignals }));
   const { platform, image } = drill;
   try {
     await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal }));

@@ -23,7 +23,7 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(code);
   }
   shuttingDown = true;
-  process.stderr.write(`\n${signal}: tearing down ${live.size} local platform run(s)\n`);
+  if (live.size > 0) process.stderr.write(`\n${signal}: tearing down ${live.size} local platform run(s)\n`);
   const cap = setTimeout(() => {
     killAllGroupsNow();
     process.exit(code);
