@@ -11,6 +11,8 @@ import type { DrillConfig } from '../config/schema.ts';
 import { Journal } from '../journal/journal.ts';
 import { createRunDir } from '../report/folder.ts';
 import { writeReports } from '../report/write.ts';
+import { generateAllureReport } from './allure.ts';
+import { JournalProgress } from './progress.ts';
 
 export const DRILL_CONFIG_ENV = 'DRILL_CONFIG';
 
@@ -39,6 +41,11 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
     host: { node: process.version, os: `${os.platform()} ${os.release()}`, cpus: os.cpus().length },
   });
   process.env[DRILL_CONFIG_ENV] = JSON.stringify({ ...run, runDir });
+  // The CLI shows progress from the journal; the workers' detailed lines only with DRILL_VERBOSE=1.
+  if (process.env.DRILL_VERBOSE !== '1') process.env.DRILL_QUIET = '1';
+  const live = Boolean(process.stdout.isTTY) && !process.env.CI;
+  const progress = new JournalProgress(journal.file, { live, write: (t) => process.stdout.write(t) }).start();
+  const allureResults = path.join(runDir, 'allure-results');
   let interrupted: NodeJS.Signals | undefined;
   let vitest: Awaited<ReturnType<typeof createVitest>> | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -60,7 +67,13 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   process.on('SIGTERM', onSignal);
   let exitCode: number;
   try {
-    vitest = await createVitest('test', { project: ['drill'], watch: false, run: true });
+    vitest = await createVitest('test', {
+      project: ['drill'],
+      watch: false,
+      run: true,
+      // Progress comes from the journal; vitest only says which test failed (and feeds Allure).
+      reporters: run.config.allure ? ['dot', ['allure-vitest/reporter', { resultsDir: allureResults }]] : ['dot'],
+    });
     // vitest's logger exits the process 1 ms after a SIGINT/SIGTERM; the drill must first clean up
     // and write its report, so only our handler stays.
     for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l as () => void);
@@ -70,6 +83,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
     exitCode = interrupted ? (interrupted === 'SIGTERM' ? 143 : 130) : failed > 0 ? 1 : errors > 0 ? 3 : 0;
   } finally {
     await vitest?.close();
+    progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -79,8 +93,9 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
       : { type: 'run.end', status: exitCode === 0 ? 'passed' : exitCode === 1 ? 'failed' : 'error', exitCode },
   );
   const { paths } = writeReports(journal.file, runDir);
+  const allure = run.config.allure ? await generateAllureReport({ resultsDir: allureResults, outDir: path.join(runDir, 'allure-report'), attach: [journal.file, paths.html], out }) : undefined;
   out(`rollback-drill: ${exitCode === 0 ? 'all criteria met' : exitCode === 1 ? 'a criterion FAILED' : exitCode === 130 ? 'interrupted' : 'infrastructure error'}`);
-  for (const p of [paths.markdown, paths.html, paths.json, paths.junit, paths.history].filter(Boolean)) out(`  ${p}`);
+  for (const p of [paths.markdown, paths.html, paths.json, paths.junit, paths.history, allure].filter(Boolean)) out(`  ${p}`);
   return exitCode;
 }
 
