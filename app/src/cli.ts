@@ -15,8 +15,9 @@ import { syncDatabases, type SyncMode, type SyncResult } from './sync/sync.ts';
 class UsageError extends Error {}
 const USAGE = `usage: hyperpage-cli <command> [options]
   migrate                                   migrate the database of DB_ENGINE
-  sync --from E --to E [--mode mirror|upsert] [--verify-only]
+  sync --from E --to E [--mode mirror|upsert] [--verify-only] [--skip-missing]
                                             copy every table between sqlite and postgres, then verify
+                                            (--skip-missing: a table missing on the source is left as is)
   checksum [--engine E] [--max-id table=N]  per-table row counts and checksums
   seed --users N                            deterministic dataset into DB_ENGINE
   salvage --pgdata DIR --to sqlite [--mode mirror|upsert]
@@ -88,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
         mode: { type: 'string' },
         engine: { type: 'string' },
         'verify-only': { type: 'boolean' },
+        'skip-missing': { type: 'boolean' },
         'max-id': { type: 'string', multiple: true },
         users: { type: 'string' },
         pgdata: { type: 'string' },
@@ -127,9 +129,10 @@ async function main(argv: string[]): Promise<number> {
       const client = await connect(needUrl(values));
       try {
         migrateSqlite(sqlite);
-        await migratePostgresClient(client);
+        // The source is read as it stands (a rollback must not "repair" the database it flees).
+        if (to === 'postgres') await migratePostgresClient(client);
         log(`sync ${from} → ${to} (${mode})`);
-        return report(await syncDatabases({ sqlite, sqlitePath, postgres: client }, { from, to, mode, verifyOnly: Boolean(values['verify-only']), progress: log }), json);
+        return report(await syncDatabases({ sqlite, sqlitePath, postgres: client }, { from, to, mode, verifyOnly: Boolean(values['verify-only']), skipMissing: Boolean(values['skip-missing']), progress: log }), json);
       } finally {
         await client.end();
         sqlite.close();

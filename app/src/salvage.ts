@@ -83,11 +83,15 @@ export async function startSalvageServer(pgdata: string, user: string, password:
       await unlink(path.join(copy, 'postmaster.pid'));
       repairs.push('stale postmaster.pid removed');
     }
+    // The copy's server listens only on a private socket: trust is safe there, and it is what makes
+    // a salvage possible when the incident revoked the app's credentials.
+    await writeFile(path.join(copy, 'pg_hba.conf'), 'local all all trust\n');
+    repairs.push('pg_hba.conf of the copy: local trust (private socket only)');
     const ids = runAs();
     if (ids) execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, work, sock]);
     await chmod(copy, 0o700);
     log(`starting a throwaway PostgreSQL ${major} on the copy${repairs.length ? ` (${repairs.join('; ')})` : ''}`);
-    child = spawn(path.join(bin, 'postgres'), ['-D', copy, '-k', sock, '-c', 'listen_addresses=', '-p', '5432', '-c', 'fsync=off'], {
+    child = spawn(path.join(bin, 'postgres'), ['-D', copy, '-k', sock, '-c', 'listen_addresses=', '-p', '5432', '-c', 'fsync=off', '-c', `hba_file=${path.join(copy, 'pg_hba.conf')}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(ids ?? {}),
     });

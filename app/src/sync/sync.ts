@@ -26,6 +26,8 @@ export interface SyncResult {
   to: Engine;
   mode: SyncMode;
   tables: TableResult[];
+  /** Tables missing on the source and left as they are on the target (--skip-missing). */
+  skipped?: string[];
   rows: number;
   durationMs: number;
   copyMs: number;
@@ -96,9 +98,15 @@ async function sum(ep: Endpoints, engine: Engine, t: TableDef, maxId?: number): 
 }
 
 /** Compares every table of two engines; with maxIds, only rows up to those keys count. */
-export async function verifyTables(ep: Endpoints, from: Engine, to: Engine, maxIds: Map<string, number | undefined> = new Map()): Promise<TableResult[]> {
+export async function verifyTables(
+  ep: Endpoints,
+  from: Engine,
+  to: Engine,
+  maxIds: Map<string, number | undefined> = new Map(),
+  tables: readonly TableDef[] = TABLES,
+): Promise<TableResult[]> {
   const out: TableResult[] = [];
-  for (const t of TABLES) {
+  for (const t of tables) {
     const bound = maxIds.get(t.name);
     const a = await sum(ep, from, t, bound);
     const b = await sum(ep, to, t, bound);
@@ -109,14 +117,17 @@ export async function verifyTables(ep: Endpoints, from: Engine, to: Engine, maxI
 
 export async function syncDatabases(
   ep: Endpoints,
-  opts: { from: Engine; to: Engine; mode: SyncMode; verifyOnly?: boolean; progress?: (line: string) => void },
+  opts: { from: Engine; to: Engine; mode: SyncMode; verifyOnly?: boolean; skipMissing?: boolean; progress?: (line: string) => void },
 ): Promise<SyncResult> {
   const progress = opts.progress ?? (() => undefined);
   const t0 = performance.now();
   let rows = 0;
   const maxIds = new Map<string, number | undefined>();
+  const skipped = opts.skipMissing ? await missingTables(ep, opts.from) : [];
+  for (const name of skipped) progress(`skipped ${name}: missing on ${opts.from}, left as it is on ${opts.to}`);
+  const tables = TABLES.filter((t) => !skipped.includes(t.name));
   if (!opts.verifyOnly) {
-    for (const t of TABLES) {
+    for (const t of tables) {
       const r = await copyTable(ep, opts.from, t, opts.mode, (n) => progress(`  ${t.name}: ${n} rows`));
       rows += r.rows;
       // upsert keeps target-only rows: verify the source's key range only.
@@ -125,19 +136,33 @@ export async function syncDatabases(
     }
   }
   const t1 = performance.now();
-  const tables = await verifyTables(ep, opts.from, opts.to, maxIds);
+  const verified = await verifyTables(ep, opts.from, opts.to, maxIds, tables);
   const t2 = performance.now();
   const copyMs = t1 - t0;
   return {
-    ok: tables.every((t) => t.ok),
+    ok: verified.every((t) => t.ok),
     from: opts.from,
     to: opts.to,
     mode: opts.mode,
-    tables,
+    tables: verified,
+    ...(skipped.length ? { skipped } : {}),
     rows,
     durationMs: Math.round(t2 - t0),
     copyMs: Math.round(copyMs),
     verifyMs: Math.round(t2 - t1),
     rowsPerSec: copyMs > 0 ? Math.round(rows / (copyMs / 1000)) : 0,
   };
+}
+
+/** The app's tables that do not exist on an engine (a dropped table is an incident, not a schema). */
+export async function missingTables(ep: Endpoints, engine: Engine): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of TABLES) {
+    const present =
+      engine === 'sqlite'
+        ? ep.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.name) !== undefined
+        : (await ep.postgres.query('SELECT to_regclass($1) IS NOT NULL AS present', [`public.${t.name}`])).rows[0].present === true;
+    if (!present) out.push(t.name);
+  }
+  return out;
 }

@@ -214,7 +214,8 @@ export class LocalContainer {
     const declared = containerEnv(this.spec, pod.meta(), pod.node.sources);
     const portFromEnv = Number(declared[image.portEnv]);
     const listenPort =
-      Number.isInteger(portFromEnv) && portFromEnv > 0 ? portFromEnv : (image.defaultPort ?? this.spec.ports?.[0]?.containerPort ?? 8080);
+      // A declared container port wins; the image default is for specs that declare none.
+      Number.isInteger(portFromEnv) && portFromEnv > 0 ? portFromEnv : (this.spec.ports?.[0]?.containerPort ?? image.defaultPort ?? 8080);
     const hostPort = await freePort();
     this.ports = new Map([[listenPort, hostPort]]);
     const services = pod.node.services();
@@ -234,7 +235,7 @@ export class LocalContainer {
     env[RUN_MARKER_ENV] = pod.node.runId;
     env[OWNER_ENV] = pod.node.ownerToken;
     // The pod's own command/args are container paths and names; the image's command is already a host command.
-    const fromSpec = [...(this.spec.command ?? []), ...(this.spec.args ?? [])].map((a) => tr(expandVars(a, env)));
+    const fromSpec = [...(this.spec.command ?? []), ...(this.spec.args ?? [])].map((a) => translateLocalPorts(tr(expandVars(a, env)), own));
     const command = this.spec.command?.length ? fromSpec : [...image.command, ...fromSpec];
     const cwd = this.spec.workingDir ? tr(this.spec.workingDir) : (image.cwd ?? pod.homeDir);
     mkdirSync(cwd, { recursive: true });

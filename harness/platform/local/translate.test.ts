@@ -65,6 +65,7 @@ describe('translateLocalPorts', () => {
     const ports = new Map([[3000, 45123]]);
     expect(translateLocalPorts('http://localhost:3000/api/health', ports)).toBe('http://127.0.0.1:45123/api/health');
     expect(translateLocalPorts('127.0.0.1:3000', ports)).toBe('127.0.0.1:45123');
+    expect(translateLocalPorts('--listen 0.0.0.0:3000', ports)).toBe('--listen 127.0.0.1:45123');
     expect(translateLocalPorts('http://localhost:30001/x', ports)).toBe('http://localhost:30001/x');
     expect(translateLocalPorts('http://example.localhost:3000/', ports)).toBe('http://example.localhost:3000/');
   });

@@ -86,11 +86,12 @@ export function translateServiceDns(text: string, services: readonly ServiceAddr
 
 /**
  * Inside a pod, `localhost:3000` is the pod's own container port; here each pod listens on its
- * own local port. Rewrites localhost/127.0.0.1/[::1] with a container port of the pod to it.
+ * own local port. Rewrites localhost/127.0.0.1/[::1] with a container port of the pod to it, and a
+ * bind-all listen address (`0.0.0.0:5432`) to that port on 127.0.0.1 only.
  */
 export function translateLocalPorts(text: string, ports: ReadonlyMap<number, number>): string {
   if (ports.size === 0 || !text.includes(':')) return text;
-  return text.replace(/(?<![\w.\-])(localhost|127\.0\.0\.1|\[::1\]):(\d+)(?!\d)/g, (m, _host: string, port: string) => {
+  return text.replace(/(?<![\w.\-])(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d+)(?!\d)/g, (m, _host: string, port: string) => {
     const local = ports.get(Number(port));
     return local === undefined ? m : `127.0.0.1:${local}`;
   });
