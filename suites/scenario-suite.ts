@@ -13,6 +13,8 @@ import { drillEnv, progress } from './drill-env.ts';
 export const CRITERIA = ['data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'] as const;
 
 export interface ScenarioSuiteOptions {
+  /** Criteria of this row's validation set beyond the six (e.g. security-validation). */
+  criteria?: string[];
   /** Extra assertions on the outcome (e.g. the fault's own evidence). */
   extra?: (get: () => ScenarioOutcome) => void;
 }
@@ -33,9 +35,10 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
       verdicts = new Map(list.map((v) => [v.id, v]));
     });
 
-    for (const id of [row.method === 'planned' ? 'planned-rollback' : 'emergency-rollback', ...CRITERIA]) {
+    for (const id of [row.method === 'planned' ? 'planned-rollback' : 'emergency-rollback', ...CRITERIA, ...(opts.criteria ?? [])]) {
       it(`criterion ${id}`, () => {
-        const v = verdicts.get(id)!;
+        const v = verdicts.get(id);
+        if (!v) throw new Error(`criterion ${id} was not measured`);
         expect(v.passed, `${v.title}: measured ${String(v.measured)}${v.unit ? ` ${v.unit}` : ''} (budget ${String(v.budget)}): ${v.evidence}`).toBe(true);
       });
     }

@@ -38,7 +38,22 @@ export function scenarioVerdicts(o: ScenarioOutcome): Verdict[] {
     functionalityVerdict(o),
     performanceVerdict(o),
     monitoringVerdict(o),
+    ...(o.security ? [securityVerdict(o)] : []),
   ];
+}
+
+/** Security validation (security-incident): no pod holds PostgreSQL credentials, PostgreSQL cut off. */
+export function securityVerdict(o: ScenarioOutcome): Verdict {
+  const s = o.security!;
+  return {
+    id: 'security-validation',
+    title: 'Security validation: nothing holds PostgreSQL credentials, PostgreSQL is cut off',
+    passed: s.passed,
+    measured: `${s.checks.filter((c) => c.passed).length}/${s.checks.length}`,
+    budget: `${s.checks.length}/${s.checks.length}`,
+    unit: 'checks',
+    evidence: s.evidence,
+  };
 }
 
 /** Monitoring: the expected automatic triggers fired, and all alerts cleared within 10 (scaled) minutes. */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { DrillConfig, ScenarioName, Variant } from '../config/schema.ts';
 import { DECISION_MATRIX, SUCCESS_CRITERIA, type Method, type ValidationSet } from '../criteria/matrix.ts';
-import { databaseCorruption } from '../faults/database-corruption.ts';
+import { FAULTS } from '../faults/index.ts';
+import { securityValidation, type SecurityCheck } from '../faults/security-incident.ts';
 import { injectAndVerify, type Fault } from '../faults/types.ts';
 import { Journal } from '../journal/journal.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
@@ -19,7 +20,7 @@ import { checkLedger, WriteLedger, type LedgerCheck } from '../probes/ledger.ts'
 import { runLoad, type LoadSummary } from '../probes/load.ts';
 import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
-import { hardenedEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
+import { hardenedEmergency, hardenedSecurityEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
 import { deployBaseline } from './baseline.ts';
@@ -58,6 +59,8 @@ export interface ScenarioOutcome {
   /** Triggers this scenario's fault must fire. */
   expectedTriggers: TriggerId[];
   alerts: AlertsCleared;
+  /** The security validation (security-incident only): credentials held, PostgreSQL cut off. */
+  security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
 }
 
 export interface ScenarioOptions {
@@ -91,16 +94,19 @@ interface ScenarioDef {
 const EMERGENCY = { seed: seedEmergency, hardened: hardenedEmergency };
 const PLANNED = { seed: seedPlanned, hardened: hardenedPlanned };
 
-/** The rows of the decision matrix drillable in this build: their fault and procedures. */
-export const SCENARIO_DEFS: Partial<Record<ScenarioName, ScenarioDef>> = {
-  'database-corruption': { fault: databaseCorruption, procedures: EMERGENCY, expectedTriggers: ['health-check-failures', 'postgres-unavailable'] },
+/** Each row of the decision matrix: its fault, procedures and the automatic triggers it must fire. */
+export const SCENARIO_DEFS: Record<ScenarioName, ScenarioDef> = {
+  'database-corruption': { fault: FAULTS['database-corruption'], procedures: EMERGENCY, expectedTriggers: ['health-check-failures', 'postgres-unavailable'] },
+  'security-incident': { fault: FAULTS['security-incident'], procedures: { seed: seedEmergency, hardened: hardenedSecurityEmergency }, expectedTriggers: ['health-check-failures'] },
+  // Manual triggers in the runbook ("user impact", "major functionality broken"): none expected.
+  'performance-issues': { fault: FAULTS['performance-issues'], procedures: PLANNED, expectedTriggers: [] },
+  'functionality-broken': { fault: FAULTS['functionality-broken'], procedures: EMERGENCY, expectedTriggers: [] },
   'maintenance-window': { fault: null, procedures: PLANNED, expectedTriggers: [] },
 };
 
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> {
   const progress = o.progress ?? (() => undefined);
   const def = SCENARIO_DEFS[o.scenario];
-  if (!def) throw new Error(`scenario ${o.scenario} is not drillable in this build`);
   const row = DECISION_MATRIX[o.scenario];
   const fault = def.fault;
   mkdirSync(o.runDir, { recursive: true });
@@ -171,6 +177,11 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const validation = await phase('validation', () =>
       runProcedure(o.variant === 'seed' ? seedValidation() : hardenedValidation(), ctx, { journal, progress, signal: o.signal }),
     );
+    const security = o.scenario === 'security-incident' ? await phase('security-validation', () => securityValidation({ platform, image, signal: o.signal })) : undefined;
+    if (security) {
+      journal.write({ type: 'probe.summary', probe: 'security-validation', summary: Object.fromEntries(security.checks.map((c) => [c.name, `${c.passed ? 'ok' : 'FAILED'}: ${c.evidence}`])) });
+      progress(`  security validation: ${security.evidence}`);
+    }
     // Let the service settle under writes and probes before reading everything back.
     await sleep(2_000);
     await ledger.stop();
@@ -238,6 +249,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       triggers,
       expectedTriggers: def.expectedTriggers,
       alerts,
+      security,
     };
   } finally {
     // Artifacts before teardown, whether the drill passed, failed or threw.

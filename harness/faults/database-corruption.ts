@@ -27,7 +27,7 @@ export const databaseCorruption: Fault = {
     return 'PG_VERSION overwritten in $PGDATA, PostgreSQL restarted';
   },
   async verify(ctx: FaultContext) {
-    const effect = await waitForConsecutiveHealthFailures(ctx.serviceUrl, { consecutive: 3, timeoutMs: 45_000, signal: ctx.signal });
+    const effect = await waitForConsecutiveHealthFailures(ctx.serviceUrl, { consecutive: 3, timeoutMs: ctx.verifyTimeoutMs ?? 45_000, signal: ctx.signal });
     if (!effect.effective) return effect;
     await sleep(500, ctx.signal);
     const s = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.postgresDeployment);

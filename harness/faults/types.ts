@@ -11,6 +11,8 @@ export interface FaultContext {
   image: string;
   progress(line: string): void;
   signal?: AbortSignal;
+  /** How long verify() waits for the fault to show (default per fault; tests of no-op faults shorten it). */
+  verifyTimeoutMs?: number;
 }
 
 export interface FaultEffect {

@@ -203,7 +203,11 @@ export function freezeWritesStep(): Procedure<ProcedureContext>['steps'][number]
   };
 }
 
-/** Copies every table PostgreSQL → SQLite with verification; salvages from the data directory when the server is down. */
+/**
+ * Copies every table PostgreSQL → SQLite with verification (the data-recovery procedure as a step).
+ * Server down: salvage from its data directory. Server up but refusing the app's credentials
+ * (revoked): cut it off, then salvage. A table missing on PostgreSQL (dropped) is left as SQLite has it.
+ */
 export function copyPostgresToSqliteStep(): Procedure<ProcedureContext>['steps'][number] {
   return {
     name: 'Copy PostgreSQL → SQLite and verify counts and checksums',
@@ -213,21 +217,53 @@ export function copyPostgresToSqliteStep(): Procedure<ProcedureContext>['steps']
         .exec(NS, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage', '-d', 'hyperpage'], { timeoutMs: 5_000, signal })
         .then((r) => r.exitCode === 0)
         .catch(() => false);
-      const args = ready
-        ? ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'mirror', '--json']
-        : ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'];
-      const job = cliJob({ name: `hyperpage-${args[0]}-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData: !ready });
-      const res = await ctx.platform.runJob(job, { timeoutMs: 110_000, signal });
-      const out = parseCliJson<SyncResult>(res.logs);
+      const cli = async (args: string[], mountPostgresData: boolean) => {
+        const job = cliJob({ name: `hyperpage-${args[0]}-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData });
+        const res = await ctx.platform.runJob(job, { timeoutMs: 110_000, signal });
+        return { res, out: parseCliJson<SyncResult>(res.logs) };
+      };
+      let how = 'sync';
+      let r = ready ? await cli(['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'mirror', '--skip-missing', '--json'], false) : undefined;
+      if (r && !r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {
+        ctx.progress('    PostgreSQL refuses the app credentials: cutting it off, then salvaging from its data directory');
+        await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 0);
+        await waitForNoPods(ctx.platform, NS, { app: 'hyperpage', component: 'database' }, 60_000, signal);
+        r = undefined;
+        how = 'credentials refused → PostgreSQL cut off, salvage from data directory';
+      } else if (!r) how = 'salvage from data directory';
+      r ??= await cli(['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'], true);
+      const { res, out } = r;
       ctx.scratch.set('sync', out);
       if (!res.succeeded || !out?.ok) {
         const bad = out?.tables.filter((t) => !t.ok).map((t) => `${t.name} ${t.sourceRows}→${t.targetRows}`) ?? [];
-        throw new Error(`${args[0]} failed (exit ${res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${lastLine(res.logs)}`);
+        throw new Error(`${how} failed (exit ${res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${lastLine(res.logs)}`);
       }
       const rows = out.tables.map((t) => `${t.name}=${t.targetRows}`).join(' ');
-      return `${ready ? 'sync' : 'salvage from data directory'}: ${out.rows} rows in ${out.durationMs} ms, verified (${rows})`;
+      const skipped = out.skipped?.length ? `; missing on PostgreSQL, kept from SQLite: ${out.skipped.join(', ')}` : '';
+      return `${how}: ${out.rows} rows in ${out.durationMs} ms, verified (${rows})${skipped}`;
     },
   };
+}
+
+/** Security incident: nothing may keep reaching PostgreSQL once the service runs on SQLite. */
+export function cutOffPostgresStep(): Procedure<ProcedureContext>['steps'][number] {
+  return {
+    name: 'Cut PostgreSQL off: scale it to 0 and wait until it is gone',
+    budgetMs: 60_000,
+    async run(ctx, signal) {
+      await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 0);
+      const ms = await waitForNoPods(ctx.platform, NS, { app: 'hyperpage', component: 'database' }, 55_000, signal);
+      return `deployment/${TOPOLOGY.postgresDeployment} at 0, gone in ${ms} ms`;
+    },
+  };
+}
+
+/** The hardened emergency rollback for a security incident: PostgreSQL is cut off before the switch. */
+export function hardenedSecurityEmergency(): Procedure<ProcedureContext> {
+  const p = hardenedEmergency();
+  const i = p.steps.findIndex((s) => s.name.startsWith('Switch the service'));
+  p.steps.splice(i, 0, cutOffPostgresStep());
+  return p;
 }
 
 export function switchToSqliteStep(): Procedure<ProcedureContext>['steps'][number] {

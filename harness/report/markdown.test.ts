@@ -46,7 +46,7 @@ describe('renderMarkdown', () => {
     const integrity = table(text, '### Data integrity (write ledger)');
     expect(integrity[0]).toEqual(['Scenario', 'ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated']);
     expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0']);
-    const latency = table(text, '### Latency: baseline vs after rollback');
+    const latency = table(text, '### Latency: baseline, with the fault, after rollback');
     expect(latency.map((r) => [r[1], r[5]])).toEqual([['phase', 'p99'], ['baseline', '14.9 ms'], ['after', '18.7 ms']]);
     const findings = table(text, '### Runbook findings');
     expect(findings[1]![0]).toBe('🔴 confirmed');

@@ -72,10 +72,10 @@ export function renderMarkdown(r: RunReport): string {
 
   const latency = r.groups.filter((g) => g.latency.baseline || g.latency.after);
   if (latency.length) {
-    out.push('### Latency: baseline vs after rollback', '');
+    out.push('### Latency: baseline, with the fault, after rollback', '');
     out.push('| Scenario | phase | p50 | p90 | p95 | p99 | max | req/s | errors | non-2xx |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const g of latency)
-      for (const [phase, s] of [['baseline', g.latency.baseline], ['after', g.latency.after]] as const) {
+      for (const [phase, s] of [['baseline', g.latency.baseline], ['with the fault', g.latency.faulted], ['after', g.latency.after]] as const) {
         if (!s) continue;
         out.push(
           row(

@@ -114,7 +114,8 @@ export interface GroupReport {
   criteria: CriterionReport[];
   findings: FindingReport[];
   probes: ProbeSummaryReport[];
-  latency: { baseline: Record<string, unknown> | null; after: Record<string, unknown> | null };
+  /** Load phases: before the fault, with the fault in place (performance scenario), after the rollback. */
+  latency: { baseline: Record<string, unknown> | null; faulted?: Record<string, unknown> | null; after: Record<string, unknown> | null };
   integrity: Record<string, unknown> | null;
   availability: Record<string, unknown> | null;
   samples: SamplesRef[];
@@ -523,7 +524,7 @@ class GroupBuilder {
       criteria: this.criteria,
       findings: this.findings,
       probes: this.probes,
-      latency: { baseline: loadPhase('baseline'), after },
+      latency: { baseline: loadPhase('baseline'), faulted: loadPhase('faulted'), after },
       integrity,
       availability,
       samples: this.samples,

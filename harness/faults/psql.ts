@@ -1,0 +1,14 @@
+// SQL as the database owner inside the PostgreSQL pod (local socket), the way an operator would
+// with `kubectl exec deployment/hyperpage-postgres -- psql`. SQL goes in on stdin, never in argv.
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { FaultContext } from './types.ts';
+
+export async function psql(ctx: Pick<FaultContext, 'platform' | 'signal'>, sql: string): Promise<string> {
+  const r = await ctx.platform.exec(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {
+    stdin: sql,
+    timeoutMs: 15_000,
+    signal: ctx.signal,
+  });
+  if (r.exitCode !== 0) throw new Error(`psql exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  return r.stdout.trim();
+}

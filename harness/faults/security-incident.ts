@@ -1,0 +1,91 @@
+// security-incident (critical, emergency, < 5 min, security validation): PostgreSQL credentials
+// revoked — the app role's password replaced by an unknown one and its sessions killed. The app
+// can no longer reach its data; after the rollback nothing may still hold or use PostgreSQL
+// credentials, and PostgreSQL must be cut off.
+import { randomBytes } from 'node:crypto';
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { Platform } from '../platform/types.ts';
+import { cliJob } from '../procedures/actions.ts';
+import { waitForConsecutiveHealthFailures } from './health-failures.ts';
+import { psql } from './psql.ts';
+import type { Fault, FaultContext } from './types.ts';
+
+const NS = TOPOLOGY.namespace;
+
+/** Tries a login with the app's credentials (the app secret's DATABASE_URL) from a Job. */
+export async function appLoginRefused(platform: Platform, image: string, signal?: AbortSignal): Promise<{ refused: boolean; detail: string }> {
+  const job = cliJob({ name: `hyperpage-login-check-${Date.now().toString(36)}`, image, args: ['checksum', '--engine', 'postgres', '--json'] });
+  const r = await platform.runJob(job, { timeoutMs: 30_000, signal });
+  const last = r.logs.trim().split('\n').pop() ?? '';
+  return { refused: !r.succeeded, detail: r.succeeded ? 'login with the app credentials succeeded' : `login refused (exit ${r.exitCode}): ${last.slice(0, 200)}` };
+}
+
+export const securityIncident: Fault = {
+  name: 'security-incident',
+  description: 'PostgreSQL credentials revoked: the app role gets an unknown password, its sessions are terminated',
+  async inject(ctx: FaultContext) {
+    const password = randomBytes(24).toString('base64url');
+    ctx.journal.redactor.add(password);
+    // One session: where the pod's own psql logs in with the password, it is the last thing it can do.
+    const out = await psql(
+      ctx,
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'hyperpage' AND pid <> pg_backend_pid() AND backend_type = 'client backend';\nALTER ROLE hyperpage PASSWORD '${password}';\n`,
+    );
+    const killed = out.split('\n')[0]?.trim() ?? '?';
+    return `password of role hyperpage replaced (unknown to anyone), ${killed} session(s) terminated`;
+  },
+  async verify(ctx: FaultContext) {
+    const health = await waitForConsecutiveHealthFailures(ctx.serviceUrl, { consecutive: 3, timeoutMs: ctx.verifyTimeoutMs ?? 30_000, signal: ctx.signal });
+    if (!health.effective) return health;
+    const login = await appLoginRefused(ctx.platform, ctx.image, ctx.signal);
+    return login.refused
+      ? { effective: true, evidence: `${health.evidence}; ${login.detail}` }
+      : { effective: false, evidence: `the app fails (${health.evidence}) but ${login.detail}` };
+  },
+  async clear() {
+    return 'credentials stay revoked; the rollback cuts PostgreSQL off';
+  },
+};
+
+export interface SecurityCheck {
+  name: string;
+  passed: boolean;
+  evidence: string;
+}
+
+/** Names of credentials a container must not carry once PostgreSQL is cut off. */
+function heldCredentials(c: V1Container): string[] {
+  const out: string[] = [];
+  for (const e of c.env ?? []) {
+    if (['DATABASE_URL', 'POSTGRES_PASSWORD', 'PGPASSWORD'].includes(e.name)) out.push(`env ${e.name}`);
+    const ref = e.valueFrom?.secretKeyRef?.name;
+    if (ref === TOPOLOGY.appSecret || ref === TOPOLOGY.postgresSecret) out.push(`env ${e.name} from secret ${ref}`);
+  }
+  for (const f of c.envFrom ?? []) {
+    const ref = f.secretRef?.name;
+    if (ref === TOPOLOGY.appSecret || ref === TOPOLOGY.postgresSecret) out.push(`envFrom secret ${ref}`);
+  }
+  return out;
+}
+
+/** The security validation after the rollback, each check a measurement. */
+export async function securityValidation(ctx: Pick<FaultContext, 'platform' | 'image' | 'signal'>): Promise<{ passed: boolean; evidence: string; checks: SecurityCheck[] }> {
+  const checks: SecurityCheck[] = [];
+  const pods = (await ctx.platform.listPods(NS, { app: 'hyperpage' })).filter((p: V1Pod) => p.status?.phase === 'Running' && p.metadata?.labels?.['component'] !== 'database');
+  const holders = pods.flatMap((p) => (p.spec?.containers ?? []).flatMap((c) => heldCredentials(c).map((h) => `${p.metadata?.name ?? '?'}: ${h}`)));
+  checks.push({
+    name: 'no running pod holds PostgreSQL credentials',
+    passed: pods.length > 0 && holders.length === 0,
+    evidence: holders.length ? `still holding: ${holders.slice(0, 5).join('; ')}` : `${pods.length} running app pod(s), none with DATABASE_URL or the PostgreSQL secrets`,
+  });
+  const pg = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0, replicas: 0 }));
+  const pgPods = (await ctx.platform.listPods(NS, { app: 'hyperpage', component: 'database' })).filter((p) => p.status?.phase === 'Running');
+  checks.push({
+    name: 'PostgreSQL is cut off',
+    passed: pg.readyReplicas === 0 && pgPods.length === 0,
+    evidence: `deployment/${TOPOLOGY.postgresDeployment} ${pg.readyReplicas} ready of ${pg.replicas}, ${pgPods.length} running pod(s)`,
+  });
+  const passed = checks.every((c) => c.passed);
+  return { passed, checks, evidence: checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.name}: ${c.evidence}`).join('; ') };
+}
