@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioName } from '../harness/config/schema.ts';
 import { journalVerdicts, scenarioVerdicts, type Verdict } from '../harness/criteria/verdicts.ts';
 import { DECISION_MATRIX } from '../harness/criteria/matrix.ts';
+import { resilienceScore } from '../harness/criteria/score.ts';
 import { runScenario, type ScenarioOutcome } from '../harness/drill/run-scenario.ts';
 import { Journal } from '../harness/journal/journal.ts';
 import { drillEnv, progress } from './drill-env.ts';
@@ -31,6 +32,7 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
       outcome = await runScenario({ config: env.config, scenario, variant, runDir: env.runDir, platform: env.platform, progress, journal, handleSignals: env.fromCli });
       const list = scenarioVerdicts(outcome);
       journalVerdicts(journal, list);
+      journal.write({ type: 'probe.summary', probe: 'resilience', summary: { ...resilienceScore(list) } });
       journal.write({ type: 'scenario.end', passed: list.every((v) => v.passed), durationMs: outcome.procedure.durationMs });
       verdicts = new Map(list.map((v) => [v.id, v]));
     });

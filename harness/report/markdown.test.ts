@@ -74,3 +74,13 @@ describe('renderMarkdown', () => {
     expect(cell('x'.repeat(500), 10)).toHaveLength(10);
   });
 });
+
+describe('seed vs hardened', () => {
+  it('lists the criteria whose outcome differs between the variants of a scenario', async () => {
+    const { variantDifferences } = await import('./markdown.ts');
+    const c = (id: string, passed: boolean, measured: number) => ({ id, title: id, passed, measured, budget: 0, unit: 'lost writes', evidence: '', at: 0 });
+    const g = (variant: string, criteria: ReturnType<typeof c>[]) => ({ scenario: 'database-corruption', variant, criteria }) as unknown as Parameters<typeof variantDifferences>[0][number];
+    const diffs = variantDifferences([g('seed', [c('data-integrity', false, 50), c('engine-in-use', true, 0)]), g('hardened', [c('data-integrity', true, 0), c('engine-in-use', true, 0)])]);
+    expect(diffs).toEqual([{ scenario: 'database-corruption', id: 'data-integrity', seed: '❌ 50 lost writes', hardened: '✅ 0 lost writes' }]);
+  });
+});

@@ -48,6 +48,14 @@ export function renderMarkdown(r: RunReport): string {
     out.push('');
   }
 
+  const differences = variantDifferences(r.groups);
+  if (differences.length) {
+    out.push('### Seed vs hardened: where the runbook as written and the hardened procedure differ', '');
+    out.push('| Scenario | Criterion | seed | hardened |', '|---|---|---|---|');
+    for (const d of differences) out.push(row(d.scenario, d.id, d.seed, d.hardened));
+    out.push('');
+  }
+
   const withSteps = r.groups.filter((g) => g.steps.length > 0);
   if (withSteps.length) {
     out.push('### Steps vs budgets', '');
@@ -167,4 +175,20 @@ export function cell(s: string, max: number): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Criteria whose outcome differs between the seed and hardened runs of the same scenario. */
+export function variantDifferences(groups: readonly GroupReport[]): { scenario: string; id: string; seed: string; hardened: string }[] {
+  const out: { scenario: string; id: string; seed: string; hardened: string }[] = [];
+  const show = (c: GroupReport['criteria'][number] | undefined) => (c ? `${c.passed ? '✅' : '❌'} ${fmtMeasured(c.measured, c.unit)}` : 'not measured');
+  for (const seed of groups.filter((g) => g.variant === 'seed' && g.scenario)) {
+    const hardened = groups.find((g) => g.variant === 'hardened' && g.scenario === seed.scenario);
+    if (!hardened) continue;
+    for (const id of [...new Set([...seed.criteria, ...hardened.criteria].map((c) => c.id))]) {
+      const a = seed.criteria.find((c) => c.id === id);
+      const b = hardened.criteria.find((c) => c.id === id);
+      if (a?.passed !== b?.passed) out.push({ scenario: seed.scenario!, id, seed: show(a), hardened: show(b) });
+    }
+  }
+  return out;
 }
