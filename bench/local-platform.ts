@@ -6,7 +6,7 @@
 // 2. switch: two ready deployments behind the app Service, requests back to back; the time from
 //    the selector patch to the first response served by the other deployment. Target < 100 ms.
 // Uses the reference app when app/src/main.ts exists, else the fixture app (switch only).
-import type { V1Secret } from '@kubernetes/client-node';
+import { withPassword } from '../harness/drill/baseline.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,6 @@ import { loadBaselineManifests, REPO_ROOT, TOPOLOGY } from '../harness/platform/
 import { fixtureDeployment, fixtureImages, fixtureService, FIXTURE_NS, namespace } from '../harness/platform/local/fixtures/objects.ts';
 import { createLocalPlatform, type LocalPlatform } from '../harness/platform/local/platform.ts';
 import { ENDPOINT_HEADER } from '../harness/platform/local/service-proxy.ts';
-import type { KubeObject } from '../harness/platform/types.ts';
 import { sqliteDeployment } from '../harness/procedures/actions.ts';
 
 export interface LocalPlatformBench {
@@ -34,24 +33,10 @@ export interface LocalPlatformBench {
 
 const APP_MAIN = path.join(REPO_ROOT, 'app', 'src', 'main.ts');
 
-function withPassword(objects: KubeObject[]): KubeObject[] {
-  const password = randomBytes(16).toString('hex');
-  return objects.map((o) => {
-    if (o.kind !== 'Secret') return o;
-    const s = structuredClone(o) as V1Secret;
-    if (s.stringData?.POSTGRES_PASSWORD) s.stringData.POSTGRES_PASSWORD = password;
-    if (s.stringData?.DATABASE_URL) {
-      const u = new URL(s.stringData.DATABASE_URL);
-      u.password = password;
-      s.stringData.DATABASE_URL = u.toString();
-    }
-    return s;
-  });
-}
 
 async function baselineReady(p: LocalPlatform): Promise<number> {
   const t0 = performance.now();
-  await p.apply(withPassword(await loadBaselineManifests()));
+  await p.apply(withPassword(await loadBaselineManifests(), randomBytes(16).toString('hex')));
   await Promise.all([
     p.waitForReady(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, 1, { timeoutMs: 120_000 }),
     p.waitForReady(TOPOLOGY.namespace, TOPOLOGY.appDeployment, 3, { timeoutMs: 120_000 }),

@@ -30,6 +30,11 @@ export interface Baseline {
 export function withRunCredentials(objects: KubeObject[], journal: Journal): KubeObject[] {
   const password = randomBytes(18).toString('base64url');
   journal.redactor.add(password);
+  return withPassword(objects, password);
+}
+
+/** The baseline's secrets with `password` for PostgreSQL and in the app's DATABASE_URL. */
+export function withPassword(objects: KubeObject[], password: string): KubeObject[] {
   return objects.map((o) => {
     if (o.kind !== 'Secret') return o;
     const s = structuredClone(o) as V1Secret;

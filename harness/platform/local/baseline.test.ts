@@ -1,33 +1,19 @@
 // The baseline topology (cluster/manifests, applied as they are) on the local platform with the
 // reference app: PostgreSQL 1/1 and the app 3/3 ready, the app serving from PostgreSQL through the
 // Service, its CLI on the pod's PATH. Runs once the reference app (app/src/main.ts) is in the checkout.
-import type { V1Secret } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { withPassword } from '../../drill/baseline.ts';
 import { loadBaselineManifests, REPO_ROOT, TOPOLOGY } from '../manifests.ts';
-import type { KubeObject } from '../types.ts';
 import { createLocalPlatform } from './platform.ts';
 import { ENDPOINT_HEADER } from './service-proxy.ts';
 
 const NS = TOPOLOGY.namespace;
 const hasApp = existsSync(path.join(REPO_ROOT, 'app', 'src', 'main.ts'));
 
-function withPassword(objects: KubeObject[], password: string): KubeObject[] {
-  return objects.map((o) => {
-    if (o.kind !== 'Secret') return o;
-    const s = structuredClone(o) as V1Secret;
-    if (s.stringData?.POSTGRES_PASSWORD) s.stringData.POSTGRES_PASSWORD = password;
-    if (s.stringData?.DATABASE_URL) {
-      const u = new URL(s.stringData.DATABASE_URL);
-      u.password = password;
-      s.stringData.DATABASE_URL = u.toString();
-    }
-    return s;
-  });
-}
 
 describe.skipIf(!hasApp)('local platform: the baseline manifests with the reference app', () => {
   it('applies cluster/manifests: PostgreSQL 1/1 and the app 3/3 ready, serving from PostgreSQL', async () => {
