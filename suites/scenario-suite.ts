@@ -50,6 +50,14 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
       expect(bad.map((s) => `${s.step}: ${s.message}`), outcome.validation.steps.map((s) => `${s.outcome} ${s.step}`).join('\n')).toEqual([]);
     });
 
+    if (row.validation === 'full validation') {
+      it('data recovery: PostgreSQL → SQLite, verified by counts and checksums', () => {
+        const r = outcome.dataRecovery;
+        if (!r) throw new Error('data recovery did not run');
+        expect(r.completed, r.steps.map((s) => `${s.outcome} ${s.step}: ${s.message}`).join('\n')).toBe(true);
+      });
+    }
+
     opts.extra?.(() => outcome);
   });
 }

@@ -23,6 +23,7 @@ import type { ProcedureContext } from '../procedures/context.ts';
 import { hardenedEmergency, hardenedSecurityEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
+import { hardenedDataRecovery, seedDataRecovery } from '../procedures/data-recovery.ts';
 import { deployBaseline } from './baseline.ts';
 import { openDrillPlatform, type DrillPlatformName } from './open-platform.ts';
 import { runProcedure, type Procedure, type ProcedureResult } from './procedure.ts';
@@ -37,6 +38,8 @@ export interface ScenarioOutcome {
   procedure: ProcedureResult;
   /** The runbook's validation checklist, run after the rollback (same variant). */
   validation: ProcedureResult;
+  /** Data recovery PostgreSQL → SQLite after the rollback (full-validation rows only). */
+  dataRecovery?: ProcedureResult;
   faultEvidence: string;
   /** Procedure start (the trigger) → 5 consecutive healthy answers on SQLite, for good. */
   timeToRestoreMs?: number;
@@ -177,6 +180,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const validation = await phase('validation', () =>
       runProcedure(o.variant === 'seed' ? seedValidation() : hardenedValidation(), ctx, { journal, progress, signal: o.signal }),
     );
+    const dataRecovery =
+      row.validation === 'full validation'
+        ? await phase('data-recovery', () => runProcedure(o.variant === 'seed' ? seedDataRecovery() : hardenedDataRecovery(), ctx, { journal, progress, signal: o.signal }))
+        : undefined;
     const security = o.scenario === 'security-incident' ? await phase('security-validation', () => securityValidation({ platform, image, signal: o.signal })) : undefined;
     if (security) {
       journal.write({ type: 'probe.summary', probe: 'security-validation', summary: Object.fromEntries(security.checks.map((c) => [c.name, `${c.passed ? 'ok' : 'FAILED'}: ${c.evidence}`])) });
@@ -234,6 +241,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       journalFile: journal.file,
       procedure,
       validation,
+      dataRecovery,
       faultEvidence: effect.evidence,
       timeToRestoreMs: ttr,
       sqliteReady,

@@ -69,6 +69,7 @@ function applyPlannedAsWritten(): S {
         );
       }
       await ctx.platform.apply(manifest);
+      ctx.scratch.set('sqliteDeployment', RUNBOOK.plannedDeployment);
       const missing = await observeMissingClaim(ctx.platform, NS, selectorOf(manifest), RUNBOOK.claim, 8_000, signal);
       if (missing) {
         recordFinding(ctx, 'claimName', `pods Pending: ${missing}`, true);

@@ -1,0 +1,67 @@
+// Data recovery (the runbook's "Recovery Strategies: Data Recovery from PostgreSQL to SQLite").
+// seed: the runbook's recovery pod pg_dumps into /tmp of a throwaway pod and sleeps 300 s; nothing
+//   reaches SQLite. Not executed (it would only leave a pod behind); its manifest is checked and the
+//   finding recorded as read, not measured.
+// hardened: every row PostgreSQL has and SQLite lacks is copied (upsert, keyed, SQLite's newer rows
+//   kept), from the server or, when it is down or cut off, from its data directory; then verified
+//   by per-table counts and checksums over PostgreSQL's key range.
+import type { Procedure } from '../drill/procedure.ts';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import { validateManifest } from '../platform/schema.ts';
+import { cliJob, parseCliJson, type SyncResult } from './actions.ts';
+import { recordFinding, type ProcedureContext } from './context.ts';
+import { recoveryPod } from './runbook-manifests.ts';
+
+const NS = TOPOLOGY.namespace;
+
+export function hardenedDataRecovery(): Procedure<ProcedureContext> {
+  return {
+    name: 'data-recovery',
+    variant: 'hardened',
+    steps: [
+      {
+        name: 'Recover PostgreSQL → SQLite (upsert, keyed) and verify counts and checksums',
+        budgetMs: 120_000,
+        async run(ctx, signal) {
+          const up = await ctx.platform
+            .exec(NS, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage', '-d', 'hyperpage'], { timeoutMs: 5_000, signal })
+            .then((r) => r.exitCode === 0)
+            .catch(() => false);
+          const args = up
+            ? ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'upsert', '--skip-missing', '--json']
+            : ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'upsert', '--json'];
+          const res = await ctx.platform.runJob(cliJob({ name: `hyperpage-recovery-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData: !up }), { timeoutMs: 110_000, signal });
+          const out = parseCliJson<SyncResult>(res.logs);
+          if (!res.succeeded || !out?.ok) {
+            const bad = out?.tables.filter((t) => !t.ok).map((t) => `${t.name} ${t.sourceRows}→${t.targetRows}`) ?? [];
+            throw new Error(`${args[0]} (upsert) failed (exit ${res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${res.logs.trim().split('\n').pop()?.slice(0, 300) ?? ''}`);
+          }
+          return `${up ? 'from the server' : 'from the data directory (server down)'}: ${out.rows} rows upserted, verified over PostgreSQL's key range (${out.tables.map((t) => `${t.name}=${t.sourceRows}`).join(' ')})`;
+        },
+      },
+    ],
+  };
+}
+
+export function seedDataRecovery(): Procedure<ProcedureContext> {
+  return {
+    name: 'data-recovery',
+    variant: 'seed',
+    steps: [
+      {
+        name: 'Recovery pod as written (pg_dump to /tmp in the pod, sleep 300): manifest checked, not run',
+        budgetMs: 5_000,
+        onFailure: 'continue',
+        async run(ctx) {
+          const pod = recoveryPod();
+          const v = validateManifest(pod);
+          const script = pod.spec?.containers[0]?.command?.join(' ') ?? '';
+          const claim = pod.spec?.volumes?.[0]?.persistentVolumeClaim?.claimName;
+          recordFinding(ctx, 'recoveryToTmp', `the script writes ${/> (\S+)/.exec(script)?.[1] ?? '?'} inside the pod and mounts claim ${claim}; no step writes to SQLite (read from the manifest, not executed)`, false);
+          if (!v.valid) throw new Error(`manifest invalid: ${v.errors.join('; ')}`);
+          throw new Error('nothing reaches SQLite: the dump stays in /tmp of a throwaway pod');
+        },
+      },
+    ],
+  };
+}
