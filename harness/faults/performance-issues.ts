@@ -1,10 +1,11 @@
 // performance-issues (high, planned, < 30 min, performance test): latency between the app and
 // PostgreSQL. The app's own fault proxy (hyperpage-cli fault-proxy) runs as a deployment; the
 // PostgreSQL Service is pointed at it and the proxy forwards to the database pod through a direct
-// Service, then the app pods are rolled so every new connection pays the latency both ways.
+// Service, then the app's pooled connections are ended so every new one pays the latency both ways.
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { request } from 'undici';
 import { TOPOLOGY } from '../platform/manifests.ts';
+import { psql } from './psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
@@ -76,10 +77,10 @@ export const performanceIssues: Fault = {
     await ctx.platform.apply(objects(ctx.image));
     await ctx.platform.waitForReady(NS, PROXY, 1, { timeoutMs: 60_000, signal: ctx.signal });
     await ctx.platform.patchServiceSelector(NS, TOPOLOGY.postgresService, { ...PROXY_LABELS });
-    // Pooled connections were opened before the switch: roll the app so all of them go through the proxy.
-    await ctx.platform.setDeploymentEnv(NS, TOPOLOGY.appDeployment, { DRILL_ROLLED_AT: String(Date.now()) });
-    await ctx.platform.waitForReady(NS, TOPOLOGY.appDeployment, 3, { timeoutMs: 120_000, signal: ctx.signal });
-    return `service/${TOPOLOGY.postgresService} → deployment/${PROXY} (+${LATENCY_MS} ms each way) → service/${DIRECT}; app pods rolled`;
+    // Pooled connections were opened before the switch: end them, so the app's pools reconnect
+    // through the Service — now the proxy.
+    const ended = await psql(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'hyperpage' AND pid <> pg_backend_pid() AND backend_type = 'client backend';`);
+    return `service/${TOPOLOGY.postgresService} → deployment/${PROXY} (+${LATENCY_MS} ms each way) → service/${DIRECT}; ${ended} pooled connection(s) ended to reconnect through it`;
   },
   async verify(ctx: FaultContext) {
     const deadline = Date.now() + (ctx.verifyTimeoutMs ?? 60_000);

@@ -278,12 +278,12 @@ export function switchToSqliteStep(): Procedure<ProcedureContext>['steps'][numbe
   };
 }
 
-export function verifyEngineStep(): Procedure<ProcedureContext>['steps'][number] {
+export function verifyEngineStep(timeoutMs = 30_000): Procedure<ProcedureContext>['steps'][number] {
   return {
     name: 'Verify through the service: healthy and served by SQLite',
-    budgetMs: 30_000,
+    budgetMs: timeoutMs,
     async run(ctx, signal) {
-      return verifyServedBy(ctx.serviceUrl, 'sqlite', { consecutive: 5, timeoutMs: 30_000, signal });
+      return verifyServedBy(ctx.serviceUrl, 'sqlite', { consecutive: 5, timeoutMs, signal });
     },
   };
 }
