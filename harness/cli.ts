@@ -7,7 +7,8 @@ import { helpText, parseCliArgs } from './cli/args.ts';
 import { assertWritableDir, readConfigFile, resolveConfig, UsageError } from './config/load.ts';
 import { planDrill, suiteFile } from './config/plan.ts';
 import type { DrillConfig } from './config/schema.ts';
-import { assertKindUsable, detectCluster } from './cluster/index.ts';
+// Only the tool checks: the Kubernetes client behind the cluster providers is loaded by the suites.
+import { assertKindUsable, detectCluster } from './cluster/tools.ts';
 import { REPO_ROOT } from './platform/manifests.ts';
 import { PlatformError } from './platform/types.ts';
 

@@ -19,7 +19,7 @@ describe('SIGINT during a drill (npm run drill, local platform)', () => {
   it('exits 130, marks the report aborted with the steps so far, leaves nothing running', { timeout: 240_000 }, async () => {
     const before = new Set(markedProcesses('').map((p) => p.pid));
     const reportDir = mkdtempSync(path.join(tmpdir(), 'drill-int-'));
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), '--cluster', 'local', '--report-dir', reportDir, '--dataset-size', '500', '--load-duration', '1'], {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), '--cluster', 'local', '--report-dir', reportDir, '--dataset-size', '500', '--post-migration-writes', '20', '--load-duration', '1'], {
       cwd: REPO_ROOT,
       env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],

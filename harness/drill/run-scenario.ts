@@ -190,7 +190,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       progress(`  security validation: ${security.evidence}`);
     }
     // Let the service settle under writes and probes before reading everything back.
-    await sleep(2_000);
+    await sleep(1_000);
     await ledger.stop();
 
     const sqliteDep = (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? HARDENED_SQLITE;
