@@ -5,9 +5,6 @@ import { defineConfig } from 'vitest/config';
 // one embedded PostgreSQL per drill).
 export default defineConfig({
   test: {
-    // Two workers: unit files (mostly waiting on processes and sockets) run side by side; the
-    // drill project stays one file at a time (fileParallelism: false below).
-    maxWorkers: 2,
     projects: [
       {
         test: {
