@@ -3,13 +3,13 @@
 // also when the drill is interrupted (then marked aborted).
 import os from 'node:os';
 import path from 'node:path';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createVitest } from 'vitest/node';
 import type { DrillPlan } from '../config/plan.ts';
 import { suiteFile } from '../config/plan.ts';
 import type { DrillConfig } from '../config/schema.ts';
 import { Journal } from '../journal/journal.ts';
 import { createRunDir } from '../report/folder.ts';
+import { childPids } from '../platform/local/leaks.ts';
 import { writeReports } from '../report/write.ts';
 import { generateAllureReport } from './allure.ts';
 import { JournalProgress } from './progress.ts';
@@ -97,20 +97,4 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   out(`rollback-drill: ${exitCode === 0 ? 'all criteria met' : exitCode === 1 ? 'a criterion FAILED' : exitCode === 130 ? 'interrupted' : 'infrastructure error'}`);
   for (const p of [paths.markdown, paths.html, paths.json, paths.junit, paths.history, allure].filter(Boolean)) out(`  ${p}`);
   return exitCode;
-}
-
-/** Direct children of this process (vitest's workers), from /proc. */
-function childPids(): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) out.push(Number(d));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return out;
 }

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { DrillConfig, ScenarioName, Variant } from '../config/schema.ts';
-import { DECISION_MATRIX, SUCCESS_CRITERIA, type Method, type ValidationSet } from '../criteria/matrix.ts';
+import { DECISION_MATRIX, SUCCESS_CRITERIA, type Method } from '../criteria/matrix.ts';
 import { FAULTS } from '../faults/index.ts';
 import { securityValidation, type SecurityCheck } from '../faults/security-incident.ts';
 import { injectAndVerify, type Fault } from '../faults/types.ts';
@@ -20,6 +20,7 @@ import { checkLedger, WriteLedger, type LedgerCheck } from '../probes/ledger.ts'
 import { runLoad, type LoadSummary } from '../probes/load.ts';
 import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
+import { sleep } from '../procedures/actions.ts';
 import { hardenedEmergency, hardenedSecurityEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
@@ -32,7 +33,6 @@ export interface ScenarioOutcome {
   scenario: ScenarioName;
   method: Method;
   budgetMs: number;
-  validationSet: ValidationSet;
   variant: Variant;
   journalFile: string;
   procedure: ProcedureResult;
@@ -54,9 +54,6 @@ export interface ScenarioOutcome {
   /** Feature checks after the rollback (functionality criterion). */
   features: FeatureCheck[];
   load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary };
-  /** Epoch ms: fault injected, procedure started (the trigger), procedure ended, probes stopped. */
-  times: { faultAt?: number; triggerAt: number; rollbackEndAt: number; probesEndAt: number };
-  samples: Sample[];
   /** The runbook's automatic triggers on the availability samples (windows scaled). */
   triggers: TriggerState[];
   /** Triggers this scenario's fault must fire. */
@@ -211,7 +208,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const clearBy = rollbackEndAt + SUCCESS_CRITERIA.alertsClearedMs / o.config.timeScale + 500;
     if (Date.now() < clearBy) await phase('monitoring', () => sleep(clearBy - Date.now()));
     const samples: Sample[] = await avail.stop();
-    const probesEndAt = Date.now();
 
     const sqliteReady = (await platform.getDeploymentStatus(TOPOLOGY.namespace, sqliteDep).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
     const found = await ledger.readBack().catch((err: Error) => {
@@ -236,7 +232,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       scenario: o.scenario,
       method: row.method,
       budgetMs: row.budgetMs,
-      validationSet: row.validation,
       variant: o.variant,
       journalFile: journal.file,
       procedure,
@@ -252,8 +247,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       checksums: after,
       features,
       load,
-      times: { faultAt, triggerAt, rollbackEndAt, probesEndAt },
-      samples,
       triggers,
       expectedTriggers: def.expectedTriggers,
       alerts,
@@ -269,8 +262,4 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       for (const p of paths) journal.write({ type: 'artifact', kind: 'platform', path: p });
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

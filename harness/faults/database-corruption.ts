@@ -2,12 +2,11 @@
 // the server cannot start again — its PG_VERSION file is overwritten and the server restarted.
 // Heap and WAL stay intact, which is what makes a salvage from the data directory possible.
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { sleep, waitForNoPods } from '../procedures/actions.ts';
+import { POSTGRES_PODS, sleep, waitForNoPods } from '../procedures/actions.ts';
 import { waitForConsecutiveHealthFailures } from './health-failures.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
-const PG_SELECTOR = { app: 'hyperpage', component: 'database' };
 
 export const databaseCorruption: Fault = {
   name: 'database-corruption',
@@ -22,7 +21,7 @@ export const databaseCorruption: Fault = {
     if (r.exitCode !== 0) throw new Error(`could not damage the data directory: exit ${r.exitCode} ${r.stderr.trim()}`);
     // Restart the server so it has to read its data directory again.
     await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 0);
-    await waitForNoPods(ctx.platform, NS, PG_SELECTOR, 60_000, ctx.signal);
+    await waitForNoPods(ctx.platform, NS, POSTGRES_PODS, 60_000, ctx.signal);
     await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 1);
     return 'PG_VERSION overwritten in $PGDATA, PostgreSQL restarted';
   },

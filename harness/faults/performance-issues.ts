@@ -5,7 +5,8 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { request } from 'undici';
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { psql } from './psql.ts';
+import { POSTGRES_PODS } from '../procedures/actions.ts';
+import { END_APP_SESSIONS_SQL, psql } from './psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
@@ -13,7 +14,6 @@ export const PROXY = 'hyperpage-pg-latency';
 export const DIRECT = 'hyperpage-postgres-direct';
 /** Added in each direction: a query round trip pays at least twice this. */
 export const LATENCY_MS = 300;
-const PG_SELECTOR = { app: 'hyperpage', component: 'database' };
 const PROXY_LABELS = { app: 'hyperpage', component: 'pg-latency' };
 
 function objects(image: string): [V1Service, V1Deployment] {
@@ -22,7 +22,7 @@ function objects(image: string): [V1Service, V1Deployment] {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: DIRECT, namespace: NS, labels: { app: 'hyperpage', component: 'database-direct' } },
-      spec: { selector: { ...PG_SELECTOR }, ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }] },
+      spec: { selector: { ...POSTGRES_PODS }, ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }] },
     },
     {
       apiVersion: 'apps/v1',
@@ -79,7 +79,7 @@ export const performanceIssues: Fault = {
     await ctx.platform.patchServiceSelector(NS, TOPOLOGY.postgresService, { ...PROXY_LABELS });
     // Pooled connections were opened before the switch: end them, so the app's pools reconnect
     // through the Service — now the proxy.
-    const ended = await psql(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'hyperpage' AND pid <> pg_backend_pid() AND backend_type = 'client backend';`);
+    const ended = await psql(ctx, END_APP_SESSIONS_SQL);
     return `service/${TOPOLOGY.postgresService} → deployment/${PROXY} (+${LATENCY_MS} ms each way) → service/${DIRECT}; ${ended} pooled connection(s) ended to reconnect through it`;
   },
   async verify(ctx: FaultContext) {
@@ -92,7 +92,7 @@ export const performanceIssues: Fault = {
     return { effective: false, evidence: `responses stayed fast: p50 ${last.p50} ms, p99 ${last.p99} ms over 10 requests` };
   },
   async clear(ctx: FaultContext) {
-    await ctx.platform.patchServiceSelector(NS, TOPOLOGY.postgresService, { ...PG_SELECTOR });
+    await ctx.platform.patchServiceSelector(NS, TOPOLOGY.postgresService, { ...POSTGRES_PODS });
     await ctx.platform.delete('Deployment', NS, PROXY);
     await ctx.platform.delete('Service', NS, DIRECT);
     return `service/${TOPOLOGY.postgresService} back on the database pod, proxy removed`;

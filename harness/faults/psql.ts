@@ -12,3 +12,7 @@ export async function psql(ctx: Pick<FaultContext, 'platform' | 'signal'>, sql: 
   if (r.exitCode !== 0) throw new Error(`psql exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
   return r.stdout.trim();
 }
+
+/** Ends every session of the app role but the caller's; the statement's result is how many. */
+export const END_APP_SESSIONS_SQL =
+  "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'hyperpage' AND pid <> pg_backend_pid() AND backend_type = 'client backend';";

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
-import { cliJob } from '../procedures/actions.ts';
+import { cliJob, POSTGRES_PODS } from '../procedures/actions.ts';
 import { waitForConsecutiveHealthFailures } from './health-failures.ts';
-import { psql } from './psql.ts';
+import { END_APP_SESSIONS_SQL, psql } from './psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
@@ -30,7 +30,7 @@ export const securityIncident: Fault = {
     // One session: where the pod's own psql logs in with the password, it is the last thing it can do.
     const out = await psql(
       ctx,
-      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'hyperpage' AND pid <> pg_backend_pid() AND backend_type = 'client backend';\nALTER ROLE hyperpage PASSWORD '${password}';\n`,
+      `${END_APP_SESSIONS_SQL}\nALTER ROLE hyperpage PASSWORD '${password}';\n`,
     );
     const killed = out.split('\n')[0]?.trim() ?? '?';
     return `password of role hyperpage replaced (unknown to anyone), ${killed} session(s) terminated`;
@@ -80,7 +80,7 @@ export async function securityValidation(ctx: Pick<FaultContext, 'platform' | 'i
     evidence: holders.length ? `still holding: ${holders.slice(0, 5).join('; ')}` : `${pods.length} running app pod(s), none with DATABASE_URL or the PostgreSQL secrets`,
   });
   const pg = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0, replicas: 0 }));
-  const pgPods = (await ctx.platform.listPods(NS, { app: 'hyperpage', component: 'database' })).filter((p) => p.status?.phase === 'Running');
+  const pgPods = (await ctx.platform.listPods(NS, { ...POSTGRES_PODS })).filter((p) => p.status?.phase === 'Running');
   checks.push({
     name: 'PostgreSQL is cut off',
     passed: pg.readyReplicas === 0 && pgPods.length === 0,

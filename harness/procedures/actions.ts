@@ -136,6 +136,7 @@ export function cliJob(o: CliJobOptions): V1Job {
 }
 
 // The CLI's JSON result contract, owned by the app.
+import type { SyncResult } from '../../app/src/sync/sync.ts';
 export type { SyncResult, TableResult as SyncTable } from '../../app/src/sync/sync.ts';
 
 /** The CLI prints one JSON result line on stdout; logs mix in progress lines from stderr. */
@@ -253,6 +254,42 @@ export async function waitForNoPods(
     await sleep(200, signal);
   }
   throw new Error(`pods matching ${JSON.stringify(selector)} still running after ${timeoutMs} ms`);
+}
+
+/** The PostgreSQL server's pods (the baseline's `hyperpage-postgres` deployment). */
+export const POSTGRES_PODS = { app: 'hyperpage', component: 'database' } as const;
+
+/** `pg_isready` in the PostgreSQL pod: true when the server accepts connections. */
+export async function postgresAcceptsConnections(platform: Platform, signal?: AbortSignal): Promise<boolean> {
+  return platform
+    .exec(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage', '-d', 'hyperpage'], { timeoutMs: 5_000, signal })
+    .then((r) => r.exitCode === 0)
+    .catch(() => false);
+}
+
+/** Scales a deployment to 0 and waits until its pods are gone; returns how long that took. */
+export async function scaleToZero(platform: Platform, deployment: string, selector: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+  await platform.scale(TOPOLOGY.namespace, deployment, 0);
+  return waitForNoPods(platform, TOPOLOGY.namespace, { ...selector }, timeoutMs, signal);
+}
+
+/** A sync or salvage run as a Job: its result line and the Job's outcome. */
+export async function runSyncJob(
+  ctx: Pick<ProcedureContext, 'platform' | 'image'>,
+  args: string[],
+  opts: { mountPostgresData: boolean; signal?: AbortSignal },
+): Promise<{ res: Awaited<ReturnType<Platform['runJob']>>; out: SyncResult | undefined }> {
+  const job = cliJob({ name: `hyperpage-${args[0]}-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData: opts.mountPostgresData });
+  const res = await ctx.platform.runJob(job, { timeoutMs: 110_000, signal: opts.signal });
+  return { res, out: parseCliJson<SyncResult>(res.logs) };
+}
+
+/** Throws unless the Job succeeded and verified, naming the tables that differ and the last log line. */
+export function assertSynced(how: string, r: { res: { succeeded: boolean; exitCode: number; logs: string }; out: SyncResult | undefined }): SyncResult {
+  if (r.res.succeeded && r.out?.ok) return r.out;
+  const bad = r.out?.tables.filter((t) => !t.ok).map((t) => `${t.name} ${t.sourceRows}→${t.targetRows}`) ?? [];
+  const last = (r.res.logs.trim().split('\n').pop() ?? '').slice(0, 300);
+  throw new Error(`${how} failed (exit ${r.res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${last}`);
 }
 
 export function selectorOf(dep: V1Deployment): Record<string, string> {

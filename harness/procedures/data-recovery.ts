@@ -6,13 +6,11 @@
 //   kept), from the server or, when it is down or cut off, from its data directory; then verified
 //   by per-table counts and checksums over PostgreSQL's key range.
 import type { Procedure } from '../drill/procedure.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
 import { validateManifest } from '../platform/schema.ts';
-import { cliJob, parseCliJson, type SyncResult } from './actions.ts';
+import { assertSynced, postgresAcceptsConnections, runSyncJob } from './actions.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { recoveryPod } from './runbook-manifests.ts';
 
-const NS = TOPOLOGY.namespace;
 
 export function hardenedDataRecovery(): Procedure<ProcedureContext> {
   return {
@@ -23,19 +21,11 @@ export function hardenedDataRecovery(): Procedure<ProcedureContext> {
         name: 'Recover PostgreSQL → SQLite (upsert, keyed) and verify counts and checksums',
         budgetMs: 120_000,
         async run(ctx, signal) {
-          const up = await ctx.platform
-            .exec(NS, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage', '-d', 'hyperpage'], { timeoutMs: 5_000, signal })
-            .then((r) => r.exitCode === 0)
-            .catch(() => false);
-          const args = up
-            ? ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'upsert', '--skip-missing', '--json']
-            : ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'upsert', '--json'];
-          const res = await ctx.platform.runJob(cliJob({ name: `hyperpage-recovery-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData: !up }), { timeoutMs: 110_000, signal });
-          const out = parseCliJson<SyncResult>(res.logs);
-          if (!res.succeeded || !out?.ok) {
-            const bad = out?.tables.filter((t) => !t.ok).map((t) => `${t.name} ${t.sourceRows}→${t.targetRows}`) ?? [];
-            throw new Error(`${args[0]} (upsert) failed (exit ${res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${res.logs.trim().split('\n').pop()?.slice(0, 300) ?? ''}`);
-          }
+          const up = await postgresAcceptsConnections(ctx.platform, signal);
+          const r = up
+            ? await runSyncJob(ctx, ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'upsert', '--skip-missing', '--json'], { mountPostgresData: false, signal })
+            : await runSyncJob(ctx, ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'upsert', '--json'], { mountPostgresData: true, signal });
+          const out = assertSynced(`${up ? 'sync' : 'salvage'} (upsert)`, r);
           return `${up ? 'from the server' : 'from the data directory (server down)'}: ${out.rows} rows upserted, verified over PostgreSQL's key range (${out.tables.map((t) => `${t.name}=${t.sourceRows}`).join(' ')})`;
         },
       },

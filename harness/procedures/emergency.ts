@@ -8,15 +8,16 @@ import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Procedure } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import {
-  cliJob,
+  assertSynced,
   observeMissingClaim,
-  parseCliJson,
+  postgresAcceptsConnections,
+  POSTGRES_PODS,
+  runSyncJob,
+  scaleToZero,
   selectorOf,
   sleep,
   sqliteDeployment,
   verifyServedBy,
-  waitForNoPods,
-  type SyncResult,
 } from './actions.ts';
 import { emergencyDeployment, nonStringLabels, quoteLabels, RUNBOOK, withClaim } from './runbook-manifests.ts';
 
@@ -196,8 +197,7 @@ export function freezeWritesStep(): Procedure<ProcedureContext>['steps'][number]
     name: 'Freeze writes: scale the PostgreSQL app to 0 and wait for it to drain',
     budgetMs: 45_000,
     async run(ctx, signal) {
-      await ctx.platform.scale(NS, TOPOLOGY.appDeployment, 0);
-      const ms = await waitForNoPods(ctx.platform, NS, { ...ENGINE_SELECTOR.postgres }, 45_000, signal);
+      const ms = await scaleToZero(ctx.platform, TOPOLOGY.appDeployment, ENGINE_SELECTOR.postgres, 45_000, signal);
       return `deployment/${TOPOLOGY.appDeployment} at 0, drained in ${ms} ms`;
     },
   };
@@ -213,31 +213,19 @@ export function copyPostgresToSqliteStep(): Procedure<ProcedureContext>['steps']
     name: 'Copy PostgreSQL → SQLite and verify counts and checksums',
     budgetMs: 120_000,
     async run(ctx, signal) {
-      const ready = await ctx.platform
-        .exec(NS, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage', '-d', 'hyperpage'], { timeoutMs: 5_000, signal })
-        .then((r) => r.exitCode === 0)
-        .catch(() => false);
-      const cli = async (args: string[], mountPostgresData: boolean) => {
-        const job = cliJob({ name: `hyperpage-${args[0]}-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData });
-        const res = await ctx.platform.runJob(job, { timeoutMs: 110_000, signal });
-        return { res, out: parseCliJson<SyncResult>(res.logs) };
-      };
       let how = 'sync';
-      let r = ready ? await cli(['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'mirror', '--skip-missing', '--json'], false) : undefined;
+      let r = (await postgresAcceptsConnections(ctx.platform, signal))
+        ? await runSyncJob(ctx, ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'mirror', '--skip-missing', '--json'], { mountPostgresData: false, signal })
+        : undefined;
       if (r && !r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {
         ctx.progress('    PostgreSQL refuses the app credentials: cutting it off, then salvaging from its data directory');
-        await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 0);
-        await waitForNoPods(ctx.platform, NS, { app: 'hyperpage', component: 'database' }, 60_000, signal);
+        await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, signal);
         r = undefined;
         how = 'credentials refused → PostgreSQL cut off, salvage from data directory';
       } else if (!r) how = 'salvage from data directory';
-      r ??= await cli(['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'], true);
-      const { res, out } = r;
-      ctx.scratch.set('sync', out);
-      if (!res.succeeded || !out?.ok) {
-        const bad = out?.tables.filter((t) => !t.ok).map((t) => `${t.name} ${t.sourceRows}→${t.targetRows}`) ?? [];
-        throw new Error(`${how} failed (exit ${res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${lastLine(res.logs)}`);
-      }
+      r ??= await runSyncJob(ctx, ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'], { mountPostgresData: true, signal });
+      ctx.scratch.set('sync', r.out);
+      const out = assertSynced(how, r);
       const rows = out.tables.map((t) => `${t.name}=${t.targetRows}`).join(' ');
       const skipped = out.skipped?.length ? `; missing on PostgreSQL, kept from SQLite: ${out.skipped.join(', ')}` : '';
       return `${how}: ${out.rows} rows in ${out.durationMs} ms, verified (${rows})${skipped}`;
@@ -251,8 +239,7 @@ export function cutOffPostgresStep(): Procedure<ProcedureContext>['steps'][numbe
     name: 'Cut PostgreSQL off: scale it to 0 and wait until it is gone',
     budgetMs: 60_000,
     async run(ctx, signal) {
-      await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 0);
-      const ms = await waitForNoPods(ctx.platform, NS, { app: 'hyperpage', component: 'database' }, 55_000, signal);
+      const ms = await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 55_000, signal);
       return `deployment/${TOPOLOGY.postgresDeployment} at 0, gone in ${ms} ms`;
     },
   };
@@ -286,11 +273,6 @@ export function verifyEngineStep(timeoutMs = 30_000): Procedure<ProcedureContext
       return verifyServedBy(ctx.serviceUrl, 'sqlite', { consecutive: 5, timeoutMs, signal });
     },
   };
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines[lines.length - 1] ?? '').slice(0, 300);
 }
 
 /**

@@ -117,6 +117,11 @@ function statFields(pid: number): string[] | undefined {
   }
 }
 
+/** Direct children of a process (field 4 of /proc/<pid>/stat, index 3 here, is the parent). */
+export function childPids(parent = process.pid): number[] {
+  return pids().filter((pid) => statFields(pid)?.[3] === String(parent));
+}
+
 /** This process as an owner token (pid plus start time, so a reused pid is not mistaken for it). */
 export function ownerToken(pid = process.pid): string {
   return `${pid}:${statFields(pid)?.[21] ?? '0'}`;
