@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests beside the code, and drill suites that stand up a whole
-// platform and so need drill-length timeouts and must not run in parallel (2-core machines,
-// one embedded PostgreSQL per drill).
+// Two projects, run one after the other (sequence.groupOrder): fast unit tests beside the code, two
+// files at a time (they mostly wait on processes and sockets); then the drill suites, which stand
+// up a whole platform (one embedded PostgreSQL per drill) and so need drill-length timeouts and run
+// one file at a time on a 2-core machine. Leak checks are scoped to their own run id, so a parallel
+// file's processes are not mistaken for a leak.
 export default defineConfig({
   test: {
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -13,6 +16,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -23,6 +27,7 @@ export default defineConfig({
           hookTimeout: 900_000,
           pool: 'forks',
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -12,13 +12,15 @@ export interface DrillEnv {
   /** The platform the CLI chose (`--cluster auto` resolved); undefined under `npm test` (local). */
   platform?: 'local' | 'kind' | 'existing';
   fromCli: boolean;
+  /** Under the CLI: its run id (the report folder's name), the prefix of every platform run label. */
+  runIdPrefix?: string;
 }
 
 export function drillEnv(): DrillEnv {
   const raw = process.env.DRILL_CONFIG;
   if (raw) {
     const r = JSON.parse(raw) as { config: DrillConfig; plan: { variants: Variant[] }; runDir: string; platform?: DrillEnv['platform'] };
-    return { config: parseDrillConfig(r.config), variants: r.plan.variants, runDir: r.runDir, platform: r.platform, fromCli: true };
+    return { config: parseDrillConfig(r.config), variants: r.plan.variants, runDir: r.runDir, platform: r.platform, fromCli: true, runIdPrefix: path.basename(r.runDir) };
   }
   // Small and quick: 1 s load phases (hundreds of requests), the 10-minute "alerts cleared" window compressed to 5 s.
   const config = parseDrillConfig({ cluster: 'local', datasetSize: 2000, postMigrationWrites: 50, loadDurationSec: 1, timeScale: 120 });

@@ -29,7 +29,7 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
 
     beforeAll(async () => {
       const journal = new Journal(path.join(env.runDir, 'journal.jsonl'));
-      outcome = await runScenario({ config: env.config, scenario, variant, runDir: env.runDir, platform: env.platform, progress, journal, handleSignals: env.fromCli });
+      outcome = await runScenario({ config: env.config, scenario, variant, runDir: env.runDir, platform: env.platform, progress, journal, handleSignals: env.fromCli, runIdPrefix: env.runIdPrefix });
       const list = scenarioVerdicts(outcome);
       journalVerdicts(journal, list);
       journal.write({ type: 'probe.summary', probe: 'resilience', summary: { ...resilienceScore(list) } });

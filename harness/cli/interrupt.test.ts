@@ -1,5 +1,7 @@
 // SIGINT in the middle of a real drill: exit 130, the report marked aborted with the steps done so
 // far, and nothing of the run left running (no process carrying the run marker, no listening port).
+// The check is scoped to this run's label prefix (its report folder's name), so drills of other test
+// files running meanwhile are not counted.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,6 @@ function runDirOf(reportDir: string): string | undefined {
 
 describe('SIGINT during a drill (npm run drill, local platform)', () => {
   it('exits 130, marks the report aborted with the steps so far, leaves nothing running', { timeout: 240_000 }, async () => {
-    const before = new Set(markedProcesses('').map((p) => p.pid));
     const reportDir = mkdtempSync(path.join(tmpdir(), 'drill-int-'));
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), '--cluster', 'local', '--report-dir', reportDir, '--dataset-size', '500', '--post-migration-writes', '20', '--load-duration', '1'], {
       cwd: REPO_ROOT,
@@ -39,6 +40,9 @@ describe('SIGINT during a drill (npm run drill, local platform)', () => {
       await sleep(200);
     }
     expect(journal, `no procedure step started; output:\n${output.slice(-2000)}`).toContain('"type":"step.end"');
+    const runPrefix = `${path.basename(runDirOf(reportDir)!)}-`;
+    // The scope is right: the run's pods carry the prefix while it runs.
+    expect(markedProcesses(runPrefix).length, `no process labelled ${runPrefix}*`).toBeGreaterThan(0);
     child.kill('SIGINT');
     const code = await Promise.race([exited, sleep(90_000).then(() => 'timeout' as const)]);
     expect(code, output.slice(-2000)).toBe(130);
@@ -51,11 +55,11 @@ describe('SIGINT during a drill (npm run drill, local platform)', () => {
     expect(steps.some((s) => s.outcome === 'ok')).toBe(true);
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/aborted/i);
 
-    // Nothing of the run left: every process carrying a run marker that appeared meanwhile is gone.
-    let left = markedProcesses('').filter((p) => !before.has(p.pid));
+    // Nothing of the run left: every process carrying the run's marker is gone.
+    let left = markedProcesses(runPrefix);
     for (let i = 0; i < 20 && left.length > 0; i++) {
       await sleep(500);
-      left = markedProcesses('').filter((p) => !before.has(p.pid));
+      left = markedProcesses(runPrefix);
     }
     expect(left.map((p) => `${p.pid} ${p.command}`)).toEqual([]);
   });

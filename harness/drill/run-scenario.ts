@@ -81,6 +81,8 @@ export interface ScenarioOptions {
   signal?: AbortSignal;
   /** Clean up on SIGINT/SIGTERM (drills run by the CLI, which forwards its signal to the workers). */
   handleSignals?: boolean;
+  /** The CLI run's id (its report folder): the platform's run label starts with it, so what a run created is found by it. */
+  runIdPrefix?: string;
 }
 
 interface ScenarioDef {
@@ -125,7 +127,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     }
   };
 
-  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, progress, handleSignals: o.handleSignals }));
+  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runId: o.runIdPrefix && scopedRunId(o.runIdPrefix), progress, handleSignals: o.handleSignals }));
   const { platform, image } = drill;
   try {
     await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal }));
@@ -262,4 +264,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       for (const p of paths) journal.write({ type: 'artifact', kind: 'platform', path: p });
     }
   }
+}
+
+/** `<prefix>-<random>`: one label value per scenario run, traceable to the CLI run that made it. */
+function scopedRunId(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 }
