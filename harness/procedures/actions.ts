@@ -1,22 +1,16 @@
 // Building blocks the procedures are made of. Each does one observable thing on the Platform and
 // returns what it saw, so a step's message in the report is a measurement, not a claim.
 import type { V1Deployment, V1Job } from '@kubernetes/client-node';
+import { setTimeout as delay } from 'node:timers/promises';
 import { request } from 'undici';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
 import type { ProcedureContext } from './context.ts';
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
+/** Waits ms; an abort rejects with the signal's reason. The listener goes with the timer (long polls add none). */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch((err: unknown) => {
+    throw signal?.aborted && signal.reason instanceof Error ? signal.reason : err;
   });
 
 export interface SqliteDeploymentOptions {
