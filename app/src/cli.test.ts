@@ -110,9 +110,10 @@ describe('hyperpage-cli sync', () => {
     expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'))).toHaveLength(1);
   });
 
-  it('never prints the password of an unreachable server', async () => {
+  it('a dead database: exit 2, one line naming it, never its password', async () => {
     const r = await cli(['checksum', '--engine', 'postgres'], { DATABASE_URL: 'postgresql://hyperpage:sup3r-secret@127.0.0.1:1/hyperpage' });
-    expect(r.code).not.toBe(0);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'))).toEqual([expect.stringMatching(/^hyperpage-cli: cannot connect to PostgreSQL at postgresql:\/\/\*\*\*@127\.0\.0\.1:1\/hyperpage: .*ECONNREFUSED/)]);
     expect(r.stderr).toContain('***');
     expect(r.stderr).not.toContain('sup3r-secret');
   });

@@ -1,9 +1,10 @@
 // hyperpage-cli: migrate, sync, checksum, seed, salvage, fault-proxy. One JSON result line on
-// stdout with --json, progress on stderr; exit 0 ok, 1 verification mismatch, 2 usage/config error.
+// stdout with --json, progress on stderr; exit 0 ok, 1 verification mismatch, 2 usage/config error
+// or a database that does not answer (one line, password masked), 3 anything else.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ConfigError, assertWritableSqlitePath, parseEngine, redactUrl, type Engine } from './config.ts';
-import { PostgresDatabase, migratePostgres } from './db/postgres.ts';
+import { migratePostgres } from './db/postgres.ts';
 import { openSqlite, migrateSqlite } from './db/sqlite.ts';
 import { TABLES } from './db/schema.ts';
 import { parseHostPort, startFaultProxy } from './fault-proxy.ts';
@@ -13,6 +14,8 @@ import { postgresChecksum, sqliteChecksum } from './sync/checksum.ts';
 import { syncDatabases, type SyncMode, type SyncResult } from './sync/sync.ts';
 
 class UsageError extends Error {}
+/** The database named by the caller does not answer or refuses the login: bad input, not a crash. */
+class UnreachableDatabase extends Error {}
 const USAGE = `usage: hyperpage-cli <command> [options]
   migrate                                   migrate the database of DB_ENGINE
   sync --from E --to E [--mode mirror|upsert] [--verify-only] [--skip-missing]
@@ -59,7 +62,7 @@ async function connect(url: string): Promise<pg.Client> {
   try {
     await c.connect();
   } catch (err) {
-    throw new Error(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
+    throw new UnreachableDatabase(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
   }
   return c;
 }
@@ -111,9 +114,12 @@ async function main(argv: string[]): Promise<number> {
       const engine = engineArg(values.engine ?? process.env.DB_ENGINE, 'DB_ENGINE');
       if (engine === 'sqlite') migrateSqlite(openSqlite(needPath(values)));
       else {
-        const db = new PostgresDatabase(needUrl(values));
-        await db.migrate();
-        await db.close();
+        const c = await connect(needUrl(values));
+        try {
+          await migratePostgresClient(c);
+        } finally {
+          await c.end();
+        }
       }
       log(`migrated ${engine}`);
       if (json) process.stdout.write(JSON.stringify({ ok: true, engine }) + '\n');
@@ -232,6 +238,6 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const message = (err as Error).message.replace(/:\/\/[^@\s]*@/g, '://***@');
     process.stderr.write(`hyperpage-cli: ${message}\n`);
-    process.exit(err instanceof UsageError || err instanceof ConfigError ? 2 : 3);
+    process.exit(err instanceof UsageError || err instanceof ConfigError || err instanceof UnreachableDatabase ? 2 : 3);
   },
 );
