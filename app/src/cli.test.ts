@@ -1,7 +1,7 @@
 // The CLI against a real PostgreSQL and real SQLite files: sync both ways with verification,
 // tamper detection, idempotent re-runs, salvage of a damaged data directory, usage errors.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -11,6 +11,8 @@ import { startTestPostgres, type TestPostgres } from '../test-support/postgres.t
 
 let pg: TestPostgres;
 const dir = mkdtempSync(path.join(tmpdir(), 'app-cli-'));
+const asRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
 beforeAll(async () => {
   pg = await startTestPostgres();
 }, 60_000);
@@ -129,11 +131,16 @@ describe('hyperpage-cli salvage', () => {
     await src.stop();
     writeFileSync(path.join(src.dataDir, 'PG_VERSION'), 'corrupted\n');
     await expect(src.start()).rejects.toThrow();
-    const out = path.join(dir, 'salvaged.db');
+    // Under root (the salvage Job on kind), the SQLite file stays its folder owner's, here nobody's: the app pods must still write it.
+    const owned = path.join(dir, 'owned-by-nobody');
+    mkdirSync(owned);
+    if (asRoot) chownSync(owned, NOBODY, NOBODY);
+    const out = path.join(owned, 'salvaged.db');
     const r = await cli(['salvage', '--pgdata', src.dataDir, '--to', 'sqlite', '--mode', 'mirror', '--json'], { DATABASE_PATH: out, DATABASE_URL: src.url });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.repairs.join(' ')).toMatch(/PG_VERSION was "corrupted"/);
     const after = await cli(['checksum', '--engine', 'sqlite', '--json'], { DATABASE_PATH: out });
     expect(after.json.tables).toEqual(before.json.tables);
+    if (asRoot) expect(statSync(out).uid, 'owner of the salvaged SQLite file').toBe(NOBODY);
   }, 120_000);
 });

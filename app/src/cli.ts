@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ConfigError, assertWritableSqlitePath, parseEngine, redactUrl, type Engine } from './config.ts';
 import { migratePostgres } from './db/postgres.ts';
-import { openSqlite, migrateSqlite } from './db/sqlite.ts';
+import { keepSqliteOwner, openSqlite, migrateSqlite } from './db/sqlite.ts';
 import { TABLES } from './db/schema.ts';
 import { parseHostPort, startFaultProxy } from './fault-proxy.ts';
 import { startSalvageServer } from './salvage.ts';
@@ -201,12 +201,17 @@ async function main(argv: string[]): Promise<number> {
       const mode = modeArg(values.mode);
       const url = new URL(needUrl(values));
       const sqlitePath = needPath(values);
+      const restoreOwner = keepSqliteOwner(sqlitePath);
       const sqlite = openSqlite(sqlitePath);
-      migrateSqlite(sqlite);
-      await using server = await startSalvageServer(dir, decodeURIComponent(url.username), decodeURIComponent(url.password) || undefined, url.pathname.slice(1) || 'postgres', log);
-      const result = await syncDatabases({ sqlite, sqlitePath, postgres: server.client }, { from: 'postgres', to: 'sqlite', mode, progress: log });
-      sqlite.close();
-      return report({ ...result, repairs: server.repairs } as SyncResult, json);
+      try {
+        migrateSqlite(sqlite);
+        await using server = await startSalvageServer(dir, decodeURIComponent(url.username), decodeURIComponent(url.password) || undefined, url.pathname.slice(1) || 'postgres', log);
+        const result = await syncDatabases({ sqlite, sqlitePath, postgres: server.client }, { from: 'postgres', to: 'sqlite', mode, progress: log });
+        return report({ ...result, repairs: server.repairs } as SyncResult, json);
+      } finally {
+        sqlite.close();
+        restoreOwner();
+      }
     }
     case 'fault-proxy': {
       const listen = parseHostPort((values.listen as string | undefined) ?? process.env.LISTEN ?? '0.0.0.0:5432', '--listen');

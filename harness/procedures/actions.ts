@@ -120,6 +120,10 @@ export function cliJob(o: CliJobOptions): V1Job {
                 ...Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
               ],
               volumeMounts: mounts,
+              // PostgreSQL's data directory is 0700, owned by the postgres image's uid (70); the app image
+              // runs as node. Only root reads it: salvage runs its throwaway server as the image's postgres
+              // user and hands the SQLite file back to its owner.
+              ...(o.mountPostgresData ? { securityContext: { runAsUser: 0, runAsGroup: 0 } } : {}),
             },
           ],
           volumes,

@@ -1,4 +1,6 @@
 // SQLite engine: better-sqlite3 in WAL mode, so several replicas can share one file on a volume.
+import { chownSync, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { MIGRATIONS, referenceRows } from './schema.ts';
 import { likePrefix, toUser, type Database, type RateLimitRow, type ToolRow, type User } from './types.ts';
@@ -9,6 +11,20 @@ export function openSqlite(file: string): BetterSqlite3.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   return db;
+}
+
+/**
+ * Under root (the salvage Job runs as root to read PostgreSQL's 0700 data directory), what this
+ * process creates for the database (the file, its -wal and -shm) would be root's and unwritable
+ * for the app pods: call before opening; the returned function, after closing, gives them to
+ * whoever owned the file already, or else its folder.
+ */
+export function keepSqliteOwner(file: string): () => void {
+  if (process.getuid?.() !== 0) return () => undefined;
+  const { uid, gid } = statSync(existsSync(file) ? file : path.dirname(path.resolve(file)));
+  return () => {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chownSync(f, uid, gid);
+  };
 }
 
 /** Applies pending migrations and reference rows in one IMMEDIATE transaction (replicas start at once). */
