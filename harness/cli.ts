@@ -22,8 +22,12 @@ async function choosePlatform(c: DrillConfig): Promise<{ platform: 'kind' | 'loc
       return { platform: 'kind', reason: '--cluster kind' };
     case 'local':
       return { platform: 'local', reason: '--cluster local' };
-    case 'existing':
-      return { platform: 'existing', reason: `--cluster existing --context ${c.context}` };
+    case 'existing': {
+      // Loaded only here: the Kubernetes client is slow to import and other platforms do not need it.
+      const { preflightExistingContext } = await import('./cluster/existing.ts');
+      const server = await preflightExistingContext({ context: c.context, allowContext: c.allowContext });
+      return { platform: 'existing', reason: `--cluster existing --context ${c.context}, API server ${server} answers` };
+    }
     case 'auto':
       return detectCluster();
   }

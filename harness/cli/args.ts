@@ -88,6 +88,6 @@ export function helpText(): string {
     '',
     ...lines,
     '',
-    'exit codes: 0 all criteria met, 1 a criterion failed, 2 usage/config error, 3 platform could not be set up, 130 interrupted',
+    'exit codes: 0 all criteria met, 1 a criterion failed, 2 usage/config error, 3 platform or baseline could not be set up, 130/143 interrupted',
   ].join('\n');
 }

@@ -11,12 +11,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(path.join(dir, 'bad.json'), '{ "profile": ');
 writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify({ datasetSize: 'lots' }));
 writeFileSync(path.join(dir, 'array.json'), '[1,2]');
+// A kubeconfig whose only context points at a port nothing listens on.
+writeFileSync(
+  path.join(dir, 'kubeconfig'),
+  JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'staging', context: { cluster: 'c', user: 'u' } }] }),
+);
 mkdirSync(path.join(dir, 'readonly-parent'));
 writeFileSync(path.join(dir, 'readonly-parent', 'file'), 'not a dir');
 
 function drill(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), path.join(REPO_ROOT, 'harness', 'cli.ts'), ...args], { cwd: dir, env: { ...process.env, PATH: '/usr/bin:/bin' } }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), path.join(REPO_ROOT, 'harness', 'cli.ts'), ...args], { cwd: dir, env: { ...process.env, PATH: '/usr/bin:/bin', KUBECONFIG: path.join(dir, 'kubeconfig') } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -45,6 +50,8 @@ describe('rollback-drill bad input', () => {
     [['--config', 'array.json'], /must be an object/],
     [['--report-dir', 'readonly-parent/file/reports'], /--report-dir readonly-parent\/file\/reports: not writable/],
     [['--cluster', 'kind'], /--cluster kind needs docker and kind.*Or run with --cluster local/],
+    [['--cluster', 'existing', '--context', 'prod', '--allow-context'], /kube context "prod" not found in the kubeconfig \(known: staging\)/],
+    [['--cluster', 'existing', '--context', 'staging', '--allow-context'], /context staging: API server at https:\/\/127\.0\.0\.1:1 unreachable \(ECONNREFUSED\); check the context/],
   ])('%j → exit 2, one line', async (args, message) => {
     const r = await drill(args);
     expect(r.code, r.stderr).toBe(2);
@@ -60,6 +67,6 @@ describe('rollback-drill bad input', () => {
     expect(r.code).toBe(0);
     for (const flag of ['--profile', '--scenario', '--variant', '--cluster', '--context', '--allow-context', '--keep-cluster', '--reuse-cluster', '--dataset-size', '--load-duration', '--time-scale', '--report-dir', '--allure'])
       expect(r.stdout).toContain(flag);
-    expect(r.stdout).toContain('130 interrupted');
+    expect(r.stdout).toContain('130/143 interrupted');
   });
 });

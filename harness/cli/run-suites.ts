@@ -7,7 +7,8 @@ import { createVitest } from 'vitest/node';
 import type { DrillPlan } from '../config/plan.ts';
 import { suiteFile } from '../config/plan.ts';
 import type { DrillConfig } from '../config/schema.ts';
-import { Journal } from '../journal/journal.ts';
+import { Journal, readJournal } from '../journal/journal.ts';
+import { drillExitCode } from './exit-code.ts';
 import { createRunDir } from '../report/folder.ts';
 import { childPids } from '../platform/local/leaks.ts';
 import { writeReports } from '../report/write.ts';
@@ -78,9 +79,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
     // and write its report, so only our handler stays.
     for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l as () => void);
     await vitest.start(run.plan.scenarios.map(suiteFile));
-    const failed = vitest.state.getCountOfFailedTests();
-    const errors = vitest.state.getUnhandledErrors().length;
-    exitCode = interrupted ? (interrupted === 'SIGTERM' ? 143 : 130) : failed > 0 ? 1 : errors > 0 ? 3 : 0;
+    exitCode = drillExitCode({ interrupted, failedTests: vitest.state.getCountOfFailedTests(), unhandledErrors: vitest.state.getUnhandledErrors().length, events: readJournal(journal.file) });
   } finally {
     await vitest?.close();
     progress.stop();
@@ -94,7 +93,8 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   );
   const { paths } = writeReports(journal.file, runDir);
   const allure = run.config.allure ? await generateAllureReport({ resultsDir: allureResults, outDir: path.join(runDir, 'allure-report'), attach: [journal.file, paths.html], out }) : undefined;
-  out(`rollback-drill: ${exitCode === 0 ? 'all criteria met' : exitCode === 1 ? 'a criterion FAILED' : exitCode === 130 ? 'interrupted' : 'infrastructure error'}`);
+  const verdict: Record<number, string> = { 0: 'all criteria met', 1: 'a criterion FAILED', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
+  out(`rollback-drill: ${verdict[exitCode] ?? 'infrastructure error'}`);
   for (const p of [paths.markdown, paths.html, paths.json, paths.junit, paths.history, allure].filter(Boolean)) out(`  ${p}`);
   return exitCode;
 }

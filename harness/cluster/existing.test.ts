@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeKubeApi, type FakeKubeApi } from '../platform/testing/fake-kube-api.ts';
 import { PlatformError } from '../platform/types.ts';
-import { openExistingPlatform } from './existing.ts';
+import { openExistingPlatform, preflightExistingContext } from './existing.ts';
 
 let fake: FakeKubeApi;
 beforeEach(async () => {
@@ -43,6 +43,25 @@ describe('openExistingPlatform', () => {
       expect((e as PlatformError).exitCode).toBe(2);
       expect((e as Error).message).toMatch(/^cannot read the kubeconfig: /);
       expect((e as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('preflight: the API server of the named context answers', async () => {
+    const kubeconfig = fake.kubeConfig(['prod', 'staging']).exportConfig();
+    expect(await preflightExistingContext({ context: 'staging', allowContext: true, kubeconfig })).toBe(fake.url);
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === '/api/v1/namespaces')).toBe(true);
+  });
+
+  it('preflight: a context that is missing, or whose API server does not answer, is one line with exit code 2', async () => {
+    const dead = fake.kubeConfig(['staging']).exportConfig().replace(fake.url, 'http://127.0.0.1:1');
+    for (const [context, message] of [
+      ['nope', /^kube context "nope" not found in the kubeconfig \(known: staging\)$/],
+      ['staging', /^context staging: API server at http:\/\/127\.0\.0\.1:1 unreachable \(ECONNREFUSED\); check the context and that the cluster is up$/],
+    ] as const) {
+      const err = await preflightExistingContext({ context, allowContext: true, kubeconfig: dead }, 2000).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(PlatformError);
+      expect((err as PlatformError).exitCode).toBe(2);
+      expect((err as Error).message).toMatch(message);
     }
   });
 });

@@ -12,6 +12,8 @@ export interface ExistingPlatformOptions {
   kubeconfig?: string;
   progress?: (line: string) => void;
   pollIntervalMs?: number;
+  /** Per API request; default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 export function openExistingPlatform(opts: ExistingPlatformOptions): KubernetesPlatform {
@@ -31,5 +33,20 @@ export function openExistingPlatform(opts: ExistingPlatformOptions): KubernetesP
     runId: opts.runId,
     progress: opts.progress,
     pollIntervalMs: opts.pollIntervalMs,
+    requestTimeoutMs: opts.requestTimeoutMs,
   });
+}
+
+/**
+ * Before a drill on an existing context: the context is in the kubeconfig and its API server
+ * answers. Either failure is the user's to fix: a PlatformError with exit code 2, one line.
+ */
+export async function preflightExistingContext(opts: Pick<ExistingPlatformOptions, 'context' | 'allowContext' | 'kubeconfig'>, timeoutMs = 10_000): Promise<string> {
+  const platform = openExistingPlatform({ ...opts, runId: 'preflight', requestTimeoutMs: timeoutMs });
+  try {
+    await platform.ping();
+  } catch (err) {
+    throw new PlatformError(`${(err as Error).message}; check the context and that the cluster is up`, 2);
+  }
+  return platform.server;
 }

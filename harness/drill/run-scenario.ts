@@ -26,7 +26,7 @@ import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
 import { hardenedDataRecovery, seedDataRecovery } from '../procedures/data-recovery.ts';
 import { deployBaseline } from './baseline.ts';
-import { openDrillPlatform, type DrillPlatformName } from './open-platform.ts';
+import { openDrillPlatform, resolvePlatformName, type DrillPlatformName } from './open-platform.ts';
 import { runProcedure, type Procedure, type ProcedureResult } from './procedure.ts';
 
 export interface ScenarioOutcome {
@@ -127,10 +127,21 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     }
   };
 
-  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runId: o.runIdPrefix && scopedRunId(o.runIdPrefix), progress, handleSignals: o.handleSignals }));
+  // A platform or baseline that cannot be set up is an infrastructure error, not a failed rollback:
+  // journalled as such, so the CLI exits 3 rather than 1.
+  const setupFailed = (what: string) => (err: unknown): never => {
+    const message = err instanceof Error ? err.message : String(err);
+    journal.write({ type: 'log', level: 'error', cause: 'setup', message: `${what} could not be set up: ${message}` });
+    throw err;
+  };
+  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runId: o.runIdPrefix && scopedRunId(o.runIdPrefix), progress, handleSignals: o.handleSignals })).catch(
+    setupFailed(`the ${resolvePlatformName(o.config, o.platform)} platform`),
+  );
   const { platform, image } = drill;
   try {
-    await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal }));
+    await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal })).catch((err: unknown) =>
+      o.signal?.aborted ? Promise.reject(err) : setupFailed('the baseline (PostgreSQL, app 3/3, seeded and migrated data)')(err),
+    );
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
     const ctx: ProcedureContext = { platform, journal, config: o.config, runId: platform.runId, runDir: o.runDir, serviceUrl, image, progress, scratch: new Map() };
     await o.afterSetup?.(ctx);

@@ -55,7 +55,8 @@ export type JournalEvent = Base &
     | { type: 'finding'; id: string; title: string; detail: string; confirmed: boolean }
     | { type: 'trigger'; trigger: string; firedAt?: number; clearedAt?: number; detail?: string }
     | { type: 'artifact'; kind: string; path: string }
-    | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+    /** cause 'setup': the platform or the baseline could not be set up, so nothing was drilled (exit 3). */
+    | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; cause?: 'setup' }
     | { type: 'run.end'; status: RunStatus; exitCode: number; reason?: string }
   );
 

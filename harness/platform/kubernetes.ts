@@ -27,7 +27,7 @@ import {
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execInPod } from './kube-exec.ts';
-import { KubeApiError, isNotFound, toKubeError } from './kube-errors.ts';
+import { KubeApiError, httpStatusOf, isNotFound, toKubeError } from './kube-errors.ts';
 import { ApiServerServiceProxy } from './service-proxy.ts';
 import {
   PlatformError,
@@ -400,6 +400,18 @@ export class KubernetesPlatform implements Platform {
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     );
+  }
+
+  /**
+   * Throws a PlatformError unless the API server answers at all: any HTTP status counts (a
+   * namespace-scoped account may be refused the list), only no answer does not.
+   */
+  async ping(): Promise<void> {
+    try {
+      await this.core.listNamespace({ limit: 1 });
+    } catch (err) {
+      if (httpStatusOf(err) === undefined) throw toKubeError(err, `context ${this.context}`, this.server, this.requestTimeoutMs);
+    }
   }
 
   async getDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
