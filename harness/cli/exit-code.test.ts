@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../journal/events.ts';
-import { drillExitCode } from './exit-code.ts';
+import { drillExitCode, setupFailures } from './exit-code.ts';
 
 const verdict = (passed: boolean): JournalEvent => ({ t: 1, type: 'verdict', id: 'data-integrity', title: 'Data integrity', passed, measured: passed ? 0 : 3, budget: 0, evidence: '' });
 const setup: JournalEvent = { t: 1, type: 'log', level: 'error', cause: 'setup', message: 'the kind platform could not be set up: docker daemon gone' };
@@ -18,5 +18,9 @@ describe('drillExitCode', () => {
     ['SIGTERM', { interrupted: 'SIGTERM' as const, failedTests: 0, unhandledErrors: 0, events: [] }, 143],
   ])('%s → %i', (_, tally, code) => {
     expect(drillExitCode(tally)).toBe(code);
+  });
+
+  it('names what could not be set up, from the journal', () => {
+    expect(setupFailures([verdict(true), otherError, setup])).toEqual(['the kind platform could not be set up: docker daemon gone']);
   });
 });

@@ -14,9 +14,14 @@ export interface DrillTally {
 export function drillExitCode(t: DrillTally): number {
   if (t.interrupted) return t.interrupted === 'SIGTERM' ? 143 : 130;
   const criterionFailed = t.events.some((e) => e.type === 'verdict' && !e.passed);
-  const setupFailed = t.events.some((e) => e.type === 'log' && e.cause === 'setup');
+  const setupFailed = setupFailures(t.events).length > 0;
   if (criterionFailed) return 1;
   if (setupFailed) return 3;
   if (t.failedTests > 0) return 1;
   return t.unhandledErrors > 0 ? 3 : 0;
+}
+
+/** What could not be set up, as journalled by the scenarios ("the kind platform could not be set up: …"). */
+export function setupFailures(events: readonly JournalEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'log' && e.cause === 'setup' ? [e.message] : []));
 }

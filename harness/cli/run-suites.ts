@@ -8,7 +8,7 @@ import type { DrillPlan } from '../config/plan.ts';
 import { suiteFile } from '../config/plan.ts';
 import type { DrillConfig } from '../config/schema.ts';
 import { Journal, readJournal } from '../journal/journal.ts';
-import { drillExitCode } from './exit-code.ts';
+import { drillExitCode, setupFailures } from './exit-code.ts';
 import { createRunDir } from '../report/folder.ts';
 import { childPids } from '../platform/local/leaks.ts';
 import { writeReports } from '../report/write.ts';
@@ -67,6 +67,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let exitCode: number;
+  let errorReason: string | undefined;
   try {
     vitest = await createVitest('test', {
       project: ['drill'],
@@ -79,7 +80,9 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
     // and write its report, so only our handler stays.
     for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l as () => void);
     await vitest.start(run.plan.scenarios.map(suiteFile));
-    exitCode = drillExitCode({ interrupted, failedTests: vitest.state.getCountOfFailedTests(), unhandledErrors: vitest.state.getUnhandledErrors().length, events: readJournal(journal.file) });
+    const events = readJournal(journal.file);
+    exitCode = drillExitCode({ interrupted, failedTests: vitest.state.getCountOfFailedTests(), unhandledErrors: vitest.state.getUnhandledErrors().length, events });
+    if (exitCode === 3) errorReason = setupFailures(events)[0];
   } finally {
     await vitest?.close();
     progress.stop();
@@ -89,7 +92,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   journal.write(
     interrupted
       ? { type: 'run.end', status: 'aborted', exitCode, reason: interrupted }
-      : { type: 'run.end', status: exitCode === 0 ? 'passed' : exitCode === 1 ? 'failed' : 'error', exitCode },
+      : { type: 'run.end', status: exitCode === 0 ? 'passed' : exitCode === 1 ? 'failed' : 'error', exitCode, ...(errorReason ? { reason: errorReason } : {}) },
   );
   const { paths } = writeReports(journal.file, runDir);
   const allure = run.config.allure ? await generateAllureReport({ resultsDir: allureResults, outDir: path.join(runDir, 'allure-report'), attach: [journal.file, paths.html], out }) : undefined;
