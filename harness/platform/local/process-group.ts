@@ -2,6 +2,7 @@
 // run's marker in its environment, and is remembered here until its whole group is gone, so a
 // stop, a teardown or this process exiting can signal the group and leave nothing behind.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Environment variable every process of a run carries: `ROLLBACK_DRILL_RUN=<runId>` (leak checks look for it). */
 export const RUN_MARKER_ENV = 'ROLLBACK_DRILL_RUN';
@@ -30,9 +31,31 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** True while any process of the group exists. */
+/**
+ * True while a process of the group still runs. Zombies do not count: a group's orphans (tsx's
+ * esbuild service, say) are reparented to PID 1 and stay zombies until it reaps them, which some
+ * inits do only every second or two; kill(-pgid, 0) would call the group alive all that time.
+ */
 export function groupAlive(pgid: number): boolean {
-  return signalGroup(pgid, 0 as unknown as NodeJS.Signals);
+  if (!signalGroup(pgid, 0 as unknown as NodeJS.Signals)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+  for (const d of entries) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      // After the command name: state, ppid, pgrp.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return false;
 }
 
 export function trackGroup(pgid: number): void {
@@ -103,9 +126,9 @@ export function spawnGroup(command: string, args: string[], opts: SpawnGroupOpti
   return { pid, child, exited, signal: (s) => void signalGroup(pid, s) };
 }
 
-/** Forget a group once nothing of it is left (stragglers get SIGKILL until then, 5 s at most). */
+/** Forget a group once nothing of it runs (stragglers get SIGKILL until then, 5 s at most). */
 async function reapGroup(pgid: number): Promise<void> {
-  for (let i = 0; i < 100 && signalGroup(pgid, 'SIGKILL'); i++) {
+  for (let i = 0; i < 100 && signalGroup(pgid, 'SIGKILL') && groupAlive(pgid); i++) {
     await new Promise((r) => setTimeout(r, i < 10 ? 5 : 50));
   }
   untrackGroup(pgid);
