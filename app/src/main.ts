@@ -40,6 +40,15 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  // While draining, every answer closes its connection (those in flight at the signal and those
+  // that still arrive on kept-alive sockets): a keep-alive client, such as a proxy's connection
+  // pool, would otherwise go on sending on sockets the server no longer accepts on.
+  const inFlight = new Set<http.ServerResponse>();
+  server.prependListener('request', (_req, res) => {
+    if (stopping) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -49,6 +58,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, cfg.shutdownGraceMs);
     force.unref();
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
     // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
     server.close(() => {
       db.close()
@@ -59,6 +69,8 @@ async function main(): Promise<void> {
         });
     });
     server.closeIdleConnections();
+    // Sockets busy at the signal go idle after their answer: close those too, not at keepAliveTimeout.
+    setInterval(() => server.closeIdleConnections(), 100).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -126,10 +126,11 @@ describe('database down and graceful drain (postgres)', () => {
       const app = await startApp({ DB_ENGINE: 'postgres', DATABASE_URL: url.toString() });
       expect((await get(app, '/api/health')).status).toBe(200);
       proxy.setLatency(600);
-      const inflight = fetch(app.url + '/api/users/count').then(async (r) => ({ status: r.status, body: await r.json() }));
+      const inflight = fetch(app.url + '/api/users/count').then(async (r) => ({ status: r.status, connection: r.headers.get('connection'), body: await r.json() }));
       await new Promise((r) => setTimeout(r, 150));
       const exit = app.stop();
-      expect(await inflight).toMatchObject({ status: 200 });
+      // Answered, and told to close its connection: a keep-alive client must not send more here.
+      expect(await inflight).toMatchObject({ status: 200, connection: 'close' });
       expect(await exit).toBe(0);
       expect(app.output()).toContain('drained, database closed');
     } finally {
