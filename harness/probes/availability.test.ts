@@ -30,6 +30,27 @@ describe('availability probe against a real HTTP server', () => {
     expect(timeToRestore(samples, downAt, 'postgres', 3)).toBeUndefined();
   });
 
+  it('open loop: a slow answer is a failed health check with its real latency, and sampling goes on meanwhile', async () => {
+    await using srv = await startTestServer();
+    await using probe = new AvailabilityProbe({ baseUrl: srv.url, intervalMs: [20, 30], timeoutMs: 200, giveUpMs: 2_000 }).start();
+    await sleep(150);
+    srv.state.delayMs = 600;
+    await sleep(400);
+    srv.state.delayMs = 0;
+    await sleep(200);
+    const samples = await probe.stop();
+    expect(samples.map((x) => x.t), 'in start order').toEqual([...samples.map((x) => x.t)].sort((a, b) => a - b));
+    const late = samples.filter((x) => x.lateStatus !== undefined);
+    // Requests started during the 400 ms of slowness (one every 20-30 ms): each answered late, none waited for another.
+    expect(late.length).toBeGreaterThanOrEqual(10);
+    for (const x of late) {
+      expect(x).toMatchObject({ status: 0, lateStatus: 200, engine: 'postgres' });
+      expect(x.latencyMs).toBeGreaterThanOrEqual(590);
+      expect(x.error).toMatch(/no answer within 200 ms \(HTTP 200 after \d+ ms\)/);
+    }
+    expect(samples.at(-1)!.status).toBe(200);
+  });
+
   it('records a dead server as status 0 with the error', async () => {
     const srv = await startTestServer();
     const url = srv.url;

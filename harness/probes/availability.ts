@@ -1,13 +1,20 @@
 // Availability prober: GET /api/health through the service every 50–100 ms (jittered), every
 // answer recorded with its time, status, latency and the engine/pod that served it.
+// Open loop: a request starts on schedule whether or not earlier ones have answered, so a hanging
+// service does not slow the sampling down. An answer later than the health timeout (2 s) is a failed
+// health check, but the request goes on (up to 10 s) so its real latency is known: that is what the
+// runbook's "response time > 5 s" trigger needs.
 import { Agent, request } from 'undici';
 
 export interface Sample {
   /** Request start, ms since epoch. */
   t: number;
-  /** HTTP status; 0 when no answer (connection error or timeout). */
+  /** HTTP status; 0 when no answer within the health timeout (connection error, timeout, late answer). */
   status: number;
+  /** Until the answer, or until the request was given up (connection error, the give-up time). */
   latencyMs: number;
+  /** The status of an answer that came after the health timeout. */
+  lateStatus?: number;
   engine?: string;
   pod?: string;
   error?: string;
@@ -18,7 +25,12 @@ export const isHealthy = (s: Sample) => s.status === 200;
 export interface AvailabilityOptions {
   baseUrl: string;
   intervalMs?: [number, number];
+  /** An answer later than this is a failed health check. */
   timeoutMs?: number;
+  /** A request without an answer is given up after this (its latency is then this). */
+  giveUpMs?: number;
+  /** Requests in flight at most (the schedule waits beyond it). */
+  maxInFlight?: number;
   path?: string;
   onSample?: (s: Sample) => void;
 }
@@ -27,14 +39,16 @@ export class AvailabilityProbe implements AsyncDisposable {
   readonly samples: Sample[] = [];
   readonly #agent: Agent;
   readonly #opts: Required<Omit<AvailabilityOptions, 'onSample'>> & Pick<AvailabilityOptions, 'onSample'>;
+  readonly #inFlight = new Set<Promise<void>>();
   #running = false;
   #loop?: Promise<void>;
   #timer?: NodeJS.Timeout;
   #wake?: () => void;
 
   constructor(opts: AvailabilityOptions) {
-    this.#opts = { intervalMs: [50, 100], timeoutMs: 2_000, path: '/api/health', ...opts };
-    this.#agent = new Agent({ keepAliveTimeout: 2_000, connections: 2 });
+    this.#opts = { intervalMs: [50, 100], timeoutMs: 2_000, giveUpMs: 10_000, maxInFlight: 128, path: '/api/health', ...opts };
+    this.#opts.giveUpMs = Math.max(this.#opts.giveUpMs, this.#opts.timeoutMs);
+    this.#agent = new Agent({ keepAliveTimeout: 2_000, connections: this.#opts.maxInFlight });
   }
 
   start(): this {
@@ -46,23 +60,31 @@ export class AvailabilityProbe implements AsyncDisposable {
 
   async #run(): Promise<void> {
     const [lo, hi] = this.#opts.intervalMs;
+    const url = this.#opts.baseUrl + this.#opts.path;
     while (this.#running) {
-      const s = await probeOnce(this.#agent, this.#opts.baseUrl + this.#opts.path, this.#opts.timeoutMs);
-      this.samples.push(s);
-      this.#opts.onSample?.(s);
+      const p = probeOnce(this.#agent, url, this.#opts.timeoutMs, this.#opts.giveUpMs).then((s) => {
+        this.samples.push(s);
+        this.#opts.onSample?.(s);
+      });
+      this.#inFlight.add(p);
+      void p.finally(() => this.#inFlight.delete(p));
+      if (this.#inFlight.size >= this.#opts.maxInFlight) await Promise.race(this.#inFlight);
       if (!this.#running) break;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
         this.#timer = setTimeout(resolve, lo + Math.random() * (hi - lo));
       });
     }
+    await Promise.all(this.#inFlight);
   }
 
+  /** Stops sampling; waits for the requests in flight (the give-up time at most). Samples in start order. */
   async stop(): Promise<Sample[]> {
     this.#running = false;
     clearTimeout(this.#timer);
     this.#wake?.();
     await this.#loop;
+    this.samples.sort((a, b) => a.t - b.t);
     return this.samples;
   }
 
@@ -72,12 +94,13 @@ export class AvailabilityProbe implements AsyncDisposable {
   }
 }
 
-export async function probeOnce(agent: Agent, url: string, timeoutMs: number): Promise<Sample> {
+export async function probeOnce(agent: Agent, url: string, timeoutMs: number, giveUpMs = timeoutMs): Promise<Sample> {
   const t = Date.now();
   const t0 = performance.now();
   try {
-    const res = await request(url, { dispatcher: agent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await request(url, { dispatcher: agent, headersTimeout: giveUpMs, bodyTimeout: giveUpMs, signal: AbortSignal.timeout(giveUpMs) });
     const body = await res.body.text();
+    const latencyMs = performance.now() - t0;
     let engine = header(res.headers['x-db-engine']);
     if (!engine) {
       try {
@@ -86,7 +109,11 @@ export async function probeOnce(agent: Agent, url: string, timeoutMs: number): P
         /* not JSON */
       }
     }
-    return { t, status: res.statusCode, latencyMs: performance.now() - t0, engine, pod: header(res.headers['x-pod-name']) };
+    const pod = header(res.headers['x-pod-name']);
+    if (latencyMs > timeoutMs) {
+      return { t, status: 0, latencyMs, lateStatus: res.statusCode, engine, pod, error: `no answer within ${timeoutMs} ms (HTTP ${res.statusCode} after ${Math.round(latencyMs)} ms)` };
+    }
+    return { t, status: res.statusCode, latencyMs, engine, pod };
   } catch (err) {
     return { t, status: 0, latencyMs: performance.now() - t0, error: (err as Error).message };
   }

@@ -84,4 +84,13 @@ describe('automatic triggers on probe samples (time scale 60)', () => {
     const st = byId(evaluateTriggers(slow, { timeScale: 60 }));
     expect(st['slow-responses']!.firedAt).toBe(12_000);
   });
+
+  it('late answers and given-up requests are slow; refused connections are not', () => {
+    const late = stream(0, 20_000, 500, (t) => (t >= 2_000 ? { status: 0, lateStatus: 200, latencyMs: 6_000 } : {}));
+    expect(byId(evaluateTriggers(late, { timeScale: 60 }))['slow-responses']!.firedAt).toBe(12_000);
+    const givenUp = stream(0, 20_000, 500, (t) => (t >= 2_000 ? { status: 0, latencyMs: 10_000, error: 'timeout' } : {}));
+    expect(byId(evaluateTriggers(givenUp, { timeScale: 60 }))['slow-responses']!.firedAt).toBe(12_000);
+    const refused = stream(0, 20_000, 500, (t) => (t >= 2_000 ? { status: 0, latencyMs: 1, error: 'ECONNREFUSED' } : {}));
+    expect(byId(evaluateTriggers(refused, { timeScale: 60 }))['slow-responses']!.fired).toBe(0);
+  });
 });

@@ -4,7 +4,8 @@
 //   health-check-failures  3 consecutive failed health checks (count, not time)
 //   error-rate             > 10 % of requests failed over a trailing 5-minute window
 //   postgres-unavailable   no healthy answer for 2 minutes while PostgreSQL was the engine serving
-//   slow-responses         every answer slower than 5 s for 10 minutes
+//   slow-responses         every request slower than 5 s for 10 minutes (late answers and requests the
+//                          prober gave up on at 10 s included: it keeps waiting past the 2 s health timeout)
 // A trigger is active from the sample that fires it to the first sample that clears it.
 import type { Sample } from './availability.ts';
 
@@ -94,7 +95,8 @@ const CONDITIONS: Record<TriggerId, (s: readonly Sample[], windowMs: number) => 
     let slowSince: number | undefined;
     return (i) => {
       const x = s[i]!;
-      if (x.status === 0 || x.latencyMs <= 5_000) {
+      // Late answers and requests given up count by their latency; a refused connection is fast, not slow.
+      if (x.latencyMs <= 5_000) {
         slowSince = undefined;
         return false;
       }
