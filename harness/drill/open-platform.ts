@@ -14,7 +14,8 @@ export interface OpenPlatformOptions {
   config: DrillConfig;
   /** Resolved by the CLI (`--cluster auto` → kind or local); default: config.cluster, auto → local. */
   platform?: DrillPlatformName;
-  runId?: string;
+  /** The run label is `<runIdPrefix>-<random>` (the CLI's run id: what a run created is found by it); default: random. */
+  runIdPrefix?: string;
   /** The report folder: kind exports its logs under it. */
   runDir: string;
   progress(line: string): void;
@@ -34,7 +35,7 @@ export function resolvePlatformName(config: DrillConfig, chosen?: DrillPlatformN
 
 export async function openDrillPlatform(o: OpenPlatformOptions): Promise<DrillPlatform> {
   const name = resolvePlatformName(o.config, o.platform);
-  const runId = o.runId ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const runId = o.runIdPrefix ? `${o.runIdPrefix}-${Math.random().toString(36).slice(2, 8)}` : `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   if (name === 'local') {
     const platform = await createLocalPlatform({ progress: o.progress, images: o.config.images, runId, keepRunDir: o.config.keepCluster, handleSignals: o.handleSignals ?? false });
     return { platform, image: TOPOLOGY.appImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };

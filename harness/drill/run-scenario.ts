@@ -130,17 +130,20 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   // A platform or baseline that cannot be set up is an infrastructure error, not a failed rollback:
   // journalled as such, so the CLI exits 3 rather than 1.
   const setupFailed = (what: string) => (err: unknown): never => {
-    const message = err instanceof Error ? err.message : String(err);
-    journal.write({ type: 'log', level: 'error', cause: 'setup', message: `${what} could not be set up: ${message}` });
+    // An interrupted set-up is an abort, not a failure to set up.
+    if (!o.signal?.aborted) {
+      const message = err instanceof Error ? err.message : String(err);
+      journal.write({ type: 'log', level: 'error', cause: 'setup', message: `${what} could not be set up: ${message}` });
+    }
     throw err;
   };
-  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runId: o.runIdPrefix && scopedRunId(o.runIdPrefix), progress, handleSignals: o.handleSignals })).catch(
+  await using drill = await phase('provision', () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runIdPrefix: o.runIdPrefix, progress, handleSignals: o.handleSignals })).catch(
     setupFailed(`the ${resolvePlatformName(o.config, o.platform)} platform`),
   );
   const { platform, image } = drill;
   try {
-    await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal })).catch((err: unknown) =>
-      o.signal?.aborted ? Promise.reject(err) : setupFailed('the baseline (PostgreSQL, app 3/3, seeded and migrated data)')(err),
+    await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal })).catch(
+      setupFailed('the baseline (PostgreSQL, app 3/3, seeded and migrated data)'),
     );
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
     const ctx: ProcedureContext = { platform, journal, config: o.config, runId: platform.runId, runDir: o.runDir, serviceUrl, image, progress, scratch: new Map() };
@@ -275,9 +278,4 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       for (const p of paths) journal.write({ type: 'artifact', kind: 'platform', path: p });
     }
   }
-}
-
-/** `<prefix>-<random>`: one label value per scenario run, traceable to the CLI run that made it. */
-function scopedRunId(prefix: string): string {
-  return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -4,17 +4,12 @@
 // scripts/leak-check.ts.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { RUN_MARKER_ENV } from './process-group.ts';
+import { pids, statFields } from './proc.ts';
 
 export interface MarkedProcess {
   pid: number;
   runId: string;
   command: string;
-}
-
-function pids(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number);
 }
 
 /** Live processes whose environment has ROLLBACK_DRILL_RUN starting with `runIdPrefix` (zombies excluded). */
@@ -24,8 +19,8 @@ export function markedProcesses(runIdPrefix: string): MarkedProcess[] {
   for (const pid of pids()) {
     if (pid === process.pid) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
+      const state = statFields(pid)?.[2];
+      if (state === undefined || state === 'Z') continue;
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       const hit = env.find((e) => e.startsWith(needle));
       if (!hit) continue;
@@ -106,16 +101,6 @@ export function findLeaks(runIdPrefix: string, recordedPorts: Iterable<number> =
 
 /** Environment variable naming the harness process a pod process belongs to: `<pid>:<start time>`. */
 export const OWNER_ENV = 'ROLLBACK_DRILL_OWNER';
-
-function statFields(pid: number): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields after the command name (which may contain spaces): state is field 3
-    return ['', '', ...stat.slice(stat.lastIndexOf(')') + 2).split(' ')];
-  } catch {
-    return undefined;
-  }
-}
 
 /** Direct children of a process (field 4 of /proc/<pid>/stat, index 3 here, is the parent). */
 export function childPids(parent = process.pid): number[] {

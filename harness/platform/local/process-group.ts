@@ -2,7 +2,7 @@
 // run's marker in its environment, and is remembered here until its whole group is gone, so a
 // stop, a teardown or this process exiting can signal the group and leave nothing behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { pids, statFields } from './proc.ts';
 
 /** Environment variable every process of a run carries: `ROLLBACK_DRILL_RUN=<runId>` (leak checks look for it). */
 export const RUN_MARKER_ENV = 'ROLLBACK_DRILL_RUN';
@@ -38,24 +38,16 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
  */
 export function groupAlive(pgid: number): boolean {
   if (!signalGroup(pgid, 0 as unknown as NodeJS.Signals)) return false;
-  let entries: string[];
+  let all: number[];
   try {
-    entries = readdirSync('/proc');
+    all = pids();
   } catch {
     return true; // no /proc: trust kill(0)
   }
-  for (const d of entries) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      // After the command name: state, ppid, pgrp.
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return false;
+  return all.some((pid) => {
+    const f = statFields(pid);
+    return f !== undefined && Number(f[4]) === pgid && f[2] !== 'Z' && f[2] !== 'X';
+  });
 }
 
 export function trackGroup(pgid: number): void {
