@@ -1,6 +1,7 @@
-// Profile → scenarios × variants (the runbook's test schedule and decision matrix).
+// Profile → scenarios × variants (the runbook's test schedule and decision matrix). Explicit flags
+// are never overridden: the profile only fills in what the user did not say.
 import { DECISION_MATRIX } from '../criteria/matrix.ts';
-import type { DrillConfig, ScenarioName, Variant } from './schema.ts';
+import type { DrillConfig, Profile, ScenarioName, Variant, VariantChoice } from './schema.ts';
 import { SCENARIOS } from './schema.ts';
 
 export interface DrillPlan {
@@ -8,8 +9,14 @@ export interface DrillPlan {
   variants: Variant[];
 }
 
+/** The variant a profile drills when none is given: pre-release gates both (seed's defects as expected failures). */
+export function defaultVariant(profile: Profile): VariantChoice {
+  return profile === 'pre-release' ? 'both' : 'hardened';
+}
+
 export function planDrill(c: DrillConfig): DrillPlan {
-  const variants: Variant[] = c.variant === 'both' || c.profile === 'pre-release' ? ['seed', 'hardened'] : [c.variant];
+  const choice = c.variant ?? defaultVariant(c.profile);
+  const variants: Variant[] = choice === 'both' ? ['seed', 'hardened'] : [choice];
   let scenarios: ScenarioName[];
   switch (c.profile) {
     case 'monthly':

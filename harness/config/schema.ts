@@ -32,7 +32,8 @@ export const DrillConfigSchema = z
   .object({
     profile: z.enum(PROFILES).default('monthly'),
     scenario: z.enum(SCENARIOS).optional(),
-    variant: z.enum(VARIANTS).default('hardened'),
+    /** Absent: the profile decides (pre-release: both, else hardened; see planDrill). */
+    variant: z.enum(VARIANTS).optional(),
     cluster: z.enum(CLUSTERS).default('auto'),
     context: z.string().min(1).optional(),
     allowContext: z.boolean().default(false),

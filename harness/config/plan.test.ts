@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { defaultVariant, planDrill, suiteFile } from './plan.ts';
+import { parseDrillConfig, SCENARIOS, type DrillConfigInput } from './schema.ts';
+
+const plan = (input: DrillConfigInput) => planDrill(parseDrillConfig(input));
+
+describe('planDrill', () => {
+  it.each([
+    // Explicit flags win: the profile only fills in what was not given.
+    ['pre-release, no --variant: both', { profile: 'pre-release' }, ['seed', 'hardened']],
+    ['pre-release --variant hardened: hardened only', { profile: 'pre-release', variant: 'hardened' }, ['hardened']],
+    ['pre-release --variant seed: seed only', { profile: 'pre-release', variant: 'seed' }, ['seed']],
+    ['monthly, no --variant: hardened', { profile: 'monthly' }, ['hardened']],
+    ['monthly --variant seed', { profile: 'monthly', variant: 'seed' }, ['seed']],
+    ['quarterly --variant both', { profile: 'quarterly', variant: 'both' }, ['seed', 'hardened']],
+    ['no profile, no variant: monthly hardened', {}, ['hardened']],
+  ] as const)('%s', (_, input, variants) => {
+    expect(plan(input as DrillConfigInput).variants).toEqual(variants);
+  });
+
+  it('keeps the variant unset in the config when not given, so the plan can tell', () => {
+    expect(parseDrillConfig({ profile: 'pre-release' }).variant).toBeUndefined();
+    expect(defaultVariant('pre-release')).toBe('both');
+    expect(defaultVariant('post-incident')).toBe('hardened');
+  });
+
+  it('selects the scenarios of each profile, and an explicit --scenario', () => {
+    expect(plan({ profile: 'pre-release' }).scenarios).toEqual([...SCENARIOS]);
+    expect(plan({ profile: 'pre-release', scenario: 'security-incident' }).scenarios).toEqual(['security-incident']);
+    expect(plan({ profile: 'quarterly' }).scenarios).toEqual(['database-corruption', 'maintenance-window']);
+    expect(plan({ profile: 'monthly' }).scenarios).toEqual(['database-corruption']);
+    expect(plan({ profile: 'post-incident', scenario: 'functionality-broken', variant: 'seed' })).toEqual({ scenarios: ['functionality-broken'], variants: ['seed'] });
+  });
+
+  it('maps a scenario to its drill suite by method', () => {
+    expect(suiteFile('performance-issues')).toBe('suites/planned/performance-issues.drill.ts');
+    expect(suiteFile('security-incident')).toBe('suites/emergency/security-incident.drill.ts');
+  });
+});
