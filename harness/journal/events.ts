@@ -24,7 +24,8 @@ export type JournalEvent = Base &
         host: { node: string; os: string; cpus: number };
       }
     | { type: 'scenario.start'; fault: string; method: string; budgetMs: number; validation: string }
-    | { type: 'scenario.end'; passed: boolean; durationMs: number }
+    /** matches: every verdict and check of the scenario matched its expected outcome. */
+    | { type: 'scenario.end'; passed: boolean; durationMs: number; matches?: boolean }
     | { type: 'phase.start' | 'phase.end'; phase: string; durationMs?: number }
     | { type: 'step.start'; procedure: string; step: string; index: number; budgetMs: number }
     | {
@@ -51,7 +52,15 @@ export type JournalEvent = Base &
         budget: number | string | null;
         unit?: string;
         evidence: string;
+        /** The outcome this variant/scenario is expected to have (absent: pass); 'fail' for a declared seed-runbook defect. */
+        expected?: 'pass' | 'fail';
+        /** The finding id that explains an expected failure. */
+        expectedBecause?: string;
+        /** passed === (expected === 'pass'): what the gate judges (absent in older journals: judge `passed`). */
+        matches?: boolean;
       }
+    /** A validation-checklist item or the data recovery, judged against its expected outcome like a verdict. */
+    | { type: 'check'; id: string; title: string; passed: boolean; measured: string; expected: 'pass' | 'fail'; expectedBecause?: string; matches: boolean }
     | { type: 'finding'; id: string; title: string; detail: string; confirmed: boolean }
     | { type: 'trigger'; trigger: string; firedAt?: number; clearedAt?: number; detail?: string }
     | { type: 'artifact'; kind: string; path: string }

@@ -1,6 +1,6 @@
 // What every procedure step gets: the platform to act on, the journal to record into, and the
 // run's settings. Steps share findings and scratch values through it (e2e-framework style).
-import type { DrillConfig } from '../config/schema.ts';
+import type { DrillConfig, ScenarioName } from '../config/schema.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
 
@@ -20,6 +20,30 @@ export interface ProcedureContext {
   scratch: Map<string, unknown>;
 }
 
+/**
+ * What can be expected to fail: a success criterion (its verdict id), an item of the runbook's
+ * validation checklist (its number there), or the data recovery.
+ */
+export type CheckId = `criterion:${string}` | `checklist:${1 | 2 | 3 | 4 | 5}` | 'data-recovery';
+
+/**
+ * A check the runbook as written fails by design, declared under the finding that explains it.
+ * Strict: where it is declared, it must fail (a pass means the runbook was fixed: remove it).
+ * Only the seed variant has any: the hardened procedures must pass everything.
+ */
+export interface ExpectedFailure {
+  check: CheckId;
+  variant: 'seed';
+  /** Where it fails; omitted: every scenario that evaluates the check. */
+  scenarios?: readonly ScenarioName[];
+}
+
+export interface FindingSpec {
+  id: string;
+  title: string;
+  expectedFailures?: readonly ExpectedFailure[];
+}
+
 /** Runbook findings the drill checks; `confirmed` only when a measurement showed it. */
 export const FINDINGS = {
   labelBoolean: {
@@ -33,10 +57,23 @@ export const FINDINGS = {
   noDataFlow: {
     id: 'runbook-no-data-flow',
     title: 'No data flows PostgreSQL → SQLite: writes made after the forward migration are lost, yet the script prints "No data loss occurred"',
+    // Every seed rollback (emergency and planned) switches to a SQLite file that never saw them.
+    expectedFailures: [{ check: 'criterion:data-integrity', variant: 'seed' }],
+  },
+  postgresNotCutOff: {
+    id: 'runbook-postgres-not-cut-off',
+    title: 'The emergency rollback only scales the app: PostgreSQL keeps running with its credentials, so in a security incident nothing cuts it off',
+    expectedFailures: [{ check: 'criterion:security-validation', variant: 'seed', scenarios: ['security-incident'] }],
   },
   clusterDns: {
     id: 'runbook-cluster-dns',
     title: 'Health checks use cluster DNS (hyperpage-service.hyperpage.svc.cluster.local), unreachable from where the script runs',
+    // Checklist items 1, 3 and 5 curl the cluster DNS name from the operator's shell.
+    expectedFailures: [
+      { check: 'checklist:1', variant: 'seed' },
+      { check: 'checklist:3', variant: 'seed' },
+      { check: 'checklist:5', variant: 'seed' },
+    ],
   },
   healthIgnoresEngine: {
     id: 'runbook-health-proves-nothing',
@@ -46,6 +83,10 @@ export const FINDINGS = {
     id: 'app-engine-fallback',
     title: 'DB_ENGINE values other than exactly "postgres"/"sqlite" must fail at start, not fall back to SQLite silently',
   },
+  appHealthBlind: {
+    id: 'app-health-blind',
+    title: 'Health check does not reflect the database: /api/health answered 200 healthy while PostgreSQL was unreachable for the app',
+  },
   rateLimitTest: {
     id: 'runbook-rate-limit-test',
     title: '/api/rate-limit/test is not a platform: the app answers 400; the checklist ignores that',
@@ -53,6 +94,11 @@ export const FINDINGS = {
   execScaledDeployment: {
     id: 'runbook-exec-scaled-deployment',
     title: 'The validation checklist execs into deployment/hyperpage, which the rollback scaled to 0',
+    // Checklist items 2 and 4 run through `kubectl exec deployment/hyperpage`.
+    expectedFailures: [
+      { check: 'checklist:2', variant: 'seed' },
+      { check: 'checklist:4', variant: 'seed' },
+    ],
   },
   plannedNoReadiness: {
     id: 'runbook-planned-no-readiness',
@@ -65,8 +111,13 @@ export const FINDINGS = {
   recoveryToTmp: {
     id: 'runbook-recovery-to-tmp',
     title: 'The data-recovery script dumps to /tmp inside a throwaway pod: nothing reaches SQLite',
+    expectedFailures: [{ check: 'data-recovery', variant: 'seed' }],
   },
-} as const;
+  engineHeaderLies: {
+    id: 'app-engine-header-disagrees',
+    title: 'The app names an engine other than the one its acknowledged writes landed in: its engine header cannot be trusted',
+  },
+} as const satisfies Record<string, FindingSpec>;
 
 export type FindingKey = keyof typeof FINDINGS;
 

@@ -1,0 +1,111 @@
+// Expected outcomes per variant: the seed runbook's known defects are expected failures, declared
+// under the finding that explains each (FINDINGS in procedures/context.ts); everything else is
+// expected to pass. The gate judges whether each verdict MATCHES its expectation, strictly: an
+// expected failure that passes is a mismatch too (the runbook was fixed: remove the expectation).
+import type { ScenarioName, Variant } from '../config/schema.ts';
+import type { EventOf } from '../journal/events.ts';
+import { FINDINGS, type CheckId, type FindingSpec } from '../procedures/context.ts';
+import type { Verdict } from './verdicts.ts';
+
+export interface Expectation {
+  expected: 'pass' | 'fail';
+  /** The finding id that explains an expected failure. */
+  expectedBecause?: string;
+}
+
+/** A journalled checklist item / data recovery, judged like a verdict. */
+export type Check = Omit<EventOf<'check'>, 't' | 'type' | 'scenario' | 'variant'>;
+
+/** Every declared expected failure, flattened: which finding, which check, where. */
+export function declaredExpectedFailures(findings: readonly FindingSpec[] = Object.values(FINDINGS)) {
+  return findings.flatMap((f) => (f.expectedFailures ?? []).map((x) => ({ finding: f.id, findingTitle: f.title, ...x })));
+}
+
+export function expectationFor(check: CheckId | string, scenario: ScenarioName, variant: Variant, findings?: readonly FindingSpec[]): Expectation {
+  const hit = declaredExpectedFailures(findings).find(
+    (x) => x.check === check && x.variant === variant && (x.scenarios === undefined || x.scenarios.includes(scenario)),
+  );
+  return hit ? { expected: 'fail', expectedBecause: hit.finding } : { expected: 'pass' };
+}
+
+/**
+ * Does an outcome match its expectation? An expected failure must be a measured failure: a
+ * verdict that failed because nothing was measured has not shown the defect.
+ */
+export function matches(passed: boolean, e: Expectation, measured: unknown = 0): boolean {
+  return e.expected === 'pass' ? passed : !passed && measured !== null;
+}
+
+/** The verdicts with their expectation and whether they match it (what suites journal). */
+export function applyExpectations(verdicts: readonly Verdict[], scenario: ScenarioName, variant: Variant, findings?: readonly FindingSpec[]): Verdict[] {
+  return verdicts.map((v) => {
+    const e = expectationFor(`criterion:${v.id}`, scenario, variant, findings);
+    return { ...v, ...e, matches: matches(v.passed, e, v.measured) };
+  });
+}
+
+export interface ChecklistStep {
+  step: string;
+  outcome: string;
+  message?: string;
+}
+
+/** The runbook's checklist item number of a validation step ("2. Database connectivity …" → 2). */
+export function checklistItem(step: string): number | undefined {
+  const m = /^(\d+)\./.exec(step.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+/** One check per validation step: numbered items as `checklist:N`, any other step by its name. */
+export function checklistChecks(steps: readonly ChecklistStep[], scenario: ScenarioName, variant: Variant, findings?: readonly FindingSpec[]): Check[] {
+  return steps.map((s) => {
+    const n = checklistItem(s.step);
+    const id = n === undefined ? `checklist:${s.step}` : `checklist:${n}`;
+    const e = expectationFor(id, scenario, variant, findings);
+    const passed = s.outcome === 'ok';
+    return { id, title: s.step, passed, measured: `${s.outcome}${s.message ? `: ${s.message}` : ''}`, ...e, matches: matches(passed, e) };
+  });
+}
+
+/** The data recovery as one check: completed (counts and checksums verified) or not. */
+export function dataRecoveryCheck(
+  r: { completed: boolean; steps: readonly ChecklistStep[] },
+  scenario: ScenarioName,
+  variant: Variant,
+  findings?: readonly FindingSpec[],
+): Check {
+  const e = expectationFor('data-recovery', scenario, variant, findings);
+  const measured = r.steps.map((s) => `${s.outcome} ${s.step}${s.message ? `: ${s.message}` : ''}`).join('; ') || 'no step ran';
+  return { id: 'data-recovery', title: 'Data recovery: PostgreSQL → SQLite, verified by counts and checksums', passed: r.completed, measured, ...e, matches: matches(r.completed, e) };
+}
+
+/**
+ * One line saying how an outcome compares to its expectation, measurement included: the
+ * assertion message of a suite's `it` and the wording of the reports.
+ */
+export function expectationLine(x: { passed: boolean; expected?: 'pass' | 'fail'; expectedBecause?: string; matches?: boolean }, measured: string): string {
+  const expected = x.expected ?? 'pass';
+  const ok = x.matches ?? x.passed;
+  if (expected === 'fail' && ok) return `expected failure (finding ${x.expectedBecause}): ${measured}`;
+  if (expected === 'fail' && x.passed)
+    return `UNEXPECTEDLY PASSED (expected to fail because of finding ${x.expectedBecause}): ${measured}; remove the expectation, the runbook was fixed`;
+  if (expected === 'fail') return `expected failure (finding ${x.expectedBecause}) but nothing was measured: ${measured}`;
+  return ok ? `passed: ${measured}` : `FAILED: ${measured}`;
+}
+
+/** "measured 537 lost writes (budget 0): evidence" for a verdict. */
+export function verdictMeasurement(v: Pick<Verdict, 'measured' | 'budget' | 'unit' | 'evidence'>): string {
+  const unit = v.unit ? ` ${v.unit}` : '';
+  return `measured ${v.measured === null ? 'nothing' : `${String(v.measured)}${unit}`} (budget ${String(v.budget)}${v.budget === null ? '' : unit}): ${v.evidence}`;
+}
+
+/**
+ * Findings confirmed by a criterion that failed as declared (e.g. no data flow: the lost writes
+ * measured by data-integrity). Checklist and recovery findings are recorded by their steps.
+ */
+export function confirmedByVerdicts(verdicts: readonly Verdict[], findings: readonly FindingSpec[] = Object.values(FINDINGS)): Omit<EventOf<'finding'>, 't' | 'type'>[] {
+  return verdicts.flatMap((v) => {
+    const f = v.expected === 'fail' && v.matches ? findings.find((x) => x.id === v.expectedBecause) : undefined;
+    return f ? [{ id: f.id, title: f.title, detail: `${v.id} failed as expected: ${verdictMeasurement(v)}`.slice(0, 600), confirmed: true }] : [];
+  });
+}
