@@ -48,12 +48,18 @@ describe('rollback-drill bad input', () => {
     [['--config', 'bad.json'], /invalid JSON/],
     [['--config', 'wrong.json'], /wrong.json: datasetSize: Invalid input: expected number/],
     [['--config', 'array.json'], /must be an object/],
-    [['--report-dir', 'readonly-parent/file/reports'], /--report-dir readonly-parent\/file\/reports: not writable/],
+    [['--report-dir', 'readonly-parent/file/reports'], /--report-dir readonly-parent\/file\/reports: not writable \(cannot create .*readonly-parent\/file\/reports \(ENOTDIR: .*readonly-parent\/file is not a directory\)\)/],
+    // Node 20's recursive mkdir spun at 100 % CPU here; the 5 s bound is asserted below.
+    [['--report-dir', '/proc/rollback-drill-reports'], /--report-dir \/proc\/rollback-drill-reports: not writable \(cannot create \/proc\/rollback-drill-reports \(ENOENT: \/proc does not allow new directories\)\)/],
+    [['--report-dir', '/sys/rollback-drill-reports/x'], /--report-dir \/sys\/rollback-drill-reports\/x: not writable \(cannot create \/sys\/rollback-drill-reports \(EPERM\)\)/],
     [['--cluster', 'kind'], /--cluster kind needs docker and kind.*Or run with --cluster local/],
     [['--cluster', 'existing', '--context', 'prod', '--allow-context'], /kube context "prod" not found in the kubeconfig \(known: staging\)/],
     [['--cluster', 'existing', '--context', 'staging', '--allow-context'], /context staging: API server at https:\/\/127\.0\.0\.1:1 unreachable \(ECONNREFUSED\); check the context/],
   ])('%j → exit 2, one line', async (args, message) => {
+    const started = performance.now();
     const r = await drill(args);
+    // At once: a bad --report-dir must not start (or hang) anything.
+    if (args[0] === '--report-dir') expect(performance.now() - started).toBeLessThan(5_000);
     expect(r.code, r.stderr).toBe(2);
     const lines = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));
     expect(lines).toHaveLength(1);

@@ -11,7 +11,7 @@ import { Journal, readJournal } from '../journal/journal.ts';
 import { drillExitCode, setupFailures } from './exit-code.ts';
 import { createRunDir } from '../report/folder.ts';
 import { childPids } from '../platform/local/leaks.ts';
-import { writeReports } from '../report/write.ts';
+import { renderRunReports } from '../report/write.ts';
 import { generateAllureReport } from './allure.ts';
 import { JournalProgress } from './progress.ts';
 
@@ -94,10 +94,17 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
       ? { type: 'run.end', status: 'aborted', exitCode, reason: interrupted }
       : { type: 'run.end', status: exitCode === 0 ? 'passed' : exitCode === 1 ? 'failed' : 'error', exitCode, ...(errorReason ? { reason: errorReason } : {}) },
   );
-  const { paths } = writeReports(journal.file, runDir);
-  const allure = run.config.allure ? await generateAllureReport({ resultsDir: allureResults, outDir: path.join(runDir, 'allure-report'), attach: [journal.file, paths.html], out }) : undefined;
+  // Rendering never changes the verdicts' exit code: a renderer that fails costs its own file only
+  // (report.md keeps at least the verdicts), and is said in one line and journalled.
+  const { written, history } = await renderRunReports(journal, runDir, out);
+  const allure = run.config.allure
+    ? await generateAllureReport({ resultsDir: allureResults, outDir: path.join(runDir, 'allure-report'), attach: [journal.file, ...written.filter((p) => p.endsWith('.html'))], out }).catch((err: unknown) => {
+        out(`rollback-drill: --allure: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        return undefined;
+      })
+    : undefined;
   const verdict: Record<number, string> = { 0: 'all criteria met', 1: 'a criterion FAILED', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
   out(`rollback-drill: ${verdict[exitCode] ?? 'infrastructure error'}`);
-  for (const p of [paths.markdown, paths.html, paths.json, paths.junit, paths.history, allure].filter(Boolean)) out(`  ${p}`);
+  for (const p of [...written, history, allure].filter(Boolean)) out(`  ${p}`);
   return exitCode;
 }

@@ -1,8 +1,9 @@
 // Config file + flags → one validated DrillConfig. Flags override the file; every bad value is
 // one line naming the key (and, for choices, the accepted values).
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MakeDirError, makeDirs } from '../report/folder.ts';
 import { DrillConfigSchema, formatConfigError, type DrillConfig, type DrillConfigInput } from './schema.ts';
 
 /** Errors the user caused: the CLI prints the message as one line and exits 2. */
@@ -54,14 +55,23 @@ export function resolveConfig(fileValues: Record<string, unknown>, flags: DrillC
   return r.data;
 }
 
-/** The report folder must be writable before anything is started (a drill that cannot report loses everything). */
+/**
+ * The report folder must be writable before anything is started (a drill that cannot report loses
+ * everything). Made segment by segment (makeDirs: a recursive mkdir never returns under /proc on
+ * Node 20), then proven by making and removing a directory in it, which is what each run needs.
+ */
 export function assertWritableDir(dir: string): string {
   const abs = path.resolve(dir);
+  const fail = (why: string) => new UsageError(`--report-dir ${dir}: not writable (${why})`);
   try {
-    mkdirSync(abs, { recursive: true });
-    accessSync(abs, constants.W_OK);
+    makeDirs(abs);
   } catch (err) {
-    throw new UsageError(`--report-dir ${dir}: not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw fail(err instanceof MakeDirError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message));
+  }
+  try {
+    rmdirSync(mkdtempSync(path.join(abs, '.write-check-')));
+  } catch (err) {
+    throw fail(`cannot create a folder in ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return abs;
 }

@@ -21,7 +21,7 @@ describe.skipIf(skipReason !== null)(`report.html in headless Chromium${skipReas
     // Kept after the test: the screenshot is evidence.
     const root = mkdtempSync(path.join(tmpdir(), 'report-html-'));
     const dir = createRunDir(path.join(root, 'reports'), FIXTURE_T0, 'monthly');
-    const { paths, report } = writeReports(writeFixtureRun(dir, 'seed-lost'), dir);
+    const { paths, report } = await writeReports(writeFixtureRun(dir, 'seed-lost'), dir);
     const html = readFileSync(paths.html, 'utf8');
     expect(html).not.toMatch(/<script|<link|<iframe|<img|\s(src|href)=|@import|url\(/i);
 

@@ -119,9 +119,10 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
     b.push(`<p>Fault <b>${esc(g.fault.name)}</b> ${eff}${g.fault.evidence ? `: ${esc(g.fault.evidence)}` : ''}</p>`);
   }
   if (hasTimeline(g, s)) {
-    if (s.availability.length || g.steps.length) b.push(LEGEND);
+    if (s.availability.count || g.steps.length) b.push(LEGEND);
     b.push(renderTimeline(g, s));
     if (s.missing.length) b.push(`<div class="warn">sample file(s) not found: ${esc(s.missing.join(', '))}</div>`);
+    if (s.skipped) b.push(`<div class="warn">${s.skipped} sample line(s) unreadable, left out of the timeline</div>`);
   }
 
   if (g.criteria.length) {

@@ -1,9 +1,13 @@
 // The raw probe samples a journal references (`probe.samples` events): JSONL files next to the
-// journal. Only the HTML timeline needs them; a missing or torn file degrades the picture, never the report.
-import { existsSync, readFileSync } from 'node:fs';
+// journal. Only the HTML timeline needs them, and only downsampled, so each file is streamed in
+// chunks and folded into a bounded number of time bins as it is read: memory stays flat whether a
+// load phase left 10 thousand or 10 million lines. A missing or torn file degrades the picture,
+// never the report.
+import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from './model.ts';
 
+/** One availability probe sample as the probe writes it (only the fields the report reads). */
 export interface AvailabilitySample {
   t: number;
   /** HTTP status; 0 for a network error or timeout. */
@@ -14,82 +18,211 @@ export interface AvailabilitySample {
   error?: string;
 }
 
-export interface LatencySample {
-  t: number;
-  latencyMs: number;
+/** What the timeline needs from the samples that fell into one stretch of time. Mergeable. */
+export interface Bin {
+  first: number;
+  last: number;
+  count: number;
+  /** Samples that were not served (not 2xx/3xx, or no answer). */
+  down: number;
+  /** Earliest failed sample, or null. */
+  firstDown: number | null;
+  /** Max latency over all samples / served ones / failed ones (-1: none). */
+  maxMs: number;
+  maxUpMs: number;
+  maxDownMs: number;
+  /** Distinct values, capped at SET_CAP (then '…'), so a bin stays small. */
+  statuses: Set<string>;
+  /** Engine of every sample ('none' when absent) and of served ones ('?' when absent). */
+  engines: Set<string>;
+  enginesUp: Set<string>;
+  /** How failed samples failed: "HTTP 503", the error, or "no answer". */
+  failures: Set<string>;
+}
+
+const SET_CAP = 8;
+/** Above this many bins a series halves its resolution; the timeline draws 400 columns. */
+export const MAX_BINS = 8192;
+
+/** A time series folded into bins of `width` ms (doubling when there would be too many). */
+export class BinnedSeries {
+  width = 1;
+  count = 0;
+  minT = Infinity;
+  maxT = -Infinity;
+  maxMs = -1;
+  readonly bins = new Map<number, Bin>();
+
+  add(t: number, status: number, latencyMs: number, engine: string | null, error?: string): void {
+    this.count++;
+    if (t < this.minT) this.minT = t;
+    if (t > this.maxT) this.maxT = t;
+    if (latencyMs > this.maxMs) this.maxMs = latencyMs;
+    const key = Math.floor(t / this.width);
+    let b = this.bins.get(key);
+    if (!b) {
+      b = newBin(t);
+      this.bins.set(key, b);
+    }
+    addSample(b, t, status, latencyMs, engine, error);
+    if (this.bins.size > MAX_BINS) this.coarsen();
+  }
+
+  /** Doubles the width until at most half the cap is used, so coarsening is rare (amortised O(1)). */
+  private coarsen(): void {
+    while (this.bins.size > MAX_BINS / 2) {
+      this.width *= 2;
+      const old = [...this.bins.entries()];
+      this.bins.clear();
+      for (const [k, b] of old) {
+        const nk = Math.floor(k / 2);
+        const into = this.bins.get(nk);
+        if (into) mergeBin(into, b);
+        else this.bins.set(nk, b);
+      }
+    }
+  }
+
+  /** Bins in time order. */
+  sorted(): Bin[] {
+    return [...this.bins.values()].sort((a, b) => a.first - b.first);
+  }
 }
 
 export interface GroupSamples {
-  availability: AvailabilitySample[];
+  availability: BinnedSeries;
   /** Load latencies that carry a timestamp (latencies without one cannot be placed on a timeline). */
-  load: LatencySample[];
+  load: BinnedSeries;
   /** Files referenced but not readable, for the report to say so. */
   missing: string[];
+  /** Lines that were not a sample (torn, not JSON, missing fields): counted, never fatal. */
+  skipped: number;
 }
 
 export function emptySamples(): GroupSamples {
-  return { availability: [], load: [], missing: [] };
+  return { availability: new BinnedSeries(), load: new BinnedSeries(), missing: [], skipped: 0 };
 }
 
-/** Loads every group's samples; relative paths are resolved against the journal's folder. */
-export function loadSamples(report: RunReport, baseDir: string): Map<string, GroupSamples> {
+/** Reads every group's sample files; relative paths are resolved against the journal's folder. */
+export async function loadSamples(report: RunReport, baseDir: string): Promise<Map<string, GroupSamples>> {
   const out = new Map<string, GroupSamples>();
   for (const g of report.groups) {
     const s = emptySamples();
     for (const ref of g.samples) {
+      const probe = ref.probe.toLowerCase();
+      const series = probe.includes('availability') ? s.availability : probe.includes('load') ? s.load : null;
+      if (!series) continue;
       const file = path.isAbsolute(ref.file) ? ref.file : path.join(baseDir, ref.file);
       if (!existsSync(file)) {
         s.missing.push(ref.file);
         continue;
       }
-      const rows = readJsonl(file);
-      if (ref.probe.toLowerCase().includes('availability')) s.availability.push(...rows.flatMap(toAvailability));
-      else if (ref.probe.toLowerCase().includes('load')) s.load.push(...rows.flatMap(toLatency));
+      await forEachJsonLine(file, (x) => {
+        if (!addSampleTo(series, x, series === s.load)) s.skipped++;
+      });
     }
-    s.availability.sort((a, b) => a.t - b.t);
-    s.load.sort((a, b) => a.t - b.t);
     out.set(g.key, s);
   }
   return out;
 }
 
-function readJsonl(file: string): unknown[] {
-  const out: unknown[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+/** Longest line kept; longer ones (a corrupt file without newlines) are skipped, not buffered. */
+const MAX_LINE = 64 * 1024;
+
+/** Calls `each` with every parsed JSONL line of a file, reading it in chunks. Unparseable lines are passed as undefined. */
+export async function forEachJsonLine(file: string, each: (x: unknown) => void): Promise<void> {
+  let rest = '';
+  let overlong = false;
+  const parse = (line: string) => {
+    if (!line.trim()) return;
     try {
-      out.push(JSON.parse(line));
+      each(JSON.parse(line));
     } catch {
       // a torn last line from an interrupted probe
+      each(undefined);
+    }
+  };
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+      if (overlong) overlong = false;
+      else parse(rest ? rest + chunk.slice(start, nl) : chunk.slice(start, nl));
+      rest = '';
+      start = nl + 1;
+    }
+    if (!overlong) rest += chunk.slice(start);
+    if (rest.length > MAX_LINE) {
+      each(undefined);
+      rest = '';
+      overlong = true;
     }
   }
-  return out;
+  if (!overlong) parse(rest);
 }
 
-function toAvailability(x: unknown): AvailabilitySample[] {
-  if (!x || typeof x !== 'object') return [];
+/** Folds one parsed line into a series; false when it is not a sample. Load lines without a status count as served. */
+function addSampleTo(series: BinnedSeries, x: unknown, isLoad: boolean): boolean {
+  if (!x || typeof x !== 'object') return false;
   const o = x as Record<string, unknown>;
-  if (typeof o['t'] !== 'number' || typeof o['status'] !== 'number') return [];
-  return [
-    {
-      t: o['t'],
-      status: o['status'],
-      latencyMs: typeof o['latencyMs'] === 'number' ? o['latencyMs'] : 0,
-      engine: typeof o['engine'] === 'string' ? o['engine'] : null,
-      pod: typeof o['pod'] === 'string' ? o['pod'] : null,
-      ...(typeof o['error'] === 'string' ? { error: o['error'] } : {}),
-    },
-  ];
-}
-
-function toLatency(x: unknown): LatencySample[] {
-  if (!x || typeof x !== 'object') return [];
-  const o = x as Record<string, unknown>;
+  const t = o['t'];
+  if (typeof t !== 'number' || !Number.isFinite(t)) return false;
   const ms = typeof o['latencyMs'] === 'number' ? o['latencyMs'] : typeof o['latency'] === 'number' ? o['latency'] : null;
-  return typeof o['t'] === 'number' && ms !== null ? [{ t: o['t'], latencyMs: ms }] : [];
+  const status = typeof o['status'] === 'number' ? o['status'] : isLoad ? 200 : null;
+  if (status === null || (isLoad && ms === null)) return false;
+  series.add(t, status, ms ?? 0, typeof o['engine'] === 'string' ? o['engine'] : null, typeof o['error'] === 'string' ? o['error'] : undefined);
+  return true;
+}
+
+function newBin(t: number): Bin {
+  return { first: t, last: t, count: 0, down: 0, firstDown: null, maxMs: -1, maxUpMs: -1, maxDownMs: -1, statuses: new Set(), engines: new Set(), enginesUp: new Set(), failures: new Set() };
+}
+
+function addSample(b: Bin, t: number, status: number, latencyMs: number, engine: string | null, error?: string): void {
+  if (t < b.first) b.first = t;
+  if (t > b.last) b.last = t;
+  b.count++;
+  if (latencyMs > b.maxMs) b.maxMs = latencyMs;
+  addCapped(b.statuses, String(status));
+  addCapped(b.engines, engine ?? 'none');
+  if (isUpStatus(status)) {
+    if (latencyMs > b.maxUpMs) b.maxUpMs = latencyMs;
+    addCapped(b.enginesUp, engine ?? '?');
+  } else {
+    b.down++;
+    if (b.firstDown === null || t < b.firstDown) b.firstDown = t;
+    if (latencyMs > b.maxDownMs) b.maxDownMs = latencyMs;
+    addCapped(b.failures, status ? `HTTP ${status}` : (error?.slice(0, 80) ?? 'no answer'));
+  }
+}
+
+/** Adds b's samples to `into`. */
+export function mergeBin(into: Bin, b: Bin): Bin {
+  into.first = Math.min(into.first, b.first);
+  into.last = Math.max(into.last, b.last);
+  into.count += b.count;
+  into.down += b.down;
+  if (b.firstDown !== null) into.firstDown = into.firstDown === null ? b.firstDown : Math.min(into.firstDown, b.firstDown);
+  into.maxMs = Math.max(into.maxMs, b.maxMs);
+  into.maxUpMs = Math.max(into.maxUpMs, b.maxUpMs);
+  into.maxDownMs = Math.max(into.maxDownMs, b.maxDownMs);
+  for (const k of ['statuses', 'engines', 'enginesUp', 'failures'] as const) for (const v of b[k]) addCapped(into[k], v);
+  return into;
+}
+
+export function cloneBin(b: Bin): Bin {
+  return mergeBin(newBin(b.first), b);
+}
+
+function addCapped(set: Set<string>, v: string): void {
+  if (set.size < SET_CAP || set.has(v)) set.add(v);
+  else set.add('…');
 }
 
 /** 2xx/3xx is up; anything else (including 0 = no answer) is down. */
-export function isUp(s: AvailabilitySample): boolean {
-  return s.status >= 200 && s.status < 400;
+export function isUpStatus(status: number): boolean {
+  return status >= 200 && status < 400;
+}
+
+export function isUp(s: Pick<AvailabilitySample, 'status'>): boolean {
+  return isUpStatus(s.status);
 }

@@ -2,7 +2,7 @@
 // latency over time (log scale), step bars against their budgets, and fault/selector-switch markers.
 import { type GroupReport, wasRunning } from './model.ts';
 import { fmtMs } from './format.ts';
-import { type AvailabilitySample, type GroupSamples, isUp } from './samples.ts';
+import { type Bin, type BinnedSeries, type GroupSamples, cloneBin, mergeBin } from './samples.ts';
 
 const W = 1000;
 const LEFT = 150; // room for lane and step labels
@@ -50,22 +50,22 @@ export function timelineMarks(g: GroupReport): Mark[] {
 
 /** Whether a group has anything to draw. */
 export function hasTimeline(g: GroupReport, s: GroupSamples): boolean {
-  return s.availability.length > 0 || s.load.length > 0 || g.steps.length > 0 || g.markers.length > 0 || g.phases.length > 0 || g.fault.injectedAt !== null;
+  return s.availability.count > 0 || s.load.count > 0 || g.steps.length > 0 || g.markers.length > 0 || g.phases.length > 0 || g.fault.injectedAt !== null;
 }
 
 export function renderTimeline(g: GroupReport, s: GroupSamples): string {
   const marks = timelineMarks(g);
+  // The samples enter only as their series' extremes: no array here grows with the sample count.
   const times = [
     ...(g.startedAt !== null ? [g.startedAt] : []),
     ...(g.endedAt !== null ? [g.endedAt] : []),
-    ...s.availability.map((x) => x.t),
-    ...s.load.map((x) => x.t),
+    ...[s.availability, s.load].flatMap((x) => (x.count ? [x.minT, x.maxT] : [])),
     ...g.steps.flatMap((x) => [x.startedAt, x.startedAt + x.durationMs]),
     ...g.phases.flatMap((p) => [p.startedAt, p.startedAt + (p.durationMs ?? 0)]),
     ...marks.map((m) => m.t),
   ];
-  const t0 = Math.min(...times);
-  const t1 = Math.max(t0 + 1000, ...times);
+  const t0 = times.reduce((a, b) => Math.min(a, b), Infinity);
+  const t1 = times.reduce((a, b) => Math.max(a, b), t0 + 1000);
   const x = (t: number) => LEFT + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * PLOT_W;
 
   const parts: string[] = [];
@@ -85,37 +85,31 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
 
   // Availability: one coloured column per bucket (red if any sample failed, amber if mixed).
   const AV_H = 22;
-  if (s.availability.length) {
+  const av = bucket(s.availability, t0, t1);
+  if (s.availability.count) {
     lanes.push({ label: 'availability', y, h: AV_H });
-    const buckets = bucket(s.availability, t0, t1);
     const bw = PLOT_W / BUCKETS;
-    const filled = buckets.flatMap((b, i) => (b.length ? [i] : []));
+    const filled = av.flatMap((b, i) => (b ? [i] : []));
     // Consecutive columns alike (same state; same engine while up) become one bar: a long calm run stays a small file.
-    type Run = { from: number; to: number; cls: string; engines: string; samples: AvailabilitySample[] };
+    type Run = { from: number; to: number; cls: string; engines: string; bin: Bin };
     const runs: Run[] = [];
     for (const [n, i] of filled.entries()) {
-      const b = buckets[i]!;
+      const b = av[i]!;
       // A column reaches to the next sample unless the probe was silent for a while (then the gap shows).
       const next = filled[n + 1] ?? i + 1;
       const to = next - i <= MAX_GAP ? next : i + 1;
-      const down = b.filter((v) => !isUp(v)).length;
-      const cls = down === 0 ? 'up' : down === b.length ? 'down' : 'mixed';
-      const engines = [...new Set(b.filter(isUp).map((v) => v.engine ?? '?'))].sort().join('/');
+      const cls = b.down === 0 ? 'up' : b.down === b.count ? 'down' : 'mixed';
+      const engines = [...b.enginesUp].sort().join('/');
       const last = runs.at(-1);
       if (last && last.to === i && last.cls === cls && last.engines === engines) {
         last.to = to;
-        last.samples.push(...b);
-      } else runs.push({ from: i, to, cls, engines, samples: [...b] });
+        mergeBin(last.bin, b);
+      } else runs.push({ from: i, to, cls, engines, bin: cloneBin(b) });
     }
-    for (const r of runs) {
-      const down = r.samples.filter((v) => !isUp(v)).length;
-      const statuses = [...new Set(r.samples.map((v) => v.status))].join(',');
-      const engines = [...new Set(r.samples.map((v) => v.engine ?? 'none'))].join('/');
-      const first = r.samples[0]!.t;
-      const last = r.samples.at(-1)!.t;
+    for (const { from, to, cls, bin: r } of runs) {
       parts.push(
-        `<rect class="av ${r.cls}" x="${(LEFT + r.from * bw).toFixed(1)}" y="${y}" width="${Math.max((r.to - r.from) * bw, 1).toFixed(2)}" height="${AV_H}"><title>${esc(
-          `+${fmtMs(first - t0)} to +${fmtMs(last - t0)}: ${r.samples.length} request(s), ${down} failed, status ${statuses}, engine ${engines}`,
+        `<rect class="av ${cls}" x="${(LEFT + from * bw).toFixed(1)}" y="${y}" width="${Math.max((to - from) * bw, 1).toFixed(2)}" height="${AV_H}"><title>${esc(
+          `+${fmtMs(r.first - t0)} to +${fmtMs(r.last - t0)}: ${r.count} request(s), ${r.down} failed, status ${[...r.statuses].join(',')}, engine ${[...r.engines].join('/')}`,
         )}</title></rect>`,
       );
     }
@@ -124,10 +118,9 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
 
   // Latency: max per bucket on a log scale, so a 2 s timeout and a 3 ms answer are both readable.
   const LAT_H = 120;
-  if (s.availability.length || s.load.length) {
+  if (s.availability.count || s.load.count) {
     lanes.push({ label: 'latency (log)', y, h: LAT_H });
-    const all = [...s.availability.map((v) => v.latencyMs), ...s.load.map((v) => v.latencyMs)];
-    const top = Math.max(10, ...all);
+    const top = Math.max(10, s.availability.maxMs, s.load.maxMs);
     const decades = Math.ceil(Math.log10(top));
     const ly = (ms: number) => y + LAT_H - (Math.log10(Math.max(ms, 1)) / decades) * LAT_H;
     for (let d = 0; d <= decades; d++) {
@@ -137,14 +130,15 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
     }
     // Served requests as a line (max per bucket); failed ones as red dots at the latency they failed after.
     const bx = (i: number) => (LEFT + (i + 0.5) * (PLOT_W / BUCKETS)).toFixed(1);
-    const line = (cls: string, data: { t: number; latencyMs: number }[], title: string) => {
+    // ms(bucket): the latency to plot, or < 0 when the bucket has nothing for this line.
+    const line = (cls: string, buckets: (Bin | undefined)[], ms: (b: Bin) => number, title: string) => {
       // One polyline per stretch of data: a silent stretch (e.g. the outage for served requests) stays a gap.
       const runs: string[][] = [];
       let lastI = -Infinity;
-      for (const [i, b] of bucket(data, t0, t1).entries()) {
-        if (!b.length) continue;
+      for (const [i, b] of buckets.entries()) {
+        if (!b || ms(b) < 0) continue;
         if (i - lastI > MAX_GAP) runs.push([]);
-        runs.at(-1)!.push(`${bx(i)},${ly(Math.max(...b.map((v) => v.latencyMs))).toFixed(1)}`);
+        runs.at(-1)!.push(`${bx(i)},${ly(ms(b)).toFixed(1)}`);
         lastI = i;
       }
       for (const pts of runs) {
@@ -152,13 +146,14 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
         parts.push(`<polyline class="${cls}" points="${pts.join(' ')}"><title>${title}</title></polyline>`);
       }
     };
-    line('lat-av', s.availability.filter(isUp), 'availability probe: latency of served requests (max per bucket)');
-    line('lat-load', s.load, 'load: latency (max per bucket)');
-    for (const [i, b] of bucket(s.availability.filter((v) => !isUp(v)), t0, t1).entries()) {
-      if (!b.length) continue;
-      const worst = Math.max(...b.map((v) => v.latencyMs));
-      const errors = [...new Set(b.map((v) => (v.status ? `HTTP ${v.status}` : (v.error ?? 'no answer'))))].join(', ');
-      parts.push(`<circle class="lat-fail" cx="${bx(i)}" cy="${ly(worst).toFixed(1)}" r="2"><title>${esc(`+${fmtMs(b[0]!.t - t0)}: ${b.length} failed (${errors}) after up to ${fmtMs(worst)}`)}</title></circle>`);
+    line('lat-av', av, (b) => (b.count > b.down ? b.maxUpMs : -1), 'availability probe: latency of served requests (max per bucket)');
+    line('lat-load', bucket(s.load, t0, t1), (b) => b.maxMs, 'load: latency (max per bucket)');
+    for (const [i, b] of av.entries()) {
+      if (!b?.down) continue;
+      const worst = b.maxDownMs;
+      parts.push(
+        `<circle class="lat-fail" cx="${bx(i)}" cy="${ly(worst).toFixed(1)}" r="2"><title>${esc(`+${fmtMs(b.firstDown! - t0)}: ${b.down} failed (${[...b.failures].join(', ')}) after up to ${fmtMs(worst)}`)}</title></circle>`,
+      );
     }
     y += LAT_H + 14;
   }
@@ -216,14 +211,17 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
   }
   for (const l of lanes) parts.push(`<text class="lane-label" x="4" y="${l.y + Math.min(l.h, 24) / 2 + 4}">${esc(l.label)}</text>`);
 
-  return `<svg class="timeline" role="img" aria-label="${esc(`timeline of ${g.key}`)}" data-samples="${s.availability.length}" data-steps="${g.steps.length}" viewBox="0 0 ${W} ${height}" width="100%" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg>`;
+  return `<svg class="timeline" role="img" aria-label="${esc(`timeline of ${g.key}`)}" data-samples="${s.availability.count}" data-steps="${g.steps.length}" viewBox="0 0 ${W} ${height}" width="100%" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg>`;
 }
 
-function bucket<T extends { t: number }>(data: T[], t0: number, t1: number): T[][] {
-  const out: T[][] = Array.from({ length: BUCKETS }, () => []);
-  for (const d of data) {
-    const i = Math.min(BUCKETS - 1, Math.max(0, Math.floor(((d.t - t0) / (t1 - t0)) * BUCKETS)));
-    out[i]!.push(d);
+/** The series' bins merged into the timeline's columns (a bin goes where its first sample falls; bins are far narrower than columns). */
+function bucket(series: BinnedSeries, t0: number, t1: number): (Bin | undefined)[] {
+  const out: (Bin | undefined)[] = new Array<Bin | undefined>(BUCKETS).fill(undefined);
+  for (const b of series.sorted()) {
+    const i = Math.min(BUCKETS - 1, Math.max(0, Math.floor(((b.first - t0) / (t1 - t0)) * BUCKETS)));
+    const into = out[i];
+    if (into) mergeBin(into, b);
+    else out[i] = cloneBin(b);
   }
   return out;
 }
