@@ -3,7 +3,6 @@
 // kubectl to accept it (each recorded as a confirmed finding). hardened: what the drill proves
 // the script is missing — freeze writes, copy PostgreSQL → SQLite with verification, switch only
 // to ready pods, verify the engine actually serving.
-import { readFile } from 'node:fs/promises';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Procedure } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
@@ -19,6 +18,7 @@ import {
   sqliteDeployment,
   verifyServedBy,
 } from './actions.ts';
+import { runOperatorCurl, UNREACHABLE_EXITS } from './operator-curl.ts';
 import { emergencyDeployment, nonStringLabels, quoteLabels, RUNBOOK, withClaim } from './runbook-manifests.ts';
 
 const NS = TOPOLOGY.namespace;
@@ -105,19 +105,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
           throw new Error('not 3/3 ready after 10 checks; the script goes on regardless');
         },
       },
-      {
-        name: 'Step 5b: health endpoint (cluster DNS URL)',
-        budgetMs: 10_000,
-        onFailure: 'continue',
-        async run(ctx) {
-          const reachable = await clusterDnsResolvableFromHost();
-          if (!reachable.ok) {
-            recordFinding(ctx, 'clusterDns', `${RUNBOOK.healthUrl}: ${reachable.why}`, true);
-            throw new Error(`curl ${RUNBOOK.healthUrl} → HTTP 000 (${reachable.why}); the script prints "Health check failed" and continues`);
-          }
-          return 'cluster DNS resolvable here';
-        },
-      },
+      clusterDnsHealthStep(),
       {
         name: 'Final status (script claims "No data loss occurred")',
         budgetMs: 1_000,
@@ -275,15 +263,34 @@ export function verifyEngineStep(timeoutMs = 30_000): Procedure<ProcedureContext
   };
 }
 
+/** The runbook's step 5b options: `curl -f -s -o /dev/null -w "%{http_code}" URL || echo "000"`. */
+export const HEALTH_CURL_ARGS = ['-f', '-s', '-o', '/dev/null', '-w', '%{http_code}'] as const;
+
 /**
- * The runbook curls cluster DNS from wherever the script runs. That only resolves inside a pod,
- * whose resolv.conf searches svc.cluster.local. Decided by reading this host's resolver
- * configuration, without sending a query anywhere.
+ * Step 5b as the script runs it: curl of the cluster DNS URL from the operator's shell (a process
+ * on this host, not a pod), with its real exit code and output. `url` is injectable for tests.
  */
-export async function clusterDnsResolvableFromHost(): Promise<{ ok: boolean; why: string }> {
-  const hosts = await readFile('/etc/hosts', 'utf8').catch(() => '');
-  if (hosts.includes('svc.cluster.local')) return { ok: true, why: '/etc/hosts maps it' };
-  const resolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-  if (/^search .*svc\.cluster\.local/m.test(resolv)) return { ok: true, why: 'resolver searches svc.cluster.local (inside a pod)' };
-  return { ok: false, why: 'could not resolve host: this machine has no cluster DNS (no svc.cluster.local in /etc/hosts or resolv.conf)' };
+export function clusterDnsHealthStep(url: string = RUNBOOK.healthUrl): Procedure<ProcedureContext>['steps'][number] {
+  return {
+    name: 'Step 5b: health endpoint (cluster DNS URL)',
+    budgetMs: 15_000,
+    onFailure: 'continue',
+    async run(ctx, signal) {
+      const r = await runOperatorCurl(HEALTH_CURL_ARGS, url, { maxTimeSec: 5, signal });
+      if (r.notInstalled) throw new Error(r.outcome);
+      if (!r.ran) {
+        // Resolves off this host: the runbook's premise holds here; the drill does not contact it.
+        recordFinding(ctx, 'clusterDns', `${url}: ${r.outcome}`, false);
+        return r.outcome;
+      }
+      // `$(curl … -w "%{http_code}" || echo "000")`: on a failing curl the script's variable holds both outputs.
+      const printed = r.exitCode === 0 ? r.stdout : `${r.stdout}000`;
+      if (r.exitCode === 0 && r.stdout === '200') {
+        recordFinding(ctx, 'clusterDns', `reachable from this host: ${r.outcome}`, false);
+        return `${r.outcome}; the script prints "Health check passed"`;
+      }
+      if (UNREACHABLE_EXITS.has(r.exitCode!)) recordFinding(ctx, 'clusterDns', r.outcome, true);
+      throw new Error(`${r.outcome}; the script prints "Health check failed - HTTP ${printed}" and continues`);
+    },
+  };
 }

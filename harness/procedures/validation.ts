@@ -5,8 +5,9 @@
 import type { Procedure, Step } from '../drill/procedure.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { databaseFeatureChecks, healthFeatureCheck, rateLimitFeatureChecks, toolFeatureChecks, type FeatureCheck } from '../probes/features.ts';
-import { clusterDnsResolvableFromHost, HARDENED_SQLITE } from './emergency.ts';
+import { HARDENED_SQLITE } from './emergency.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
+import { runOperatorCurl, UNREACHABLE_EXITS, type OperatorCurlResult } from './operator-curl.ts';
 
 const NS = TOPOLOGY.namespace;
 type VStep = Step<ProcedureContext>;
@@ -68,14 +69,19 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
   return { name: 'validation', variant: 'hardened', steps };
 }
 
-export function seedValidation(): Procedure<ProcedureContext> {
-  const viaClusterDns = (what: string): VStep['run'] => async (ctx) => {
-    const dns = await clusterDnsResolvableFromHost();
-    if (!dns.ok) {
-      recordFinding(ctx, 'clusterDns', `validate-rollback.sh ${what}: ${dns.why}`, true);
-      throw new Error(`curl http://hyperpage-service.${NS}.svc.cluster.local${what}: ${dns.why}`);
+/** `clusterUrl`: the checklist's cluster DNS base URL (injectable for tests). */
+export function seedValidation(clusterUrl = `http://hyperpage-service.${NS}.svc.cluster.local`): Procedure<ProcedureContext> {
+  // The checklist's curl, run as it runs: from the operator's shell on this host, its real outcome.
+  const viaClusterDns = (path: string, args: string[], prints: (r: OperatorCurlResult) => string): VStep['run'] => async (ctx, signal) => {
+    const r = await runOperatorCurl(args, `${clusterUrl}${path}`, { maxTimeSec: 5, signal });
+    if (r.notInstalled) throw new Error(r.outcome);
+    if (!r.ran) {
+      recordFinding(ctx, 'clusterDns', `validate-rollback.sh ${path}: ${r.outcome}`, false);
+      return r.outcome;
     }
-    return `${what}: cluster DNS resolvable here (${dns.why})`;
+    if (r.exitCode === 0) return `${r.outcome}; the script prints ${prints(r)}`;
+    if (UNREACHABLE_EXITS.has(r.exitCode!)) recordFinding(ctx, 'clusterDns', `validate-rollback.sh: ${r.outcome}`, true);
+    throw new Error(`${r.outcome}; the script prints ${prints(r)} and goes on`);
   };
   const execInScaledApp = (command: string[], what: string): VStep['run'] => async (ctx, signal) => {
     const status = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.appDeployment).catch(() => undefined);
@@ -92,14 +98,24 @@ export function seedValidation(): Procedure<ProcedureContext> {
     }
   };
   const steps: VStep[] = [
-    { name: '1. Application health (curl cluster DNS)', budgetMs: 10_000, onFailure: 'continue', run: viaClusterDns('/api/health') },
+    {
+      name: '1. Application health (curl cluster DNS)',
+      budgetMs: 10_000,
+      onFailure: 'continue',
+      run: viaClusterDns('/api/health', ['-s'], (r) => `"Health: ${r.stdout.trim().slice(0, 120)}"`),
+    },
     {
       name: '2. Database connectivity (kubectl exec deployment/hyperpage -- sqlite3 … COUNT(*))',
       budgetMs: 15_000,
       onFailure: 'continue',
       run: execInScaledApp(['sqlite3', TOPOLOGY.sqlitePath, 'SELECT COUNT(*) FROM users;'], 'users'),
     },
-    { name: '3. Tool integrations (curl cluster DNS /api/tools/github)', budgetMs: 10_000, onFailure: 'continue', run: viaClusterDns('/api/tools/github') },
+    {
+      name: '3. Tool integrations (curl cluster DNS /api/tools/github)',
+      budgetMs: 10_000,
+      onFailure: 'continue',
+      run: viaClusterDns('/api/tools/github', ['-s'], (r) => `"GitHub: ${r.exitCode === 0 ? r.stdout.trim().slice(0, 120) : `${r.stdout.trim().slice(0, 120)}Failed`}"`),
+    },
     {
       name: '4. Rate limiting (kubectl exec deployment/hyperpage -- curl /api/rate-limit/test)',
       budgetMs: 15_000,
@@ -111,7 +127,12 @@ export function seedValidation(): Procedure<ProcedureContext> {
         return execInScaledApp(['curl', '-s', 'http://localhost:3000/api/rate-limit/test'], 'rate-limit/test')(ctx, signal);
       },
     },
-    { name: '5. Performance check (curl cluster DNS, time_total)', budgetMs: 10_000, onFailure: 'continue', run: viaClusterDns('/api/health') },
+    {
+      name: '5. Performance check (curl cluster DNS, time_total)',
+      budgetMs: 10_000,
+      onFailure: 'continue',
+      run: viaClusterDns('/api/health', ['-s', '-o', '/dev/null', '-w', '%{time_total}'], (r) => `"Response time: ${r.stdout.trim()}s"`),
+    },
     {
       name: 'Final line ("Rollback validation completed")',
       budgetMs: 1_000,
