@@ -1,6 +1,6 @@
 // report.html: one self-contained page (inline CSS and SVG, no script, no fonts, no network; a CSP
 // forbids any fetch) that a person opens after a drill: verdict, timelines, criteria, steps, findings.
-import type { GroupReport, RunReport } from './model.ts';
+import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
 import { fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
 import { type GroupSamples, emptySamples } from './samples.ts';
 import { formatValue, probeKind, summaryRows } from './summaries.ts';
@@ -22,6 +22,8 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 1
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg); } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.failed td, tr.over td { background: #fff5f5; } tr.interrupted td { background: #fffbe6; }
+tr.expected-failure td { background: #fff8e6; } tr.unexpected-pass td { background: #ffebe9; font-weight: 600; }
+.mismatch { background: #ffebe9; border: 2px solid var(--bad); border-radius: 6px; padding: 6px 12px; margin: 10px 0; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; border: 1px solid var(--line); background: var(--bg); }
 .badge.passed { color: var(--ok); border-color: var(--ok); } .badge.failed { color: var(--bad); border-color: var(--bad); }
 .badge.aborted, .badge.not-evaluated { color: var(--warn); border-color: var(--warn); }
@@ -71,6 +73,7 @@ export function renderHtml(r: RunReport, samples: Map<string, GroupSamples> = ne
     }<span>criteria ${r.verdict.criteria.passed}/${r.verdict.criteria.total}</span><span>steps ok ${r.verdict.steps.ok}/${r.verdict.steps.total}, over budget ${r.verdict.steps.overBudget}</span></p>`,
   );
   for (const w of r.warnings) b.push(`<div class="warn">${esc(w)}</div>`);
+  b.push(expectationsHtml(r));
 
   if (r.interruption) {
     b.push('<h2>Interrupted</h2>');
@@ -126,10 +129,10 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
   }
 
   if (g.criteria.length) {
-    b.push('<h3>Success criteria</h3><table class="criteria"><tr><th></th><th>Criterion</th><th>Measured</th><th>Budget</th><th>Evidence</th></tr>');
+    b.push('<h3>Success criteria</h3><table class="criteria"><tr><th></th><th>Criterion</th><th>Expected</th><th>Measured</th><th>Budget</th><th>Evidence</th></tr>');
     for (const c of g.criteria)
       b.push(
-        `<tr class="${c.passed ? 'passed' : 'failed'}"><td>${mark(c.passed ? 'passed' : 'failed')}</td><td>${esc(c.title)} <code>${esc(c.id)}</code></td><td class="num">${esc(
+        `<tr class="${criterionClass(c)}"><td>${criterionMark(c)}</td><td>${esc(c.title)} <code>${esc(c.id)}</code></td><td>${expectedHtml(c)}</td><td class="num">${esc(
           fmtMeasured(c.measured, c.unit),
         )}</td><td class="num">${esc(fmtMeasured(c.budget, c.unit))}</td><td>${esc(c.evidence)}</td></tr>`,
       );
@@ -177,4 +180,44 @@ function regressions(r: RunReport): string {
     )
     .join('');
   return `<h2>Regressions vs history</h2><table id="regressions"><tr><th>Scenario</th><th>Metric</th><th>Now</th><th>Median of previous</th><th>Ratio</th></tr>${rows}</table>`;
+}
+
+// Criteria and checks against their expected outcome: the seed runbook's declared defects fail as
+// expected (amber); a mismatch (unexpected failure or pass) is what fails the gate (red, on top).
+function criterionClass(c: Pick<CriterionReport, 'passed' | 'matches'>): string {
+  if (c.matches) return c.passed ? 'passed' : 'expected-failure';
+  return c.passed ? 'unexpected-pass' : 'failed';
+}
+
+function criterionMark(c: Pick<CriterionReport, 'passed' | 'matches'>): string {
+  if (c.matches) return c.passed ? mark('passed') : '<span class="mk aborted" title="failed as expected">✗</span>';
+  return c.passed ? '<span class="mk failed" title="passed, expected to fail">!</span>' : mark('failed');
+}
+
+function expectedHtml(c: Pick<CriterionReport, 'passed' | 'matches' | 'expected' | 'expectedBecause'>): string {
+  if (c.expected === 'pass') return 'pass';
+  const why = `fail (finding <code>${esc(c.expectedBecause ?? '?')}</code>)`;
+  return c.passed ? `${why} <span class="badge failed">unexpectedly passed: remove the expectation, the runbook was fixed</span>` : why;
+}
+
+function expectationsHtml(r: RunReport): string {
+  const b: string[] = [];
+  const { unexpectedPasses, unexpectedFailures, expectedFailures } = r.expectations;
+  const measured = (x: ExpectationRow) => esc(x.evidence ? `${x.measured}: ${x.evidence}` : x.measured);
+  if (unexpectedPasses.length + unexpectedFailures.length) {
+    b.push(`<div class="mismatch" id="mismatches"><h2>Verdicts that do not match their expectations</h2><table><tr><th></th><th>Scenario</th><th>Check</th><th>Expected</th><th>Measured</th></tr>`);
+    for (const x of unexpectedPasses)
+      b.push(`<tr class="unexpected-pass"><td>unexpectedly passed</td><td>${esc(keyLabel(x.group))}</td><td>${esc(x.title)} <code>${esc(x.id)}</code></td><td>fail (finding <code>${esc(x.finding ?? '?')}</code>): remove the expectation, the runbook was fixed</td><td>${measured(x)}</td></tr>`);
+    for (const x of unexpectedFailures)
+      b.push(`<tr class="failed"><td>${mark('failed')}</td><td>${esc(keyLabel(x.group))}</td><td>${esc(x.title)} <code>${esc(x.id)}</code></td><td>pass</td><td>${measured(x)}</td></tr>`);
+    b.push('</table></div>');
+  }
+  if (expectedFailures.length) {
+    b.push('<h2>Expected failures (seed runbook as written)</h2><p>Known defects of the runbook, each declared next to the finding that explains it; they must fail (one that passes fails the run).</p>');
+    b.push('<table id="expected-failures"><tr><th>Scenario</th><th>Check</th><th>Finding</th><th>Measured</th></tr>');
+    for (const x of expectedFailures)
+      b.push(`<tr class="expected-failure"><td>${esc(keyLabel(x.group))}</td><td>${esc(x.title)} <code>${esc(x.id)}</code></td><td>${esc(x.findingTitle ?? '')} <code>${esc(x.finding ?? '?')}</code></td><td>${measured(x)}</td></tr>`);
+    b.push('</table>');
+  }
+  return b.join('\n');
 }

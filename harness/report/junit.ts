@@ -1,5 +1,8 @@
-// junit.xml for CI test tabs: one testsuite per scenario×variant, one testcase per criterion and
-// per procedure step (plus one for the fault taking effect), failures carrying the measured values.
+// junit.xml for CI test tabs: one testsuite per scenario×variant, one testcase per criterion, per
+// checklist/data-recovery check and per procedure step (plus one for the fault taking effect),
+// failures carrying the measured values. A testcase judges the MATCH with the expected outcome:
+// the seed runbook's declared defect that failed is a passing testcase (property expected=fail),
+// an expected failure that passed is a failure (the runbook was fixed: remove the expectation).
 import { type GroupReport, type RunReport, wasRunning } from './model.ts';
 import { criterionLine, fmtMeasured, groupLabel, stepLine } from './format.ts';
 
@@ -12,6 +15,7 @@ interface Case {
   error?: { type: string; message: string; body: string };
   skipped?: string;
   out?: string;
+  properties?: Record<string, string>;
 }
 
 export function renderJunit(r: RunReport): string {
@@ -78,6 +82,7 @@ export function renderJunit(r: RunReport): string {
       if (c.failure) body.push(`      <failure ${attrs({ type: c.failure.type, message: c.failure.message })}>${text(c.failure.body)}</failure>`);
       if (c.error) body.push(`      <error ${attrs({ type: c.error.type, message: c.error.message })}>${text(c.error.body)}</error>`);
       if (c.skipped !== undefined) body.push(`      <skipped ${attrs({ message: c.skipped })}/>`);
+      if (c.properties) body.push(`      <properties>${Object.entries(c.properties).map(([name, value]) => `<property ${attrs({ name, value })}/>`).join('')}</properties>`);
       const out = [c.startedAt !== null ? `started ${new Date(c.startedAt).toISOString()}` : '', c.out ?? ''].filter(Boolean).join('\n');
       if (out) body.push(`      <system-out>${text(out)}</system-out>`);
       lines.push(body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`);
@@ -100,9 +105,29 @@ function casesOf(g: GroupReport): Case[] {
   }
   for (const c of g.criteria) {
     const k: Case = { classname: `${base}.criteria`, name: `${c.id}: ${c.title}`, timeMs: 0, startedAt: c.at, out: `${criterionLine(c)}\n${c.evidence}` };
-    if (!c.passed) k.failure = { type: 'criterion-failed', message: `${c.title}: ${criterionLine(c)}`, body: c.evidence };
+    if (c.expected === 'fail') k.properties = { expected: 'fail', expectedBecause: c.expectedBecause ?? '' };
+    if (c.matches && !c.passed) k.out = `expected failure (finding ${c.expectedBecause}): ${criterionLine(c)}\n${c.evidence}`;
+    else if (!c.matches && c.passed)
+      k.failure = {
+        type: 'unexpected-pass',
+        message: `${c.title}: UNEXPECTEDLY PASSED (expected to fail because of finding ${c.expectedBecause}): ${criterionLine(c)}; remove the expectation, the runbook was fixed`,
+        body: c.evidence,
+      };
+    else if (!c.matches) k.failure = { type: 'criterion-failed', message: `${c.title}: ${criterionLine(c)}`, body: c.evidence };
     cases.push(k);
   }
+  for (const c of g.checks) {
+    const k: Case = { classname: `${base}.checks`, name: `${c.id}: ${c.title}`, timeMs: 0, startedAt: c.at, out: c.measured };
+    if (c.expected === 'fail') k.properties = { expected: 'fail', expectedBecause: c.expectedBecause ?? '' };
+    if (c.matches && !c.passed) k.out = `expected failure (finding ${c.expectedBecause}): ${c.measured}`;
+    else if (!c.matches && c.passed)
+      k.failure = { type: 'unexpected-pass', message: `${c.title}: UNEXPECTEDLY PASSED (expected to fail because of finding ${c.expectedBecause}); remove the expectation, the runbook was fixed`, body: c.measured };
+    else if (!c.matches) k.failure = { type: 'check-failed', message: `${c.title}: ${c.measured}`, body: c.measured };
+    cases.push(k);
+  }
+  // A validation / data-recovery step is judged by its check above: its declared failure is no test failure.
+  const checkOfStep = (s: GroupReport['steps'][number]) =>
+    s.procedure === 'validation' ? g.checks.find((c) => c.title === s.step) : s.procedure === 'data-recovery' ? g.checks.find((c) => c.id === 'data-recovery') : undefined;
   for (const s of g.steps) {
     const k: Case = {
       classname: `${base}.steps.${s.procedure}`,
@@ -111,7 +136,11 @@ function casesOf(g: GroupReport): Case[] {
       startedAt: s.startedAt,
       out: stepLine(s),
     };
-    if (s.outcome === 'failed') k.failure = { type: 'step-failed', message: `${s.step} failed after ${fmtMeasured(s.durationMs, 'ms')}: ${s.message}`, body: stepLine(s) };
+    const expected = s.outcome === 'failed' ? checkOfStep(s) : undefined;
+    if (expected?.expected === 'fail' && expected.matches) {
+      k.properties = { expected: 'fail', expectedBecause: expected.expectedBecause ?? '' };
+      k.out = `expected failure (finding ${expected.expectedBecause}): ${stepLine(s)}`;
+    } else if (s.outcome === 'failed') k.failure = { type: 'step-failed', message: `${s.step} failed after ${fmtMeasured(s.durationMs, 'ms')}: ${s.message}`, body: stepLine(s) };
     else if (wasRunning(s)) k.error = { type: 'interrupted', message: `${s.step} was running when the run stopped`, body: stepLine(s) };
     else if (s.outcome === 'skipped' || s.outcome === 'aborted') k.skipped = `not run (${s.outcome})${s.message ? `: ${s.message}` : ''}`;
     else if (s.overBudget)
@@ -140,6 +169,8 @@ function runGroupStub(r: RunReport): GroupReport {
     fault: { name: null, injectedAt: null, injectDetail: null, effective: null, verifiedAt: null, evidence: null, clearedAt: null },
     steps: [],
     criteria: [],
+    checks: [],
+    matches: null,
     findings: [],
     probes: [],
     latency: { baseline: null, after: null },

@@ -30,12 +30,13 @@ describe('renderMarkdown', () => {
   it('leads with the verdict and puts measured vs budget in the criteria table', () => {
     const text = md('seed-lost');
     expect(text.split('\n')[0]).toBe('## ❌ Rollback drill FAILED: monthly on local');
-    expect(text).toContain(`**FAILED: 1 of 5 criteria failed, first data-integrity (database-corruption/seed): measured ${SEED_LOST} writes, budget 0 writes**`);
+    // A journal without expectations: every verdict is expected to pass.
+    expect(text).toContain(`**FAILED: 1 verdict(s) do not match their expectations, first data-integrity (database-corruption/seed) failed: measured ${SEED_LOST} writes, budget 0 writes**`);
     const rows = table(text, '### Success criteria');
-    expect(rows[0]).toEqual(['', 'Scenario', 'Criterion', 'Measured', 'Budget', 'Evidence']);
+    expect(rows[0]).toEqual(['', 'Scenario', 'Criterion', 'Expected', 'Measured', 'Budget', 'Evidence']);
     const integrity = rows.find((r) => r[2]!.includes('data-integrity'))!;
-    expect(integrity.slice(0, 5)).toEqual(['❌', 'database-corruption / seed', 'No data loss during rollback (`data-integrity`)', `${SEED_LOST} writes`, '0 writes']);
-    expect(rows.find((r) => r[2]!.includes('performance'))!.slice(3, 5)).toEqual(['18.7 ms', '500 ms']);
+    expect(integrity.slice(0, 6)).toEqual(['❌', 'database-corruption / seed', 'No data loss during rollback (`data-integrity`)', 'pass', `${SEED_LOST} writes`, '0 writes']);
+    expect(rows.find((r) => r[2]!.includes('performance'))!.slice(4, 6)).toEqual(['18.7 ms', '500 ms']);
   });
 
   it('shows step timings against budgets, data-integrity counts, latency baseline vs after, findings and regressions', () => {

@@ -1,7 +1,7 @@
 // report.md: plain GitHub-flavoured markdown that fits $GITHUB_STEP_SUMMARY (tables, no HTML),
 // verdict first, then what a reviewer asks next: which criterion, by how much, where time went.
 import { COMPARED_METRICS } from './history.ts';
-import type { GroupReport, RunReport } from './model.ts';
+import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
 import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
 import { INTEGRITY_KEYS, LATENCY_KEYS, formatValue, probeKind, summaryRows } from './summaries.ts';
 
@@ -37,14 +37,37 @@ export function renderMarkdown(r: RunReport): string {
     out.push(`- steps done: ${r.interruption.stepsDone.length ? r.interruption.stepsDone.map((s) => `${s.step} (${s.group})`).join('; ') : 'none'}`, '');
   }
 
+  const { unexpectedPasses, unexpectedFailures, expectedFailures } = r.expectations;
+  if (unexpectedPasses.length + unexpectedFailures.length > 0) {
+    // What fails the gate, before anything else.
+    out.push('### ❗ Verdicts that do not match their expectations', '');
+    out.push('| | Scenario | Check | Expected | Measured |', '|---|---|---|---|---|');
+    for (const x of unexpectedPasses)
+      out.push(row('❗ unexpectedly passed', keyLabel(x.group), `${x.title} (\`${x.id}\`)`, `fail: ${x.finding ?? '?'}; remove the expectation, the runbook was fixed`, measuredCell(x)));
+    for (const x of unexpectedFailures) out.push(row('❌ failed', keyLabel(x.group), `${x.title} (\`${x.id}\`)`, 'pass', measuredCell(x)));
+    out.push('');
+  }
+
   const scenarios = r.groups.filter((g) => g.criteria.length > 0);
   out.push('### Success criteria', '');
   if (scenarios.length === 0) out.push('_No criterion was evaluated._', '');
   else {
-    out.push('| | Scenario | Criterion | Measured | Budget | Evidence |', '|---|---|---|---|---|---|');
+    out.push(
+      r.verdict.matchesExpectations ? '_All verdicts match their expectations._' : `_${r.verdict.criteria.mismatched} criterion verdict(s) do not match their expectations._`,
+      '',
+    );
+    out.push('| | Scenario | Criterion | Expected | Measured | Budget | Evidence |', '|---|---|---|---|---|---|---|');
     for (const g of scenarios)
       for (const c of g.criteria)
-        out.push(row(c.passed ? '✅' : '❌', groupLabel(g), `${c.title} (\`${c.id}\`)`, fmtMeasured(c.measured, c.unit), fmtMeasured(c.budget, c.unit), c.evidence));
+        out.push(row(criterionMark(c), groupLabel(g), `${c.title} (\`${c.id}\`)`, expectedCell(c), fmtMeasured(c.measured, c.unit), fmtMeasured(c.budget, c.unit), c.evidence));
+    out.push('');
+  }
+
+  if (expectedFailures.length) {
+    out.push('### Expected failures (seed runbook as written)', '');
+    out.push("Known defects of the runbook, each declared next to the finding that explains it; they must fail (one that passes fails the run).", '');
+    out.push('| Scenario | Check | Finding | Measured |', '|---|---|---|---|');
+    for (const x of expectedFailures) out.push(row(keyLabel(x.group), `${x.title} (\`${x.id}\`)`, `${x.findingTitle ?? ''} (\`${x.finding ?? '?'}\`)`, measuredCell(x)));
     out.push('');
   }
 
@@ -149,6 +172,20 @@ export function renderMarkdown(r: RunReport): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** ✅ passed, 🟠 failed as expected, ❌ failed unexpectedly, ❗ passed though expected to fail. */
+export function criterionMark(c: Pick<CriterionReport, 'passed' | 'matches'>): string {
+  if (c.matches) return c.passed ? '✅' : '🟠 expected';
+  return c.passed ? '❗ unexpected pass' : '❌';
+}
+
+function expectedCell(c: Pick<CriterionReport, 'expected' | 'expectedBecause'>): string {
+  return c.expected === 'fail' ? `fail (finding \`${c.expectedBecause ?? '?'}\`)` : 'pass';
+}
+
+function measuredCell(x: ExpectationRow): string {
+  return x.evidence ? `${x.measured}: ${x.evidence}` : x.measured;
 }
 
 function groupMeta(g: GroupReport): string {

@@ -117,7 +117,7 @@ describe('buildReport', () => {
     expect(g.criteria).toHaveLength(2); // re-evaluated criterion replaces the earlier verdict
     expect(g.criteria[0]).toMatchObject({ id: 'performance', passed: true });
     expect(g.metrics).toMatchObject({ timeToRestoreMs: 31 * 60_000, timeToRestoreSource: 'verdict' });
-    expect(r.warnings).toEqual(['run.end says passed, but 1 criterion verdict(s) failed', 's/seed: fault f injected but never verified']);
+    expect(r.warnings).toEqual(['run.end says passed, but 1 verdict(s)/check(s) do not match their expected outcome', 's/seed: fault f injected but never verified']);
   });
 
   it('falls back to the procedure wall time for time-to-restore and reads scores', () => {

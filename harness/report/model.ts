@@ -31,6 +31,40 @@ export interface CriterionReport {
   unit: string | null;
   evidence: string;
   at: number;
+  /** The declared outcome: 'fail' for a known defect of the seed runbook, else 'pass'. */
+  expected: 'pass' | 'fail';
+  /** The finding that explains an expected failure. */
+  expectedBecause: string | null;
+  /** What the gate judges: the outcome is the expected one. */
+  matches: boolean;
+}
+
+/** A validation-checklist item or the data recovery, judged against its expected outcome. */
+export interface CheckReport {
+  id: string;
+  title: string;
+  passed: boolean;
+  measured: string;
+  expected: 'pass' | 'fail';
+  expectedBecause: string | null;
+  matches: boolean;
+  at: number;
+}
+
+/** One verdict or check in the expectations summary, with its measurement. */
+export interface ExpectationRow {
+  group: string;
+  kind: 'criterion' | 'check';
+  id: string;
+  title: string;
+  passed: boolean;
+  expected: 'pass' | 'fail';
+  /** "537 lost writes, budget 0 lost writes" for a criterion; the outcome and message of a check. */
+  measured: string;
+  /** The criterion's evidence ('' for a check: its measured line says it all). */
+  evidence: string;
+  finding: string | null;
+  findingTitle: string | null;
 }
 
 export interface FindingReport {
@@ -112,6 +146,10 @@ export interface GroupReport {
   fault: FaultReport;
   steps: StepReport[];
   criteria: CriterionReport[];
+  /** Validation-checklist items and the data recovery, with their expectations. */
+  checks: CheckReport[];
+  /** Every criterion and check matched its expected outcome (null: nothing judged). */
+  matches: boolean | null;
   findings: FindingReport[];
   probes: ProbeSummaryReport[];
   /** Load phases: before the fault, with the fault in place (performance scenario), after the rollback. */
@@ -158,7 +196,10 @@ export interface RunReport {
     passed: boolean;
     status: RunStatus;
     headline: string;
-    criteria: { total: number; passed: number; failed: number };
+    /** What the gate judges: every verdict and check has its expected outcome. */
+    matchesExpectations: boolean;
+    /** failed counts expected failures too; mismatched is what fails the gate. */
+    criteria: { total: number; passed: number; failed: number; expectedFailures: number; mismatched: number };
     steps: { total: number; ok: number; failed: number; overBudget: number; notRun: number };
   };
   /** Set when the journal has no run.end: what had been done when the run stopped. */
@@ -168,6 +209,14 @@ export interface RunReport {
     inProgress: { group: string; procedure: string; step: string; startedAt: number }[];
   } | null;
   resilienceScore: number | null;
+  /** Outcomes against expectations: the seed runbook's defects failing as declared, and every mismatch. */
+  expectations: {
+    expectedFailures: ExpectationRow[];
+    /** Declared to fail, but passed: the runbook was fixed, remove the expectation. */
+    unexpectedPasses: ExpectationRow[];
+    /** Failed, not declared: a real regression. */
+    unexpectedFailures: ExpectationRow[];
+  };
   groups: GroupReport[];
   findings: FindingReport[];
   logs: { t: number; level: 'warn' | 'error'; message: string; group: string }[];
@@ -230,6 +279,8 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
   const status: RunStatus = end?.status ?? 'aborted';
   const allCriteria = built.flatMap((g) => g.criteria.map((c) => ({ g, c })));
   const failedCriteria = allCriteria.filter((x) => !x.c.passed);
+  const expectations = expectationRows(built, findings);
+  const mismatchCount = expectations.unexpectedPasses.length + expectations.unexpectedFailures.length;
   const allSteps = built.flatMap((g) => g.steps);
   const stepCounts = {
     total: allSteps.length,
@@ -240,8 +291,8 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
   };
 
   const warnings: string[] = [];
-  if (status === 'passed' && failedCriteria.length > 0) {
-    warnings.push(`run.end says passed, but ${failedCriteria.length} criterion verdict(s) failed`);
+  if (status === 'passed' && mismatchCount > 0) {
+    warnings.push(`run.end says passed, but ${mismatchCount} verdict(s)/check(s) do not match their expected outcome`);
   }
   if (status === 'passed' && allCriteria.length === 0) warnings.push('run.end says passed, but no criterion was evaluated');
   for (const g of built) {
@@ -289,11 +340,19 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
       passed: status === 'passed',
       status,
       headline: headline(status, allCriteria.length, failedCriteria, stepCounts, interruption),
-      criteria: { total: allCriteria.length, passed: allCriteria.length - failedCriteria.length, failed: failedCriteria.length },
+      matchesExpectations: mismatchCount === 0,
+      criteria: {
+        total: allCriteria.length,
+        passed: allCriteria.length - failedCriteria.length,
+        failed: failedCriteria.length,
+        expectedFailures: allCriteria.filter((x) => x.c.expected === 'fail' && x.c.matches).length,
+        mismatched: allCriteria.filter((x) => !x.c.matches).length,
+      },
       steps: stepCounts,
     },
     interruption,
     resilienceScore,
+    expectations,
     groups: built,
     findings,
     logs,
@@ -318,16 +377,55 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
       return `ABORTED: ${end?.reason ?? 'interrupted'}; ${done} of ${steps.total} step(s) done` + (doing ? `, stopped during "${doing.step}" (${doing.group})` : '');
     }
     if (s === 'error') return `ERROR: ${end?.reason ?? 'infrastructure error'}; ${total - failed.length}/${total} criteria met before it`;
-    if (failed.length === 0) return `${s.toUpperCase()}: ${total}/${total} criteria met across ${groupsRun} scenario run(s)`;
-    const first = failed[0]!;
-    const what = `${first.c.id} (${first.g.key}): measured ${fmtRaw(first.c.measured, first.c.unit)}, budget ${fmtRaw(first.c.budget, first.c.unit)}`;
-    return `${s.toUpperCase()}: ${failed.length} of ${total} criteria failed, first ${what}`;
+    const first = expectations.unexpectedPasses[0] ?? expectations.unexpectedFailures[0];
+    if (first) {
+      const what =
+        first.passed
+          ? `${first.id} (${first.group}) UNEXPECTEDLY PASSED, expected to fail (finding ${first.finding}): measured ${first.measured}; remove the expectation, the runbook was fixed`
+          : `${first.id} (${first.group}) failed: measured ${first.measured}`;
+      return `${s.toUpperCase()}: ${mismatchCount} verdict(s) do not match their expectations, first ${what}`;
+    }
+    const expected = expectations.expectedFailures.length;
+    const met = `${total - failed.length}/${total} criteria met`;
+    const asExpected = expected ? `, ${expected} expected failure(s) of the seed runbook as written` : '';
+    if (s === 'passed') return `PASSED: all verdicts match their expectations: ${met}${asExpected} across ${groupsRun} scenario run(s)`;
+    return `${s.toUpperCase()}: all verdicts match their expectations (${met}${asExpected}), but the run failed: a drill test failed (see the log)`;
   }
 }
 
 function fmtRaw(v: number | string | null, unit: string | null): string {
   if (v === null) return 'not measured';
   return unit ? `${v} ${unit}` : String(v);
+}
+
+function expectationRows(groups: readonly GroupReport[], findings: readonly FindingReport[]): RunReport['expectations'] {
+  const title = (id: string | null) => (id ? (findings.find((f) => f.id === id)?.title ?? null) : null);
+  const rows = groups.flatMap((g) => [
+    ...g.criteria.map((c) => ({
+      row: {
+        group: g.key,
+        kind: 'criterion' as const,
+        id: c.id,
+        title: c.title,
+        passed: c.passed,
+        expected: c.expected,
+        measured: `${fmtRaw(c.measured, c.unit)}, budget ${fmtRaw(c.budget, c.unit)}`,
+        evidence: c.evidence,
+        finding: c.expectedBecause,
+        findingTitle: title(c.expectedBecause),
+      },
+      matches: c.matches,
+    })),
+    ...g.checks.map((c) => ({
+      row: { group: g.key, kind: 'check' as const, id: c.id, title: c.title, passed: c.passed, expected: c.expected, measured: c.measured, evidence: '', finding: c.expectedBecause, findingTitle: title(c.expectedBecause) },
+      matches: c.matches,
+    })),
+  ]);
+  return {
+    expectedFailures: rows.filter((x) => x.matches && x.row.expected === 'fail').map((x) => x.row),
+    unexpectedPasses: rows.filter((x) => !x.matches && x.row.passed).map((x) => x.row),
+    unexpectedFailures: rows.filter((x) => !x.matches && !x.row.passed).map((x) => x.row),
+  };
 }
 
 const CONFIG_DROP = /(env|secret|password|token|key|credential|url)/i;
@@ -370,6 +468,7 @@ class GroupBuilder {
   readonly steps: StepReport[] = [];
   readonly open = new Map<string, { procedure: string; step: string; index: number; budgetMs: number; startedAt: number }>();
   readonly criteria: CriterionReport[] = [];
+  readonly checks: CheckReport[] = [];
   readonly findings: FindingReport[] = [];
   readonly probes: ProbeSummaryReport[] = [];
   readonly samples: SamplesRef[] = [];
@@ -459,11 +558,22 @@ class GroupBuilder {
           unit: e.unit ?? null,
           evidence: e.evidence,
           at: e.t,
+          expected: e.expected ?? 'pass',
+          expectedBecause: e.expectedBecause ?? null,
+          // Journals from before expectations: a verdict must simply pass.
+          matches: e.matches ?? e.passed,
         };
         // A criterion re-evaluated later replaces the earlier verdict.
         const i = this.criteria.findIndex((x) => x.id === c.id);
         if (i >= 0) this.criteria[i] = c;
         else this.criteria.push(c);
+        break;
+      }
+      case 'check': {
+        const c: CheckReport = { id: e.id, title: e.title, passed: e.passed, measured: e.measured, expected: e.expected, expectedBecause: e.expectedBecause ?? null, matches: e.matches, at: e.t };
+        const i = this.checks.findIndex((x) => x.id === c.id);
+        if (i >= 0) this.checks[i] = c;
+        else this.checks.push(c);
         break;
       }
       case 'finding': {
@@ -522,6 +632,8 @@ class GroupBuilder {
       fault: { ...this.fault },
       steps,
       criteria: this.criteria,
+      checks: this.checks,
+      matches: this.criteria.length + this.checks.length === 0 ? null : [...this.criteria, ...this.checks].every((x) => x.matches),
       findings: this.findings,
       probes: this.probes,
       latency: { baseline: loadPhase('baseline'), faulted: loadPhase('faulted'), after },

@@ -1,12 +1,14 @@
 // Realistic journals for the report tests, written through the real Journal (and its redactor):
-// a passing hardened emergency run, a seed run that loses 537 acknowledged writes, and a run
-// interrupted in the middle of a step (no run.end).
+// a passing hardened emergency run, a seed run that loses 537 acknowledged writes (judged without
+// expectations, as older journals were), the same seed run judged against its declared expected
+// failures (the gate passes), a seed run whose runbook was "fixed" (an expected failure passes),
+// and a run interrupted in the middle of a step (no run.end).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Journal } from '../journal/journal.ts';
 import { Redactor } from '../journal/redact.ts';
 
-export type FixtureKind = 'hardened-pass' | 'seed-lost' | 'aborted';
+export type FixtureKind = 'hardened-pass' | 'seed-lost' | 'seed-expected' | 'seed-fixed' | 'aborted';
 
 export interface FixtureOptions {
   runId?: string;
@@ -59,7 +61,10 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
   const slow = opts.slowdown ?? 1;
   const runId = opts.runId ?? `${kind}-${t0}`;
   const profile = opts.profile ?? 'monthly';
-  const variant = kind === 'seed-lost' ? 'seed' : 'hardened';
+  const seed = kind === 'seed-lost' || kind === 'seed-expected' || kind === 'seed-fixed';
+  // Journalled with expected/expectedBecause/matches, as the suites write them.
+  const judged = kind === 'seed-expected' || kind === 'seed-fixed';
+  const variant = seed ? 'seed' : 'hardened';
   const scenario = 'database-corruption';
   const redactor = new Redactor();
   if (opts.secret) redactor.add(opts.secret);
@@ -109,8 +114,8 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
   j.write({ t: at(700), type: 'fault.effective', fault: 'database-corruption', detail: '3 consecutive health checks answered 503 within 0.7 s' });
   j.write({ t: at(50), type: 'trigger', trigger: 'health-check-failures', firedAt: t, detail: '3 consecutive failed health checks' });
 
-  const steps = kind === 'seed-lost' ? SEED_STEPS : HARDENED_STEPS;
-  const procedure = kind === 'seed-lost' ? 'emergency-seed' : 'emergency-hardened';
+  const steps = seed ? SEED_STEPS : HARDENED_STEPS;
+  const procedure = seed ? 'emergency-seed' : 'emergency-hardened';
   const downFrom = faultAt + 100; // the fault bites right after injection
   let switchAt = 0;
   const lastStep = kind === 'aborted' ? 2 : steps.length;
@@ -169,7 +174,7 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
     },
   });
   j.write({ t: at(10), type: 'trigger', trigger: 'health-check-failures', clearedAt: restoredAt });
-  const lost = kind === 'seed-lost' ? SEED_LOST : 0;
+  const lost = kind === 'seed-lost' || kind === 'seed-expected' ? SEED_LOST : 0;
   j.write({
     t: at(1_500),
     type: 'probe.summary',
@@ -201,18 +206,28 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
     { id: 'performance', title: 'Response time < 500 ms (p99)', passed: p99 < 500, measured: p99, budget: 500, unit: 'ms', evidence: `p99 ${p99} ms over 4225 requests` },
     { id: 'monitoring', title: 'All alerts cleared within 10 min', passed: true, measured: 1_700, budget: 600_000, unit: 'ms', evidence: 'health-check-failures cleared 1.7 s after firing' },
   ];
-  for (const v of verdicts) j.write({ t: at(2), type: 'verdict', ...v });
-  if (kind === 'seed-lost') {
+  for (const v of verdicts) {
+    const expectFail = judged && v.id === 'data-integrity';
+    const expectation = judged ? { expected: expectFail ? ('fail' as const) : ('pass' as const), ...(expectFail ? { expectedBecause: 'runbook-no-data-flow' } : {}), matches: v.passed !== expectFail } : {};
+    j.write({ t: at(2), type: 'verdict', ...v, ...expectation });
+  }
+  if (judged) {
+    j.write({ t: at(2), type: 'check', id: 'checklist:1', title: '1. Application health (curl cluster DNS)', passed: false, measured: 'failed: curl http://hyperpage-service.hyperpage.svc.cluster.local/api/health → HTTP 000', expected: 'fail', expectedBecause: 'runbook-cluster-dns', matches: true });
+    j.write({ t: at(2), type: 'check', id: 'checklist:Final line', title: 'Final line', passed: true, measured: 'ok: printed unconditionally', expected: 'pass', matches: true });
+  }
+  if (seed) {
     j.write({ t: at(2), type: 'finding', id: 'runbook-no-data-flow', title: 'No data flows PostgreSQL → SQLite', detail: `${lost} writes lost; the script printed "No data loss occurred"`, confirmed: true });
     j.write({ t: at(2), type: 'finding', id: 'runbook-cluster-dns', title: 'Health checks use cluster DNS <unreachable> & "quoted"', detail: 'ENOTFOUND hyperpage-service.hyperpage.svc.cluster.local', confirmed: true });
   }
   j.write({ t: at(2), type: 'finding', id: 'runbook-rate-limit-test', title: '/api/rate-limit/test is not a platform', detail: 'not exercised by this scenario', confirmed: false });
   const passed = verdicts.every((v) => v.passed);
-  j.write({ t: at(2), type: 'scenario.end', passed, durationMs: t - (t0 + 3_015) });
+  // The gate: every verdict matches its expectation (without expectations: every verdict passed).
+  const gate = judged ? kind === 'seed-expected' : passed;
+  j.write({ t: at(2), type: 'scenario.end', passed, ...(judged ? { matches: gate } : {}), durationMs: t - (t0 + 3_015) });
   j.setContext({});
   j.write({ t: at(800), type: 'phase.start', phase: 'teardown' });
   j.write({ t: at(1_200), type: 'phase.end', phase: 'teardown', durationMs: 1_200 });
-  j.write({ t: at(5), type: 'run.end', status: passed ? 'passed' : 'failed', exitCode: passed ? 0 : 1 });
+  j.write({ t: at(5), type: 'run.end', status: gate ? 'passed' : 'failed', exitCode: gate ? 0 : 1 });
   return file;
 }
 
