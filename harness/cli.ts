@@ -1,5 +1,5 @@
 // `npm run drill` / `rollback-drill`: flags + config file → a validated plan → the platform →
-// the drill suites. Exit codes: 0 all criteria met, 1 a criterion failed, 2 usage/config error,
+// the drill suites. Exit codes: 0 every verdict matches its expectation, 1 one does not, 2 usage/config error,
 // 3 infrastructure error, 130 interrupted.
 import { existsSync } from 'node:fs';
 import path from 'node:path';

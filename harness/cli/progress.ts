@@ -23,8 +23,10 @@ export function describeEvent(e: JournalEvent): string | undefined {
       if (e.probe === 'load') return `    load ${String(e.summary['phase'])}: p50 ${String(e.summary['p50'])} ms, p99 ${String(e.summary['p99'])} ms, ${String(e.summary['rps'])} req/s`;
       return undefined;
     case 'verdict':
-      return `  ${e.passed ? '✓' : '✗'} ${e.id}: ${String(e.measured)}${e.unit ? ` ${e.unit}` : ''} (budget ${String(e.budget)})${e.passed ? '' : ` — ${e.evidence.slice(0, 200)}`}`;
+      return `  ${e.passed ? '✓' : '✗'} ${e.id}: ${String(e.measured)}${e.unit ? ` ${e.unit}` : ''} (budget ${String(e.budget)})${e.expected === 'fail' ? (e.passed ? ` — UNEXPECTEDLY PASSED (expected to fail: ${e.expectedBecause})` : ` — expected failure (${e.expectedBecause})`) : ''}${e.passed ? '' : ` — ${e.evidence.slice(0, 200)}`}`;
     case 'scenario.end':
+      if (e.matches === false) return `■ ${where}: a verdict does NOT match its expectation`;
+      if (e.matches && !e.passed) return `■ ${where}: every verdict matches its expectation (the seed runbook's expected failures failed)`;
       return `■ ${where}: ${e.passed ? 'all criteria met' : 'a criterion FAILED'}`;
     case 'log':
       return e.level === 'info' ? undefined : `  ${e.level}: ${e.message}`;

@@ -103,7 +103,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
         return undefined;
       })
     : undefined;
-  const verdict: Record<number, string> = { 0: 'all criteria met', 1: 'a criterion FAILED', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
+  const verdict: Record<number, string> = { 0: 'every verdict matches its expectation', 1: 'a verdict does NOT match its expectation (an unexpected failure, or an expected failure that passed)', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
   out(`rollback-drill: ${verdict[exitCode] ?? 'infrastructure error'}`);
   for (const p of [...written, history, allure].filter(Boolean)) out(`  ${p}`);
   return exitCode;
