@@ -19,10 +19,20 @@ describe('.github/workflows/drill.yml', () => {
     expect(runs).toContain('sha256sum -c -');
     expect(runs).toContain('npm ci');
     expect(runs).toMatch(/npm run drill -- --cluster kind --profile "\$\{\{ inputs\.profile \|\| 'pre-release' \}\}"/);
+    // No --variant: pre-release drills both, the seed runbook's declared defects as expected failures.
+    expect(runs).not.toContain('--variant');
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload).toMatchObject({ if: 'always()', with: { path: 'reports/' } });
     const summary = steps.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'));
     expect(summary?.if).toBe('always()');
     expect(summary?.run).toContain('reports/*/report.md');
+  });
+
+  it('says what the gate checks: every verdict matches its expectation, seed defects declared next to their findings', async () => {
+    const text = await readFile(path.join(REPO_ROOT, '.github', 'workflows', 'drill.yml'), 'utf8');
+    expect(text).toMatch(/every verdict matches its expected outcome/);
+    expect(text).toMatch(/expected failures, declared next to the finding/);
+    expect(text).toMatch(/hardened must pass every success criterion/);
+    expect(text).toMatch(/expected failure that passes fails the job/);
   });
 });
