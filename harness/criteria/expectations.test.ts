@@ -70,6 +70,8 @@ describe('applyExpectations', () => {
     const [v] = applyExpectations([verdict('data-integrity', false, null)], 'maintenance-window', 'seed');
     expect(v).toMatchObject({ expected: 'fail', matches: false });
     expect(expectationLine(v!, verdictMeasurement(v!))).toMatch(/but nothing was measured: measured nothing/);
+    const coverage: Verdict = { ...verdict('data-integrity', false), measured: 'not measured', unit: 'anomalies', evidence: 'NOT MEASURED: too few writes after the restore' };
+    expect(applyExpectations([coverage], 'maintenance-window', 'seed')[0]).toMatchObject({ expected: 'fail', matches: false });
   });
 
   it('says the measured value for an expected failure, and confirms its finding with it', () => {

@@ -33,7 +33,12 @@ export function expectationFor(check: CheckId | string, scenario: ScenarioName, 
  * verdict that failed because nothing was measured has not shown the defect.
  */
 export function matches(passed: boolean, e: Expectation, measured: unknown = 0): boolean {
-  return e.expected === 'pass' ? passed : !passed && measured !== null;
+  return e.expected === 'pass' ? passed : !passed && !notMeasured(measured);
+}
+
+/** null, or the verdicts' "not measured" (e.g. data integrity below its minimum coverage). */
+export function notMeasured(measured: unknown): boolean {
+  return measured === null || (typeof measured === 'string' && /^not measured\b/i.test(measured));
 }
 
 /** The verdicts with their expectation and whether they match it (what suites journal). */
