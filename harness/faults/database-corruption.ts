@@ -1,9 +1,10 @@
 // database-corruption (critical, emergency, < 5 min): PostgreSQL's data directory is damaged so
 // the server cannot start again — its PG_VERSION file is overwritten and the server restarted.
 // Heap and WAL stay intact, which is what makes a salvage from the data directory possible.
+// Proven on PostgreSQL itself: not ready, pg_isready answers no, and the app's login is refused.
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { POSTGRES_PODS, sleep, waitForNoPods } from '../procedures/actions.ts';
-import { waitForConsecutiveHealthFailures } from './health-failures.ts';
+import { appLoginRefused, pgIsReady } from './postgres-checks.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
@@ -11,6 +12,7 @@ const NS = TOPOLOGY.namespace;
 export const databaseCorruption: Fault = {
   name: 'database-corruption',
   description: 'PostgreSQL data made unreadable: PG_VERSION overwritten, server restarted and unable to start',
+  cutsAppFromDatabase: true,
   async inject(ctx: FaultContext) {
     const r = await ctx.platform.exec(
       NS,
@@ -26,12 +28,24 @@ export const databaseCorruption: Fault = {
     return 'PG_VERSION overwritten in $PGDATA, PostgreSQL restarted';
   },
   async verify(ctx: FaultContext) {
-    const effect = await waitForConsecutiveHealthFailures(ctx.serviceUrl, { consecutive: 3, timeoutMs: ctx.verifyTimeoutMs ?? 45_000, signal: ctx.signal });
-    if (!effect.effective) return effect;
-    await sleep(500, ctx.signal);
-    const s = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.postgresDeployment);
-    if (s.readyReplicas > 0) return { effective: false, evidence: `PostgreSQL still ready (${s.readyReplicas}/1) although the app fails: ${effect.evidence}` };
-    return { effective: true, evidence: `${effect.evidence}; PostgreSQL 0/1 ready` };
+    const timeoutMs = ctx.verifyTimeoutMs ?? 45_000;
+    const t0 = Date.now();
+    // Down for several checks in a row: a restart alone is down only for a moment.
+    let streak = 0;
+    let checks = 0;
+    let last = '';
+    while (streak < 3 && Date.now() - t0 < timeoutMs) {
+      if (checks++ > 0) await sleep(300, ctx.signal);
+      const s = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0 }));
+      const ready = await pgIsReady(ctx.platform, ctx.signal);
+      last = `deployment/${TOPOLOGY.postgresDeployment} ${s.readyReplicas}/1 ready, ${ready.detail}`;
+      streak = s.readyReplicas === 0 && !ready.accepting ? streak + 1 : 0;
+    }
+    const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    if (streak < 3) return { effective: false, evidence: `PostgreSQL kept accepting connections: ${last} (${checks} checks in ${took})` };
+    const login = await appLoginRefused(ctx.platform, ctx.image, ctx.signal);
+    if (!login.refused) return { effective: false, evidence: `PostgreSQL looked down (${last}) but a Job's ${login.detail}` };
+    return { effective: true, evidence: `PostgreSQL down for 3 consecutive checks within ${took} (${last}); a Job with the app's credentials: ${login.detail}` };
   },
   async clear(ctx: FaultContext) {
     // The drill tears the namespace down afterwards; clearing only matters with --keep-cluster.

@@ -1,6 +1,7 @@
 // Every fault must prove it took effect. On a real baseline (local platform, the app on
 // PostgreSQL) each fault whose inject is made a no-op must fail as "fault not effective": its
-// verify() measures the symptom, it does not trust the injection.
+// verify() measures the component it breaks, it does not trust the injection. Then faults really
+// injected are proven on PostgreSQL, and a health check that does fail yields no health-blind finding.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,9 @@ import { deployBaseline } from '../drill/baseline.ts';
 import { Journal } from '../journal/journal.ts';
 import { createLocalPlatform, type LocalPlatform } from '../platform/local/index.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
+import { readJournal } from '../journal/journal.ts';
+import { databaseCorruption } from './database-corruption.ts';
+import { functionalityBroken } from './functionality-broken.ts';
 import { FAULTS } from './index.ts';
 import { FaultNotEffectiveError, injectAndVerify, type Fault, type FaultContext } from './types.ts';
 
@@ -48,4 +52,22 @@ describe('faults made no-ops are caught as not effective (real baseline)', () =>
       expect((err as Error).message).toMatch(/\d/);
     });
   }
+
+  // These two really break the baseline, so they come last (vitest runs a file's tests in order).
+  it('functionality-broken really injected: proven on the catalog; the app reaction shows the feature failing, health untouched', { timeout: 60_000 }, async () => {
+    const effect = await injectAndVerify(functionalityBroken, ctx);
+    expect(effect.evidence).toMatch(/^pg_catalog: no table tool_configs in database hyperpage; \d+ others remain/);
+    expect(effect.appReaction).toMatch(/GET \/api\/health \d+× HTTP 200 healthy; GET \/api\/tools\/github \d+× HTTP 5\d\d/);
+  });
+
+  it('database-corruption really injected: proven on PostgreSQL; a health check that queries the database fails, so no health-blind finding', { timeout: 90_000 }, async () => {
+    const effect = await injectAndVerify(databaseCorruption, { ...ctx, verifyTimeoutMs: 45_000 });
+    expect(effect.evidence).toMatch(/^PostgreSQL down for 3 consecutive checks within [\d.]+ s \(deployment\/hyperpage-postgres 0\/1 ready, pg_isready/);
+    expect(effect.evidence).toMatch(/login refused \(exit [1-9]/);
+    expect(effect.appReaction).toMatch(/GET \/api\/health \d+× (HTTP 503|no answer)/);
+    expect(effect.appReaction).not.toMatch(/200 healthy/);
+    const events = readJournal(ctx.journal.file);
+    expect(events.filter((e) => e.type === 'finding' && e.id === 'app-health-blind')).toEqual([]);
+    expect(events.some((e) => e.type === 'probe.summary' && e.probe === 'fault-reaction' && e.summary['fault'] === 'database-corruption')).toBe(true);
+  });
 });

@@ -1,45 +1,32 @@
 // functionality-broken (high, emergency, < 15 min, feature test): a table the app needs is dropped
 // from PostgreSQL. Health (SELECT 1) stays green; the tool integrations break. The proof it took
-// effect is the feature check failing, measured through the service.
-import { request } from 'undici';
-import { sleep } from '../procedures/actions.ts';
+// effect is PostgreSQL's own catalog: the table is gone (the failing feature is the app's reaction).
+import { APP_TABLES_SQL } from './postgres-checks.ts';
 import { psql } from './psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 export const DROPPED_TABLE = 'tool_configs';
 
-async function status(url: string): Promise<number> {
-  try {
-    const res = await request(url, { headersTimeout: 3_000, bodyTimeout: 3_000 });
-    await res.body.dump();
-    return res.statusCode;
-  } catch {
-    return 0;
-  }
-}
-
 export const functionalityBroken: Fault = {
   name: 'functionality-broken',
   description: `a table the app needs (${DROPPED_TABLE}) dropped from PostgreSQL`,
+  cutsAppFromDatabase: false,
   async inject(ctx: FaultContext) {
     await psql(ctx, `DROP TABLE ${DROPPED_TABLE};`);
     return `DROP TABLE ${DROPPED_TABLE} on PostgreSQL`;
   },
   async verify(ctx: FaultContext) {
-    const deadline = Date.now() + (ctx.verifyTimeoutMs ?? 20_000);
-    let streak = 0;
-    let last = { tools: 0, health: 0 };
-    let checks = 0;
-    while (Date.now() < deadline) {
-      checks++;
-      last = { tools: await status(`${ctx.serviceUrl}/api/tools/github`), health: await status(`${ctx.serviceUrl}/api/health`) };
-      streak = last.tools !== 200 ? streak + 1 : 0;
-      if (streak >= 3) {
-        return { effective: true, evidence: `GET /api/tools/github failed 3 times in a row (HTTP ${last.tools}) while /api/health answered HTTP ${last.health}` };
-      }
-      await sleep(200, ctx.signal);
+    let tables: string[];
+    try {
+      tables = (await psql(ctx, APP_TABLES_SQL)).split(',').filter(Boolean);
+    } catch (err) {
+      return { effective: false, evidence: `pg_catalog could not be read: ${(err as Error).message}` };
     }
-    return { effective: false, evidence: `the feature check kept passing: GET /api/tools/github HTTP ${last.tools} (${checks} checks)` };
+    // An empty catalog would also lack the table: the other tables must still be there.
+    if (tables.length === 0) return { effective: false, evidence: 'pg_catalog lists no tables at all in database hyperpage' };
+    return tables.includes(DROPPED_TABLE)
+      ? { effective: false, evidence: `pg_catalog still lists ${DROPPED_TABLE} among ${tables.length} tables (${tables.join(', ')})` }
+      : { effective: true, evidence: `pg_catalog: no table ${DROPPED_TABLE} in database hyperpage; ${tables.length} others remain (${tables.join(', ')})` };
   },
   async clear() {
     // The rollback moves the service to SQLite, whose tool_configs is intact; PostgreSQL is left as the incident left it.

@@ -5,25 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
-import { cliJob, POSTGRES_PODS } from '../procedures/actions.ts';
-import { waitForConsecutiveHealthFailures } from './health-failures.ts';
+import { POSTGRES_PODS } from '../procedures/actions.ts';
+import { appLoginRefused } from './postgres-checks.ts';
 import { END_APP_SESSIONS_SQL, psql } from './psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
 
-/** Tries a login with the app's credentials (the app secret's DATABASE_URL) from a Job. */
-export async function appLoginRefused(platform: Platform, image: string, signal?: AbortSignal): Promise<{ refused: boolean; detail: string }> {
-  const job = cliJob({ name: `hyperpage-login-check-${Date.now().toString(36)}`, image, args: ['checksum', '--engine', 'postgres', '--json'] });
-  const r = await platform.runJob(job, { timeoutMs: 30_000, signal });
-  const last = r.logs.trim().split('\n').pop() ?? '';
-  return { refused: !r.succeeded, detail: r.succeeded ? 'login with the app credentials succeeded' : `login refused (exit ${r.exitCode}): ${last.slice(0, 200)}` };
-}
+export { appLoginRefused };
 
 export const securityIncident: Fault = {
   name: 'security-incident',
   description: 'PostgreSQL credentials revoked: the app role gets an unknown password, its sessions are terminated',
+  cutsAppFromDatabase: true,
   async inject(ctx: FaultContext) {
     const password = randomBytes(24).toString('base64url');
     ctx.journal.redactor.add(password);
@@ -36,12 +30,11 @@ export const securityIncident: Fault = {
     return `password of role hyperpage replaced (unknown to anyone), ${killed} session(s) terminated`;
   },
   async verify(ctx: FaultContext) {
-    const health = await waitForConsecutiveHealthFailures(ctx.serviceUrl, { consecutive: 3, timeoutMs: ctx.verifyTimeoutMs ?? 30_000, signal: ctx.signal });
-    if (!health.effective) return health;
+    // On PostgreSQL itself: a login with the app's credentials, from a Job, must be refused for its password.
     const login = await appLoginRefused(ctx.platform, ctx.image, ctx.signal);
-    return login.refused
-      ? { effective: true, evidence: `${health.evidence}; ${login.detail}` }
-      : { effective: false, evidence: `the app fails (${health.evidence}) but ${login.detail}` };
+    if (!login.refused) return { effective: false, evidence: `the role is not revoked: a Job's ${login.detail}` };
+    if (!/password|authentication/i.test(login.detail)) return { effective: false, evidence: `the login failed, but not for its credentials: ${login.detail}` };
+    return { effective: true, evidence: `a Job with the app's credentials: ${login.detail}` };
   },
   async clear() {
     return 'credentials stay revoked; the rollback cuts PostgreSQL off';

@@ -1,0 +1,57 @@
+// How the app reacts to a fault already proven on its component: /api/health and one feature
+// endpoint through the service, sampled for a few seconds. An observation of the suspect, never
+// the proof that the fault took effect.
+import { request } from 'undici';
+import { healthCheck, sleep } from '../procedures/actions.ts';
+
+export const FEATURE_PATH = '/api/tools/github';
+
+export interface AppReaction {
+  windowMs: number;
+  samples: number;
+  /** Health answers that said 200 + status "healthy". */
+  healthy: number;
+  /** "HTTP 503" / "no answer" → count, for health and the feature endpoint. */
+  health: Record<string, number>;
+  feature: Record<string, number>;
+  /** One sentence with the numbers, for the journal and FaultEffect.appReaction. */
+  text: string;
+}
+
+async function featureStatus(url: string): Promise<number> {
+  try {
+    const res = await request(url, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+    await res.body.dump();
+    return res.statusCode;
+  } catch {
+    return 0;
+  }
+}
+
+const label = (status: number) => (status === 0 ? 'no answer' : `HTTP ${status}`);
+const describe = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([k, n]) => `${n}× ${k}`)
+    .join(', ');
+
+export async function observeAppReaction(serviceUrl: string, opts: { windowMs: number; intervalMs?: number; signal?: AbortSignal }): Promise<AppReaction> {
+  const t0 = Date.now();
+  const health: Record<string, number> = {};
+  const feature: Record<string, number> = {};
+  let samples = 0;
+  let healthy = 0;
+  // At least one sample, even when a slow app takes the whole window to answer it.
+  do {
+    const [h, f] = await Promise.all([healthCheck(serviceUrl, 2_000), featureStatus(new URL(FEATURE_PATH, serviceUrl).href)]);
+    samples++;
+    const ok = h.status === 200 && h.body?.status === 'healthy';
+    if (ok) healthy++;
+    const key = ok ? 'HTTP 200 healthy' : label(h.status);
+    health[key] = (health[key] ?? 0) + 1;
+    feature[label(f)] = (feature[label(f)] ?? 0) + 1;
+    if (Date.now() - t0 < opts.windowMs) await sleep(opts.intervalMs ?? 250, opts.signal);
+  } while (Date.now() - t0 < opts.windowMs && !opts.signal?.aborted);
+  const windowMs = Date.now() - t0;
+  const text = `over ${(windowMs / 1000).toFixed(1)} s: GET /api/health ${describe(health)}; GET ${FEATURE_PATH} ${describe(feature)}`;
+  return { windowMs, samples, healthy, health, feature, text };
+}

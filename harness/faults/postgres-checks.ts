@@ -1,0 +1,58 @@
+// Measurements taken on PostgreSQL itself, through the Platform (exec in its pod, a Job with the
+// app's credentials), never through the app: a fault proves itself on the component it breaks.
+import type { Platform } from '../platform/types.ts';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import { cliJob } from '../procedures/actions.ts';
+
+const NS = TOPOLOGY.namespace;
+
+const firstLine = (s: string) => s.trim().split('\n')[0]?.trim().slice(0, 200) ?? '';
+
+/** `pg_isready` in the PostgreSQL pod, with what it said (or why it could not run at all). */
+export async function pgIsReady(platform: Platform, signal?: AbortSignal): Promise<{ accepting: boolean; detail: string }> {
+  try {
+    const r = await platform.exec(NS, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage', '-d', 'hyperpage'], { timeoutMs: 5_000, signal });
+    // pg_isready: 0 accepting, 1 rejecting (starting up), 2 no response, 3 no attempt.
+    return { accepting: r.exitCode === 0, detail: `pg_isready exit ${r.exitCode}${firstLine(r.stdout || r.stderr) ? ` (${firstLine(r.stdout || r.stderr)})` : ''}` };
+  } catch (err) {
+    return { accepting: false, detail: `pg_isready could not run: ${firstLine((err as Error).message)}` };
+  }
+}
+
+/** Tries a login with the app's credentials (the app secret's DATABASE_URL) from a Job. */
+export async function appLoginRefused(platform: Platform, image: string, signal?: AbortSignal): Promise<{ refused: boolean; detail: string }> {
+  const job = cliJob({ name: `hyperpage-login-check-${Date.now().toString(36)}`, image, args: ['checksum', '--engine', 'postgres', '--json'] });
+  const t0 = Date.now();
+  const r = await platform.runJob(job, { timeoutMs: 30_000, signal });
+  const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  const last = r.logs.trim().split('\n').pop() ?? '';
+  return {
+    refused: !r.succeeded,
+    detail: r.succeeded ? `login with the app credentials succeeded (exit 0, Job ${took})` : `login refused (exit ${r.exitCode}, Job ${took}): ${last.slice(0, 200)}`,
+  };
+}
+
+/** Tables of the app's database from pg_catalog (as the database owner, in the PostgreSQL pod). */
+export const APP_TABLES_SQL =
+  "SELECT coalesce(string_agg(c.relname, ',' ORDER BY c.relname), '') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%';";
+
+/**
+ * Times `SELECT 1` (psql's \timing, so exec and connection set-up are not counted) from inside the
+ * PostgreSQL pod to `host:5432`, a Service name: the app's path (through the fault proxy once
+ * injected) vs the server directly. Median of `n` queries on one connection.
+ */
+export async function selectOneMs(platform: Platform, host: string, n: number, signal?: AbortSignal): Promise<{ ms?: number; detail: string }> {
+  const url = `postgresql://hyperpage@${host}:5432/hyperpage?connect_timeout=10`;
+  const queries = Array.from({ length: n }, () => "-c 'SELECT 1'").join(' ');
+  // The official image has POSTGRES_PASSWORD, the local one PGPASSWORD too; it stays in env, never in argv.
+  const script = `PGPASSWORD="\${PGPASSWORD:-$POSTGRES_PASSWORD}" exec psql "${url}" -XqtA -c '\\timing on' ${queries}`;
+  try {
+    const r = await platform.exec(NS, TOPOLOGY.postgresDeployment, ['sh', '-c', script], { timeoutMs: 30_000, signal });
+    const times = [...r.stdout.matchAll(/Time: ([\d.]+) ms/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    if (r.exitCode !== 0 || times.length === 0) return { detail: `psql to ${host}:5432 exit ${r.exitCode}: ${firstLine(r.stderr) || firstLine(r.stdout)}` };
+    const ms = Math.round(times[Math.floor(times.length / 2)]!);
+    return { ms, detail: `SELECT 1 via ${host}:5432 median ${ms} ms of ${times.length}` };
+  } catch (err) {
+    return { detail: `psql to ${host}:5432 could not run: ${firstLine((err as Error).message)}` };
+  }
+}
