@@ -14,6 +14,7 @@ import {
   dataRecoveryCheck,
   expectationFor,
   expectationLine,
+  procedureStepChecks,
   verdictMeasurement,
   type Check,
 } from '../harness/criteria/expectations.ts';
@@ -40,6 +41,7 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
     let verdicts: Map<string, Verdict>;
     let checklist: Check[];
     let recovery: Check | undefined;
+    let stepChecks: Check[];
 
     beforeAll(async () => {
       const journal = new Journal(path.join(env.runDir, 'journal.jsonl'));
@@ -49,7 +51,8 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
       for (const f of confirmedByVerdicts(list)) journal.write({ type: 'finding', ...f });
       checklist = checklistChecks(outcome.validation.steps, scenario, variant);
       recovery = outcome.dataRecovery ? dataRecoveryCheck(outcome.dataRecovery, scenario, variant) : undefined;
-      const checks = [...checklist, ...(recovery ? [recovery] : [])];
+      stepChecks = procedureStepChecks(outcome.procedure.steps, scenario, variant);
+      const checks = [...stepChecks, ...checklist, ...(recovery ? [recovery] : [])];
       for (const c of checks) journal.write({ type: 'check', ...c });
       journal.write({ type: 'probe.summary', probe: 'resilience', summary: { ...resilienceScore(list) } });
       journal.write({
@@ -75,6 +78,13 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
         if (v.expected === 'fail') await annotate(line);
       });
     }
+
+    it('procedure steps: every failed step is a declared expected failure, and each one failed', async ({ annotate }) => {
+      const line = (c: Check) => `${c.title}: ${expectationLine(c, c.measured)}`;
+      expect(stepChecks.filter((c) => !c.matches).map(line), stepChecks.map(line).join('\n')).toEqual([]);
+      const expected = stepChecks.filter((c) => c.expected === 'fail');
+      if (expected.length) await annotate(expected.map(line).join('\n'));
+    });
 
     it('validation checklist: every item matches its expected outcome', async ({ annotate }) => {
       const lines = checklist.map((c) => `${c.matches ? 'matches' : 'MISMATCH'} ${c.title}: ${expectationLine(c, c.measured)}`);

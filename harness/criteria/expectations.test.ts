@@ -9,8 +9,12 @@ import {
   declaredExpectedFailures,
   expectationFor,
   expectationLine,
+  procedureStepChecks,
+  stepCheckId,
   verdictMeasurement,
 } from './expectations.ts';
+import { seedEmergency } from '../procedures/emergency.ts';
+import { seedPlanned } from '../procedures/planned.ts';
 import type { Verdict } from './verdicts.ts';
 
 const verdict = (id: string, passed: boolean, measured: number | null = passed ? 0 : 537): Verdict => ({
@@ -30,7 +34,7 @@ describe('declared expected failures (FINDINGS)', () => {
     for (const x of all) {
       expect(x.variant).toBe('seed');
       for (const s of x.scenarios ?? []) expect(SCENARIOS).toContain(s);
-      expect(x.check).toMatch(/^(criterion:[a-z-]+|checklist:[1-5]|data-recovery)$/);
+      expect(x.check).toMatch(/^(criterion:[a-z-]+|checklist:[1-5]|data-recovery|step:(emergency|planned):[^:]+)$/);
     }
     const keys = all.flatMap((x) => (x.scenarios ?? SCENARIOS).map((s) => `${x.check}@${s}`));
     expect(new Set(keys).size, 'a check is explained by one finding per scenario').toBe(keys.length);
@@ -88,6 +92,32 @@ describe('applyExpectations', () => {
     const table: FindingSpec[] = [{ id: 'x', title: 'X', expectedFailures: [{ check: 'criterion:performance', variant: 'seed', scenarios: ['performance-issues'] }] }];
     expect(applyExpectations([verdict('performance', false, 900)], 'performance-issues', 'seed', table)[0]).toMatchObject({ expectedBecause: 'x', matches: true });
     expect(applyExpectations([verdict('performance', false, 900)], 'database-corruption', 'seed', table)[0]).toMatchObject({ expected: 'pass', matches: false });
+  });
+});
+
+describe('procedure steps', () => {
+  const step = (name: string, outcome: string, message = '') => ({ procedure: 'emergency', step: name, outcome, message });
+
+  it('judges failed steps and declared ones; an ok step nobody declared is no check', () => {
+    const checks = procedureStepChecks(
+      [step('Step 4: update service selector', 'ok'), step('Step 5b: health endpoint (cluster DNS URL)', 'failed', 'HTTP 000'), step('Step 5a: wait for 3 ready pods', 'failed', 'not 3/3')],
+      'database-corruption',
+      'seed',
+    );
+    expect(checks.map((c) => [c.id, c.expected, c.expectedBecause, c.matches])).toEqual([
+      ['step:emergency:Step 5b', 'fail', 'runbook-cluster-dns', true],
+      ['step:emergency:Step 5a', 'pass', undefined, false],
+    ]);
+  });
+
+  it('a declared step that passed or did not run does not match', () => {
+    expect(procedureStepChecks([step('Step 5b: health endpoint', 'ok')], 'security-incident', 'seed')[0]).toMatchObject({ passed: true, matches: false });
+    expect(procedureStepChecks([step('Step 5b: health endpoint', 'skipped')], 'security-incident', 'seed')[0]).toMatchObject({ measured: 'not measured: skipped', matches: false });
+  });
+
+  it('every declared step names a step of the seed procedures as they are', () => {
+    const steps = [seedEmergency(), seedPlanned()].flatMap((p) => p.steps.map((s) => stepCheckId(p.name, s.name)));
+    for (const x of declaredExpectedFailures().filter((d) => d.check.startsWith('step:'))) expect(steps).toContain(x.check);
   });
 });
 

@@ -72,6 +72,32 @@ export function checklistChecks(steps: readonly ChecklistStep[], scenario: Scena
   });
 }
 
+/** A rollback procedure step's check id: `step:emergency:Step 5b` for "Step 5b: health endpoint …". */
+export function stepCheckId(procedure: string, step: string): string {
+  return `step:${procedure}:${step.split(':')[0]!.trim()}`;
+}
+
+/**
+ * The rollback procedure's steps that are judged: every failed one (a failure nobody declared is a
+ * mismatch) and every one declared to fail (it must fail; a step that did not run measured nothing).
+ */
+export function procedureStepChecks(
+  steps: readonly (ChecklistStep & { procedure: string })[],
+  scenario: ScenarioName,
+  variant: Variant,
+  findings?: readonly FindingSpec[],
+): Check[] {
+  return steps.flatMap((s) => {
+    const id = stepCheckId(s.procedure, s.step);
+    const e = expectationFor(id, scenario, variant, findings);
+    if (s.outcome !== 'failed' && e.expected === 'pass') return [];
+    const ran = s.outcome === 'ok' || s.outcome === 'failed';
+    const measured = `${ran ? '' : 'not measured: '}${s.outcome}${s.message ? `: ${s.message}` : ''}`;
+    const passed = s.outcome === 'ok';
+    return [{ id, title: s.step, passed, measured, ...e, matches: matches(passed, e, ran ? measured : null) }];
+  });
+}
+
 /** The data recovery as one check: completed (counts and checksums verified) or not. */
 export function dataRecoveryCheck(
   r: { completed: boolean; steps: readonly ChecklistStep[] },

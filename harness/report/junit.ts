@@ -116,7 +116,8 @@ function casesOf(g: GroupReport): Case[] {
     else if (!c.matches) k.failure = { type: 'criterion-failed', message: `${c.title}: ${criterionLine(c)}`, body: c.evidence };
     cases.push(k);
   }
-  for (const c of g.checks) {
+  // Procedure-step checks judge the step testcases below instead of adding their own.
+  for (const c of g.checks.filter((x) => !x.id.startsWith('step:'))) {
     const k: Case = { classname: `${base}.checks`, name: `${c.id}: ${c.title}`, timeMs: 0, startedAt: c.at, out: c.measured };
     if (c.expected === 'fail') k.properties = { expected: 'fail', expectedBecause: c.expectedBecause ?? '' };
     if (c.matches && !c.passed) k.out = `expected failure (finding ${c.expectedBecause}): ${c.measured}`;
@@ -127,7 +128,11 @@ function casesOf(g: GroupReport): Case[] {
   }
   // A validation / data-recovery step is judged by its check above: its declared failure is no test failure.
   const checkOfStep = (s: GroupReport['steps'][number]) =>
-    s.procedure === 'validation' ? g.checks.find((c) => c.title === s.step) : s.procedure === 'data-recovery' ? g.checks.find((c) => c.id === 'data-recovery') : undefined;
+    s.procedure === 'validation'
+      ? g.checks.find((c) => c.id.startsWith('checklist:') && c.title === s.step)
+      : s.procedure === 'data-recovery'
+        ? g.checks.find((c) => c.id === 'data-recovery')
+        : g.checks.find((c) => c.id.startsWith(`step:${s.procedure}:`) && c.title === s.step);
   for (const s of g.steps) {
     const k: Case = {
       classname: `${base}.steps.${s.procedure}`,

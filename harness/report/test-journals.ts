@@ -212,6 +212,8 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
     j.write({ t: at(2), type: 'verdict', ...v, ...expectation });
   }
   if (judged) {
+    const step5b = SEED_STEPS.find((x) => x.name.startsWith('Step 5b'))!;
+    j.write({ t: at(2), type: 'check', id: 'step:emergency-seed:Step 5b', title: step5b.name, passed: false, measured: `failed: ${step5b.message}`, expected: 'fail', expectedBecause: 'runbook-cluster-dns', matches: true });
     j.write({ t: at(2), type: 'check', id: 'checklist:1', title: '1. Application health (curl cluster DNS)', passed: false, measured: 'failed: curl http://hyperpage-service.hyperpage.svc.cluster.local/api/health → HTTP 000', expected: 'fail', expectedBecause: 'runbook-cluster-dns', matches: true });
     j.write({ t: at(2), type: 'check', id: 'checklist:Final line', title: 'Final line', passed: true, measured: 'ok: printed unconditionally', expected: 'pass', matches: true });
   }
