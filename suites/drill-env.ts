@@ -22,8 +22,10 @@ export function drillEnv(): DrillEnv {
     const r = JSON.parse(raw) as { config: DrillConfig; plan: { variants: Variant[] }; runDir: string; platform?: DrillEnv['platform'] };
     return { config: parseDrillConfig(r.config), variants: r.plan.variants, runDir: r.runDir, platform: r.platform, fromCli: true, runIdPrefix: path.basename(r.runDir) };
   }
-  // Small and quick: 1 s load phases (hundreds of requests), the 10-minute "alerts cleared" window compressed to 5 s.
-  const config = parseDrillConfig({ cluster: 'local', datasetSize: 2000, postMigrationWrites: 50, loadDurationSec: 1, timeScale: 120 });
+  // Small and quick: 1 s load phases (hundreds of requests), the 10-minute "alerts cleared" window
+  // compressed to 5 s, and the ledger writing fast after the restore so each SQLite pod still takes
+  // the 300 writes that make a 1 % loss rate visible.
+  const config = parseDrillConfig({ cluster: 'local', datasetSize: 2000, postMigrationWrites: 50, loadDurationSec: 1, timeScale: 120, postRestoreWriteRate: 250 });
   return { config, variants: ['hardened'], runDir: mkdtempSync(path.join(tmpdir(), 'drill-')), fromCli: false };
 }
 

@@ -50,6 +50,14 @@ export const DrillConfigSchema = z
     postMigrationWrites: z.number().int().min(0).max(1_000_000).default(500),
     loadDurationSec: z.number().positive().max(3600).default(10),
     loadConnections: z.number().int().min(1).max(1000).default(10),
+    /** Share of the load that is unique-key writes (checked later in the database itself). */
+    writeRatio: z.number().min(0).max(0.9).default(0.25),
+    /** Ledger writes per second once the service is restored (through the monitoring window). */
+    postRestoreWriteRate: z.number().min(1).max(1000).default(100),
+    /** Acknowledged writes each serving pod must take after the restore for data integrity to count (300: a 1 % loss rate is caught at 95 %). */
+    minWritesPerPod: z.number().int().min(1).max(10_000_000).default(300),
+    /** Largest share of errors + non-2xx answers the load after the rollback may have (performance). */
+    errorBudget: z.number().min(0).max(1).default(0.01),
     /** Divides the runbook's trigger windows (60: five minutes become five seconds). */
     timeScale: z.number().min(1).max(3600).default(60),
     reportDir: z.string().min(1).default('reports'),

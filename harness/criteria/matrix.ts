@@ -30,6 +30,8 @@ export const SUCCESS_CRITERIA = {
   plannedRollbackMs: 30 * MIN,
   lostWrites: 0,
   p99LatencyMs: 500,
+  /** Errors + non-2xx the load after the rollback may have (a fast error is not a fast answer). */
+  errorBudget: 0.01,
   /** Alerts cleared within 10 minutes of the rollback (scaled by --time-scale). */
   alertsClearedMs: 10 * MIN,
 } as const;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { DrillConfig, ScenarioName, Variant } from '../config/schema.ts';
 import { DECISION_MATRIX, SUCCESS_CRITERIA, type Method } from '../criteria/matrix.ts';
+import { engineHeaderDisagrees } from '../criteria/verdicts.ts';
 import { FAULTS } from '../faults/index.ts';
 import { securityValidation, type SecurityCheck } from '../faults/security-incident.ts';
 import { injectAndVerify, type Fault } from '../faults/types.ts';
@@ -16,10 +17,11 @@ import { TOPOLOGY } from '../platform/manifests.ts';
 import { AvailabilityProbe, summarize, timeToRestore, type AvailabilitySummary, type Sample } from '../probes/availability.ts';
 import { compareChecksums, takeChecksums, type ChecksumComparison, type ChecksumSnapshot } from '../probes/checksums.ts';
 import { checkFeatures, type FeatureCheck } from '../probes/features.ts';
-import { checkLedger, WriteLedger, type LedgerCheck } from '../probes/ledger.ts';
+import { coverage, readPostgresKeys, readSqliteKeys, type Coverage, type LandedRead } from '../probes/landed-writes.ts';
+import { checkLedger, WriteLedger, type LedgerCheck, type WriteRecord } from '../probes/ledger.ts';
 import { runLoad, type LoadSummary } from '../probes/load.ts';
 import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
-import type { ProcedureContext } from '../procedures/context.ts';
+import { recordFinding, type ProcedureContext } from '../procedures/context.ts';
 import { sleep } from '../procedures/actions.ts';
 import { hardenedEmergency, hardenedSecurityEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
@@ -33,6 +35,8 @@ export interface ScenarioOutcome {
   scenario: ScenarioName;
   method: Method;
   budgetMs: number;
+  /** Errors + non-2xx share the load after the rollback may have (config errorBudget). */
+  errorBudget: number;
   variant: Variant;
   journalFile: string;
   procedure: ProcedureResult;
@@ -45,9 +49,25 @@ export interface ScenarioOutcome {
   timeToRestoreMs?: number;
   sqliteReady: number;
   availability: AvailabilitySummary;
+  /**
+   * The set rule over every write of the run (ledger + the load's writes) against what the SQLite
+   * file the rollback targeted holds, read directly through the platform (`source`), or through the
+   * app when the file could not be read (then data integrity is not measured).
+   */
   ledger: LedgerCheck;
+  /** Where `ledger` was read from. */
+  ledgerSource: 'sqlite-file' | 'app-api';
+  /** The same rule on what the app's own API reads back (a second, user-visible check). */
+  apiLedger?: LedgerCheck;
+  /** The direct read failed: why (data integrity is then not measured). */
+  directReadError?: string;
+  /** Acknowledged writes after the restore, per serving pod, and the loss rate that could be detected. */
+  coverage: Coverage & { podsNamed: boolean };
+  /** Where the acknowledged writes made after the restore actually landed. */
+  landed: Landed;
   /** Acknowledged writes made while PostgreSQL served (post-migration writes included). */
   okWritesOnPostgres: number;
+  /** What the app said served it after the restore (x-db-engine of healthy probes): recorded, compared with `landed`. */
   enginesAfter: string[];
   /** Seeded tables: PostgreSQL before the fault vs SQLite after the rollback. */
   checksums: ChecksumComparison;
@@ -61,6 +81,18 @@ export interface ScenarioOutcome {
   alerts: AlertsCleared;
   /** The security validation (security-incident only): credentials held, PostgreSQL cut off. */
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
+}
+
+export interface Landed {
+  /** Acknowledged writes sent after the restore (or after the procedure, when never restored). */
+  acknowledged: number;
+  inSqlite: number | null;
+  /** null: PostgreSQL not asked (not running) or not readable (see postgresState). */
+  inPostgres: number | null;
+  postgresState: string;
+  sqliteHow?: string;
+  /** Engines the app named on those writes' answers (x-db-engine). */
+  engineHeaders: Record<string, number>;
 }
 
 export interface ScenarioOptions {
@@ -150,15 +182,26 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     await o.afterSetup?.(ctx);
 
     const load: ScenarioOutcome['load'] = {};
+    // The load writes too (unique keys, every one recorded): all of them are checked in the database at the end.
+    const loadPrefix = `load-${platform.runId}-`;
+    const loadWrites: WriteRecord[] = [];
     const loadPhase = async (name: 'baseline' | 'faulted' | 'after') => {
       if (o.skipLoad) return undefined;
       return phase(`load-${name}`, async () => {
         const file = path.join(o.runDir, `load-${name}-${tag}.jsonl`);
-        progress(`  autocannon ${o.config.loadDurationSec} s × ${o.config.loadConnections} connections (${name})`);
-        const s = await runLoad({ baseUrl: serviceUrl, durationSec: o.config.loadDurationSec, connections: o.config.loadConnections, phase: name, samplesFile: file, signal: o.signal });
+        progress(`  autocannon ${o.config.loadDurationSec} s × ${o.config.loadConnections} connections (${name}, ${Math.round(o.config.writeRatio * 100)} % writes)`);
+        const s = await runLoad({
+          baseUrl: serviceUrl,
+          durationSec: o.config.loadDurationSec,
+          connections: o.config.loadConnections,
+          phase: name,
+          samplesFile: file,
+          signal: o.signal,
+          writes: { ratio: o.config.writeRatio, prefix: `${loadPrefix}${name}-`, records: loadWrites },
+        });
         journal.write({ type: 'probe.samples', probe: `load-${name}`, file: path.basename(file), count: s.requests });
         journal.write({ type: 'probe.summary', probe: 'load', summary: { ...s } });
-        progress(`  ${name}: p50 ${s.p50} ms, p99 ${s.p99} ms, ${s.rps} req/s, ${s.errors} errors, ${s.non2xx} non-2xx`);
+        progress(`  ${name}: p50 ${s.p50} ms, p99 ${s.p99} ms, ${s.rps} req/s, ${s.errors} errors, ${s.non2xx} non-2xx${s.writes ? `, ${s.writes.ok}/${s.writes.attempted} writes acknowledged` : ''}`);
         return s;
       });
     };
@@ -190,6 +233,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const triggerAt = Date.now();
     const procedure = await phase('procedure', () => runProcedure(o.procedure ?? def.procedures[o.variant](), ctx, { journal, progress, signal: o.signal }));
     const rollbackEndAt = procedure.startedAt + procedure.durationMs;
+    // Restored (or given up on): write faster, so the restored engine takes enough writes per pod to show a small loss rate.
+    ledger.setRate(o.config.postRestoreWriteRate);
     const validation = await phase('validation', () =>
       runProcedure(o.variant === 'seed' ? seedValidation() : hardenedValidation(), ctx, { journal, progress, signal: o.signal }),
     );
@@ -202,9 +247,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       journal.write({ type: 'probe.summary', probe: 'security-validation', summary: Object.fromEntries(security.checks.map((c) => [c.name, `${c.passed ? 'ok' : 'FAILED'}: ${c.evidence}`])) });
       progress(`  security validation: ${security.evidence}`);
     }
-    // Let the service settle under writes and probes before reading everything back.
-    await sleep(1_000);
-    await ledger.stop();
 
     const sqliteDep = (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? HARDENED_SQLITE;
     const features = await phase('features', () => checkFeatures({ platform, serviceUrl, deployment: sqliteDep, engine: 'sqlite', signal: o.signal }));
@@ -224,30 +266,52 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const clearBy = rollbackEndAt + SUCCESS_CRITERIA.alertsClearedMs / o.config.timeScale + 500;
     if (Date.now() < clearBy) await phase('monitoring', () => sleep(clearBy - Date.now()));
     const samples: Sample[] = await avail.stop();
+    await ledger.stop();
+    // Let in-flight writes settle before reading everything back.
+    await sleep(1_000);
 
     const sqliteReady = (await platform.getDeploymentStatus(TOPOLOGY.namespace, sqliteDep).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
-    const found = await ledger.readBack().catch((err: Error) => {
-      journal.write({ type: 'log', level: 'error', message: `ledger read-back failed: ${err.message}` });
-      return [] as string[];
-    });
-    const check = checkLedger(ledger.writes, found);
+    const allWrites = [...ledger.writes, ...loadWrites];
+    const prefixes = [ledger.prefix, loadPrefix];
+    const readBack = await phase('read-back', () => readWhereWritesLanded({ platform, journal, sqliteDep, prefixes, signal: o.signal, api: () => Promise.all(prefixes.map((p) => ledger.readBack(p))).then((r) => r.flat()) }));
+    const direct = readBack.sqlite instanceof Error ? undefined : checkLedger(allWrites, readBack.sqlite.keys);
+    const apiLedger = readBack.api instanceof Error ? undefined : checkLedger(allWrites, readBack.api);
+    const check = direct ?? apiLedger ?? checkLedger(allWrites, []);
     const availability = summarize(samples);
     const samplesFile = path.join(o.runDir, `availability-${tag}.jsonl`);
     writeFileSync(samplesFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
     journal.write({ type: 'probe.samples', probe: 'availability', file: path.basename(samplesFile), count: samples.length });
     const ttr = timeToRestore(samples, triggerAt, 'sqlite', 5);
     journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
-    journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check } });
+    journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check, source: direct ? 'sqlite-file' : 'app-api', ...(apiLedger ? { apiLost: apiLedger.lost, apiDuplicated: apiLedger.duplicated, apiUnexpected: apiLedger.unexpected } : {}) } });
     const triggers = evaluateTriggers(samples, { timeScale: o.config.timeScale, faultAt });
     for (const t of triggers) journal.write({ type: 'trigger', trigger: t.id, firedAt: t.firedAt, clearedAt: t.clearedAt, detail: `${t.title}: ${t.evidence}` });
     const alerts = alertsCleared(triggers, samples, rollbackEndAt, o.config.timeScale);
     // Which engine serves once restored; if never restored, what served after the procedure ended.
     const from = ttr !== undefined ? triggerAt + ttr : rollbackEndAt;
     const enginesAfter = samples.filter((s) => s.t >= from && s.status === 200).map((s) => s.engine ?? '?');
+    const postRestore = allWrites.filter((w) => w.outcome === 'ok' && w.t >= from);
+    const cov = coverage(postRestore.map((w) => w.pod), sqliteReady, o.config.minWritesPerPod);
+    const landed = landedAfter(postRestore, readBack);
+    journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
+    journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });
+    if (engineHeaderDisagrees({ landed, enginesAfter })) {
+      recordFinding(
+        { journal },
+        'engineHeaderLies',
+        `after the restore the app said ${[...new Set(enginesAfter)].join(', ')}, but of ${landed.acknowledged} acknowledged writes ${landed.inSqlite ?? '?'} landed in the SQLite file and ${landed.inPostgres ?? '?'} in PostgreSQL`,
+        true,
+      );
+    }
+    progress(
+      `  writes after the restore: ${postRestore.length} acknowledged, min ${cov.minPerPod}/pod (a ${(cov.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 %); ` +
+        `in the SQLite file ${landed.inSqlite ?? '?'}, in PostgreSQL ${landed.inPostgres ?? `? (${landed.postgresState})`}`,
+    );
     return {
       scenario: o.scenario,
       method: row.method,
       budgetMs: row.budgetMs,
+      errorBudget: o.config.errorBudget,
       variant: o.variant,
       journalFile: journal.file,
       procedure,
@@ -258,7 +322,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       sqliteReady,
       availability,
       ledger: check,
-      okWritesOnPostgres: ledger.writes.filter((w) => w.outcome === 'ok' && w.engine === 'postgres').length,
+      ledgerSource: direct ? 'sqlite-file' : 'app-api',
+      apiLedger,
+      directReadError: readBack.sqlite instanceof Error ? readBack.sqlite.message : undefined,
+      coverage: cov,
+      landed,
+      okWritesOnPostgres: allWrites.filter((w) => w.outcome === 'ok' && w.engine === 'postgres').length,
       enginesAfter: [...new Set(enginesAfter)],
       checksums: after,
       features,
@@ -278,4 +347,50 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       for (const p of paths) journal.write({ type: 'artifact', kind: 'platform', path: p });
     }
   }
+}
+
+interface ReadBack {
+  sqlite: LandedRead | Error;
+  postgres: LandedRead | Error | 'not running';
+  api: string[] | Error;
+}
+
+/** The run's keys read from the SQLite file (exec in the serving pods), from PostgreSQL when it runs, and through the app. */
+async function readWhereWritesLanded(o: {
+  platform: ScenarioContextPlatform;
+  journal: Journal;
+  sqliteDep: string;
+  prefixes: string[];
+  signal?: AbortSignal;
+  api: () => Promise<string[]>;
+}): Promise<ReadBack> {
+  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  const sqlite = await readSqliteKeys(o.platform, o.sqliteDep, o.prefixes, { signal: o.signal }).catch(asError);
+  const pgReady = (await o.platform.getDeploymentStatus(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
+  const postgres = pgReady > 0 ? await readPostgresKeys(o.platform, o.prefixes, { signal: o.signal }).catch(asError) : ('not running' as const);
+  const api = await o.api().catch(asError);
+  for (const [what, r] of [['the SQLite file', sqlite], ['PostgreSQL', postgres], ['the app API', api]] as const) {
+    if (r instanceof Error) o.journal.write({ type: 'log', level: 'error', message: `read-back from ${what} failed: ${r.message}` });
+  }
+  return { sqlite, postgres, api };
+}
+
+type ScenarioContextPlatform = ProcedureContext['platform'];
+
+/** Of the writes acknowledged after the restore: how many are in the SQLite file, how many in PostgreSQL. */
+function landedAfter(postRestore: readonly WriteRecord[], r: ReadBack): Landed {
+  const count = (keys: readonly string[]) => {
+    const set = new Set(keys);
+    return postRestore.filter((w) => set.has(w.email)).length;
+  };
+  const engineHeaders: Record<string, number> = {};
+  for (const w of postRestore) engineHeaders[w.engine ?? 'none'] = (engineHeaders[w.engine ?? 'none'] ?? 0) + 1;
+  return {
+    acknowledged: postRestore.length,
+    inSqlite: r.sqlite instanceof Error ? null : count(r.sqlite.keys),
+    sqliteHow: r.sqlite instanceof Error ? `not readable: ${r.sqlite.message}` : r.sqlite.how,
+    inPostgres: r.postgres === 'not running' || r.postgres instanceof Error ? null : count(r.postgres.keys),
+    postgresState: r.postgres === 'not running' ? 'not running (0 ready)' : r.postgres instanceof Error ? `not readable: ${r.postgres.message}` : r.postgres.how,
+    engineHeaders,
+  };
 }

@@ -15,7 +15,14 @@ export interface WriteRecord {
   outcome: WriteOutcome;
   status: number;
   engine?: string;
+  /** The pod that answered, as the app names it (x-pod-name), for per-pod coverage. */
+  pod?: string;
   id?: number;
+}
+
+/** 201 acknowledged; a gateway timeout may still have reached the app (unknown); any other answer refused it. */
+export function writeOutcome(status: number): WriteOutcome {
+  return status === 201 ? 'ok' : status === 504 || status === 0 ? 'unknown' : 'fail';
 }
 
 export interface LedgerOptions {
@@ -33,12 +40,19 @@ export class WriteLedger implements AsyncDisposable {
   readonly #agent = new Agent({ keepAliveTimeout: 2_000, connections: 8 });
   readonly #opts: Required<LedgerOptions>;
   #seq = 0;
+  #rate: number;
   #running = false;
   #workers: Promise<void>[] = [];
 
   constructor(opts: LedgerOptions) {
     this.#opts = { rate: 20, concurrency: 2, timeoutMs: 2_000, ...opts };
+    this.#rate = this.#opts.rate;
     this.prefix = `ledger-${opts.runId}-`;
+  }
+
+  /** Changes the write rate of a running ledger (the drill writes faster once the service is restored). */
+  setRate(rate: number): void {
+    this.#rate = rate;
   }
 
   /** One write, recorded. */
@@ -60,6 +74,7 @@ export class WriteLedger implements AsyncDisposable {
       });
       const text = await res.body.text();
       const engine = res.headers['x-db-engine'] as string | undefined;
+      const pod = res.headers['x-pod-name'] as string | undefined;
       if (res.statusCode === 201) {
         let id: number | undefined;
         try {
@@ -67,12 +82,11 @@ export class WriteLedger implements AsyncDisposable {
         } catch {
           /* an acknowledged write without a readable body is still acknowledged */
         }
-        rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: 'ok', status: 201, engine, id };
+        rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: 'ok', status: 201, engine, pod, id };
       } else {
         // An answer that is not 201 from the app or the service proxy: the write was refused. A
         // gateway timeout could still have reached the app: count it as unknown.
-        const outcome: WriteOutcome = res.statusCode === 504 ? 'unknown' : 'fail';
-        rec = { email, seq, t, latencyMs: performance.now() - t0, outcome, status: res.statusCode, engine };
+        rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: writeOutcome(res.statusCode), status: res.statusCode, engine, pod };
       }
     } catch {
       rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: 'unknown', status: 0 };
@@ -84,15 +98,15 @@ export class WriteLedger implements AsyncDisposable {
   start(): this {
     if (this.#running) return this;
     this.#running = true;
-    const gap = (1000 / this.#opts.rate) * this.#opts.concurrency;
+    const gap = () => (1000 / this.#rate) * this.#opts.concurrency;
     for (let w = 0; w < this.#opts.concurrency; w++) {
       this.#workers.push(
         (async () => {
-          await sleep((gap / this.#opts.concurrency) * w);
+          await sleep((gap() / this.#opts.concurrency) * w);
           while (this.#running) {
             const t0 = Date.now();
             await this.write();
-            await sleep(Math.max(0, gap - (Date.now() - t0)));
+            await sleep(Math.max(0, gap() - (Date.now() - t0)));
           }
         })(),
       );
@@ -107,19 +121,19 @@ export class WriteLedger implements AsyncDisposable {
     return this.writes;
   }
 
-  /** Reads back every user with this ledger's prefix (paged) through the service. */
-  async readBack(): Promise<string[]> {
+  /** Reads back every user with this ledger's prefix (or another of the run's) (paged) through the service. */
+  async readBack(prefix = this.prefix): Promise<string[]> {
     const emails: string[] = [];
     let afterId = 0;
     for (;;) {
-      const res = await request(`${this.#opts.baseUrl}/api/users?prefix=${encodeURIComponent(this.prefix)}&afterId=${afterId}&limit=5000`, {
+      const res = await request(`${this.#opts.baseUrl}/api/users?prefix=${encodeURIComponent(prefix)}&afterId=${afterId}&limit=5000`, {
         dispatcher: this.#agent,
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });
       const body = (await res.body.json()) as { users?: { id: number; email: string }[]; nextAfterId?: number | null };
       if (res.statusCode !== 200 || !body.users) throw new Error(`read-back failed: HTTP ${res.statusCode}`);
-      emails.push(...body.users.map((u) => u.email));
+      for (const u of body.users) emails.push(u.email);
       if (body.nextAfterId == null) return emails;
       afterId = body.nextAfterId;
     }

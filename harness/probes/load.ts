@@ -1,9 +1,12 @@
-// Load probe: autocannon against a mix of the app's read endpoints through the service URL.
-// Every response's latency is kept (raw samples file + an HDR histogram), so p50…p99 and max are
-// computed from what was measured, not from autocannon's bucketed summary.
+// Load probe: autocannon against a mix of the app's read endpoints and unique-key writes through
+// the service URL. Every response's latency is kept (raw samples file + an HDR histogram), so
+// p50…p99 and max are computed from what was measured, not from autocannon's bucketed summary.
+// Every write is recorded like a ledger write (ok / fail / unknown, with the pod that answered), so
+// the restored engine takes thousands of checked writes per drill, not a few dozen.
 import { createWriteStream } from 'node:fs';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
+import { writeOutcome, type WriteRecord } from './ledger.ts';
 
 /** The read mix: what users hit after a rollback (health, tools, rate limits, users). */
 export const READ_MIX = [
@@ -27,6 +30,27 @@ export interface LoadOptions {
   samplesFile?: string;
   timeoutSec?: number;
   signal?: AbortSignal;
+  /** Unique-key writes in the mix: this share of all requests (0 → reads only). */
+  writes?: LoadWrites;
+}
+
+export interface LoadWrites {
+  /** Share of requests that are writes, 0…0.9. */
+  ratio: number;
+  /** Key prefix: every write is `<prefix><n>@drill.local` (checked later in the database itself). */
+  prefix: string;
+  /** Every write attempted is pushed here, its outcome filled in when (if) it is answered. */
+  records: WriteRecord[];
+}
+
+/** What the writes of one load phase came to (the records themselves go to LoadWrites.records). */
+export interface LoadWriteSummary {
+  attempted: number;
+  ok: number;
+  fail: number;
+  unknown: number;
+  /** Acknowledged writes by the pod that answered (x-pod-name; `?` when the app names none). */
+  okByPod: Record<string, number>;
 }
 
 export interface LoadSummary {
@@ -47,10 +71,28 @@ export interface LoadSummary {
   engines: Record<string, number>;
   connections: number;
   paths: string[];
+  /** Share of the mix that was writes (0: reads only). */
+  writeRatio: number;
+  writes?: LoadWriteSummary;
+}
+
+/** Interleaves writes evenly into the read paths: a sequence of `slots` requests, reads first. */
+export function mixSequence(paths: readonly string[], ratio: number, slots = 20): ({ read: string } | { write: true })[] {
+  const w = Math.max(0, Math.min(slots - 1, Math.round(ratio * slots)));
+  const out: ({ read: string } | { write: true })[] = [];
+  let r = 0;
+  for (let i = 0; i < slots; i++) {
+    // Bresenham-style spreading; slot 0 is always a read (autocannon builds the first request once).
+    const writesSoFar = out.filter((x) => 'write' in x).length;
+    if (i > 0 && writesSoFar < Math.floor(((i + 1) * w) / slots)) out.push({ write: true });
+    else out.push({ read: paths[r++ % paths.length]! });
+  }
+  return out;
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const paths = [...(o.paths ?? READ_MIX)];
+  const ratio = o.writes?.ratio ?? 0;
   // Microseconds, so sub-millisecond answers keep 3 significant digits.
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
   const engines: Record<string, number> = {};
@@ -67,7 +109,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       connections: o.connections,
       duration: o.durationSec,
       timeout: o.timeoutSec ?? 10,
-      requests: paths.map((p) => ({ method: 'GET' as const, path: p })),
+      requests: ratio > 0 && o.writes ? mixedRequests(paths, o.writes) : paths.map((p) => ({ method: 'GET' as const, path: p })),
       setupClient(client) {
         // autocannon hands over llhttp's parse: { headers: [name, value, name, value, …] }.
         client.on('headers', (info: unknown) => {
@@ -111,6 +153,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       engines,
       connections: o.connections,
       paths,
+      writeRatio: ratio,
+      ...(o.writes && ratio > 0 ? { writes: summarizeWrites(o.writes.records, o.writes.prefix) } : {}),
     };
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
@@ -120,3 +164,62 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+type Ctx = { pending?: WriteRecord; t0?: number };
+
+/**
+ * autocannon requests for the mix. A write's body is built per send (setupRequest) with a new key;
+ * its answer arrives on the same client (no pipelining), so the client's context pairs the two. A
+ * write whose answer never comes (timeout, reset connection) stays `unknown`, as in the ledger.
+ */
+function mixedRequests(paths: readonly string[], w: LoadWrites): autocannon.Request[] {
+  let seq = 0;
+  return mixSequence(paths, w.ratio).map((slot) => {
+    if ('read' in slot) return { method: 'GET' as const, path: slot.read };
+    return {
+      method: 'POST' as const,
+      path: '/api/users',
+      headers: { 'content-type': 'application/json' },
+      setupRequest(req: autocannon.Request, context: Ctx) {
+        const n = ++seq;
+        const rec: WriteRecord = { email: `${w.prefix}${n}@drill.local`, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0 };
+        w.records.push(rec);
+        context.pending = rec;
+        context.t0 = performance.now();
+        return { ...req, body: JSON.stringify({ email: rec.email, name: `load ${n}` }) };
+      },
+      onResponse(status: number, body: string, context: Ctx, headers?: Record<string, string | string[]>) {
+        const rec = context.pending;
+        if (!rec) return;
+        context.pending = undefined;
+        rec.status = status;
+        rec.latencyMs = performance.now() - (context.t0 ?? performance.now());
+        rec.outcome = writeOutcome(status);
+        const h = (k: string) => {
+          const v = headers?.[k];
+          return Array.isArray(v) ? v[0] : v;
+        };
+        rec.engine = h('x-db-engine');
+        rec.pod = h('x-pod-name');
+        if (rec.outcome === 'ok') {
+          try {
+            rec.id = (JSON.parse(body) as { id?: number }).id;
+          } catch {
+            /* acknowledged all the same */
+          }
+        }
+      },
+    } as autocannon.Request;
+  });
+}
+
+export function summarizeWrites(records: readonly WriteRecord[], prefix?: string): LoadWriteSummary {
+  const s: LoadWriteSummary = { attempted: 0, ok: 0, fail: 0, unknown: 0, okByPod: {} };
+  for (const r of records) {
+    if (prefix && !r.email.startsWith(prefix)) continue;
+    s.attempted++;
+    s[r.outcome]++;
+    if (r.outcome === 'ok') s.okByPod[r.pod ?? '?'] = (s.okByPod[r.pod ?? '?'] ?? 0) + 1;
+  }
+  return s;
+}

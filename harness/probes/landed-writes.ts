@@ -1,0 +1,102 @@
+// Where the drill's writes actually landed, read from the databases themselves through the platform
+// (exec into the pod that holds them), never through the app under drill: the SQLite file the
+// rollback targeted, and PostgreSQL where it still answers. The app's own read-back is a second,
+// user-visible check; verdicts on data and engine rest on this one.
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { Platform } from '../platform/types.ts';
+
+export interface LandedRead {
+  /** Keys found (one entry per row: a key stored twice appears twice). */
+  keys: string[];
+  /** What was run, for the evidence. */
+  how: string;
+}
+
+export interface DirectRead {
+  sqlite: LandedRead | { error: string };
+  /** PostgreSQL: undefined when it was not asked (no PostgreSQL deployment running). */
+  postgres?: LandedRead | { error: string };
+}
+
+/** Key prefixes are the drill's own (`ledger-<run>-`, `load-<run>-`): letters, digits and dashes only. */
+function globs(prefixes: readonly string[]): readonly string[] {
+  for (const p of prefixes) if (!/^[A-Za-z0-9_.-]+$/.test(p)) throw new Error(`unsafe key prefix ${JSON.stringify(p)}`);
+  return prefixes;
+}
+
+/** Every users.email with one of the prefixes, from the SQLite file as the SQLite pods see it (read-only). */
+export async function readSqliteKeys(
+  platform: Platform,
+  deployment: string,
+  prefixes: readonly string[],
+  opts: { namespace?: string; sqlitePath?: string; signal?: AbortSignal } = {},
+): Promise<LandedRead> {
+  const file = opts.sqlitePath ?? TOPOLOGY.sqlitePath;
+  // GLOB, not LIKE: case-sensitive and `_` is not a wildcard.
+  const where = globs(prefixes).map((p) => `email GLOB '${p}*'`).join(' OR ');
+  const sql = `SELECT email FROM users WHERE ${where};`;
+  const r = await platform.exec(opts.namespace ?? TOPOLOGY.namespace, deployment, ['sqlite3', '-readonly', '-cmd', '.timeout 10000', file, sql], {
+    timeoutMs: 60_000,
+    signal: opts.signal,
+  });
+  if (r.exitCode !== 0) throw new Error(`sqlite3 in ${deployment} exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  return { keys: lines(r.stdout), how: `sqlite3 -readonly ${file} in deployment/${deployment}` };
+}
+
+/** Every users.email with one of the prefixes on PostgreSQL, as its owner through the pod's socket. */
+export async function readPostgresKeys(platform: Platform, prefixes: readonly string[], opts: { namespace?: string; signal?: AbortSignal } = {}): Promise<LandedRead> {
+  const where = globs(prefixes).map((p) => `starts_with(email, '${p}')`).join(' OR ');
+  const r = await platform.exec(opts.namespace ?? TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {
+    stdin: `SELECT email FROM users WHERE ${where};\n`,
+    timeoutMs: 60_000,
+    signal: opts.signal,
+  });
+  if (r.exitCode !== 0) throw new Error(`psql in ${TOPOLOGY.postgresDeployment} exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  return { keys: lines(r.stdout), how: `psql in deployment/${TOPOLOGY.postgresDeployment}` };
+}
+
+function lines(out: string): string[] {
+  return out.split('\n').filter((l) => l.length > 0);
+}
+
+export interface Coverage {
+  /** Acknowledged writes after the restore, per pod that answered them. */
+  okByPod: Record<string, number>;
+  /** The smallest of those counts (0 when nothing was acknowledged). */
+  minPerPod: number;
+  /**
+   * The smallest per-pod loss rate this run would have caught with 95 % confidence: a pod losing
+   * each write with probability p keeps all n with probability (1-p)^n; that is ≤ 5 % from
+   * p = 1 - 0.05^(1/n). 1 when nothing was written.
+   */
+  detectableLossRate: number;
+  /** The configured minimum of acknowledged writes per pod for the data-integrity verdict to count. */
+  minRequired: number;
+  sufficient: boolean;
+}
+
+export function detectableLossRate(n: number, confidence = 0.95): number {
+  return n <= 0 ? 1 : 1 - Math.pow(1 - confidence, 1 / n);
+}
+
+/**
+ * Coverage of the restored engine: acknowledged writes per serving pod. Pods are named by the app
+ * (x-pod-name); an app that names none counts as one pod per ready replica sharing the writes evenly
+ * (stated in the evidence), which only ever makes the stated rate more optimistic when pods are unequal.
+ */
+export function coverage(okPods: readonly (string | undefined)[], readyPods: number, minRequired: number): Coverage & { podsNamed: boolean } {
+  const okByPod: Record<string, number> = {};
+  let unnamed = 0;
+  for (const p of okPods) {
+    if (p) okByPod[p] = (okByPod[p] ?? 0) + 1;
+    else unnamed++;
+  }
+  const podsNamed = unnamed === 0 && Object.keys(okByPod).length > 0;
+  if (!podsNamed && unnamed > 0) {
+    const k = Math.max(1, readyPods);
+    for (let i = 0; i < k; i++) okByPod[`replica-${i + 1} (estimated)`] = Math.floor(unnamed / k);
+  }
+  const counts = Object.values(okByPod);
+  const minPerPod = counts.length ? Math.min(...counts) : 0;
+  return { okByPod, minPerPod, detectableLossRate: detectableLossRate(minPerPod), minRequired, sufficient: minPerPod >= minRequired, podsNamed };
+}
