@@ -69,7 +69,7 @@ describe('an app whose health check is blind to the database (real baseline)', (
   it('database-corruption: proven on PostgreSQL although health answers 200; finding recorded, no throw', { timeout: 90_000 }, async () => {
     const effect = await injectAndVerify(databaseCorruption, ctx);
     expect(effect.effective).toBe(true);
-    expect(effect.evidence).toMatch(/^PostgreSQL down for 3 consecutive checks within [\d.]+ s \(deployment\/hyperpage-postgres 0\/1 ready, pg_isready/);
+    expect(effect.evidence).toMatch(/^PostgreSQL cannot start: container postgres of pod hyperpage-postgres-\S+ exited [1-9]\d*.*; down for 3 consecutive checks within [\d.]+ s \(deployment\/hyperpage-postgres 0\/1 ready, pg_isready/);
     expect(effect.appReaction).toMatch(/GET \/api\/health (\d+)× HTTP 200 healthy/);
     const [finding] = blindFindings('database-corruption');
     expect(finding).toMatchObject({ confirmed: true, title: expect.stringMatching(/^Health check does not reflect the database/) });

@@ -1,10 +1,11 @@
 // database-corruption (critical, emergency, < 5 min): PostgreSQL's data directory is damaged so
 // the server cannot start again — its PG_VERSION file is overwritten and the server restarted.
 // Heap and WAL stay intact, which is what makes a salvage from the data directory possible.
-// Proven on PostgreSQL itself: not ready, pg_isready answers no, and the app's login is refused.
+// Proven on PostgreSQL itself: its container exits with an error (it cannot start), it is not
+// ready, pg_isready answers no, and a login with the app's credentials is refused.
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { POSTGRES_PODS, sleep, waitForNoPods } from '../procedures/actions.ts';
-import { appLoginRefused, pgIsReady } from './postgres-checks.ts';
+import { appLoginRefused, pgIsReady, postgresStartFailures } from './postgres-checks.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
@@ -30,22 +31,29 @@ export const databaseCorruption: Fault = {
   async verify(ctx: FaultContext) {
     const timeoutMs = ctx.verifyTimeoutMs ?? 45_000;
     const t0 = Date.now();
-    // Down for several checks in a row: a restart alone is down only for a moment.
+    // Down for several checks in a row, and crashed: a restart alone is down only for a moment, and exits cleanly.
     let streak = 0;
     let checks = 0;
     let last = '';
+    let crashed: string[] = [];
     while (streak < 3 && Date.now() - t0 < timeoutMs) {
       if (checks++ > 0) await sleep(300, ctx.signal);
       const s = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0 }));
       const ready = await pgIsReady(ctx.platform, ctx.signal);
+      crashed = await postgresStartFailures(ctx.platform);
       last = `deployment/${TOPOLOGY.postgresDeployment} ${s.readyReplicas}/1 ready, ${ready.detail}`;
-      streak = s.readyReplicas === 0 && !ready.accepting ? streak + 1 : 0;
+      streak = s.readyReplicas === 0 && !ready.accepting && crashed.length > 0 ? streak + 1 : 0;
     }
     const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-    if (streak < 3) return { effective: false, evidence: `PostgreSQL kept accepting connections: ${last} (${checks} checks in ${took})` };
+    if (streak < 3) {
+      return { effective: false, evidence: `PostgreSQL did not fail to start: ${last}, ${crashed.length ? crashed.join('; ') : 'no container exited with an error'} (${checks} checks in ${took})` };
+    }
     const login = await appLoginRefused(ctx.platform, ctx.image, ctx.signal);
     if (!login.refused) return { effective: false, evidence: `PostgreSQL looked down (${last}) but a Job's ${login.detail}` };
-    return { effective: true, evidence: `PostgreSQL down for 3 consecutive checks within ${took} (${last}); a Job with the app's credentials: ${login.detail}` };
+    return {
+      effective: true,
+      evidence: `PostgreSQL cannot start: ${crashed.join('; ')}; down for 3 consecutive checks within ${took} (${last}); a Job with the app's credentials: ${login.detail}`,
+    };
   },
   async clear(ctx: FaultContext) {
     // The drill tears the namespace down afterwards; clearing only matters with --keep-cluster.

@@ -14,6 +14,7 @@ import { readJournal } from '../journal/journal.ts';
 import { databaseCorruption } from './database-corruption.ts';
 import { functionalityBroken } from './functionality-broken.ts';
 import { FAULTS } from './index.ts';
+import { POSTGRES_PODS, scaleToZero } from '../procedures/actions.ts';
 import { FaultNotEffectiveError, injectAndVerify, type Fault, type FaultContext } from './types.ts';
 
 const faults = Object.values(FAULTS).filter((f): f is Fault => f !== null);
@@ -53,16 +54,34 @@ describe('faults made no-ops are caught as not effective (real baseline)', () =>
     });
   }
 
+  it('database-corruption whose inject only restarts PostgreSQL is caught: a restart is not a server that cannot start', { timeout: 90_000 }, async () => {
+    const restartOnly: Fault = {
+      ...databaseCorruption,
+      inject: async (c) => {
+        await scaleToZero(c.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 30_000);
+        await c.platform.scale(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, 1);
+        return 'restart only (mutation: the data directory is left intact)';
+      },
+    };
+    const err = await injectAndVerify(restartOnly, { ...ctx, verifyTimeoutMs: 8_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(FaultNotEffectiveError);
+    expect((err as Error).message).toMatch(/PostgreSQL did not fail to start: .*no container exited with an error/);
+    await platform.waitForReady(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, 1, { timeoutMs: 60_000 });
+  });
+
   // These two really break the baseline, so they come last (vitest runs a file's tests in order).
   it('functionality-broken really injected: proven on the catalog; the app reaction shows the feature failing, health untouched', { timeout: 60_000 }, async () => {
     const effect = await injectAndVerify(functionalityBroken, ctx);
     expect(effect.evidence).toMatch(/^pg_catalog: no table tool_configs in database hyperpage; \d+ others remain/);
-    expect(effect.appReaction).toMatch(/GET \/api\/health \d+× HTTP 200 healthy; GET \/api\/tools\/github \d+× HTTP 5\d\d/);
+    expect(effect.appReaction).toMatch(/GET \/api\/health (.*, )?\d+× HTTP 200 healthy.*; GET \/api\/tools\/github (.*, )?\d+× HTTP 5\d\d/);
   });
 
   it('database-corruption really injected: proven on PostgreSQL; a health check that queries the database fails, so no health-blind finding', { timeout: 90_000 }, async () => {
     const effect = await injectAndVerify(databaseCorruption, { ...ctx, verifyTimeoutMs: 45_000 });
-    expect(effect.evidence).toMatch(/^PostgreSQL down for 3 consecutive checks within [\d.]+ s \(deployment\/hyperpage-postgres 0\/1 ready, pg_isready/);
+    expect(effect.evidence).toMatch(/^PostgreSQL cannot start: container postgres of pod hyperpage-postgres-\S+ exited [1-9]\d*.*; down for 3 consecutive checks within [\d.]+ s \(deployment\/hyperpage-postgres 0\/1 ready, pg_isready/);
     expect(effect.evidence).toMatch(/login refused \(exit [1-9]/);
     expect(effect.appReaction).toMatch(/GET \/api\/health \d+× (HTTP 503|no answer)/);
     expect(effect.appReaction).not.toMatch(/200 healthy/);

@@ -2,7 +2,7 @@
 // app's credentials), never through the app: a fault proves itself on the component it breaks.
 import type { Platform } from '../platform/types.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { cliJob } from '../procedures/actions.ts';
+import { cliJob, POSTGRES_PODS } from '../procedures/actions.ts';
 
 const NS = TOPOLOGY.namespace;
 
@@ -17,6 +17,22 @@ export async function pgIsReady(platform: Platform, signal?: AbortSignal): Promi
   } catch (err) {
     return { accepting: false, detail: `pg_isready could not run: ${firstLine((err as Error).message)}` };
   }
+}
+
+/**
+ * Containers of the PostgreSQL pods that exited with an error (now or as their last state): the
+ * server tried to start and could not. Empty when it runs, or is merely (re)starting.
+ */
+export async function postgresStartFailures(platform: Platform): Promise<string[]> {
+  const pods = await platform.listPods(NS, { ...POSTGRES_PODS }).catch(() => []);
+  return pods.flatMap((p) =>
+    (p.status?.containerStatuses ?? []).flatMap((c) => {
+      const t = c.state?.terminated ?? c.lastState?.terminated;
+      if (!t || t.exitCode === 0) return [];
+      const now = c.state?.waiting?.reason ?? (c.state?.terminated ? 'terminated' : c.state?.running ? 'running' : '?');
+      return [`container ${c.name} of pod ${p.metadata?.name ?? '?'} exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}, ${c.restartCount} restart(s), now ${now}`];
+    }),
+  );
 }
 
 /** Tries a login with the app's credentials (the app secret's DATABASE_URL) from a Job. */

@@ -4,7 +4,7 @@ import { defineScenarioSuite } from '../scenario-suite.ts';
 
 defineScenarioSuite('database-corruption', {
   extra: (outcome) =>
-    it('the fault took effect (PostgreSQL cannot start, health checks fail)', () => {
-      expect(outcome().faultEvidence).toMatch(/consecutive failed health checks/);
+    it("the fault took effect on PostgreSQL (it cannot start, the app's login is refused)", () => {
+      expect(outcome().faultEvidence).toMatch(/^PostgreSQL cannot start: .*exited [1-9].*0\/1 ready.*login refused/);
     }),
 });

@@ -4,7 +4,7 @@ import { defineScenarioSuite } from '../scenario-suite.ts';
 
 defineScenarioSuite('functionality-broken', {
   extra: (outcome) =>
-    it('the fault took effect (feature checks failed while health stayed green)', () => {
-      expect(outcome().faultEvidence).toMatch(/tools\/github failed 3 times in a row .*api\/health answered HTTP 200/);
+    it("the fault took effect (PostgreSQL's catalog no longer lists the table)", () => {
+      expect(outcome().faultEvidence).toMatch(/^pg_catalog: no table tool_configs in database hyperpage; \d+ others remain/);
     }),
 });

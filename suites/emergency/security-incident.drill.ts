@@ -5,7 +5,7 @@ import { defineScenarioSuite } from '../scenario-suite.ts';
 defineScenarioSuite('security-incident', {
   criteria: ['security-validation'],
   extra: (outcome) =>
-    it('the fault took effect (the app fails and its credentials are refused)', () => {
-      expect(outcome().faultEvidence).toMatch(/consecutive failed health checks.*login refused/);
+    it("the fault took effect (PostgreSQL refuses the app's credentials)", () => {
+      expect(outcome().faultEvidence).toMatch(/login refused \(exit [1-9].*(password|authentication)/);
     }),
 });
