@@ -12,8 +12,6 @@ import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;
 
-export { appLoginRefused };
-
 export const securityIncident: Fault = {
   name: 'security-incident',
   description: 'PostgreSQL credentials revoked: the app role gets an unknown password, its sessions are terminated',
