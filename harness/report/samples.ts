@@ -31,22 +31,37 @@ export interface Bin {
   maxMs: number;
   maxUpMs: number;
   maxDownMs: number;
-  /** Distinct values, capped at SET_CAP (then '…'), so a bin stays small. */
-  statuses: Set<string>;
+  /**
+   * Distinct values in first-seen order, capped at SET_CAP (then '…'); null until the first one and
+   * always null in a series without detail (load), so thousands of bins stay a few MB.
+   */
+  statuses: string[] | null;
   /** Engine of every sample ('none' when absent) and of served ones ('?' when absent). */
-  engines: Set<string>;
-  enginesUp: Set<string>;
+  engines: string[] | null;
+  enginesUp: string[] | null;
   /** How failed samples failed: "HTTP 503", the error, or "no answer". */
-  failures: Set<string>;
+  failures: string[] | null;
 }
 
 const SET_CAP = 8;
-/** Above this many bins a series halves its resolution; the timeline draws 400 columns. */
-export const MAX_BINS = 8192;
+/** Above this many bins a series halves its resolution; the timeline draws 400 columns (~2 px each). */
+export const MAX_BINS = 4096;
 
 /** A time series folded into bins of `width` ms (doubling when there would be too many). */
 export class BinnedSeries {
-  width = 1;
+  width: number;
+  /**
+   * detail: keep statuses, engines and failure kinds per bin (the availability lane shows them).
+   * spanMs: the time the timeline will show, when known: bins start MAX_BINS to that span, so a
+   * short burst of samples (a load phase) does not get finer bins than the picture can use.
+   */
+  constructor(
+    readonly detail = true,
+    spanMs = 0,
+  ) {
+    // Samples spanning exactly spanMs touch at most span/width + 2 bins.
+    this.width = Math.max(1, Math.ceil(spanMs / (MAX_BINS - 2)));
+  }
   count = 0;
   minT = Infinity;
   maxT = -Infinity;
@@ -64,7 +79,7 @@ export class BinnedSeries {
       b = newBin(t);
       this.bins.set(key, b);
     }
-    addSample(b, t, status, latencyMs, engine, error);
+    addSample(b, t, status, latencyMs, this.detail ? engine : undefined, error);
     if (this.bins.size > MAX_BINS) this.coarsen();
   }
 
@@ -99,15 +114,15 @@ export interface GroupSamples {
   skipped: number;
 }
 
-export function emptySamples(): GroupSamples {
-  return { availability: new BinnedSeries(), load: new BinnedSeries(), missing: [], skipped: 0 };
+export function emptySamples(spanMs = 0): GroupSamples {
+  return { availability: new BinnedSeries(true, spanMs), load: new BinnedSeries(false, spanMs), missing: [], skipped: 0 };
 }
 
 /** Reads every group's sample files; relative paths are resolved against the journal's folder. */
 export async function loadSamples(report: RunReport, baseDir: string): Promise<Map<string, GroupSamples>> {
   const out = new Map<string, GroupSamples>();
   for (const g of report.groups) {
-    const s = emptySamples();
+    const s = emptySamples(g.startedAt !== null && g.endedAt !== null ? g.endedAt - g.startedAt : 0);
     for (const ref of g.samples) {
       const probe = ref.probe.toLowerCase();
       const series = probe.includes('availability') ? s.availability : probe.includes('load') ? s.load : null;
@@ -142,7 +157,7 @@ export async function forEachJsonLine(file: string, each: (x: unknown) => void):
       each(undefined);
     }
   };
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 }) as AsyncIterable<string>) {
     let start = 0;
     for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
       if (overlong) overlong = false;
@@ -174,24 +189,28 @@ function addSampleTo(series: BinnedSeries, x: unknown, isLoad: boolean): boolean
 }
 
 function newBin(t: number): Bin {
-  return { first: t, last: t, count: 0, down: 0, firstDown: null, maxMs: -1, maxUpMs: -1, maxDownMs: -1, statuses: new Set(), engines: new Set(), enginesUp: new Set(), failures: new Set() };
+  return { first: t, last: t, count: 0, down: 0, firstDown: null, maxMs: -1, maxUpMs: -1, maxDownMs: -1, statuses: null, engines: null, enginesUp: null, failures: null };
 }
 
-function addSample(b: Bin, t: number, status: number, latencyMs: number, engine: string | null, error?: string): void {
+/** engine undefined: a series without detail (only counts, times and latencies are kept). */
+function addSample(b: Bin, t: number, status: number, latencyMs: number, engine: string | null | undefined, error?: string): void {
   if (t < b.first) b.first = t;
   if (t > b.last) b.last = t;
   b.count++;
   if (latencyMs > b.maxMs) b.maxMs = latencyMs;
-  addCapped(b.statuses, String(status));
-  addCapped(b.engines, engine ?? 'none');
+  const detail = engine !== undefined;
+  if (detail) {
+    b.statuses = addCapped(b.statuses, String(status));
+    b.engines = addCapped(b.engines, engine ?? 'none');
+  }
   if (isUpStatus(status)) {
     if (latencyMs > b.maxUpMs) b.maxUpMs = latencyMs;
-    addCapped(b.enginesUp, engine ?? '?');
+    if (detail) b.enginesUp = addCapped(b.enginesUp, engine ?? '?');
   } else {
     b.down++;
     if (b.firstDown === null || t < b.firstDown) b.firstDown = t;
     if (latencyMs > b.maxDownMs) b.maxDownMs = latencyMs;
-    addCapped(b.failures, status ? `HTTP ${status}` : (error?.slice(0, 80) ?? 'no answer'));
+    if (detail) b.failures = addCapped(b.failures, status ? `HTTP ${status}` : (error?.slice(0, 80) ?? 'no answer'));
   }
 }
 
@@ -205,7 +224,7 @@ export function mergeBin(into: Bin, b: Bin): Bin {
   into.maxMs = Math.max(into.maxMs, b.maxMs);
   into.maxUpMs = Math.max(into.maxUpMs, b.maxUpMs);
   into.maxDownMs = Math.max(into.maxDownMs, b.maxDownMs);
-  for (const k of ['statuses', 'engines', 'enginesUp', 'failures'] as const) for (const v of b[k]) addCapped(into[k], v);
+  for (const k of ['statuses', 'engines', 'enginesUp', 'failures'] as const) for (const v of b[k] ?? []) into[k] = addCapped(into[k], v);
   return into;
 }
 
@@ -213,9 +232,13 @@ export function cloneBin(b: Bin): Bin {
   return mergeBin(newBin(b.first), b);
 }
 
-function addCapped(set: Set<string>, v: string): void {
-  if (set.size < SET_CAP || set.has(v)) set.add(v);
-  else set.add('…');
+/** Adds v to a small list of distinct values (made on first use); past SET_CAP only '…' is added. */
+function addCapped(list: string[] | null, v: string): string[] {
+  if (!list) return [v];
+  if (list.includes(v)) return list;
+  if (list.length < SET_CAP) list.push(v);
+  else if (!list.includes('…')) list.push('…');
+  return list;
 }
 
 /** 2xx/3xx is up; anything else (including 0 = no answer) is down. */

@@ -99,7 +99,7 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
       const next = filled[n + 1] ?? i + 1;
       const to = next - i <= MAX_GAP ? next : i + 1;
       const cls = b.down === 0 ? 'up' : b.down === b.count ? 'down' : 'mixed';
-      const engines = [...b.enginesUp].sort().join('/');
+      const engines = [...(b.enginesUp ?? [])].sort().join('/');
       const last = runs.at(-1);
       if (last && last.to === i && last.cls === cls && last.engines === engines) {
         last.to = to;
@@ -109,7 +109,7 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
     for (const { from, to, cls, bin: r } of runs) {
       parts.push(
         `<rect class="av ${cls}" x="${(LEFT + from * bw).toFixed(1)}" y="${y}" width="${Math.max((to - from) * bw, 1).toFixed(2)}" height="${AV_H}"><title>${esc(
-          `+${fmtMs(r.first - t0)} to +${fmtMs(r.last - t0)}: ${r.count} request(s), ${r.down} failed, status ${[...r.statuses].join(',')}, engine ${[...r.engines].join('/')}`,
+          `+${fmtMs(r.first - t0)} to +${fmtMs(r.last - t0)}: ${r.count} request(s), ${r.down} failed, status ${(r.statuses ?? []).join(',')}, engine ${(r.engines ?? []).join('/')}`,
         )}</title></rect>`,
       );
     }
@@ -152,7 +152,7 @@ export function renderTimeline(g: GroupReport, s: GroupSamples): string {
       if (!b?.down) continue;
       const worst = b.maxDownMs;
       parts.push(
-        `<circle class="lat-fail" cx="${bx(i)}" cy="${ly(worst).toFixed(1)}" r="2"><title>${esc(`+${fmtMs(b.firstDown! - t0)}: ${b.down} failed (${[...b.failures].join(', ')}) after up to ${fmtMs(worst)}`)}</title></circle>`,
+        `<circle class="lat-fail" cx="${bx(i)}" cy="${ly(worst).toFixed(1)}" r="2"><title>${esc(`+${fmtMs(b.firstDown! - t0)}: ${b.down} failed (${(b.failures ?? []).join(', ')}) after up to ${fmtMs(worst)}`)}</title></circle>`,
       );
     }
     y += LAT_H + 14;
