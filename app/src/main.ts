@@ -1,16 +1,27 @@
 // Server entry: validate the environment, migrate, serve on PORT; SIGTERM drains in-flight
 // requests and closes the database before exit.
 import http from 'node:http';
-import { ConfigError, loadConfig } from './config.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, type AppConfig } from './config.ts';
 import { openDatabase } from './database.ts';
+import type { Database } from './db/types.ts';
 import { createHandler } from './server.ts';
+
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+/** Seams for the drill's broken builds (app/test-support/mutant-main.ts); the app itself passes none. */
+export interface StartHooks {
+  database?: (cfg: AppConfig) => Database;
+  handler?: (handler: Handler, cfg: AppConfig, db: Database) => Handler;
+}
 
 function fail(message: string): never {
   process.stderr.write(`hyperpage: ${message}\n`);
   process.exit(1);
 }
 
-async function main(): Promise<void> {
+export async function main(hooks: StartHooks = {}): Promise<void> {
   let cfg;
   try {
     cfg = loadConfig();
@@ -18,7 +29,7 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const db = openDatabase(cfg);
+  const db = hooks.database ? hooks.database(cfg) : openDatabase(cfg);
   // Migrate with retries: the database may still be starting next to us.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -30,7 +41,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const server = http.createServer(createHandler(cfg, db));
+  const handler = createHandler(cfg, db);
+  const server = http.createServer(hooks.handler ? hooks.handler(handler, cfg, db) : handler);
   server.keepAliveTimeout = 5_000;
   server.on('error', (err) => fail(`cannot listen on ${cfg.host}:${cfg.port}: ${err.message}`));
   server.listen(cfg.port, cfg.host, () => {
@@ -76,4 +88,5 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((err) => fail((err as Error).message));
+const isEntry = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry) main().catch((err) => fail((err as Error).message));

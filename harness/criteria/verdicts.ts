@@ -58,7 +58,9 @@ export function securityVerdict(o: ScenarioOutcome): Verdict {
 
 /** Monitoring: the expected automatic triggers fired, and all alerts cleared within 10 (scaled) minutes. */
 export function monitoringVerdict(o: ScenarioOutcome): Verdict {
-  const missing = o.expectedTriggers.filter((id) => !o.triggers.find((t) => t.id === id && t.firedAt !== undefined));
+  // A trigger detects the fault only when it fires before the rollback starts (firing on the
+  // rollback's own downtime detects nothing).
+  const missing = o.expectedTriggers.filter((id) => !o.triggers.find((t) => t.id === id && t.firedAt !== undefined && t.firedAt <= o.procedureStartedAt));
   const fired = o.triggers.filter((t) => t.firedAt !== undefined);
   return {
     id: 'monitoring',
@@ -68,7 +70,7 @@ export function monitoringVerdict(o: ScenarioOutcome): Verdict {
     budget: o.alerts.deadlineMs,
     unit: 'ms',
     evidence:
-      `${missing.length ? `expected trigger(s) never fired: ${missing.join(', ')}; ` : ''}` +
+      `${missing.length ? `expected trigger(s) never fired before the rollback started: ${missing.join(', ')}; ` : ''}` +
       `${fired.map((t) => `${t.id} ${t.evidence}`).join('; ') || 'no trigger fired'}; ${o.alerts.evidence}`,
   };
 }

@@ -20,7 +20,7 @@ import { checkFeatures, type FeatureCheck } from '../probes/features.ts';
 import { coverage, readPostgresKeys, readSqliteKeys, type Coverage, type LandedRead } from '../probes/landed-writes.ts';
 import { checkLedger, WriteLedger, type LedgerCheck, type WriteRecord } from '../probes/ledger.ts';
 import { runLoad, type LoadSummary } from '../probes/load.ts';
-import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
+import { alertsCleared, evaluateTriggers, TRIGGERS, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
 import { recordFinding, type ProcedureContext } from '../procedures/context.ts';
 import { sleep } from '../procedures/actions.ts';
 import { hardenedEmergency, hardenedSecurityEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
@@ -76,8 +76,12 @@ export interface ScenarioOutcome {
   load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary };
   /** The runbook's automatic triggers on the availability samples (windows scaled). */
   triggers: TriggerState[];
-  /** Triggers this scenario's fault must fire. */
+  /** Triggers this scenario's fault must fire, before the rollback starts. */
   expectedTriggers: TriggerId[];
+  /** When the procedure (the rollback) started: expected triggers must have fired before it. */
+  procedureStartedAt: number;
+  /** The wait for the expected triggers between the fault and the rollback. */
+  detection?: { fired: TriggerId[]; missing: TriggerId[]; waitedMs: number };
   alerts: AlertsCleared;
   /** The security validation (security-incident only): credentials held, PostgreSQL cut off. */
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
@@ -230,6 +234,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       : { effective: true, evidence: 'no fault: maintenance window' };
     if (o.scenario === 'performance-issues') load.faulted = await loadPhase('faulted');
 
+    // The runbook's automatic triggers are what start an emergency rollback: wait until the ones this
+    // fault must fire have fired on the live probe samples (bounded by their scaled windows), so a
+    // trigger is credited for detecting the fault, not for the rollback's own downtime.
+    const detection = faultAt !== undefined && def.expectedTriggers.length > 0 ? await phase('detection', () => waitForTriggers(avail, def.expectedTriggers, { timeScale: o.config.timeScale, faultAt: faultAt!, signal: o.signal, progress })) : undefined;
     const triggerAt = Date.now();
     const procedure = await phase('procedure', () => runProcedure(o.procedure ?? def.procedures[o.variant](), ctx, { journal, progress, signal: o.signal }));
     const rollbackEndAt = procedure.startedAt + procedure.durationMs;
@@ -334,6 +342,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       load,
       triggers,
       expectedTriggers: def.expectedTriggers,
+      procedureStartedAt: triggerAt,
+      detection,
       alerts,
       security,
     };
@@ -393,4 +403,24 @@ function landedAfter(postRestore: readonly WriteRecord[], r: ReadBack): Landed {
     postgresState: r.postgres === 'not running' ? 'not running (0 ready)' : r.postgres instanceof Error ? `not readable: ${r.postgres.message}` : r.postgres.how,
     engineHeaders,
   };
+}
+
+/** Polls the live availability samples until every expected trigger has fired, or its scaled window (+ 5 s) has passed. */
+async function waitForTriggers(
+  avail: AvailabilityProbe,
+  expected: readonly TriggerId[],
+  o: { timeScale: number; faultAt: number; signal?: AbortSignal; progress: (line: string) => void },
+): Promise<{ fired: TriggerId[]; missing: TriggerId[]; waitedMs: number }> {
+  const t0 = Date.now();
+  const deadline = o.faultAt + Math.max(...expected.map((id) => TRIGGERS[id].windowMs)) / o.timeScale + 5_000;
+  for (;;) {
+    const states = evaluateTriggers(avail.samples, { timeScale: o.timeScale, faultAt: o.faultAt });
+    const fired = expected.filter((id) => states.find((s) => s.id === id)?.firedAt !== undefined);
+    const missing = expected.filter((id) => !fired.includes(id));
+    if (missing.length === 0 || Date.now() >= deadline || o.signal?.aborted) {
+      o.progress(missing.length ? `  ✗ trigger(s) not fired after ${((Date.now() - o.faultAt) / 1000).toFixed(1)} s: ${missing.join(', ')}; the rollback starts anyway (manual trigger)` : `  ⚑ trigger(s) fired: ${fired.join(', ')}`);
+      return { fired, missing, waitedMs: Date.now() - t0 };
+    }
+    await sleep(200);
+  }
 }

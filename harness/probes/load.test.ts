@@ -34,3 +34,42 @@ describe('load probe (autocannon) against a real HTTP server', () => {
     expect(s.p99, `p99 ${s.p99} ms`).toBeGreaterThan(500);
   });
 });
+
+describe('load probe: writes in the mix', () => {
+  it('spreads writes evenly, never first', async () => {
+    const { mixSequence } = await import('./load.ts');
+    const seq = mixSequence(['/a', '/b'], 0.25);
+    expect(seq).toHaveLength(20);
+    expect('read' in seq[0]!).toBe(true);
+    expect(seq.filter((x) => 'write' in x)).toHaveLength(5);
+    expect(mixSequence(['/a'], 0).every((x) => 'read' in x)).toBe(true);
+  });
+
+  it('every write has its own key and its answer recorded; what the server stored matches the acknowledged ones', async () => {
+    await using srv = await startTestServer();
+    const records: import('./ledger.ts').WriteRecord[] = [];
+    const s = await runLoad({ baseUrl: srv.url, durationSec: 1, connections: 4, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-t-', records } });
+    expect(s.writes!.attempted).toBe(records.length);
+    expect(s.writes!.ok).toBeGreaterThan(50);
+    expect(new Set(records.map((r) => r.email)).size).toBe(records.length);
+    const stored = new Set(srv.state.users.map((u) => u.email));
+    for (const r of records.filter((x) => x.outcome === 'ok')) expect(stored.has(r.email), r.email).toBe(true);
+    expect(s.writes!.okByPod['test']).toBe(s.writes!.ok);
+    expect(s.writeRatio).toBe(0.5);
+  });
+
+  it('a refused write is recorded as fail, an unanswered one as unknown', async () => {
+    await using srv = await startTestServer();
+    srv.state.healthy = false;
+    const records: import('./ledger.ts').WriteRecord[] = [];
+    await runLoad({ baseUrl: srv.url, durationSec: 1, connections: 2, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-f-', records } });
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.filter((r) => r.status !== 0).every((r) => r.outcome === 'fail' && r.status === 503)).toBe(true);
+    srv.state.healthy = true;
+    srv.state.hangWrites = true;
+    const hung: import('./ledger.ts').WriteRecord[] = [];
+    await runLoad({ baseUrl: srv.url, durationSec: 2, connections: 1, phase: 'after', paths: ['/api/health'], timeoutSec: 1, writes: { ratio: 0.5, prefix: 'load-h-', records: hung } });
+    expect(hung.length).toBeGreaterThan(0);
+    expect(hung.every((r) => r.outcome === 'unknown')).toBe(true);
+  });
+});

@@ -1,0 +1,78 @@
+// Broken builds of the reference app for the drill's mutation tests: the real app (main.ts, the real
+// handler on the real database) with one or more defects switched on by `--mutants a,b`. Each is a
+// class of defect a rollback drill must catch from the outside, without the app's cooperation:
+//   drop-writes       on SQLite, every 100th write per process is acknowledged (201) but not stored
+//   duplicate-writes  on SQLite, every 100th write per process (offset 50) is stored twice
+//   engine-liar       DB_ENGINE=sqlite pods keep using PostgreSQL (the URL a PostgreSQL-mode pod of
+//                     the same build left in --state) while every answer says "sqlite"
+//   health-blind      /api/health answers 200 healthy without touching the database (Hyperpage's defect)
+//   feature-500       on SQLite, GET /api/tools/gitlab answers a fast 500
+// Mapped in as the app image through the drill config's `images` (as a user maps a broken build).
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../src/database.ts';
+import type { Database, User } from '../src/db/types.ts';
+import { main } from '../src/main.ts';
+
+export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500'] as const;
+export type Mutant = (typeof MUTANTS)[number];
+
+const { values } = parseArgs({ options: { mutants: { type: 'string', default: '' }, state: { type: 'string' } }, strict: true });
+const on = new Set(values.mutants!.split(',').filter(Boolean) as Mutant[]);
+for (const m of on) if (!MUTANTS.includes(m)) throw new Error(`unknown mutant ${m} (known: ${MUTANTS.join(', ')})`);
+const urlFile = values.state ? path.join(values.state, 'database-url') : undefined;
+
+/** A Database whose methods are the real one's, with some replaced. */
+function override(real: Database, parts: Partial<Database> & { engine?: Database['engine'] }): Database {
+  return new Proxy(real, {
+    get(target, key) {
+      if (key in parts) return (parts as Record<string | symbol, unknown>)[key];
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+await main({
+  database(cfg) {
+    if (on.has('engine-liar') && urlFile) {
+      if (cfg.engine === 'postgres' && cfg.databaseUrl) {
+        mkdirSync(path.dirname(urlFile), { recursive: true });
+        writeFileSync(urlFile, cfg.databaseUrl, { mode: 0o600 });
+        chmodSync(urlFile, 0o600);
+      } else if (cfg.engine === 'sqlite' && existsSync(urlFile)) {
+        const pg = openDatabase({ engine: 'postgres', databaseUrl: readFileSync(urlFile, 'utf8') });
+        return override(pg, { engine: 'sqlite' });
+      }
+    }
+    let db = openDatabase(cfg);
+    if (on.has('health-blind')) db = override(db, { ping: async () => undefined });
+    if (cfg.engine === 'sqlite' && (on.has('drop-writes') || on.has('duplicate-writes'))) {
+      const real = db;
+      let n = 0;
+      let fakeId = 1_000_000_000;
+      db = override(real, {
+        async createUser(email: string, name: string): Promise<User> {
+          n++;
+          if (on.has('drop-writes') && n % 100 === 0) return { id: fakeId++, email, name, createdAt: new Date().toISOString() };
+          const u = await real.createUser(email, name);
+          if (on.has('duplicate-writes') && n % 100 === 50) await real.createUser(email, name);
+          return u;
+        },
+      });
+    }
+    return db;
+  },
+  handler(handler, cfg) {
+    if (!on.has('feature-500') || cfg.engine !== 'sqlite') return handler;
+    return async (req, res) => {
+      if (req.method === 'GET' && req.url === '/api/tools/gitlab') {
+        res.writeHead(500, { 'content-type': 'application/json', 'x-db-engine': 'sqlite', 'x-pod-name': cfg.pod });
+        res.end('{"error":"mutant: gitlab integration broken"}');
+        return;
+      }
+      return handler(req, res);
+    };
+  },
+});

@@ -1,0 +1,146 @@
+// Broken builds of the app, drilled as a user drills a build they map in (the drill config's
+// `images`), each caught from the outside, by the right criterion, with exit code 1:
+//  - after the switch the app acknowledges writes it then drops (1 in 100 per pod), stores others
+//    twice (1 in 100), and answers a feature endpoint with fast 500s → data integrity names the lost
+//    and duplicated writes found in the SQLite file; performance fails on errors, not latency;
+//  - the "SQLite" pods keep writing to PostgreSQL while every answer says sqlite → engine in use
+//    fails on where the writes landed, a finding says the header lies; the app's own read-back
+//    sees nothing wrong, the SQLite file does;
+//  - /api/health answers 200 without touching the database → the fault is still proven on
+//    PostgreSQL, the finding is recorded, and monitoring fails because no trigger could fire.
+// The mutants: app/test-support/mutant-main.ts (the real app with a defect switched on).
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drillExitCode } from '../../harness/cli/exit-code.ts';
+import { parseDrillConfig, type ScenarioName } from '../../harness/config/schema.ts';
+import { applyExpectations } from '../../harness/criteria/expectations.ts';
+import { journalVerdicts, scenarioVerdicts, type Verdict } from '../../harness/criteria/verdicts.ts';
+import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
+import type { EventOf, JournalEvent } from '../../harness/journal/events.ts';
+import { Journal, readJournal } from '../../harness/journal/journal.ts';
+import { REPO_ROOT } from '../../harness/platform/manifests.ts';
+import { tsxNodeCommand } from '../../harness/platform/local/config.ts';
+import type { Mutant } from '../../app/test-support/mutant-main.ts';
+import { drillEnv, progress } from '../drill-env.ts';
+
+const env = drillEnv();
+
+interface Drilled {
+  outcome: ScenarioOutcome;
+  verdicts: Map<string, Verdict>;
+  events: JournalEvent[];
+  exitCode: number;
+}
+
+/** One hardened drill of `scenario` with the app image mapped to a broken build; verdicts journalled as the suites do. */
+async function drillMutant(scenario: ScenarioName, mutants: Mutant[]): Promise<Drilled> {
+  const runDir = path.join(env.runDir, `mutant-${mutants.join('+')}`);
+  const images = {
+    'hyperpage:*': {
+      command: [...tsxNodeCommand(), path.join(REPO_ROOT, 'app', 'test-support', 'mutant-main.ts'), `--mutants=${mutants.join(',')}`, `--state=${path.join(runDir, 'mutant-state')}`],
+      bins: { 'hyperpage-cli': path.join(REPO_ROOT, 'app', 'bin', 'hyperpage-cli') },
+    },
+  };
+  const config = parseDrillConfig({ ...env.config, images });
+  const journal = new Journal(path.join(runDir, 'journal.jsonl'));
+  const outcome = await runScenario({ config, scenario, variant: 'hardened', runDir, progress, journal });
+  const list = applyExpectations(scenarioVerdicts(outcome), scenario, 'hardened');
+  journalVerdicts(journal, list);
+  const events = readJournal(journal.file);
+  return { outcome, verdicts: new Map(list.map((v) => [v.id, v])), events, exitCode: drillExitCode({ failedTests: 0, unhandledErrors: 0, events }) };
+}
+
+const findings = (events: JournalEvent[]) => events.filter((e): e is EventOf<'finding'> & JournalEvent => e.type === 'finding');
+const say = (v: Verdict) => `${v.id}: measured ${String(v.measured)} — ${v.evidence}`;
+
+describe.skipIf(env.fromCli)('mutation: after the switch the app drops 1 in 100 acknowledged writes, duplicates 1 in 100, and a feature answers fast 500s', () => {
+  let d: Drilled;
+  beforeAll(async () => {
+    d = await drillMutant('database-corruption', ['drop-writes', 'duplicate-writes', 'feature-500']);
+  });
+
+  it('data integrity fails, naming lost AND duplicated writes found in the SQLite file itself', () => {
+    const v = d.verdicts.get('data-integrity')!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(d.outcome.ledgerSource).toBe('sqlite-file');
+    // Every 100th write per pod: at least one per pod that took 100 writes after the switch.
+    const pods = Object.values(d.outcome.coverage.okByPod).filter((n) => n >= 100).length;
+    expect(d.outcome.ledger.lost, say(v)).toBeGreaterThanOrEqual(pods);
+    expect(d.outcome.ledger.duplicated, say(v)).toBeGreaterThanOrEqual(pods);
+    expect(String(v.measured)).toMatch(/\d+ lost, \d+ duplicated/);
+    // Close to 1 %: the drill's count is the app's defect, not noise.
+    const acknowledged = d.outcome.ledger.ok;
+    expect(d.outcome.ledger.lost, say(v)).toBeLessThan(acknowledged * 0.03);
+  });
+
+  it('performance fails on the error budget although the answers were fast', () => {
+    const v = d.verdicts.get('performance')!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(v.evidence).toMatch(/FAILED on errors: \d+ of \d+ requests/);
+    expect(v.evidence).not.toMatch(/FAILED on latency/);
+    expect(v.measured as number, say(v)).toBeLessThan(500);
+  });
+
+  it('the rollback itself and the engine are judged on their own: restored on SQLite', () => {
+    for (const id of ['emergency-rollback', 'engine-in-use']) expect(d.verdicts.get(id)!.passed, say(d.verdicts.get(id)!)).toBe(true);
+  });
+
+  it('the drill exits 1', () => expect(d.exitCode).toBe(1));
+});
+
+describe.skipIf(env.fromCli)('mutation: the "SQLite" pods keep writing to PostgreSQL while every answer says sqlite', () => {
+  let d: Drilled;
+  beforeAll(async () => {
+    // maintenance-window: PostgreSQL keeps running, so the lie can go on.
+    d = await drillMutant('maintenance-window', ['engine-liar']);
+  });
+
+  it('engine in use fails on where the writes landed, although every header said sqlite', () => {
+    const v = d.verdicts.get('engine-in-use')!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(String(v.measured), say(v)).toContain('postgres');
+    expect(d.outcome.enginesAfter).toEqual(['sqlite']);
+    expect(d.outcome.landed.inPostgres, say(v)).toBe(d.outcome.landed.acknowledged);
+    expect(v.evidence).toContain('DISAGREES');
+  });
+
+  it('a confirmed finding says the engine header cannot be trusted', () => {
+    const f = findings(d.events).find((x) => x.id === 'app-engine-header-disagrees');
+    expect(f?.confirmed, JSON.stringify(findings(d.events).map((x) => x.id))).toBe(true);
+  });
+
+  it('data integrity fails from the SQLite file, while the app reading back its own writes sees none lost', () => {
+    const v = d.verdicts.get('data-integrity')!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(d.outcome.ledger.lost, say(v)).toBeGreaterThan(0);
+    expect(d.outcome.apiLedger?.lost, say(v)).toBe(0);
+  });
+
+  it('the drill exits 1', () => expect(d.exitCode).toBe(1));
+});
+
+describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching the database', () => {
+  let d: Drilled;
+  beforeAll(async () => {
+    d = await drillMutant('database-corruption', ['health-blind']);
+  });
+
+  it('the fault is proven on PostgreSQL itself and the drill goes on', () => {
+    const effective = d.events.find((e) => e.type === 'fault.effective');
+    expect(effective, JSON.stringify(d.events.filter((e) => e.type.startsWith('fault')))).toBeDefined();
+    expect(d.outcome.procedure.completed).toBe(true);
+  });
+
+  it('a confirmed finding says the health check does not reflect the database', () => {
+    const f = findings(d.events).find((x) => x.id === 'app-health-blind');
+    expect(f?.confirmed, JSON.stringify(findings(d.events).map((x) => x.id))).toBe(true);
+  });
+
+  it('monitoring fails: the triggers that should have fired never did', () => {
+    const v = d.verdicts.get('monitoring')!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(v.evidence).toMatch(/expected trigger\(s\) never fired before the rollback started: .*health-check-failures/);
+  });
+
+  it('the drill exits 1', () => expect(d.exitCode).toBe(1));
+});
