@@ -22,7 +22,7 @@ function outcome(over: Partial<ScenarioOutcome> = {}): ScenarioOutcome {
     ledgerSource: 'sqlite-file',
     checksums: { equal: true, mismatched: [], evidence: 'seeded tables equal' },
     coverage: coverage(pods, 3, 300),
-    landed: { acknowledged: 900, inSqlite: 900, inPostgres: null, postgresState: 'not running (0 ready)', engineHeaders: { sqlite: 900 } },
+    landed: { acknowledged: 900, inSqlite: 900, onlyInSqlite: 900, inPostgres: null, postgresState: 'not running (0 ready)', engineHeaders: { sqlite: 900 } },
     enginesAfter: ['sqlite'],
     load: { after: load() },
     errorBudget: 0.01,
@@ -76,10 +76,16 @@ describe('engine in use', () => {
   });
 
   it('fails when the writes landed in PostgreSQL although every answer said sqlite', () => {
-    const v = engineInUseVerdict(outcome({ landed: { acknowledged: 900, inSqlite: 0, inPostgres: 900, postgresState: 'psql', engineHeaders: { sqlite: 900 } } }));
+    const v = engineInUseVerdict(outcome({ landed: { acknowledged: 900, inSqlite: 0, onlyInSqlite: 0, inPostgres: 900, postgresState: 'psql', engineHeaders: { sqlite: 900 } } }));
     expect(v.passed).toBe(false);
     expect(v.measured).toBe('postgres');
     expect(v.evidence).toContain('DISAGREES');
+  });
+
+  it('writes in PostgreSQL that a data recovery copied into SQLite still count as PostgreSQL', () => {
+    const v = engineInUseVerdict(outcome({ landed: { acknowledged: 900, inSqlite: 40, onlyInSqlite: 0, inPostgres: 900, postgresState: 'psql', engineHeaders: { sqlite: 900 } } }));
+    expect(v.measured).toBe('postgres');
+    expect(v.evidence).toContain('40 of them copied there from PostgreSQL');
   });
 
   it('fails when the data says sqlite but the app says postgres (a header that disagrees)', () => {
@@ -93,7 +99,7 @@ describe('engine in use', () => {
   });
 
   it('fails with no acknowledged write after the restore (nothing to judge by)', () => {
-    const v = engineInUseVerdict(outcome({ landed: { acknowledged: 0, inSqlite: 0, inPostgres: null, postgresState: 'x', engineHeaders: {} } }));
+    const v = engineInUseVerdict(outcome({ landed: { acknowledged: 0, inSqlite: 0, onlyInSqlite: 0, inPostgres: null, postgresState: 'x', engineHeaders: {} } }));
     expect(v.passed).toBe(false);
     expect(v.measured).toBe('no writes');
   });

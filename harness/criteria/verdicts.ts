@@ -195,10 +195,7 @@ export function dataIntegrityVerdict(o: ScenarioOutcome): Verdict {
  */
 export function engineInUseVerdict(o: ScenarioOutcome): Verdict {
   const d = o.landed;
-  const landedIn: string[] = [];
-  if ((d.inSqlite ?? 0) > 0) landedIn.push('sqlite');
-  if ((d.inPostgres ?? 0) > 0) landedIn.push('postgres');
-  const landedEngine = landedIn.length === 1 ? landedIn[0]! : landedIn.length === 0 ? 'neither' : 'both';
+  const landedEngine = landedIn(d);
   const said = o.enginesAfter.filter((e) => e !== '?');
   const headerDisagrees = engineHeaderDisagrees(o);
   const onlySqlite = landedEngine === 'sqlite';
@@ -207,10 +204,10 @@ export function engineInUseVerdict(o: ScenarioOutcome): Verdict {
     id: 'engine-in-use',
     title: 'The restored service is served by SQLite (where the writes landed)',
     passed: d.acknowledged > 0 && onlySqlite && !headerDisagrees,
-    measured: d.acknowledged === 0 ? 'no writes' : landedIn.join('+') || 'neither',
+    measured: d.acknowledged === 0 ? 'no writes' : landedEngine,
     budget: 'sqlite',
     evidence:
-      `of ${d.acknowledged} writes acknowledged after the restore: ${d.inSqlite ?? '?'} in the SQLite file (${d.sqliteHow ?? 'not read'}), ` +
+      `of ${d.acknowledged} writes acknowledged after the restore: ${d.inSqlite ?? '?'} in the SQLite file (${d.sqliteHow ?? 'not read'}${d.inSqlite && d.onlyInSqlite !== d.inSqlite ? `; ${(d.inSqlite ?? 0) - (d.onlyInSqlite ?? 0)} of them copied there from PostgreSQL` : ''}), ` +
       `${d.inPostgres ?? '?'} in PostgreSQL (${d.postgresState}); ${headers}` +
       (headerDisagrees ? `: DISAGREES with where the writes landed (${landedEngine})` : ''),
   };
@@ -218,11 +215,19 @@ export function engineInUseVerdict(o: ScenarioOutcome): Verdict {
 
 /** The app named an engine after the restore other than the one its acknowledged writes landed in. */
 export function engineHeaderDisagrees(o: Pick<ScenarioOutcome, 'landed' | 'enginesAfter'>): boolean {
-  const d = o.landed;
-  const landedIn = [...((d.inSqlite ?? 0) > 0 ? ['sqlite'] : []), ...((d.inPostgres ?? 0) > 0 ? ['postgres'] : [])];
-  if (landedIn.length === 0) return false; // nothing to compare with: the verdict fails on that already
-  const landedEngine = landedIn.length === 1 ? landedIn[0] : 'both';
-  return o.enginesAfter.filter((e) => e !== '?').some((e) => e !== landedEngine);
+  const landed = landedIn(o.landed);
+  if (landed === 'neither') return false; // nothing to compare with: the verdict fails on that already
+  return o.enginesAfter.filter((e) => e !== '?').some((e) => e !== landed);
+}
+
+/**
+ * The engine the post-restore writes went to: a write in PostgreSQL was written there by the app
+ * (nothing copies SQLite → PostgreSQL); one only in the SQLite file was written to SQLite.
+ */
+export function landedIn(d: ScenarioOutcome['landed']): 'sqlite' | 'postgres' | 'both' | 'neither' {
+  const pg = (d.inPostgres ?? 0) > 0;
+  const sqlite = (d.onlyInSqlite ?? d.inSqlite ?? 0) > 0;
+  return pg && sqlite ? 'both' : pg ? 'postgres' : sqlite ? 'sqlite' : 'neither';
 }
 
 export function journalVerdicts(journal: Journal, verdicts: Verdict[]): void {

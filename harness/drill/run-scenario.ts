@@ -93,6 +93,11 @@ export interface Landed {
   inSqlite: number | null;
   /** null: PostgreSQL not asked (not running) or not readable (see postgresState). */
   inPostgres: number | null;
+  /**
+   * In the SQLite file and not in PostgreSQL. Nothing copies SQLite → PostgreSQL, so a write found in
+   * PostgreSQL was written there by the app; one found in both was copied over by a data recovery.
+   */
+  onlyInSqlite: number | null;
   postgresState: string;
   sqliteHow?: string;
   /** Engines the app named on those writes' answers (x-db-engine). */
@@ -389,15 +394,18 @@ type ScenarioContextPlatform = ProcedureContext['platform'];
 
 /** Of the writes acknowledged after the restore: how many are in the SQLite file, how many in PostgreSQL. */
 function landedAfter(postRestore: readonly WriteRecord[], r: ReadBack): Landed {
-  const count = (keys: readonly string[]) => {
+  const count = (keys: readonly string[], except: readonly string[] = []) => {
     const set = new Set(keys);
-    return postRestore.filter((w) => set.has(w.email)).length;
+    const not = new Set(except);
+    return postRestore.filter((w) => set.has(w.email) && !not.has(w.email)).length;
   };
+  const pgKeys = r.postgres === 'not running' || r.postgres instanceof Error ? [] : r.postgres.keys;
   const engineHeaders: Record<string, number> = {};
   for (const w of postRestore) engineHeaders[w.engine ?? 'none'] = (engineHeaders[w.engine ?? 'none'] ?? 0) + 1;
   return {
     acknowledged: postRestore.length,
     inSqlite: r.sqlite instanceof Error ? null : count(r.sqlite.keys),
+    onlyInSqlite: r.sqlite instanceof Error ? null : count(r.sqlite.keys, pgKeys),
     sqliteHow: r.sqlite instanceof Error ? `not readable: ${r.sqlite.message}` : r.sqlite.how,
     inPostgres: r.postgres === 'not running' || r.postgres instanceof Error ? null : count(r.postgres.keys),
     postgresState: r.postgres === 'not running' ? 'not running (0 ready)' : r.postgres instanceof Error ? `not readable: ${r.postgres.message}` : r.postgres.how,

@@ -30,7 +30,7 @@ describe('an app whose health check is blind to the database (real baseline)', (
       handleSignals: false,
       images: {
         [BLIND_IMAGE]: {
-          command: [...tsxNodeCommand(), path.join(REPO_ROOT, 'app', 'test-support', 'blind-health-main.ts')],
+          command: [...tsxNodeCommand(), path.join(REPO_ROOT, 'app', 'test-support', 'mutant-main.ts'), '--mutants=health-blind'],
           bins: { 'hyperpage-cli': path.join(REPO_ROOT, 'app', 'bin', 'hyperpage-cli') },
           portEnv: 'PORT',
           hostEnv: 'HOST',
