@@ -24,17 +24,20 @@ try {
   const split: [string, number][] = [
     ['set-up (provision, deploy, seed, forward migration)', p('provision', 'setup')],
     ['writes + seeded checksums + fault until effective', p('pre-fault-writes', 'fault')],
+    ['detection (the fault\'s expected triggers fire)', p('detection')],
     [`procedure (${o.procedure.steps.length} steps)`, p('procedure')],
     ['validation (checklist + feature checks + checksums)', p('validation', 'features', 'checksums')],
     [`load (baseline + after, ${config.loadDurationSec} s each)`, p('load-baseline', 'load-faulted', 'load-after')],
     ['monitoring window (alerts cleared)', p('monitoring')],
   ];
   const named = split.reduce((sum, [, ms]) => sum + ms, 0);
-  split.push(['settle, read-back, artifacts, teardown', total - named]);
+  split.push(['read-back (SQLite file, PostgreSQL, app API)', p('read-back')]);
+  split.push(['settle, artifacts, teardown', total - named - p('read-back')]);
   console.log(`full hardened emergency drill (database-corruption, ${config.datasetSize} users, local platform): ${s(total).trim()}`);
   for (const [label, ms] of split) console.log(`  ${label.padEnd(56)} ${s(ms)}`);
   console.log(`  time to restore (trigger → 5 healthy SQLite answers): ${o.timeToRestoreMs === undefined ? 'never' : s(o.timeToRestoreMs).trim()}   (target < 10 s locally; runbook < 5 min)`);
-  console.log(`  downtime ${s(o.availability.downtimeMs).trim()}, lost writes ${o.ledger.lost} of ${o.ledger.ok}, p99 before ${o.load.baseline?.p99 ?? '-'} ms → after ${o.load.after?.p99 ?? '-'} ms`);
+  console.log(`  downtime ${s(o.availability.downtimeMs).trim()}, lost writes ${o.ledger.lost} of ${o.ledger.ok} (read from the ${o.ledgerSource}), p99 before ${o.load.baseline?.p99 ?? '-'} ms → after ${o.load.after?.p99 ?? '-'} ms`);
+  console.log(`  writes after the restore: ${o.landed.acknowledged} acknowledged, min ${o.coverage.minPerPod}/pod → a ${(o.coverage.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 % (target ≥ ${o.coverage.minRequired}/pod: ${o.coverage.sufficient ? 'met' : 'MISSED'})`);
   console.log(`  criteria: ${scenarioVerdicts(o).map((v) => `${v.id} ${v.passed ? 'met' : 'FAILED'}`).join(', ')}`);
   console.log(`  target full drill < 60 s with a ${config.loadDurationSec} s load phase: ${total < 60_000 ? 'met' : 'MISSED'} (ratio ${(total / 60_000).toFixed(2)})`);
 } finally {

@@ -21,7 +21,7 @@ writeFileSync(path.join(dir, 'readonly-parent', 'file'), 'not a dir');
 
 function drill(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), path.join(REPO_ROOT, 'harness', 'cli.ts'), ...args], { cwd: dir, env: { ...process.env, PATH: '/usr/bin:/bin', KUBECONFIG: path.join(dir, 'kubeconfig') } }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), path.join(REPO_ROOT, 'harness', 'cli.ts'), ...args], { cwd: dir, env: { ...process.env, PATH: '/usr/bin:/bin', KUBECONFIG: path.join(dir, 'kubeconfig') }, timeout: 30_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -221,7 +221,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       progress(`  ${o.config.postMigrationWrites} post-migration writes on PostgreSQL`);
       for (let i = 0; i < o.config.postMigrationWrites; i++) await ledger.write();
       // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
-      const maxUserId = Math.max(o.config.datasetSize, ...ledger.writes.map((w) => w.id ?? 0));
+      // A loop, not Math.max(...spread): a million post-migration writes would overflow the call stack.
+      const maxUserId = ledger.writes.reduce((m, w) => Math.max(m, w.id ?? 0), o.config.datasetSize);
       return takeChecksums(platform, image, 'postgres', { users: maxUserId }, o.signal).catch((err: Error) => err);
     });
     if (before instanceof Error) journal.write({ type: 'log', level: 'error', message: `checksum before the fault: ${before.message}` });
@@ -296,7 +297,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     journal.write({ type: 'probe.samples', probe: 'availability', file: path.basename(samplesFile), count: samples.length });
     const ttr = timeToRestore(samples, triggerAt, 'sqlite', 5);
     journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
-    journal.write({ type: 'probe.summary', probe: 'ledger', summary: { ...check, source: direct ? 'sqlite-file' : 'app-api', ...(apiLedger ? { apiLost: apiLedger.lost, apiDuplicated: apiLedger.duplicated, apiUnexpected: apiLedger.unexpected } : {}) } });
+
     const triggers = evaluateTriggers(samples, { timeScale: o.config.timeScale, faultAt });
     for (const t of triggers) journal.write({ type: 'trigger', trigger: t.id, firedAt: t.firedAt, clearedAt: t.clearedAt, detail: `${t.title}: ${t.evidence}` });
     const alerts = alertsCleared(triggers, samples, rollbackEndAt, o.config.timeScale);
@@ -305,6 +306,18 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const enginesAfter = samples.filter((s) => s.t >= from && s.status === 200).map((s) => s.engine ?? '?');
     const postRestore = allWrites.filter((w) => w.outcome === 'ok' && w.t >= from);
     const cov = coverage(postRestore.map((w) => w.pod), sqliteReady, o.config.minWritesPerPod);
+    journal.write({
+      type: 'probe.summary',
+      probe: 'ledger',
+      summary: {
+        ...check,
+        source: direct ? 'sqlite-file' : 'app-api',
+        ...(apiLedger ? { apiLost: apiLedger.lost, apiDuplicated: apiLedger.duplicated, apiUnexpected: apiLedger.unexpected } : {}),
+        // Coverage of the restored engine, beside the counts it qualifies.
+        minPerPod: cov.minPerPod,
+        detectableLoss: cov.detectableLossRate,
+      },
+    });
     const landed = landedAfter(postRestore, readBack);
     journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
     journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });

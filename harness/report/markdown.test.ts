@@ -45,8 +45,9 @@ describe('renderMarkdown', () => {
     expect(steps.find((r) => r[3] === 'Step 4: patch service selector')!.slice(0, 6)).toEqual(['⚠️ over', '4', 'emergency-seed', 'Step 4: patch service selector', '14.5 s', '10.0 s']);
     expect(steps.find((r) => r[3]!.startsWith('Step 5b'))![0]).toBe('❌');
     const integrity = table(text, '### Data integrity (write ledger)');
-    expect(integrity[0]).toEqual(['Scenario', 'ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated']);
-    expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0']);
+    expect(integrity[0]).toEqual(['Scenario', 'ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'min writes/pod after restore', 'detectable loss/pod (95 %)', 'read from']);
+    // An older journal without coverage fields: dashes, not zeros.
+    expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '–', '–', '–']);
     const latency = table(text, '### Latency: baseline, with the fault, after rollback');
     expect(latency.map((r) => [r[1], r[5]])).toEqual([['phase', 'p99'], ['baseline', '14.9 ms'], ['after', '18.7 ms']]);
     const findings = table(text, '### Runbook findings');

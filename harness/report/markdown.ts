@@ -3,7 +3,7 @@
 import { COMPARED_METRICS } from './history.ts';
 import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
 import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
-import { INTEGRITY_KEYS, LATENCY_KEYS, formatValue, probeKind, summaryRows } from './summaries.ts';
+import { INTEGRITY_COLUMNS, INTEGRITY_KEYS, LATENCY_KEYS, formatValue, probeKind, summaryRows } from './summaries.ts';
 
 const METRIC_LABEL: Record<(typeof COMPARED_METRICS)[number], string> = {
   timeToRestoreMs: 'time to restore',
@@ -96,8 +96,8 @@ export function renderMarkdown(r: RunReport): string {
   const integrity = r.groups.filter((g) => g.integrity);
   if (integrity.length) {
     out.push('### Data integrity (write ledger)', '');
-    out.push(`| Scenario | ${INTEGRITY_KEYS.join(' | ')} |`, `|---|${INTEGRITY_KEYS.map(() => '---:').join('|')}|`);
-    for (const g of integrity) out.push(row(groupLabel(g), ...INTEGRITY_KEYS.map((k) => formatValue(g.integrity![k], 'count'))));
+    out.push(`| Scenario | ${INTEGRITY_KEYS.map((k) => INTEGRITY_COLUMNS[k].head).join(' | ')} |`, `|---|${INTEGRITY_KEYS.map(() => '---:').join('|')}|`);
+    for (const g of integrity) out.push(row(groupLabel(g), ...INTEGRITY_KEYS.map((k) => formatValue(g.integrity![k], INTEGRITY_COLUMNS[k].format))));
     out.push('');
   }
 

@@ -66,7 +66,20 @@ const KNOWN: Record<Exclude<ProbeKind, 'other'>, Record<string, Known>> = {
 };
 
 /** The ledger counts shown in the data-integrity table, in this order. */
-export const INTEGRITY_KEYS = ['ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated'] as const;
+export const INTEGRITY_KEYS = ['ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'minPerPod', 'detectableLoss', 'source'] as const;
+/** Column heads and formats of the integrity table (coverage of the restored engine beside the counts). */
+export const INTEGRITY_COLUMNS: Record<(typeof INTEGRITY_KEYS)[number], { head: string; format: Known['format'] }> = {
+  ok: { head: 'ok', format: 'count' },
+  fail: { head: 'fail', format: 'count' },
+  unknown: { head: 'unknown', format: 'count' },
+  lost: { head: 'lost', format: 'count' },
+  recovered: { head: 'recovered', format: 'count' },
+  unexpected: { head: 'unexpected', format: 'count' },
+  duplicated: { head: 'duplicated', format: 'count' },
+  minPerPod: { head: 'min writes/pod after restore', format: 'count' },
+  detectableLoss: { head: 'detectable loss/pod (95 %)', format: 'percent' },
+  source: { head: 'read from', format: 'text' },
+};
 /** The latency columns compared baseline vs after. */
 export const LATENCY_KEYS = ['p50', 'p90', 'p95', 'p99', 'max', 'rps', 'errors', 'non2xx'] as const;
 
