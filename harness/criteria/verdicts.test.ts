@@ -34,7 +34,7 @@ describe('data integrity', () => {
   it('passes on a clean, covered, directly read result', () => {
     const v = dataIntegrityVerdict(outcome());
     expect(v.passed, v.evidence).toBe(true);
-    expect(v.measured).toBe('none');
+    expect(v.measured).toBe('no anomaly');
     expect(v.evidence).toContain('a per-pod loss rate ≥ 0.99 % detectable at 95 %');
   });
 

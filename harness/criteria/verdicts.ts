@@ -179,9 +179,8 @@ export function dataIntegrityVerdict(o: ScenarioOutcome): Verdict {
     id: 'data-integrity',
     title: 'Data integrity: no acknowledged write lost, duplicated or unexpected in the SQLite file, seeded tables equal',
     passed: anomalies.length === 0 && !notMeasured,
-    measured: notMeasured ? 'not measured' : anomalies.length ? anomalies.join(', ') : 'none',
-    budget: 'none',
-    unit: 'anomalies',
+    measured: notMeasured ? 'not measured' : anomalies.length ? anomalies.join(', ') : 'no anomaly',
+    budget: 'no anomaly',
     evidence: notMeasured
       ? `NOT MEASURED: ${o.ledgerSource !== 'sqlite-file' ? 'the SQLite file could not be read directly' : `too few writes after the restore (min ${c.minPerPod}/pod < ${c.minRequired})`}; ${detail}`
       : detail,
