@@ -54,6 +54,9 @@ describe('SIGINT during a drill (npm run drill, local platform)', () => {
     expect(steps.length, JSON.stringify(report.groups.map((g) => g.status))).toBeGreaterThan(0);
     expect(steps.some((s) => s.outcome === 'ok')).toBe(true);
     expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/aborted/i);
+    // The drill stopped where it was: nothing was judged on the platform it was tearing down.
+    const after = readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"verdict"'));
+    expect(after, 'verdicts journalled after the interrupt').toEqual([]);
 
     // Nothing of the run left: every process carrying the run's marker is gone.
     let left = markedProcesses(runPrefix);

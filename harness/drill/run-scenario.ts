@@ -157,7 +157,17 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   journal.setContext({ scenario: o.scenario, variant: o.variant });
   journal.write({ type: 'scenario.start', fault: fault?.name ?? 'none', method: row.method, budgetMs: row.budgetMs, validation: row.validation });
   const tag = `${o.scenario}-${o.variant}`;
+  // Interrupted (the caller's signal, or SIGINT/SIGTERM of a drill run by the CLI while its
+  // platform tears itself down): every phase stops where it is and nothing after it runs, so no
+  // verdict is judged on a torn-down platform.
+  const interrupt = new AbortController();
+  const signal = interrupt.signal;
+  const onCallerAbort = () => interrupt.abort(o.signal?.reason);
+  o.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const onProcessSignal = (sig: NodeJS.Signals) => interrupt.abort(new Error(`interrupted by ${sig}`));
+  if (o.handleSignals) for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, onProcessSignal);
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    signal.throwIfAborted();
     const t0 = Date.now();
     journal.write({ type: 'phase.start', phase: name });
     progress(`▶ ${name}`);
@@ -172,7 +182,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   // journalled as such, so the CLI exits 3 rather than 1.
   const setupFailed = (what: string) => (err: unknown): never => {
     // An interrupted set-up is an abort, not a failure to set up.
-    if (!o.signal?.aborted) {
+    if (!signal?.aborted) {
       const message = err instanceof Error ? err.message : String(err);
       journal.write({ type: 'log', level: 'error', cause: 'setup', message: `${what} could not be set up: ${message}` });
     }
@@ -183,7 +193,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   );
   const { platform, image } = drill;
   try {
-    await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal: o.signal })).catch(
+    await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal })).catch(
       setupFailed('the baseline (PostgreSQL, app 3/3, seeded and migrated data)'),
     );
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
@@ -205,7 +215,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
           connections: o.config.loadConnections,
           phase: name,
           samplesFile: file,
-          signal: o.signal,
+          signal,
           writes: { ratio: o.config.writeRatio, prefix: `${loadPrefix}${name}-`, records: loadWrites },
         });
         journal.write({ type: 'probe.samples', probe: `load-${name}`, file: path.basename(file), count: s.requests });
@@ -223,7 +233,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
       // A loop, not Math.max(...spread): a million post-migration writes would overflow the call stack.
       const maxUserId = ledger.writes.reduce((m, w) => Math.max(m, w.id ?? 0), o.config.datasetSize);
-      return takeChecksums(platform, image, 'postgres', { users: maxUserId }, o.signal).catch((err: Error) => err);
+      return takeChecksums(platform, image, 'postgres', { users: maxUserId }, signal).catch((err: Error) => err);
     });
     if (before instanceof Error) journal.write({ type: 'log', level: 'error', message: `checksum before the fault: ${before.message}` });
 
@@ -243,34 +253,34 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     // The runbook's automatic triggers are what start an emergency rollback: wait until the ones this
     // fault must fire have fired on the live probe samples (bounded by their scaled windows), so a
     // trigger is credited for detecting the fault, not for the rollback's own downtime.
-    const detection = faultAt !== undefined && def.expectedTriggers.length > 0 ? await phase('detection', () => waitForTriggers(avail, def.expectedTriggers, { timeScale: o.config.timeScale, faultAt: faultAt!, signal: o.signal, progress })) : undefined;
+    const detection = faultAt !== undefined && def.expectedTriggers.length > 0 ? await phase('detection', () => waitForTriggers(avail, def.expectedTriggers, { timeScale: o.config.timeScale, faultAt: faultAt!, signal, progress })) : undefined;
     const triggerAt = Date.now();
-    const procedure = await phase('procedure', () => runProcedure(o.procedure ?? def.procedures[o.variant](), ctx, { journal, progress, signal: o.signal }));
+    const procedure = await phase('procedure', () => runProcedure(o.procedure ?? def.procedures[o.variant](), ctx, { journal, progress, signal }));
     const rollbackEndAt = procedure.startedAt + procedure.durationMs;
     // Restored (or given up on): write faster, so the restored engine takes enough writes per pod to show a small loss rate.
     ledger.setRate(o.config.postRestoreWriteRate);
     const validation = await phase('validation', () =>
-      runProcedure(o.variant === 'seed' ? seedValidation() : hardenedValidation(), ctx, { journal, progress, signal: o.signal }),
+      runProcedure(o.variant === 'seed' ? seedValidation() : hardenedValidation(), ctx, { journal, progress, signal }),
     );
     const dataRecovery =
       row.validation === 'full validation'
-        ? await phase('data-recovery', () => runProcedure(o.variant === 'seed' ? seedDataRecovery() : hardenedDataRecovery(), ctx, { journal, progress, signal: o.signal }))
+        ? await phase('data-recovery', () => runProcedure(o.variant === 'seed' ? seedDataRecovery() : hardenedDataRecovery(), ctx, { journal, progress, signal }))
         : undefined;
-    const security = o.scenario === 'security-incident' ? await phase('security-validation', () => securityValidation({ platform, image, signal: o.signal })) : undefined;
+    const security = o.scenario === 'security-incident' ? await phase('security-validation', () => securityValidation({ platform, image, signal })) : undefined;
     if (security) {
       journal.write({ type: 'probe.summary', probe: 'security-validation', summary: Object.fromEntries(security.checks.map((c) => [c.name, `${c.passed ? 'ok' : 'FAILED'}: ${c.evidence}`])) });
       progress(`  security validation: ${security.evidence}`);
     }
 
     const sqliteDep = (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? HARDENED_SQLITE;
-    const features = await phase('features', () => checkFeatures({ platform, serviceUrl, deployment: sqliteDep, engine: 'sqlite', signal: o.signal }));
+    const features = await phase('features', () => checkFeatures({ platform, serviceUrl, deployment: sqliteDep, engine: 'sqlite', signal }));
     journal.write({ type: 'probe.summary', probe: 'features', summary: Object.fromEntries(features.map((f) => [f.id, f.passed ? 'ok' : `FAILED: ${f.evidence}`])) });
     for (const f of features) progress(`  ${f.passed ? '✓' : '✗'} ${f.id}: ${f.evidence}`);
     load.after = await loadPhase('after');
 
     const after = await phase('checksums', async () => {
       if (before instanceof Error) return compareChecksums(undefined, undefined, before.message);
-      const snap: ChecksumSnapshot | Error = await takeChecksums(platform, image, 'sqlite', before.maxIds, o.signal).catch((err: Error) => err);
+      const snap: ChecksumSnapshot | Error = await takeChecksums(platform, image, 'sqlite', before.maxIds, signal).catch((err: Error) => err);
       return snap instanceof Error ? compareChecksums(before, undefined, snap.message) : compareChecksums(before, snap);
     });
     journal.write({ type: 'probe.summary', probe: 'checksums', summary: { equal: after.equal, mismatched: after.mismatched.join(', ') || 'none', evidence: after.evidence } });
@@ -278,16 +288,16 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     // Monitoring: the probes run until 10 (scaled) minutes after the rollback, so "all alerts
     // cleared" is judged on measurements that reach that far.
     const clearBy = rollbackEndAt + SUCCESS_CRITERIA.alertsClearedMs / o.config.timeScale + 500;
-    if (Date.now() < clearBy) await phase('monitoring', () => sleep(clearBy - Date.now()));
+    if (Date.now() < clearBy) await phase('monitoring', () => sleep(clearBy - Date.now(), signal));
     const samples: Sample[] = await avail.stop();
     await ledger.stop();
     // Let in-flight writes settle before reading everything back.
-    await sleep(1_000);
+    await sleep(1_000, signal);
 
     const sqliteReady = (await platform.getDeploymentStatus(TOPOLOGY.namespace, sqliteDep).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
     const allWrites = [...ledger.writes, ...loadWrites];
     const prefixes = [ledger.prefix, loadPrefix];
-    const readBack = await phase('read-back', () => readWhereWritesLanded({ platform, journal, sqliteDep, prefixes, signal: o.signal, api: () => Promise.all(prefixes.map((p) => ledger.readBack(p))).then((r) => r.flat()) }));
+    const readBack = await phase('read-back', () => readWhereWritesLanded({ platform, journal, sqliteDep, prefixes, signal, api: () => Promise.all(prefixes.map((p) => ledger.readBack(p))).then((r) => r.flat()) }));
     const direct = readBack.sqlite instanceof Error ? undefined : checkLedger(allWrites, readBack.sqlite.keys);
     const apiLedger = readBack.api instanceof Error ? undefined : checkLedger(allWrites, readBack.api);
     const check = direct ?? apiLedger ?? checkLedger(allWrites, []);
@@ -366,6 +376,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       security,
     };
   } finally {
+    o.signal?.removeEventListener('abort', onCallerAbort);
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onProcessSignal);
     // Artifacts before teardown, whether the drill passed, failed or threw.
     if (platform.collectArtifacts) {
       const paths = await platform.collectArtifacts(path.join(o.runDir, 'artifacts', tag)).catch((err: Error) => {
@@ -438,10 +450,11 @@ async function waitForTriggers(
     const states = evaluateTriggers(avail.samples, { timeScale: o.timeScale, faultAt: o.faultAt });
     const fired = expected.filter((id) => states.find((s) => s.id === id)?.firedAt !== undefined);
     const missing = expected.filter((id) => !fired.includes(id));
-    if (missing.length === 0 || Date.now() >= deadline || o.signal?.aborted) {
+    o.signal?.throwIfAborted();
+    if (missing.length === 0 || Date.now() >= deadline) {
       o.progress(missing.length ? `  ✗ trigger(s) not fired after ${((Date.now() - o.faultAt) / 1000).toFixed(1)} s: ${missing.join(', ')}; the rollback starts anyway (manual trigger)` : `  ⚑ trigger(s) fired: ${fired.join(', ')}`);
       return { fired, missing, waitedMs: Date.now() - t0 };
     }
-    await sleep(200);
+    await sleep(200, o.signal);
   }
 }
