@@ -150,12 +150,5 @@ export class PlatformError extends Error {
   }
 }
 
-export class WaitTimeoutError extends Error {
-  override readonly name = 'WaitTimeoutError';
-  constructor(
-    message: string,
-    readonly lastStatus?: DeploymentStatus,
-  ) {
-    super(message);
-  }
-}
+// One timeout error for every wait (platform/wait.ts): it carries the last state seen (`lastState`, alias `lastStatus`).
+export { WaitTimeoutError } from './wait.ts';
