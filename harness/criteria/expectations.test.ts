@@ -4,6 +4,7 @@ import { FINDINGS, type FindingSpec } from '../procedures/context.ts';
 import {
   applyExpectations,
   checklistChecks,
+  checklistItem,
   confirmedByVerdicts,
   dataRecoveryCheck,
   declaredExpectedFailures,
@@ -96,36 +97,45 @@ describe('applyExpectations', () => {
 });
 
 describe('procedure steps', () => {
-  const step = (name: string, outcome: string, message = '') => ({ procedure: 'emergency', step: name, outcome, message });
+  const step = (id: string, name: string, outcome: string, message = '') => ({ procedure: 'emergency', id, step: name, outcome, message });
 
   it('judges failed steps and declared ones; an ok step nobody declared is no check', () => {
     const checks = procedureStepChecks(
-      [step('Step 4: update service selector', 'ok'), step('Step 5b: health endpoint (cluster DNS URL)', 'failed', 'HTTP 000'), step('Step 5a: wait for 3 ready pods', 'failed', 'not 3/3')],
+      [
+        step('step-4-switch-selector', 'Step 4: update service selector', 'ok'),
+        step('step-5b-health', 'Step 5b: health endpoint (cluster DNS URL)', 'failed', 'HTTP 000'),
+        step('step-5a-wait-ready', 'Step 5a: wait for 3 ready pods', 'failed', 'not 3/3'),
+      ],
       'database-corruption',
       'seed',
     );
     expect(checks.map((c) => [c.id, c.expected, c.expectedBecause, c.matches])).toEqual([
-      ['step:emergency:Step 5b', 'fail', 'runbook-cluster-dns', true],
-      ['step:emergency:Step 5a', 'pass', undefined, false],
+      ['step:emergency:step-5b-health', 'fail', 'runbook-cluster-dns', true],
+      ['step:emergency:step-5a-wait-ready', 'pass', undefined, false],
     ]);
   });
 
+  it('the check id follows the step id, not its prose; a record without an id falls back to the label', () => {
+    expect(stepCheckId('emergency', 'Step 5b renamed: anything', 'step-5b-health')).toBe('step:emergency:step-5b-health');
+    expect(stepCheckId('emergency', 'Step 5b: health endpoint')).toBe('step:emergency:Step 5b');
+  });
+
   it('a declared step that passed or did not run does not match', () => {
-    expect(procedureStepChecks([step('Step 5b: health endpoint', 'ok')], 'security-incident', 'seed')[0]).toMatchObject({ passed: true, matches: false });
-    expect(procedureStepChecks([step('Step 5b: health endpoint', 'skipped')], 'security-incident', 'seed')[0]).toMatchObject({ measured: 'not measured: skipped', matches: false });
+    expect(procedureStepChecks([step('step-5b-health', 'Step 5b: health endpoint', 'ok')], 'security-incident', 'seed')[0]).toMatchObject({ passed: true, matches: false });
+    expect(procedureStepChecks([step('step-5b-health', 'Step 5b: health endpoint', 'skipped')], 'security-incident', 'seed')[0]).toMatchObject({ measured: 'not measured: skipped', matches: false });
   });
 
   it('every declared step names a step of the seed procedures as they are', () => {
-    const steps = [seedEmergency(), seedPlanned()].flatMap((p) => p.steps.map((s) => stepCheckId(p.name, s.name)));
+    const steps = [seedEmergency(), seedPlanned()].flatMap((p) => p.steps.map((s) => stepCheckId(p.name, s.name, s.id)));
     for (const x of declaredExpectedFailures().filter((d) => d.check.startsWith('step:'))) expect(steps).toContain(x.check);
   });
 });
 
 describe('checklist and data recovery', () => {
   const seedSteps = [
-    { step: '1. Application health (curl cluster DNS)', outcome: 'failed', message: 'HTTP 000' },
-    { step: '2. Database connectivity (kubectl exec deployment/hyperpage -- sqlite3 … COUNT(*))', outcome: 'failed', message: 'no pod' },
-    { step: 'Final line ("Rollback validation completed")', outcome: 'ok', message: 'printed unconditionally' },
+    { id: 'checklist-1-health', step: '1. Application health (curl cluster DNS)', outcome: 'failed', message: 'HTTP 000' },
+    { id: 'checklist-2-database', step: '2. Database connectivity (kubectl exec deployment/hyperpage -- sqlite3 … COUNT(*))', outcome: 'failed', message: 'no pod' },
+    { id: 'final-line', step: 'Final line ("Rollback validation completed")', outcome: 'ok', message: 'printed unconditionally' },
   ];
 
   it('numbered items are checklist:N with their declared expectation; other steps must pass', () => {
@@ -133,9 +143,15 @@ describe('checklist and data recovery', () => {
     expect(checks.map((c) => [c.id, c.expected, c.expectedBecause, c.matches])).toEqual([
       ['checklist:1', 'fail', 'runbook-cluster-dns', true],
       ['checklist:2', 'fail', 'runbook-exec-scaled-deployment', true],
-      ['checklist:Final line ("Rollback validation completed")', 'pass', undefined, true],
+      ['checklist:final-line', 'pass', undefined, true],
     ]);
     expect(checks[0]!.measured).toBe('failed: HTTP 000');
+  });
+
+  it('the item number comes from the step id; a record without an id falls back to the prose', () => {
+    expect(checklistItem('Renamed health item', 'checklist-1-health')).toBe(1);
+    expect(checklistItem('2. Database connectivity')).toBe(2);
+    expect(checklistItem('Final line', 'final-line')).toBeUndefined();
   });
 
   it('a seed checklist item that passes is an unexpected pass; a failed hardened item a mismatch', () => {

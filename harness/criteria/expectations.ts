@@ -50,31 +50,39 @@ export function applyExpectations(verdicts: readonly Verdict[], scenario: Scenar
 }
 
 export interface ChecklistStep {
+  /** The step's stable id (absent in records from older journals: the prose is used then). */
+  id?: string;
   step: string;
   outcome: string;
   message?: string;
 }
 
-/** The runbook's checklist item number of a validation step ("2. Database connectivity …" → 2). */
-export function checklistItem(step: string): number | undefined {
-  const m = /^(\d+)\./.exec(step.trim());
+/**
+ * The runbook's checklist item number of a validation step: from its id (`checklist-2-database` → 2),
+ * or for a record without one from its prose ("2. Database connectivity …" → 2).
+ */
+export function checklistItem(step: string, id?: string): number | undefined {
+  const m = id === undefined ? /^(\d+)\./.exec(step.trim()) : /^checklist-(\d+)-/.exec(id);
   return m ? Number(m[1]) : undefined;
 }
 
-/** One check per validation step: numbered items as `checklist:N`, any other step by its name. */
+/** One check per validation step: numbered items as `checklist:N`, any other step by its id (or name). */
 export function checklistChecks(steps: readonly ChecklistStep[], scenario: ScenarioName, variant: Variant, findings?: readonly FindingSpec[]): Check[] {
   return steps.map((s) => {
-    const n = checklistItem(s.step);
-    const id = n === undefined ? `checklist:${s.step}` : `checklist:${n}`;
+    const n = checklistItem(s.step, s.id);
+    const id = n === undefined ? `checklist:${s.id ?? s.step}` : `checklist:${n}`;
     const e = expectationFor(id, scenario, variant, findings);
     const passed = s.outcome === 'ok';
     return { id, title: s.step, passed, measured: `${s.outcome}${s.message ? `: ${s.message}` : ''}`, ...e, matches: matches(passed, e) };
   });
 }
 
-/** A rollback procedure step's check id: `step:emergency:Step 5b` for "Step 5b: health endpoint …". */
-export function stepCheckId(procedure: string, step: string): string {
-  return `step:${procedure}:${step.split(':')[0]!.trim()}`;
+/**
+ * A rollback procedure step's check id: `step:<procedure>:<step id>` (`step:emergency:step-5b-health`).
+ * A record without an id (older journals) falls back to the name's label: `step:emergency:Step 5b`.
+ */
+export function stepCheckId(procedure: string, step: string, id?: string): string {
+  return `step:${procedure}:${id ?? step.split(':')[0]!.trim()}`;
 }
 
 /**
@@ -88,7 +96,7 @@ export function procedureStepChecks(
   findings?: readonly FindingSpec[],
 ): Check[] {
   return steps.flatMap((s) => {
-    const id = stepCheckId(s.procedure, s.step);
+    const id = stepCheckId(s.procedure, s.step, s.id);
     const e = expectationFor(id, scenario, variant, findings);
     if (s.outcome !== 'failed' && e.expected === 'pass') return [];
     const ran = s.outcome === 'ok' || s.outcome === 'failed';

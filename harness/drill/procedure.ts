@@ -3,8 +3,14 @@
 // budget is recorded as such (the measurement), and only a hard ceiling stops a hung step.
 import type { Journal } from '../journal/journal.ts';
 import type { StepOutcome } from '../journal/events.ts';
+import { assertStepIds } from './step-ids.ts';
+
+export { findStep, insertAfter, insertBefore, removeStep, replaceStep, stepIndex, UnknownStepError } from './step-ids.ts';
 
 export interface Step<C> {
+  /** Stable kebab-case id, unique within its procedure: what code and expectations refer to. */
+  id: string;
+  /** The prose shown in progress lines and reports; free to change. */
   name: string;
   budgetMs: number;
   /** 'abort' (bash `set -e`) stops the procedure on failure; 'continue' (no `set -e`) goes on. */
@@ -21,6 +27,9 @@ export interface Procedure<C> {
 
 export interface StepResult {
   procedure: string;
+  /** The step's stable id. */
+  id: string;
+  /** The step's prose name. */
   step: string;
   index: number;
   budgetMs: number;
@@ -54,6 +63,7 @@ export class StepTimeoutError extends Error {
 }
 
 export async function runProcedure<C>(proc: Procedure<C>, ctx: C, opts: RunOptions): Promise<ProcedureResult> {
+  assertStepIds(proc);
   const { journal } = opts;
   const startedAt = Date.now();
   const results: StepResult[] = [];
@@ -65,7 +75,7 @@ export async function runProcedure<C>(proc: Procedure<C>, ctx: C, opts: RunOptio
       results.push(record(journal, proc, step, index, Date.now(), 0, outcome, 'not run'));
       continue;
     }
-    journal.write({ type: 'step.start', procedure: proc.name, step: step.name, index, budgetMs: step.budgetMs });
+    journal.write({ type: 'step.start', procedure: proc.name, stepId: step.id, step: step.name, index, budgetMs: step.budgetMs });
     opts.progress?.(`  ▶ ${proc.name}: ${step.name} (budget ${fmtMs(step.budgetMs)})`);
     const t0 = Date.now();
     const ceiling = Math.max(step.budgetMs * (opts.hardCeilingFactor ?? 3), step.budgetMs + 60_000);
@@ -124,6 +134,7 @@ function record<C>(
   journal.write({
     type: 'step.end',
     procedure: proc.name,
+    stepId: step.id,
     step: step.name,
     index,
     budgetMs: step.budgetMs,
@@ -134,6 +145,7 @@ function record<C>(
   });
   return {
     procedure: proc.name,
+    id: step.id,
     step: step.name,
     index,
     budgetMs: step.budgetMs,

@@ -27,10 +27,12 @@ export type JournalEvent = Base &
     /** matches: every verdict and check of the scenario matched its expected outcome. */
     | { type: 'scenario.end'; passed: boolean; durationMs: number; matches?: boolean }
     | { type: 'phase.start' | 'phase.end'; phase: string; durationMs?: number }
-    | { type: 'step.start'; procedure: string; step: string; index: number; budgetMs: number }
+    /** stepId: the step's stable id (absent in older journals); step: its prose name. */
+    | { type: 'step.start'; procedure: string; stepId?: string; step: string; index: number; budgetMs: number }
     | {
         type: 'step.end';
         procedure: string;
+        stepId?: string;
         step: string;
         index: number;
         budgetMs: number;

@@ -18,6 +18,7 @@ export function hardenedDataRecovery(): Procedure<ProcedureContext> {
     variant: 'hardened',
     steps: [
       {
+        id: 'recover-postgres-to-sqlite',
         name: 'Recover PostgreSQL → SQLite (upsert, keyed) and verify counts and checksums',
         budgetMs: 120_000,
         async run(ctx, signal) {
@@ -39,6 +40,7 @@ export function seedDataRecovery(): Procedure<ProcedureContext> {
     variant: 'seed',
     steps: [
       {
+        id: 'recovery-pod-as-written',
         name: 'Recovery pod as written (pg_dump to /tmp in the pod, sleep 300): manifest checked, not run',
         budgetMs: 5_000,
         onFailure: 'continue',

@@ -4,7 +4,7 @@
 // the script is missing — freeze writes, copy PostgreSQL → SQLite with verification, switch only
 // to ready pods, verify the engine actually serving.
 import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Procedure } from '../drill/procedure.ts';
+import { insertBefore, type Procedure } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import {
   assertSynced,
@@ -29,6 +29,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
     variant: 'seed',
     steps: [
       {
+        id: 'step-1-create-sqlite',
         name: 'Step 1: create emergency SQLite deployment',
         budgetMs: 30_000,
         onFailure: 'continue',
@@ -64,6 +65,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-2-scale-down-postgres-app',
         name: 'Step 2: scale down PostgreSQL application',
         budgetMs: 30_000,
         onFailure: 'continue',
@@ -73,6 +75,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-3-scale-up-sqlite',
         name: 'Step 3: scale up SQLite backup deployment',
         budgetMs: 30_000,
         onFailure: 'continue',
@@ -82,6 +85,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-4-switch-selector',
         name: 'Step 4: update service selector',
         budgetMs: 10_000,
         onFailure: 'continue',
@@ -92,6 +96,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-5a-wait-ready',
         name: 'Step 5a: wait for 3 ready pods (10 × 10 s)',
         budgetMs: 100_000,
         onFailure: 'continue',
@@ -107,6 +112,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
       },
       clusterDnsHealthStep(),
       {
+        id: 'final-status',
         name: 'Final status (script claims "No data loss occurred")',
         budgetMs: 1_000,
         onFailure: 'continue',
@@ -135,6 +141,7 @@ export function hardenedEmergency(): Procedure<ProcedureContext> {
     variant: 'hardened',
     steps: [
       {
+        id: 'pin-service-to-postgres',
         name: 'Pin the service to the PostgreSQL pods',
         budgetMs: 5_000,
         async run(ctx) {
@@ -144,6 +151,7 @@ export function hardenedEmergency(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'start-sqlite',
         name: 'Start the SQLite deployment (3 replicas, out of the service)',
         budgetMs: 15_000,
         async run(ctx) {
@@ -163,6 +171,7 @@ export function hardenedEmergency(): Procedure<ProcedureContext> {
       freezeWritesStep(),
       copyPostgresToSqliteStep(),
       {
+        id: 'wait-sqlite-ready',
         name: 'Wait for SQLite 3/3 ready',
         budgetMs: 60_000,
         async run(ctx, signal) {
@@ -182,6 +191,7 @@ export function hardenedEmergency(): Procedure<ProcedureContext> {
 
 export function freezeWritesStep(): Procedure<ProcedureContext>['steps'][number] {
   return {
+    id: 'freeze-writes',
     name: 'Freeze writes: scale the PostgreSQL app to 0 and wait for it to drain',
     budgetMs: 45_000,
     async run(ctx, signal) {
@@ -198,6 +208,7 @@ export function freezeWritesStep(): Procedure<ProcedureContext>['steps'][number]
  */
 export function copyPostgresToSqliteStep(): Procedure<ProcedureContext>['steps'][number] {
   return {
+    id: 'copy-postgres-to-sqlite',
     name: 'Copy PostgreSQL → SQLite and verify counts and checksums',
     budgetMs: 120_000,
     async run(ctx, signal) {
@@ -224,6 +235,7 @@ export function copyPostgresToSqliteStep(): Procedure<ProcedureContext>['steps']
 /** Security incident: nothing may keep reaching PostgreSQL once the service runs on SQLite. */
 export function cutOffPostgresStep(): Procedure<ProcedureContext>['steps'][number] {
   return {
+    id: 'cut-off-postgres',
     name: 'Cut PostgreSQL off: scale it to 0 and wait until it is gone',
     budgetMs: 60_000,
     async run(ctx, signal) {
@@ -235,14 +247,12 @@ export function cutOffPostgresStep(): Procedure<ProcedureContext>['steps'][numbe
 
 /** The hardened emergency rollback for a security incident: PostgreSQL is cut off before the switch. */
 export function hardenedSecurityEmergency(): Procedure<ProcedureContext> {
-  const p = hardenedEmergency();
-  const i = p.steps.findIndex((s) => s.name.startsWith('Switch the service'));
-  p.steps.splice(i, 0, cutOffPostgresStep());
-  return p;
+  return insertBefore(hardenedEmergency(), 'switch-to-sqlite', cutOffPostgresStep());
 }
 
 export function switchToSqliteStep(): Procedure<ProcedureContext>['steps'][number] {
   return {
+    id: 'switch-to-sqlite',
     name: 'Switch the service to SQLite',
     budgetMs: 5_000,
     async run(ctx) {
@@ -255,6 +265,7 @@ export function switchToSqliteStep(): Procedure<ProcedureContext>['steps'][numbe
 
 export function verifyEngineStep(timeoutMs = 30_000): Procedure<ProcedureContext>['steps'][number] {
   return {
+    id: 'verify-engine',
     name: 'Verify through the service: healthy and served by SQLite',
     budgetMs: timeoutMs,
     async run(ctx, signal) {
@@ -272,6 +283,7 @@ export const HEALTH_CURL_ARGS = ['-f', '-s', '-o', '/dev/null', '-w', '%{http_co
  */
 export function clusterDnsHealthStep(url: string = RUNBOOK.healthUrl): Procedure<ProcedureContext>['steps'][number] {
   return {
+    id: 'step-5b-health',
     name: 'Step 5b: health endpoint (cluster DNS URL)',
     budgetMs: 15_000,
     onFailure: 'continue',

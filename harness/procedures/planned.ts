@@ -24,6 +24,7 @@ function stamp(): string {
 }
 
 const pgIsReady: S = {
+  id: 'pre-check-pg-isready',
   name: 'Pre-check: PostgreSQL health (pg_isready)',
   budgetMs: 15_000,
   async run(ctx, signal) {
@@ -35,6 +36,7 @@ const pgIsReady: S = {
 
 /** pg_dump through exec into the report folder (the runbook writes to /backup on the operator's machine). */
 const pgDump: S = {
+  id: 'pre-check-pg-dump',
   name: 'Pre-check: PostgreSQL backup (pg_dump)',
   budgetMs: 120_000,
   async run(ctx, signal) {
@@ -55,6 +57,7 @@ const pgDump: S = {
 
 function applyPlannedAsWritten(): S {
   return {
+    id: 'step-1-prepare-sqlite',
     name: 'Step 1: prepare SQLite environment',
     budgetMs: 30_000,
     async run(ctx, signal) {
@@ -89,6 +92,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
       pgIsReady,
       pgDump,
       {
+        id: 'pre-check-sqlite-export',
         name: 'Pre-check: export current SQLite data (cp /data/hyperpage.db)',
         budgetMs: 5_000,
         async run(ctx) {
@@ -102,6 +106,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
       },
       applyPlannedAsWritten(),
       {
+        id: 'step-2-wait-available',
         name: 'Step 2: wait for SQLite deployment available (timeout 300 s)',
         budgetMs: 300_000,
         async run(ctx, signal) {
@@ -110,6 +115,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-3-scale-sqlite',
         name: 'Step 3: scale SQLite to 3',
         budgetMs: 10_000,
         async run(ctx) {
@@ -118,6 +124,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-3-sleep-30',
         name: 'Step 3: wait for all replicas (sleep 30)',
         budgetMs: 31_000,
         async run(_ctx, signal) {
@@ -126,6 +133,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-3-switch-selector',
         name: 'Step 3: update service selector',
         budgetMs: 10_000,
         async run(ctx) {
@@ -135,6 +143,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-4-scale-down-postgres',
         name: 'Step 4: scale down PostgreSQL deployment',
         budgetMs: 10_000,
         async run(ctx) {
@@ -143,6 +152,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-5-health-in-pod',
         name: 'Step 5: health check in the pod (curl localhost:3000, 5 × 10 s)',
         budgetMs: 60_000,
         async run(ctx, signal) {
@@ -158,6 +168,7 @@ export function seedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'step-5-sqlite-select-1',
         name: 'Step 5: database connectivity (sqlite3 SELECT 1)',
         budgetMs: 15_000,
         async run(ctx, signal) {
@@ -181,6 +192,7 @@ export function hardenedPlanned(): Procedure<ProcedureContext> {
       pgIsReady,
       pgDump,
       {
+        id: 'pre-check-sqlite-backup',
         name: 'Pre-check: SQLite file backup in the pod (sqlite3 .backup)',
         budgetMs: 30_000,
         async run(ctx, signal) {
@@ -195,6 +207,7 @@ export function hardenedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'pin-service-to-postgres',
         name: 'Pin the service to the PostgreSQL pods',
         budgetMs: 5_000,
         async run(ctx) {
@@ -203,6 +216,7 @@ export function hardenedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'prepare-sqlite',
         name: 'Prepare the SQLite deployment (1 replica, readiness-probed, out of the service)',
         budgetMs: 60_000,
         async run(ctx, signal) {
@@ -221,6 +235,7 @@ export function hardenedPlanned(): Procedure<ProcedureContext> {
         },
       },
       {
+        id: 'scale-sqlite-to-3',
         name: 'Scale SQLite to 3 and wait for 3/3 ready',
         budgetMs: 60_000,
         async run(ctx, signal) {

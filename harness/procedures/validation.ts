@@ -27,24 +27,28 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
   const serving = (ctx: ProcedureContext) => (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? HARDENED_SQLITE;
   const steps: VStep[] = [
     {
+      id: 'checklist-1-health',
       name: '1. Application health (through the service, engine checked)',
       budgetMs: 10_000,
       onFailure: 'continue',
       run: async (ctx) => keep(ctx, [await healthFeatureCheck(ctx.serviceUrl, engine)]),
     },
     {
+      id: 'checklist-2-database',
       name: '2. Database connectivity (SELECT 1 and users count by exec in the serving pods)',
       budgetMs: 30_000,
       onFailure: 'continue',
       run: async (ctx, signal) => keep(ctx, await databaseFeatureChecks({ platform: ctx.platform, serviceUrl: ctx.serviceUrl, deployment: serving(ctx), engine, signal })),
     },
     {
+      id: 'checklist-3-tools',
       name: '3. Tool integrations (each tool)',
       budgetMs: 10_000,
       onFailure: 'continue',
       run: async (ctx) => keep(ctx, await toolFeatureChecks(ctx.serviceUrl)),
     },
     {
+      id: 'checklist-4-rate-limiting',
       name: '4. Rate limiting (each platform; "test" must be refused)',
       budgetMs: 10_000,
       onFailure: 'continue',
@@ -56,6 +60,7 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
       },
     },
     {
+      id: 'checklist-5-response-time',
       name: '5. Response time (one request, as the checklist; the load phase measures p99)',
       budgetMs: 5_000,
       onFailure: 'continue',
@@ -99,24 +104,28 @@ export function seedValidation(clusterUrl = `http://hyperpage-service.${NS}.svc.
   };
   const steps: VStep[] = [
     {
+      id: 'checklist-1-health',
       name: '1. Application health (curl cluster DNS)',
       budgetMs: 10_000,
       onFailure: 'continue',
       run: viaClusterDns('/api/health', ['-s'], (r) => `"Health: ${r.stdout.trim().slice(0, 120)}"`),
     },
     {
+      id: 'checklist-2-database',
       name: '2. Database connectivity (kubectl exec deployment/hyperpage -- sqlite3 … COUNT(*))',
       budgetMs: 15_000,
       onFailure: 'continue',
       run: execInScaledApp(['sqlite3', TOPOLOGY.sqlitePath, 'SELECT COUNT(*) FROM users;'], 'users'),
     },
     {
+      id: 'checklist-3-tools',
       name: '3. Tool integrations (curl cluster DNS /api/tools/github)',
       budgetMs: 10_000,
       onFailure: 'continue',
       run: viaClusterDns('/api/tools/github', ['-s'], (r) => `"GitHub: ${r.exitCode === 0 ? r.stdout.trim().slice(0, 120) : `${r.stdout.trim().slice(0, 120)}Failed`}"`),
     },
     {
+      id: 'checklist-4-rate-limiting',
       name: '4. Rate limiting (kubectl exec deployment/hyperpage -- curl /api/rate-limit/test)',
       budgetMs: 15_000,
       onFailure: 'continue',
@@ -128,12 +137,14 @@ export function seedValidation(clusterUrl = `http://hyperpage-service.${NS}.svc.
       },
     },
     {
+      id: 'checklist-5-response-time',
       name: '5. Performance check (curl cluster DNS, time_total)',
       budgetMs: 10_000,
       onFailure: 'continue',
       run: viaClusterDns('/api/health', ['-s', '-o', '/dev/null', '-w', '%{time_total}'], (r) => `"Response time: ${r.stdout.trim()}s"`),
     },
     {
+      id: 'final-line',
       name: 'Final line ("Rollback validation completed")',
       budgetMs: 1_000,
       onFailure: 'continue',

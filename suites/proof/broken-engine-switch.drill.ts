@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarioVerdicts } from '../../harness/criteria/verdicts.ts';
+import { replaceStep } from '../../harness/drill/procedure.ts';
 import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
 import { TOPOLOGY } from '../../harness/platform/manifests.ts';
 import { sqliteDeployment } from '../../harness/procedures/actions.ts';
@@ -26,9 +27,8 @@ function brokenSwitch(image: string): V1Deployment {
 describe.skipIf(env.fromCli)('mutation: the SQLite deployment keeps serving PostgreSQL', () => {
   let outcome: ScenarioOutcome;
   beforeAll(async () => {
-    const proc = hardenedPlanned();
-    const i = proc.steps.findIndex((s) => s.name.startsWith('Prepare the SQLite deployment'));
-    proc.steps[i] = {
+    const mutated = replaceStep(hardenedPlanned(), 'prepare-sqlite', {
+      id: 'mutation-prepare-sqlite-broken-switch',
       name: 'MUTATION: prepare the "SQLite" deployment with the engine switch broken',
       budgetMs: 60_000,
       async run(ctx, signal) {
@@ -37,9 +37,9 @@ describe.skipIf(env.fromCli)('mutation: the SQLite deployment keeps serving Post
         await ctx.platform.waitForReady(TOPOLOGY.namespace, HARDENED_SQLITE, 1, { timeoutMs: 55_000, signal });
         return 'ready 1/1 (health checks green)';
       },
-    };
+    });
     // The verification cannot succeed here: give it 5 s instead of 30 to say so.
-    proc.steps[proc.steps.findIndex((s) => s.name.startsWith('Verify through the service'))] = verifyEngineStep(5_000);
+    const proc = replaceStep(mutated, 'verify-engine', verifyEngineStep(5_000));
     outcome = await runScenario({ config: env.config, scenario: 'maintenance-window', variant: 'hardened', runDir: path.join(env.runDir, 'mutation-engine'), progress, procedure: proc, skipLoad: true });
   });
 
@@ -50,7 +50,7 @@ describe.skipIf(env.fromCli)('mutation: the SQLite deployment keeps serving Post
   });
 
   it('while the health check itself answered 200 healthy (what the runbook would have called a pass)', () => {
-    const verify = outcome.procedure.steps.find((s) => s.step.startsWith('Verify through the service'))!;
+    const verify = outcome.procedure.steps.find((s) => s.id === 'verify-engine')!;
     expect(verify.outcome).toBe('failed');
     expect(verify.message).toMatch(/HTTP 200 engine=postgres healthy/);
   });

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scenarioVerdicts, type Verdict } from '../../harness/criteria/verdicts.ts';
+import { insertAfter } from '../../harness/drill/procedure.ts';
 import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
 import { TOPOLOGY } from '../../harness/platform/manifests.ts';
 import { HARDENED_SQLITE, hardenedEmergency } from '../../harness/procedures/emergency.ts';
@@ -19,9 +20,12 @@ describe.skipIf(env.fromCli)(`mutation: the rollback drops ${K} acknowledged wri
   let outcome: ScenarioOutcome;
   let verdicts: Map<string, Verdict>;
   beforeAll(async () => {
-    const broken = hardenedEmergency();
-    broken.steps.push(
+    // Appended after the last step: the rollback itself is done when the defects strike.
+    const broken = insertAfter(
+      hardenedEmergency(),
+      'verify-engine',
       {
+        id: 'mutation-delete-acknowledged-writes',
         name: `MUTATION: delete ${K} acknowledged ledger writes from SQLite`,
         budgetMs: 10_000,
         async run(ctx, signal) {
@@ -32,6 +36,7 @@ describe.skipIf(env.fromCli)(`mutation: the rollback drops ${K} acknowledged wri
         },
       },
       {
+        id: 'mutation-slow-sqlite-pods',
         name: `MUTATION: add ${ADDED_MS} ms to every answer of the SQLite pods`,
         budgetMs: 60_000,
         async run(ctx, signal) {
