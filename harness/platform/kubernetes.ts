@@ -29,6 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execInPod } from './kube-exec.ts';
 import { KubeApiError, httpStatusOf, isNotFound, toKubeError } from './kube-errors.ts';
 import { ApiServerServiceProxy } from './service-proxy.ts';
+import { done, notYet, waitFor } from './wait.ts';
 import {
   PlatformError,
   RUN_LABEL,
@@ -313,17 +314,21 @@ export class KubernetesPlatform implements Platform {
    */
   private async applyNamespace(obj: KubeObject): Promise<void> {
     const name = obj.metadata!.name!;
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const existing = await this.read('Namespace', undefined, name);
-      if (!existing) break;
-      if (!existing.metadata?.deletionTimestamp) {
-        this.progress(`namespace "${name}" already exists: using it, it will not be deleted`);
-        this.touched.add(name);
-        return;
-      }
-      if (Date.now() > deadline) throw new PlatformError(`namespace "${name}" is still terminating after 120s`, 3);
-      await sleep(1000);
+    const existing = await waitFor(
+      async () => {
+        const ns = await this.read('Namespace', undefined, name);
+        const since = ns?.metadata?.deletionTimestamp;
+        return since ? notYet(`terminating since ${iso(since) ?? since}`) : done(ns);
+      },
+      { describe: `namespace "${name}" to finish terminating`, timeoutMs: 120_000, intervalMs: 1_000 },
+    ).catch((err: unknown) => {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+      throw new PlatformError(`namespace "${name}" is still terminating after 120s (${err.lastState})`, 3);
+    });
+    if (existing) {
+      this.progress(`namespace "${name}" already exists: using it, it will not be deleted`);
+      this.touched.add(name);
+      return;
     }
     this.progress(`creating namespace "${name}" on context ${this.context}`);
     await this.serverSideApply(this.labelled(obj), `create Namespace ${name}`);
@@ -443,11 +448,8 @@ export class KubernetesPlatform implements Platform {
    * `replicas` pods run the latest template and are ready; for 0, until no pod is left.
    */
   async waitForReady(namespace: string, deployment: string, replicas: number, opts: WaitOptions): Promise<DeploymentStatus> {
-    const deadline = Date.now() + opts.timeoutMs;
-    let last: DeploymentStatus | undefined;
     let lastKey = '';
-    for (;;) {
-      if (opts.signal?.aborted) throw new Error(`wait for deployment ${namespace}/${deployment}: aborted`);
+    const rolledOut = async () => {
       const dep = await this.getDeployment(namespace, deployment);
       const status = toStatus(dep);
       const k = JSON.stringify(status);
@@ -455,22 +457,25 @@ export class KubernetesPlatform implements Platform {
         lastKey = k;
         opts.onProgress?.(status);
       }
-      last = status;
       const observed = (dep?.status?.observedGeneration ?? 0) >= (dep?.metadata?.generation ?? 0);
-      const done =
-        dep !== undefined &&
-        observed &&
-        (replicas === 0 ? status.replicas === 0 : status.readyReplicas >= replicas && status.updatedReplicas >= replicas);
-      if (done) return status;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new WaitTimeoutError(
-          `deployment ${namespace}/${deployment} not ready with ${replicas} replicas within ${Math.round(opts.timeoutMs / 1000)}s (${dep ? fmtStatus(status) : 'not found'})`,
-          last,
-        );
-      }
-      await sleep(Math.min(this.pollMs, left), undefined, { signal: opts.signal }).catch(() => undefined);
-    }
+      const ready = replicas === 0 ? status.replicas === 0 : status.readyReplicas >= replicas && status.updatedReplicas >= replicas;
+      return dep && observed && ready ? done(status) : notYet(dep ? status : undefined);
+    };
+    return waitFor(rolledOut, {
+      describe: `deployment ${namespace}/${deployment} ready with ${replicas} replicas`,
+      timeoutMs: opts.timeoutMs,
+      intervalMs: this.pollMs,
+      signal: opts.signal,
+    }).catch((err: unknown) => {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+      // The local platform's words for the same timeout (one contract, one message).
+      const last = err.lastState as DeploymentStatus | undefined;
+      throw new WaitTimeoutError(
+        `deployment ${namespace}/${deployment} not ready with ${replicas} replicas within ${Math.round(opts.timeoutMs / 1000)}s (${last ? fmtStatus(last) : 'not found'})`,
+        last,
+        err.details,
+      );
+    });
   }
 
   async listPods(namespace: string, selector: Record<string, string>): Promise<PodInfo[]> {
@@ -506,21 +511,29 @@ export class KubernetesPlatform implements Platform {
     this.owned.add(key('Job', namespace, name));
     this.progress(`job ${namespace}/${name} started`);
 
-    let succeeded: boolean | undefined;
-    while (succeeded === undefined) {
-      if (opts.signal?.aborted) throw new Error(`job ${namespace}/${name}: aborted`);
+    const finished = async () => {
       const j = await this.call(`read job ${namespace}/${name}`, () => this.batch.readNamespacedJob({ name, namespace }));
       const conds = j.status?.conditions ?? [];
-      if (conds.some((c) => c.type === 'Complete' && c.status === 'True') || (j.status?.succeeded ?? 0) > 0) succeeded = true;
-      else if (conds.some((c) => c.type === 'Failed' && c.status === 'True')) succeeded = false;
-      else if (Date.now() >= deadline) {
-        const logs = await this.jobLogs(namespace, name).catch(() => ({ logs: '', exitCode: -1 }));
-        await this.deleteObject('Job', namespace, name);
-        throw new WaitTimeoutError(`job ${namespace}/${name} did not finish within ${Math.round(opts.timeoutMs / 1000)}s; last output: ${logs.logs.trim().split('\n').at(-1) ?? ''}`);
-      } else {
-        await sleep(this.pollMs);
-      }
-    }
+      if (conds.some((c) => c.type === 'Complete' && c.status === 'True') || (j.status?.succeeded ?? 0) > 0) return done(true);
+      if (conds.some((c) => c.type === 'Failed' && c.status === 'True')) return done(false);
+      return notYet(`active ${j.status?.active ?? 0}, succeeded ${j.status?.succeeded ?? 0}, failed ${j.status?.failed ?? 0}`);
+    };
+    const succeeded = await waitFor(finished, {
+      describe: `job ${namespace}/${name} to finish`,
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      intervalMs: this.pollMs,
+      signal: opts.signal,
+    }).catch(async (err: unknown) => {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+      const logs = await this.jobLogs(namespace, name).catch(() => ({ logs: '', exitCode: -1 }));
+      await this.deleteObject('Job', namespace, name);
+      const lastLine = logs.logs.trim().split('\n').at(-1) ?? '';
+      throw new WaitTimeoutError(
+        `job ${namespace}/${name} did not finish within ${Math.round(opts.timeoutMs / 1000)}s (${err.lastState}); last output: ${lastLine}`,
+        err.lastState,
+        err.details,
+      );
+    });
     const { logs, exitCode } = await this.jobLogs(namespace, name);
     return { name, succeeded, exitCode: exitCode ?? (succeeded ? 0 : -1), logs, durationMs: Date.now() - started };
   }
