@@ -2,9 +2,10 @@
 // returns what it saw, so a step's message in the report is a measurement, not a claim.
 import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
-import { request } from 'undici';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
+import { done, notYet, poll, waitFor } from '../platform/wait.ts';
+import { noPodsMatching, selectorText, servedHealthyBy } from './conditions.ts';
 import type { ProcedureContext } from './context.ts';
 
 /** Waits ms; an abort rejects with the signal's reason. The listener goes with the timer (long polls add none). */
@@ -153,40 +154,7 @@ export function parseCliJson<T>(logs: string): T | undefined {
   return undefined;
 }
 
-export interface HealthSample {
-  status: number;
-  engine?: string;
-  body?: { status?: string; engine?: string };
-  latencyMs: number;
-  error?: string;
-}
-
-export async function healthCheck(baseUrl: string, timeoutMs = 3000): Promise<HealthSample> {
-  const t0 = performance.now();
-  try {
-    const res = await request(new URL('/api/health', baseUrl), {
-      method: 'GET',
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    const text = await res.body.text();
-    let body: HealthSample['body'];
-    try {
-      body = JSON.parse(text) as HealthSample['body'];
-    } catch {
-      body = undefined;
-    }
-    const header = res.headers['x-db-engine'];
-    return {
-      status: res.statusCode,
-      engine: (Array.isArray(header) ? header[0] : header) ?? body?.engine,
-      body,
-      latencyMs: performance.now() - t0,
-    };
-  } catch (err) {
-    return { status: 0, latencyMs: performance.now() - t0, error: (err as Error).message };
-  }
-}
+export { describeHealth, healthCheck, type HealthSample } from './health.ts';
 
 /**
  * Health through the host-reachable service URL, N consecutive times, each healthy AND served by
@@ -197,21 +165,13 @@ export async function verifyServedBy(
   engine: 'sqlite' | 'postgres',
   opts: { consecutive: number; timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
 ): Promise<string> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let streak = 0;
-  let tries = 0;
-  let last: HealthSample | undefined;
-  while (Date.now() < deadline) {
-    tries++;
-    last = await healthCheck(baseUrl);
-    const good = last.status === 200 && last.body?.status === 'healthy' && last.engine === engine;
-    streak = good ? streak + 1 : 0;
-    if (streak >= opts.consecutive) return `${streak} consecutive healthy responses served by ${engine} (${tries} requests)`;
-    await sleep(opts.intervalMs ?? 100, opts.signal);
-  }
-  throw new Error(
-    `service not healthy on ${engine}: last answer HTTP ${last?.status ?? '-'} engine=${last?.engine ?? '-'} ${last?.error ?? last?.body?.status ?? ''}`.trim(),
-  );
+  const { streak, requests } = await waitFor(servedHealthyBy(baseUrl, engine, opts.consecutive), {
+    describe: `${opts.consecutive} consecutive healthy answers served by ${engine} at ${baseUrl}`,
+    timeoutMs: opts.timeoutMs,
+    intervalMs: opts.intervalMs ?? 100,
+    signal: opts.signal,
+  });
+  return `${streak} consecutive healthy responses served by ${engine} (${requests} requests)`;
 }
 
 /**
@@ -226,15 +186,18 @@ export async function observeMissingClaim(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const events = await platform.events(namespace);
-    const hit = events.find((e) => e.reason === 'FailedScheduling' && e.message.includes(claim));
-    const pods = await platform.listPods(namespace, selector);
-    if (hit && pods.every((p) => p.status?.phase === 'Pending')) return hit.message;
-    await sleep(250, signal);
-  }
-  return undefined;
+  const r = await poll(
+    async () => {
+      const events = await platform.events(namespace);
+      const hit = events.find((e) => e.reason === 'FailedScheduling' && e.message.includes(claim));
+      const pods = await platform.listPods(namespace, selector);
+      if (hit && pods.every((p) => p.status?.phase === 'Pending')) return done(hit.message);
+      return notYet(hit ? 'FailedScheduling seen, but not every pod is Pending' : `no FailedScheduling event naming ${claim}`);
+    },
+    { describe: `pods of ${selectorText(selector)} unschedulable for want of claim ${claim}`, timeoutMs, intervalMs: 250, signal },
+  );
+  // Not seen in time is an answer here (the claim exists, or the platform schedules without it).
+  return r.done ? r.value : undefined;
 }
 
 /** Waits until a deployment has no pods left (scaled to 0 and drained). */
@@ -246,12 +209,13 @@ export async function waitForNoPods(
   signal?: AbortSignal,
 ): Promise<number> {
   const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    const pods = (await platform.listPods(namespace, selector)).filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
-    if (pods.length === 0) return Date.now() - t0;
-    await sleep(200, signal);
-  }
-  throw new Error(`pods matching ${JSON.stringify(selector)} still running after ${timeoutMs} ms`);
+  await waitFor(noPodsMatching(platform, namespace, selector), {
+    describe: `no pods matching ${selectorText(selector)} in ${namespace}`,
+    timeoutMs,
+    intervalMs: 200,
+    signal,
+  });
+  return Date.now() - t0;
 }
 
 /** The PostgreSQL server's pods (the baseline's `hyperpage-postgres` deployment). */

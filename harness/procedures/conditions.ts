@@ -1,0 +1,47 @@
+// Conditions the procedures and faults wait on (with platform/wait.ts's waitFor): each looks once,
+// through the Platform or the service URL, and says what it saw when the answer is "not yet".
+import { done, notYet, type Condition } from '../platform/wait.ts';
+import type { DeploymentStatus, Platform, PodInfo } from '../platform/types.ts';
+import { describeHealth, healthCheck } from './health.ts';
+
+export const selectorText = (selector: Record<string, string>): string =>
+  Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+const finished = (p: PodInfo) => ['Succeeded', 'Failed'].includes(p.status?.phase ?? '');
+
+/** No live pod matches the selector (a scaled-to-0 deployment drained); state: the pods left. */
+export function noPodsMatching(platform: Platform, namespace: string, selector: Record<string, string>): Condition<void> {
+  return async () => {
+    const left = (await platform.listPods(namespace, selector)).filter((p) => !finished(p));
+    if (left.length === 0) return done(undefined);
+    const names = left.map((p) => `${p.metadata?.name ?? '?'} (${p.metadata?.deletionTimestamp ? 'terminating' : (p.status?.phase ?? 'unknown')})`);
+    return notYet(`${left.length} pod(s) left: ${names.join(', ')}`);
+  };
+}
+
+/** The deployment reports `replicas` ready (as the runbook's checks read it); state: its status. */
+export function deploymentReady(platform: Platform, namespace: string, deployment: string, replicas: number): Condition<DeploymentStatus> {
+  return async () => {
+    const s = await platform.getDeploymentStatus(namespace, deployment);
+    return s.readyReplicas >= replicas ? done(s) : notYet(`ready ${s.readyReplicas}/${replicas} (replicas ${s.replicas}, updated ${s.updatedReplicas})`);
+  };
+}
+
+/**
+ * `consecutive` health answers in a row through the URL, each 200, status "healthy" and served by
+ * `engine`; a bad answer starts the count again. Done with how many requests it took. Stateful: one per wait.
+ */
+export function servedHealthyBy(baseUrl: string, engine: string, consecutive: number): Condition<{ streak: number; requests: number }> {
+  let streak = 0;
+  let requests = 0;
+  return async () => {
+    requests++;
+    const h = await healthCheck(baseUrl);
+    const good = h.status === 200 && h.body?.status === 'healthy' && h.engine === engine;
+    streak = good ? streak + 1 : 0;
+    if (streak >= consecutive) return done({ streak, requests });
+    return notYet(`${describeHealth(h)} (${streak}/${consecutive} in a row)`);
+  };
+}
