@@ -6,7 +6,8 @@ import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { Journal } from '../journal/journal.ts';
 import { loadBaselineManifests, TOPOLOGY } from '../platform/manifests.ts';
 import type { KubeObject, Platform } from '../platform/types.ts';
-import { cliJob, parseCliJson, type SyncResult } from '../procedures/actions.ts';
+import { cliJob } from '../procedures/actions.ts';
+import { parseCliJson, SyncResultSchema, type SyncResult } from '../procedures/cli-contract.ts';
 
 const NS = TOPOLOGY.namespace;
 
@@ -84,7 +85,7 @@ export async function deployBaseline(o: BaselineOptions): Promise<Baseline> {
     cliJob({ name: 'hyperpage-forward-migration', image, args: ['sync', '--from', 'sqlite', '--to', 'postgres', '--mode', 'mirror', '--json'] }),
     { timeoutMs: 600_000, signal: o.signal },
   );
-  const forward = parseCliJson<SyncResult>(fwd.logs);
+  const forward = parseCliJson(fwd.logs, SyncResultSchema, 'hyperpage-cli sync (forward migration)');
   if (!fwd.succeeded || !forward?.ok) {
     throw new Error(`forward migration failed (exit ${fwd.exitCode}): ${fwd.logs.trim().split('\n').pop()}`);
   }

@@ -1,9 +1,9 @@
 // Seeded-table checksums: every table the app owns, counted and hashed on PostgreSQL before the
 // fault and on SQLite after the rollback (the app's own `checksum` command, run as a Job), up to the
 // highest user id acknowledged before the fault so the ledger's later writes do not blur the view.
-import type { TableSum } from '../../app/src/sync/checksum.ts';
 import type { Platform } from '../platform/types.ts';
-import { cliJob, parseCliJson } from '../procedures/actions.ts';
+import { cliJob } from '../procedures/actions.ts';
+import { ChecksumResultSchema, parseCliJson, type TableSum } from '../procedures/cli-contract.ts';
 
 export interface ChecksumSnapshot {
   engine: 'sqlite' | 'postgres';
@@ -29,7 +29,7 @@ export async function takeChecksums(
 ): Promise<ChecksumSnapshot> {
   const args = ['checksum', '--engine', engine, ...Object.entries(maxIds).flatMap(([t, n]) => ['--max-id', `${t}=${n}`]), '--json'];
   const res = await platform.runJob(cliJob({ name: `hyperpage-checksum-${engine}-${Date.now().toString(36)}`, image, args }), { timeoutMs: 120_000, signal });
-  const out = parseCliJson<{ ok: boolean; tables: TableSum[] }>(res.logs);
+  const out = parseCliJson(res.logs, ChecksumResultSchema, `hyperpage-cli checksum --engine ${engine}`);
   if (!res.succeeded || !out?.tables) throw new Error(`checksum on ${engine} failed (exit ${res.exitCode}): ${res.logs.trim().split('\n').pop() ?? ''}`);
   return { engine, tables: out.tables, maxIds };
 }

@@ -134,25 +134,8 @@ export function cliJob(o: CliJobOptions): V1Job {
   };
 }
 
-// The CLI's JSON result contract, owned by the app.
-import type { SyncResult } from '../../app/src/sync/sync.ts';
-export type { SyncResult, TableResult as SyncTable } from '../../app/src/sync/sync.ts';
-
-/** The CLI prints one JSON result line on stdout; logs mix in progress lines from stderr. */
-export function parseCliJson<T>(logs: string): T | undefined {
-  const lines = logs.split('\n').map((l) => l.trim());
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const l = lines[i]!;
-    if (l.startsWith('{') && l.endsWith('}')) {
-      try {
-        return JSON.parse(l) as T;
-      } catch {
-        /* not the result line */
-      }
-    }
-  }
-  return undefined;
-}
+// The CLI's JSON result contract, declared on the harness side and validated where it is parsed.
+import { parseCliJson, SyncResultSchema, type SyncResult } from './cli-contract.ts';
 
 export { describeHealth, healthCheck, type HealthSample } from './health.ts';
 
@@ -243,7 +226,7 @@ export async function runSyncJob(
 ): Promise<{ res: Awaited<ReturnType<Platform['runJob']>>; out: SyncResult | undefined }> {
   const job = cliJob({ name: `hyperpage-${args[0]}-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData: opts.mountPostgresData });
   const res = await ctx.platform.runJob(job, { timeoutMs: 110_000, signal: opts.signal });
-  return { res, out: parseCliJson<SyncResult>(res.logs) };
+  return { res, out: parseCliJson(res.logs, SyncResultSchema, `hyperpage-cli ${args[0]}`) };
 }
 
 /** Throws unless the Job succeeded and verified, naming the tables that differ and the last log line. */

@@ -1,0 +1,73 @@
+// The data tool's JSON contract, declared on the harness side: what the drill reads from the one
+// result line `hyperpage-cli … --json` prints (sync, salvage, checksum). Validated with zod where it
+// is parsed, so the harness depends on this contract, not on any app's source (users drill their
+// own image). Unknown top-level keys are kept (e.g. salvage's `repairs`): they are journalled as printed.
+import { z } from 'zod';
+
+const count = z.number().int().nonnegative();
+const engine = z.enum(['sqlite', 'postgres']);
+
+/** One table's row count and checksum (`checksum --json`). */
+export const TableSumSchema = z.object({ name: z.string(), rows: count, checksum: z.string() });
+
+/** `hyperpage-cli checksum --json`. */
+export const ChecksumResultSchema = z.looseObject({ ok: z.boolean(), engine, tables: z.array(TableSumSchema) });
+
+/** One table of a sync/salvage: source and target counts and checksums, and whether they agree. */
+export const SyncTableSchema = z.object({
+  name: z.string(),
+  sourceRows: count,
+  targetRows: count,
+  sourceChecksum: z.string(),
+  targetChecksum: z.string(),
+  ok: z.boolean(),
+});
+
+/** `hyperpage-cli sync --json` and `salvage --json`. */
+export const SyncResultSchema = z.looseObject({
+  ok: z.boolean(),
+  from: engine,
+  to: engine,
+  mode: z.enum(['mirror', 'upsert']),
+  tables: z.array(SyncTableSchema),
+  /** Tables missing on the source and left as they are on the target (--skip-missing). */
+  skipped: z.array(z.string()).optional(),
+  rows: count,
+  durationMs: z.number(),
+  copyMs: z.number(),
+  verifyMs: z.number(),
+  rowsPerSec: z.number(),
+});
+
+export type TableSum = z.infer<typeof TableSumSchema>;
+export type ChecksumResult = z.infer<typeof ChecksumResultSchema>;
+export type SyncTable = z.infer<typeof SyncTableSchema>;
+export type SyncResult = z.infer<typeof SyncResultSchema>;
+
+/** The CLI printed a result line the harness cannot read: its contract changed. */
+export class CliContractError extends Error {
+  override readonly name = 'CliContractError';
+}
+
+/**
+ * The result line of a CLI run: the last line of `logs` (stdout and stderr mixed) that is a JSON
+ * object, validated against `schema`. undefined when there is none (the CLI failed before printing
+ * it); throws CliContractError, naming the fields, when it does not match the contract.
+ */
+export function parseCliJson<S extends z.ZodType>(logs: string, schema: S, what: string): z.infer<S> | undefined {
+  const lines = logs.split('\n').map((l) => l.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (!l.startsWith('{') || !l.endsWith('}')) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(l);
+    } catch {
+      continue; // not the result line
+    }
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    throw new CliContractError(`${what}: the result line does not match the harness's contract (${z.prettifyError(r.error).replace(/\n+/g, '; ')}): ${l.slice(0, 300)}`);
+  }
+  return undefined;
+}
