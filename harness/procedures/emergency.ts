@@ -3,6 +3,7 @@
 // kubectl to accept it (each recorded as a confirmed finding). hardened: what the drill proves
 // the script is missing — freeze writes, copy PostgreSQL → SQLite with verification, switch only
 // to ready pods, verify the engine actually serving.
+import { isNotFound } from '../platform/kube-errors.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { insertBefore, type Procedure } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
@@ -103,7 +104,11 @@ export function seedEmergency(): Procedure<ProcedureContext> {
         async run(ctx, signal) {
           // As written: check, then sleep 10 s, at most 10 times; it never fails the script.
           for (let i = 1; i <= 10; i++) {
-            const s = await ctx.platform.getDeploymentStatus(NS, RUNBOOK.emergencyDeployment);
+            // A missing deployment is NotFound (Platform contract): kubectl get fails, READY is empty, the loop goes on.
+            const s = await ctx.platform.getDeploymentStatus(NS, RUNBOOK.emergencyDeployment).catch((err: unknown) => {
+              if (isNotFound(err)) return { readyReplicas: 0 };
+              throw err;
+            });
             if (s.readyReplicas === 3) return `ready 3/3 at check ${i}`;
             if (i < 10) await sleep(10_000, signal);
           }

@@ -516,7 +516,10 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
   }
 
   async getDeploymentStatus(namespace: string, name: string): Promise<DeploymentStatus> {
-    return this.statusNow(namespace, name) ?? { replicas: 0, readyReplicas: 0, availableReplicas: 0, updatedReplicas: 0 };
+    // Contract (types.ts): a missing deployment is NotFound, as on Kubernetes, not "0 ready".
+    const status = this.statusNow(namespace, name);
+    if (!status) throw notFound('Deployment', name);
+    return status;
   }
 
   async waitForReady(namespace: string, deployment: string, replicas: number, opts: WaitOptions): Promise<DeploymentStatus> {
@@ -534,6 +537,9 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
           }
         }
         if (!s) return undefined;
+        // Contract: only a status of the latest spec counts (the controller reconciles synchronously, so it is).
+        const dep = this.store.get<V1Deployment>('Deployment', namespace, deployment)!;
+        if ((this.deployments.status(dep).full.observedGeneration ?? 0) < (dep.metadata?.generation ?? 0)) return undefined;
         const done = replicas === 0 ? s.replicas === 0 : s.readyReplicas >= replicas && s.updatedReplicas >= replicas;
         return done ? s : undefined;
       },
@@ -570,9 +576,10 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
     if (!svc) throw notFound('Service', service);
     const rt = this.serviceRuntimes.get(this.svcKey(namespace, service));
     const ports = svc.spec?.ports ?? [];
-    const sp = port !== undefined ? ports.find((p) => p.port === port) : (ports.find(isHttpPort) ?? ports[0]);
+    // Contract (types.ts): the default is the first port, as on Kubernetes; a missing port is the caller's mistake.
+    const sp = port !== undefined ? ports.find((p) => p.port === port) : ports[0];
     const proxy = sp ? rt?.proxies.get(sp.port) : undefined;
-    if (!proxy) throw new KubeApiError(`service ${namespace}/${service} has no port ${port ?? ''}`.trim(), 404, 'NotFound');
+    if (!proxy) throw new PlatformError(`service ${namespace}/${service} has no port ${port ?? ''}`.trim(), 2);
     return `http://127.0.0.1:${proxy.localPort}`;
   }
 
@@ -699,6 +706,8 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
       await Promise.all(pods.map((p) => p.terminate(Math.min(p.graceMs(), this.config.teardownGraceMs))));
       for (const rt of this.serviceRuntimes.values()) for (const p of rt.proxies.values()) await p.close().catch(() => undefined);
       this.serviceRuntimes.clear();
+      // Every object in the store carries this run's label: teardown deletes them all, as on Kubernetes.
+      for (const kind of KINDS) for (const o of this.store.list(kind)) this.store.remove(kind, o.metadata?.namespace, o.metadata!.name!);
       unregisterForSignals(this);
       if (!this.config.keepRunDir) await rm(this.runDir, { recursive: true, force: true, maxRetries: 3 });
       else this.progress(`  run dir kept: ${this.runDir}`);
