@@ -4,7 +4,8 @@
 // Proven on PostgreSQL itself: its container exits with an error (it cannot start), it is not
 // ready, pg_isready answers no, and a login with the app's credentials is refused.
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { POSTGRES_PODS, sleep, waitForNoPods } from '../procedures/actions.ts';
+import { done, notYet, poll } from '../platform/wait.ts';
+import { POSTGRES_PODS, waitForNoPods } from '../procedures/actions.ts';
 import { appLoginRefused, pgIsReady, postgresStartFailures } from './postgres-checks.ts';
 import type { Fault, FaultContext } from './types.ts';
 
@@ -33,20 +34,20 @@ export const databaseCorruption: Fault = {
     const t0 = Date.now();
     // Down for several checks in a row, and crashed: a restart alone is down only for a moment, and exits cleanly.
     let streak = 0;
-    let checks = 0;
-    let last = '';
     let crashed: string[] = [];
-    while (streak < 3 && Date.now() - t0 < timeoutMs) {
-      if (checks++ > 0) await sleep(300, ctx.signal);
+    const downAndCrashed = async (signal: AbortSignal | undefined) => {
       const s = await ctx.platform.getDeploymentStatus(NS, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0 }));
-      const ready = await pgIsReady(ctx.platform, ctx.signal);
+      const ready = await pgIsReady(ctx.platform, signal);
       crashed = await postgresStartFailures(ctx.platform);
-      last = `deployment/${TOPOLOGY.postgresDeployment} ${s.readyReplicas}/1 ready, ${ready.detail}`;
+      const seen = `deployment/${TOPOLOGY.postgresDeployment} ${s.readyReplicas}/1 ready, ${ready.detail}`;
       streak = s.readyReplicas === 0 && !ready.accepting && crashed.length > 0 ? streak + 1 : 0;
-    }
+      return streak >= 3 ? done(seen) : notYet(seen);
+    };
+    const r = await poll(downAndCrashed, { describe: 'PostgreSQL down and crashed for 3 checks in a row', timeoutMs, intervalMs: 300, signal: ctx.signal });
+    const last = r.done ? r.value : r.state;
     const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-    if (streak < 3) {
-      return { effective: false, evidence: `PostgreSQL did not fail to start: ${last}, ${crashed.length ? crashed.join('; ') : 'no container exited with an error'} (${checks} checks in ${took})` };
+    if (!r.done) {
+      return { effective: false, evidence: `PostgreSQL did not fail to start: ${last}, ${crashed.length ? crashed.join('; ') : 'no container exited with an error'} (${r.checks} checks in ${took})` };
     }
     const login = await appLoginRefused(ctx.platform, ctx.image, ctx.signal);
     if (!login.refused) return { effective: false, evidence: `PostgreSQL looked down (${last}) but a Job's ${login.detail}` };

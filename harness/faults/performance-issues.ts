@@ -5,7 +5,8 @@
 // Proven at the proxy: SELECT 1 through the app's path (the PostgreSQL Service) vs the direct Service.
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { POSTGRES_PODS, sleep } from '../procedures/actions.ts';
+import { done, notYet, poll } from '../platform/wait.ts';
+import { POSTGRES_PODS } from '../procedures/actions.ts';
 import { selectOneMs } from './postgres-checks.ts';
 import { END_APP_SESSIONS_SQL, psql } from './psql.ts';
 import type { Fault, FaultContext } from './types.ts';
@@ -65,20 +66,24 @@ export const performanceIssues: Fault = {
     return `service/${TOPOLOGY.postgresService} → deployment/${PROXY} (+${LATENCY_MS} ms each way) → service/${DIRECT}; ${ended} pooled connection(s) ended to reconnect through it`;
   },
   async verify(ctx: FaultContext) {
-    const deadline = Date.now() + (ctx.verifyTimeoutMs ?? 60_000);
-    let last = '';
-    do {
-      if (last) await sleep(500, ctx.signal);
-      const via = await selectOneMs(ctx.platform, TOPOLOGY.postgresService, 3, ctx.signal);
-      const direct = await selectOneMs(ctx.platform, DIRECT, 3, ctx.signal);
+    const latencyAdded = async (signal: AbortSignal | undefined) => {
+      const via = await selectOneMs(ctx.platform, TOPOLOGY.postgresService, 3, signal);
+      const direct = await selectOneMs(ctx.platform, DIRECT, 3, signal);
       // A round trip pays the latency both ways; counting it once leaves room for jitter.
       // Without the direct path the whole query time counts as added (said so in the evidence).
       const added = via.ms === undefined ? undefined : via.ms - (direct.ms ?? 0);
       const vs = direct.ms === undefined ? `; ${direct.detail}, so compared with 0 ms` : ` vs ${direct.detail} (the server directly)`;
-      last = `${via.detail} (the app's path)${vs}${added === undefined ? '' : `: +${added} ms`}`;
-      if (added !== undefined && added >= LATENCY_MS) return { effective: true, evidence: `${last} added at the proxy (${LATENCY_MS} ms injected each way)` };
-    } while (Date.now() < deadline && !ctx.signal?.aborted);
-    return { effective: false, evidence: `no added latency of ≥ ${LATENCY_MS} ms on the app's path to PostgreSQL: ${last}` };
+      const seen = `${via.detail} (the app's path)${vs}${added === undefined ? '' : `: +${added} ms`}`;
+      return added !== undefined && added >= LATENCY_MS ? done(seen) : notYet(seen);
+    };
+    const r = await poll(latencyAdded, {
+      describe: `≥ ${LATENCY_MS} ms added on the app's path to PostgreSQL`,
+      timeoutMs: ctx.verifyTimeoutMs ?? 60_000,
+      intervalMs: 500,
+      signal: ctx.signal,
+    });
+    if (r.done) return { effective: true, evidence: `${r.value} added at the proxy (${LATENCY_MS} ms injected each way)` };
+    return { effective: false, evidence: `no added latency of ≥ ${LATENCY_MS} ms on the app's path to PostgreSQL: ${r.state}` };
   },
   async clear(ctx: FaultContext) {
     await ctx.platform.patchServiceSelector(NS, TOPOLOGY.postgresService, { ...POSTGRES_PODS });
