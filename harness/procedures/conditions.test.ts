@@ -1,5 +1,6 @@
 // The conditions procedures wait on, and the waits built from them: each says what it saw last.
 import { describe, expect, it } from 'vitest';
+import { KubeApiError } from '../platform/kube-errors.ts';
 import type { DeploymentStatus, Platform, PodInfo } from '../platform/types.ts';
 import { WaitTimeoutError, waitFor } from '../platform/wait.ts';
 import { startTestServer } from '../probes/test-server.ts';
@@ -46,6 +47,13 @@ describe('deploymentReady', () => {
     const p = stubPlatform({ pods: [[]], status });
     expect(await deploymentReady(p, 'ns', 'app', 3)(undefined)).toEqual({ done: false, state: 'ready 2/3 (replicas 3, updated 3)' });
     expect(await deploymentReady(p, 'ns', 'app', 2)(undefined)).toEqual({ done: true, value: status });
+  });
+
+  it('a missing deployment (NotFound, the Platform contract) is not yet; other errors end the wait', async () => {
+    const missing = { getDeploymentStatus: async () => Promise.reject(new KubeApiError('deployment ns/app: not found', 404, 'NotFound')) } as unknown as Platform;
+    expect(await deploymentReady(missing, 'ns', 'app', 1)(undefined)).toEqual({ done: false, state: 'deployment ns/app not found' });
+    const broken = { getDeploymentStatus: async () => Promise.reject(new Error('API down')) } as unknown as Platform;
+    await expect(Promise.resolve(deploymentReady(broken, 'ns', 'app', 1)(undefined))).rejects.toThrow('API down');
   });
 });
 

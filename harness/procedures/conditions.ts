@@ -1,5 +1,6 @@
 // Conditions the procedures and faults wait on (with platform/wait.ts's waitFor): each looks once,
 // through the Platform or the service URL, and says what it saw when the answer is "not yet".
+import { isNotFound } from '../platform/kube-errors.ts';
 import { done, notYet, type Condition } from '../platform/wait.ts';
 import type { DeploymentStatus, Platform, PodInfo } from '../platform/types.ts';
 import { describeHealth, healthCheck } from './health.ts';
@@ -21,10 +22,17 @@ export function noPodsMatching(platform: Platform, namespace: string, selector: 
   };
 }
 
-/** The deployment reports `replicas` ready (as the runbook's checks read it); state: its status. */
+/**
+ * The deployment reports `replicas` ready (as the runbook's checks read it); state: its status. A
+ * deployment not there (yet) is "not yet", as waitForReady waits for one (the contract says NotFound).
+ */
 export function deploymentReady(platform: Platform, namespace: string, deployment: string, replicas: number): Condition<DeploymentStatus> {
   return async () => {
-    const s = await platform.getDeploymentStatus(namespace, deployment);
+    const s = await platform.getDeploymentStatus(namespace, deployment).catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+    if (!s) return notYet(`deployment ${namespace}/${deployment} not found`);
     return s.readyReplicas >= replicas ? done(s) : notYet(`ready ${s.readyReplicas}/${replicas} (replicas ${s.replicas}, updated ${s.updatedReplicas})`);
   };
 }
