@@ -60,7 +60,10 @@ const kubernetesOnFake: ContractTarget = {
     const fake = await startFakeKubeApi();
     fake.jobOutcome = (job) => {
       const c = job.spec?.template?.spec?.containers?.[0] ?? {};
-      const r = runHere([...(c.command ?? []), ...(c.args ?? [])]);
+      const command: string[] = [...(c.command ?? []), ...(c.args ?? [])];
+      // `sleep N` takes N seconds without blocking the fake's event loop.
+      if (command[0] === 'sleep') return { exitCode: 0, logs: '', afterMs: Number(command[1]) * 1000 };
+      const r = runHere(command);
       return { exitCode: r.exitCode, logs: r.stdout + r.stderr };
     };
     fake.exec = ({ command, stdin }) => runHere(command, stdin);
@@ -175,6 +178,45 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     }
     const timeout = await rejection(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 300 }), WaitTimeoutError);
     expect(timeout.message).toContain('not found');
+    expect(timeout.lastStatus).toBeUndefined();
+  });
+
+  it('a wait ends on the caller\'s signal with the signal\'s reason, long before its timeout', async () => {
+    await using s = await target.start();
+    const p = s.platform;
+    await p.apply(namespace(NS));
+    const budget = new Error('step budget exceeded');
+    const started = Date.now();
+    const err = await rejection(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 20_000, signal: AbortSignal.timeout(200) }), Error);
+    expect(err.name).toMatch(/TimeoutError|Abort/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(budget), 100);
+    expect(await rejection(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 20_000, signal: ac.signal }), Error)).toBe(budget);
+  });
+
+  it('setDeploymentEnv merges the env of the container and rolls the pods; a missing container or deployment is an error', async () => {
+    await using s = await target.start();
+    const p = s.platform;
+    await p.apply([namespace(NS), fixtureDeployment({ name: 'web', labels: { app: 'web' }, ns: NS, env: { MODE: 'one', KEEP: '1', DROP: 'x' } })]);
+    await p.waitForReady(NS, 'web', 1, { timeoutMs: READY_MS });
+    const generation = (await p.getDeployment(NS, 'web'))!.metadata!.generation!;
+
+    await p.setDeploymentEnv(NS, 'web', { MODE: 'two', DROP: null, ADDED: 'yes' });
+    const dep = (await p.getDeployment(NS, 'web'))!;
+    expect(dep.metadata!.generation).toBeGreaterThan(generation);
+    const env = dep.spec!.template.spec!.containers[0]!.env!.map((e) => `${e.name}=${e.value}`).sort();
+    expect(env).toEqual(['ADDED=yes', 'KEEP=1', 'MODE=two', 'NAME=web']);
+    await p.waitForReady(NS, 'web', 1, { timeoutMs: READY_MS });
+    await until('pods rolled to the new env', async () => {
+      const pods = await p.listPods(NS, { app: 'web' });
+      const modes = pods.map((x) => x.spec?.containers[0]?.env?.find((e) => e.name === 'MODE')?.value);
+      return modes.length === 1 && modes[0] === 'two' ? true : undefined;
+    });
+
+    expect((await rejection(p.setDeploymentEnv(NS, 'web', { A: 'b' }, 'sidecar'), PlatformError)).exitCode).toBe(2);
+    const missing = await rejection(p.setDeploymentEnv(NS, 'ghost', { A: 'b' }), KubeApiError);
+    expect(missing.status).toBe(404);
   });
 
   it('service URL: 127.0.0.1, the first port by default, the same URL when asked again; a missing port or service is an error', async () => {
@@ -266,6 +308,16 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     expect(pods.every((x) => x.metadata?.labels?.[RUN_LABEL] === p.runId)).toBe(true);
     // Same name again: the earlier Job is replaced.
     expect((await p.runJob(job('ok', 'exit 0'), { timeoutMs: READY_MS })).succeeded).toBe(true);
+  });
+
+  it('runJob: a job that does not finish in time is a WaitTimeoutError, and is deleted', async () => {
+    await using s = await target.start();
+    const p = s.platform;
+    await p.apply(namespace(NS));
+    const slow: V1Job = { ...job('slow', ''), spec: { ...job('slow', '').spec, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: FIXTURE_IMAGE, command: ['sleep', '30'] }] } } } };
+    await rejection(p.runJob(slow, { timeoutMs: 500 }), WaitTimeoutError);
+    await until('the slow job\'s pods gone', async () => ((await p.listPods(NS, { 'job-name': 'slow' })).length === 0 ? true : undefined));
+    expect((await p.runJob(job('slow', 'echo again'), { timeoutMs: READY_MS })).logs).toContain('again');
   });
 
   it('delete and teardown remove what the run created (pods with it), and nothing else', async () => {

@@ -132,7 +132,11 @@ export interface Platform extends AsyncDisposable {
    * match the merged selector. A missing service: KubeApiError 404 NotFound.
    */
   patchServiceSelector(namespace: string, service: string, selector: Record<string, string>): Promise<void>;
-  /** Merge-patch the env of one container of a Deployment (rolls its pods); `null` removes a variable. */
+  /**
+   * Merge-patch the env of one container (default: the first) of a Deployment: given names are set,
+   * `null` removes one, the others stay; the generation moves on and the pods roll. A missing
+   * deployment: KubeApiError 404 NotFound; a container it does not have: PlatformError (exit code 2).
+   */
   setDeploymentEnv(namespace: string, deployment: string, env: Record<string, string | null>, container?: string): Promise<void>;
 
   /** The Deployment as applied, with its current status; `undefined` when it does not exist. */

@@ -479,7 +479,8 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
     const dep = this.deployment(namespace, deployment);
     const containers = dep.spec!.template.spec!.containers;
     const c = container ? containers.find((x) => x.name === container) : containers[0];
-    if (!c) throw new KubeApiError(`deployment ${namespace}/${deployment} has no container ${container ?? ''}`.trim(), 404, 'NotFound');
+    // Contract (types.ts): naming a container the deployment lacks is the caller's mistake, as on Kubernetes.
+    if (!c) throw new PlatformError(`deployment ${namespace}/${deployment} has no container ${container ?? ''}`.trim(), 2);
     const list = [...(c.env ?? [])];
     for (const [k, v] of Object.entries(env)) {
       const i = list.findIndex((e) => e.name === k);
