@@ -205,8 +205,8 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     await p.setDeploymentEnv(NS, 'web', { MODE: 'two', DROP: null, ADDED: 'yes' });
     const dep = (await p.getDeployment(NS, 'web'))!;
     expect(dep.metadata!.generation).toBeGreaterThan(generation);
-    const env = dep.spec!.template.spec!.containers[0]!.env!.map((e) => `${e.name}=${e.value}`).sort();
-    expect(env).toEqual(['ADDED=yes', 'KEEP=1', 'MODE=two', 'NAME=web']);
+    const env = dep.spec!.template.spec!.containers[0]!.env!.map((e) => `${e.name}=${e.value}`);
+    expect(env).toEqual(['NAME=web', 'MODE=two', 'KEEP=1', 'ADDED=yes']); // in place, removed, appended
     await p.waitForReady(NS, 'web', 1, { timeoutMs: READY_MS });
     await until('pods rolled to the new env', async () => {
       const pods = await p.listPods(NS, { app: 'web' });

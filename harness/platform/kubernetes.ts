@@ -396,8 +396,9 @@ export class KubernetesPlatform implements Platform {
     const target = container ? containers.find((c) => c.name === container) : containers[0];
     if (!target) throw new PlatformError(`deployment ${namespace}/${deployment} has no container ${container ?? ''}`.trim(), 2);
     // A merge patch replaces lists whole: send every container with its full, edited env list.
-    const nextEnv = (target.env ?? []).filter((e) => !(e.name in env));
-    for (const [name, value] of Object.entries(env)) if (value !== null) nextEnv.push({ name, value });
+    // Contract (types.ts): a changed variable keeps its place (later $(VAR) references depend on order), new ones go last.
+    const nextEnv = (target.env ?? []).flatMap((e) => (!(e.name in env) ? [e] : env[e.name] === null ? [] : [{ name: e.name, value: env[e.name]! }]));
+    for (const [name, value] of Object.entries(env)) if (value !== null && !nextEnv.some((e) => e.name === name)) nextEnv.push({ name, value });
     const patched = containers.map((c) => (c.name === target.name ? { ...c, env: nextEnv } : c));
     await this.call(`set env of deployment ${namespace}/${deployment}`, () =>
       this.apps.patchNamespacedDeployment(

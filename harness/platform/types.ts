@@ -133,8 +133,9 @@ export interface Platform extends AsyncDisposable {
    */
   patchServiceSelector(namespace: string, service: string, selector: Record<string, string>): Promise<void>;
   /**
-   * Merge-patch the env of one container (default: the first) of a Deployment: given names are set,
-   * `null` removes one, the others stay; the generation moves on and the pods roll. A missing
+   * Merge-patch the env of one container (default: the first) of a Deployment: given names are set
+   * in place (new ones appended, in the order given), `null` removes one, the others stay in their
+   * order (`$(VAR)` references depend on it); the generation moves on and the pods roll. A missing
    * deployment: KubeApiError 404 NotFound; a container it does not have: PlatformError (exit code 2).
    */
   setDeploymentEnv(namespace: string, deployment: string, env: Record<string, string | null>, container?: string): Promise<void>;
