@@ -310,6 +310,18 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     expect((await p.runJob(job('ok', 'exit 0'), { timeoutMs: READY_MS })).succeeded).toBe(true);
   });
 
+  it('logs: one entry per container of the run\'s pods, named by pod, container and owning Deployment or Job', async () => {
+    await using s = await target.start();
+    const p = s.platform;
+    await p.apply([namespace(NS), web('web', { app: 'web' })]);
+    await p.waitForReady(NS, 'web', 1, { timeoutMs: READY_MS });
+    await p.runJob(job('hello', 'echo hello from the job'), { timeoutMs: READY_MS });
+    const logs = await p.logs(NS);
+    const [pod] = await p.listPods(NS, { app: 'web' });
+    expect(logs.find((l) => l.owner === 'web')).toMatchObject({ pod: pod!.metadata!.name, container: 'app' });
+    expect(logs.find((l) => l.owner === 'hello')).toMatchObject({ container: 'job', text: expect.stringContaining('hello from the job') });
+  });
+
   it('runJob: a job that does not finish in time is a WaitTimeoutError, and is deleted', async () => {
     await using s = await target.start();
     const p = s.platform;

@@ -175,7 +175,11 @@ export interface Platform extends AsyncDisposable {
    */
   exec(namespace: string, deployment: string, command: string[], opts?: ExecOptions): Promise<ExecResult>;
 
-  /** Logs of every pod of the run (current and ended) in a namespace. */
+  /**
+   * Logs of the run's pods in a namespace: one entry per container, with the owning Deployment or Job.
+   * Every pod that still exists (a restarted container's previous run included); the local platform
+   * also keeps pods that ended, a Kubernetes API server cannot.
+   */
   logs(namespace: string): Promise<PodLog[]>;
   events(namespace: string): Promise<PlatformEvent[]>;
 
