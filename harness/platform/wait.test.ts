@@ -45,7 +45,7 @@ describe('waitFor', () => {
     expect(v).toBe(true);
   });
 
-  it('states other than strings read as JSON; no look at all says so', async () => {
+  it('states other than strings read as JSON; a timeout of 0 still looks once', async () => {
     const e = (await waitFor(() => notYet({ pods: ['a'] }), { describe: 'no pods', timeoutMs: 0 }).catch((x: unknown) => x)) as WaitTimeoutError;
     expect(e.message).toBe('timed out after 0 ms waiting for no pods (1 check); last seen: {"pods":["a"]}');
   });

@@ -31,7 +31,7 @@ export interface WaitTimeoutDetails {
   checks?: number;
 }
 
-/** A wait that ran out of time; `lastState` is what the condition saw last (undefined if it never looked). */
+/** A wait that ran out of time; `lastState` is what the condition saw last (a timeout always follows a look). */
 export class WaitTimeoutError<S = unknown> extends Error {
   override readonly name = 'WaitTimeoutError';
   constructor(
@@ -55,7 +55,7 @@ export class WaitAbortedError extends Error {
 
 export type PollResult<T, S> =
   | { done: true; value: T; elapsedMs: number; checks: number }
-  | { done: false; state: S | undefined; elapsedMs: number; checks: number };
+  | { done: false; state: S; elapsedMs: number; checks: number };
 
 const DEFAULT_INTERVAL_MS = 250;
 
@@ -64,16 +64,14 @@ export async function poll<T, S>(condition: Condition<T, S>, opts: WaitForOption
   const t0 = Date.now();
   const deadline = t0 + opts.timeoutMs;
   const interval = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
-  let state: S | undefined;
   let checks = 0;
   for (;;) {
     throwIfAborted(opts);
     const c = await condition(opts.signal);
     checks++;
     if (c.done) return { done: true, value: c.value, elapsedMs: Date.now() - t0, checks };
-    state = c.state;
     const left = deadline - Date.now();
-    if (left <= 0) return { done: false, state, elapsedMs: Date.now() - t0, checks };
+    if (left <= 0) return { done: false, state: c.state, elapsedMs: Date.now() - t0, checks };
     await pause(Math.min(interval, left), opts);
   }
 }
@@ -86,8 +84,8 @@ export async function waitFor<T, S>(condition: Condition<T, S>, opts: WaitForOpt
 }
 
 /** "timed out after 2 s waiting for X (8 checks); last seen: Y". */
-export function timeoutMessage<S>(opts: Pick<WaitForOptions<S>, 'describe' | 'timeoutMs' | 'formatState'>, r: { state: S | undefined; checks: number }): string {
-  const seen = r.state === undefined ? 'nothing observed' : (opts.formatState ?? defaultFormat)(r.state);
+export function timeoutMessage<S>(opts: Pick<WaitForOptions<S>, 'describe' | 'timeoutMs' | 'formatState'>, r: { state: S; checks: number }): string {
+  const seen = (opts.formatState ?? defaultFormat)(r.state);
   return `timed out after ${formatMs(opts.timeoutMs)} waiting for ${opts.describe} (${r.checks} check${r.checks === 1 ? '' : 's'}); last seen: ${seen}`;
 }
 
@@ -96,7 +94,7 @@ export function formatMs(ms: number): string {
 }
 
 function defaultFormat(state: unknown): string {
-  return typeof state === 'string' ? state : JSON.stringify(state);
+  return typeof state === 'string' ? state : state === undefined ? 'nothing' : JSON.stringify(state);
 }
 
 function throwIfAborted(opts: Pick<WaitForOptions<unknown>, 'describe' | 'signal'>): void {
