@@ -23,6 +23,7 @@ import { runLoad, type LoadSummary } from '../probes/load.ts';
 import { alertsCleared, evaluateTriggers, TRIGGERS, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
 import { recordFinding, type ProcedureContext } from '../procedures/context.ts';
 import { sleep } from '../procedures/actions.ts';
+import { done, notYet, poll } from '../platform/wait.ts';
 import { hardenedEmergency, hardenedSecurityEmergency, HARDENED_SQLITE, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
@@ -444,17 +445,18 @@ async function waitForTriggers(
   expected: readonly TriggerId[],
   o: { timeScale: number; faultAt: number; signal?: AbortSignal; progress: (line: string) => void },
 ): Promise<{ fired: TriggerId[]; missing: TriggerId[]; waitedMs: number }> {
-  const t0 = Date.now();
   const deadline = o.faultAt + Math.max(...expected.map((id) => TRIGGERS[id].windowMs)) / o.timeScale + 5_000;
-  for (;;) {
+  const seen = () => {
     const states = evaluateTriggers(avail.samples, { timeScale: o.timeScale, faultAt: o.faultAt });
     const fired = expected.filter((id) => states.find((s) => s.id === id)?.firedAt !== undefined);
-    const missing = expected.filter((id) => !fired.includes(id));
-    o.signal?.throwIfAborted();
-    if (missing.length === 0 || Date.now() >= deadline) {
-      o.progress(missing.length ? `  ✗ trigger(s) not fired after ${((Date.now() - o.faultAt) / 1000).toFixed(1)} s: ${missing.join(', ')}; the rollback starts anyway (manual trigger)` : `  ⚑ trigger(s) fired: ${fired.join(', ')}`);
-      return { fired, missing, waitedMs: Date.now() - t0 };
-    }
-    await sleep(200, o.signal);
-  }
+    return { fired, missing: expected.filter((id) => !fired.includes(id)) };
+  };
+  // A timeout is an answer here (the rollback starts anyway, as a manual trigger), not an error.
+  const r = await poll(() => {
+    const s = seen();
+    return s.missing.length === 0 ? done(s) : notYet(s);
+  }, { describe: `triggers ${expected.join(', ')} to fire`, timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 200, signal: o.signal });
+  const { fired, missing } = r.done ? r.value : r.state;
+  o.progress(missing.length ? `  ✗ trigger(s) not fired after ${((Date.now() - o.faultAt) / 1000).toFixed(1)} s: ${missing.join(', ')}; the rollback starts anyway (manual trigger)` : `  ⚑ trigger(s) fired: ${fired.join(', ')}`);
+  return { fired, missing, waitedMs: r.elapsedMs };
 }
