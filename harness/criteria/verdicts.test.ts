@@ -1,13 +1,13 @@
-// The pass/fail logic of the criteria this issue changed, each in pass/fail pairs on a synthetic
-// outcome: data integrity (anomalies named, "not measured" below coverage or without a direct
-// read), engine in use (where the writes landed; a header that disagrees fails), performance
-// (errors and non-2xx count against a budget, not only p99).
+// The pass/fail logic of every criterion, in pass/fail pairs on a synthetic outcome: data integrity
+// (anomalies named, "not measured" below coverage or without a direct read), engine in use (where
+// the writes landed; a header that disagrees fails), performance (errors and non-2xx count against
+// a budget, not only p99), the rollback times, functionality, monitoring and security validation.
 import { describe, expect, it } from 'vitest';
 import type { ScenarioOutcome } from '../drill/run-scenario.ts';
 import type { LedgerCheck } from '../probes/ledger.ts';
 import type { LoadSummary } from '../probes/load.ts';
 import { coverage } from '../probes/landed-writes.ts';
-import { dataIntegrityVerdict, engineInUseVerdict, performanceVerdict } from './verdicts.ts';
+import { dataIntegrityVerdict, emergencyVerdicts, engineInUseVerdict, functionalityVerdict, monitoringVerdict, performanceVerdict, plannedVerdict, securityVerdict } from './verdicts.ts';
 
 const cleanLedger: LedgerCheck = { attempted: 3000, ok: 3000, fail: 0, unknown: 0, lost: 0, recovered: 0, unexpected: 0, duplicated: 0, lostEmails: [], unexpectedEmails: [], duplicatedEmails: [] };
 const load = (over: Partial<LoadSummary> = {}): LoadSummary => ({
@@ -126,5 +126,72 @@ describe('performance', () => {
     const v = performanceVerdict(outcome({ load: { after: load({ p99: 612 }) } }));
     expect(v.passed).toBe(false);
     expect(v.evidence).toContain('FAILED on latency');
+  });
+});
+
+const procedure = (over: Partial<ScenarioOutcome['procedure']> = {}): ScenarioOutcome['procedure'] => ({
+  procedure: 'emergency', variant: 'hardened', startedAt: 0, durationMs: 4_000, completed: true, steps: [], ...over,
+});
+
+describe('emergency rollback', () => {
+  const base = { procedure: procedure(), availability: { downtimeMs: 5_000, failed: 10, total: 100 } as ScenarioOutcome['availability'], sqliteReady: 3 };
+  it('passes restored within budget with 3/3 ready', () => {
+    const v = emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 3_000 }), 300_000)[0]!;
+    expect([v.id, v.passed, v.measured]).toEqual(['emergency-rollback', true, 3_000]);
+  });
+  it('fails over budget, never restored, or short of 3/3', () => {
+    expect(emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 300_001 }), 300_000)[0]!.passed).toBe(false);
+    const never = emergencyVerdicts(outcome({ ...base, timeToRestoreMs: undefined }), 300_000)[0]!;
+    expect([never.passed, never.measured]).toEqual([false, null]);
+    expect(never.evidence).toContain('never restored');
+    expect(emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 3_000, sqliteReady: 2 }), 300_000)[0]!.passed).toBe(false);
+  });
+});
+
+describe('planned rollback', () => {
+  const base = { availability: { downtimeMs: 1_000 } as ScenarioOutcome['availability'], sqliteReady: 3 };
+  it('passes completed within budget', () => {
+    expect(plannedVerdict(outcome({ ...base, procedure: procedure({ durationMs: 60_000 }) }), 1_800_000).passed).toBe(true);
+  });
+  it('fails incomplete (naming the step) or over budget', () => {
+    const failed = plannedVerdict(outcome({ ...base, procedure: procedure({ completed: false, steps: [{ step: 'Switch', outcome: 'failed', message: 'boom' } as never] }) }), 1_800_000);
+    expect(failed.passed).toBe(false);
+    expect(failed.evidence).toContain('Switch (failed: boom)');
+    expect(plannedVerdict(outcome({ ...base, procedure: procedure({ durationMs: 1_800_000 }) }), 1_800_000).passed).toBe(false);
+  });
+});
+
+describe('functionality', () => {
+  it('passes when every check passes', () => {
+    expect(functionalityVerdict(outcome({ features: [{ id: 'health', title: 'h', passed: true, evidence: 'ok' }] })).passed).toBe(true);
+  });
+  it('fails on one failed check, naming it, and when no check ran', () => {
+    const v = functionalityVerdict(outcome({ features: [{ id: 'health', title: 'h', passed: true, evidence: 'ok' }, { id: 'tool-gitlab', title: 't', passed: false, evidence: 'HTTP 500' }] }));
+    expect([v.passed, v.measured]).toEqual([false, '1/2']);
+    expect(v.evidence).toContain('tool-gitlab (HTTP 500)');
+    expect(functionalityVerdict(outcome({ features: [] })).passed).toBe(false);
+  });
+});
+
+describe('monitoring', () => {
+  const alerts = { cleared: true, clearedAfterMs: 2_000, deadlineMs: 10_000, evidence: 'all clear' };
+  const fired = (firedAt: number) => [{ id: 'health-check-failures' as const, title: 'h', windowMs: 0, firedAt, evidence: 'fired' }] as ScenarioOutcome['triggers'];
+  it('passes when the expected trigger fired before the rollback and everything cleared', () => {
+    expect(monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: fired(100), procedureStartedAt: 500 })).passed).toBe(true);
+  });
+  it('fails when the trigger fired only during the rollback (its own downtime), or alerts did not clear', () => {
+    const late = monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: fired(900), procedureStartedAt: 500 }));
+    expect(late.passed).toBe(false);
+    expect(late.evidence).toContain('never fired before the rollback started: health-check-failures');
+    expect(monitoringVerdict(outcome({ alerts: { ...alerts, cleared: false }, expectedTriggers: [], triggers: [], procedureStartedAt: 500 })).passed).toBe(false);
+  });
+});
+
+describe('security validation', () => {
+  it('passes when every check passes, fails with the count otherwise', () => {
+    const checks = [{ name: 'no credentials', passed: true, evidence: 'none' }, { name: 'cut off', passed: false, evidence: '1/1 ready' }];
+    expect(securityVerdict(outcome({ security: { passed: true, evidence: 'ok', checks: [checks[0]!] } })).passed).toBe(true);
+    const v = securityVerdict(outcome({ security: { passed: false, evidence: 'PostgreSQL not cut off', checks } }));
+    expect([v.passed, v.measured, v.budget]).toEqual([false, '1/2', '2/2']);
   });
 });
