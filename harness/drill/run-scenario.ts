@@ -193,6 +193,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     setupFailed(`the ${resolvePlatformName(o.config, o.platform)} platform`),
   );
   const { platform, image } = drill;
+  // The fault once injected (set before inject: a fault half applied is cleared too) and its context.
+  let injected: { fault: Fault; ctx: ProcedureContext } | undefined;
   try {
     await phase('setup', () => deployBaseline({ platform, journal, image, datasetSize: o.config.datasetSize, progress, signal })).catch(
       setupFailed('the baseline (PostgreSQL, app 3/3, seeded and migrated data)'),
@@ -246,6 +248,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     const effect = fault
       ? await phase('fault', () => {
           faultAt = Date.now();
+          injected = { fault, ctx };
           return injectAndVerify(fault, ctx);
         })
       : { effective: true, evidence: 'no fault: maintenance window' };
@@ -387,6 +390,27 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       });
       for (const p of paths) journal.write({ type: 'artifact', kind: 'platform', path: p });
     }
+    // Then the fault is cleared (chaostoolkit's rollbacks: always run), unless the run was
+    // interrupted and its platform is going away; journalled either way.
+    if (injected && !signal.aborted) await clearFault(injected.fault, injected.ctx, journal, progress);
+  }
+}
+
+const CLEAR_TIMEOUT_MS = 30_000;
+
+async function clearFault(fault: Fault, ctx: ProcedureContext, journal: Journal, progress: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const detail = await Promise.race([
+      fault.clear(ctx),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CLEAR_TIMEOUT_MS / 1000} s`)), CLEAR_TIMEOUT_MS))),
+    ]);
+    journal.write({ type: 'fault.clear', fault: fault.name, detail });
+    progress(`  fault ${fault.name} cleared: ${detail}`);
+  } catch (err) {
+    journal.write({ type: 'log', level: 'warn', message: `fault ${fault.name} could not be cleared: ${(err as Error).message}` });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -131,6 +131,11 @@ describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching
     expect(d.outcome.procedure.completed).toBe(true);
   });
 
+  it('the fault is cleared when the drill ends, and that is journalled', () => {
+    const cleared = d.events.find((e) => e.type === 'fault.clear');
+    expect(cleared, JSON.stringify(d.events.filter((e) => e.type.startsWith('fault') || e.type === 'log').slice(-5))).toBeDefined();
+  });
+
   it('a confirmed finding says the health check does not reflect the database', () => {
     const f = findings(d.events).find((x) => x.id === 'app-health-blind');
     expect(f?.confirmed, JSON.stringify(findings(d.events).map((x) => x.id))).toBe(true);
