@@ -8,6 +8,7 @@ import type { V1ConfigMap, V1Job, V1Service } from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { until, rejectsWith } from './testing/helpers.ts';
 import { KubeApiError } from './kube-errors.ts';
 import { KubernetesPlatform } from './kubernetes.ts';
 import { FIXTURE_IMAGE, fixtureDeployment, fixtureImages, fixtureService, namespace, pvc } from './local/fixtures/objects.ts';
@@ -94,25 +95,7 @@ const kubernetesOnFake: ContractTarget = {
   foreignExists: (subject) => (subject as FakeSubject).fake.get('configmaps', NS, 'theirs') !== undefined,
 };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
-async function rejection<T extends Error>(p: Promise<unknown>, type: abstract new (...a: any[]) => T): Promise<T> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(type);
-  expect((err as Error).message).not.toContain('\n');
-  return err as T;
-}
 
 const web = (name: string, labels: Record<string, string>, replicas = 1) => fixtureDeployment({ name, labels, replicas, ns: NS });
 
@@ -172,11 +155,11 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     expect(await p.getDeployment(NS, 'ghost')).toBeUndefined();
     expect(await p.getService(NS, 'ghost')).toBeUndefined();
     for (const call of [() => p.getDeploymentStatus(NS, 'ghost'), () => p.scale(NS, 'ghost', 1), () => p.exec(NS, 'ghost', ['true'])]) {
-      const err = await rejection(call(), KubeApiError);
+      const err = await rejectsWith(call(), KubeApiError);
       expect(err.status).toBe(404);
       expect(err.reason).toBe('NotFound');
     }
-    const timeout = await rejection(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 300 }), WaitTimeoutError);
+    const timeout = await rejectsWith(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 300 }), WaitTimeoutError);
     expect(timeout.message).toContain('not found');
     expect(timeout.lastStatus).toBeUndefined();
   });
@@ -187,12 +170,12 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     await p.apply(namespace(NS));
     const budget = new Error('step budget exceeded');
     const started = Date.now();
-    const err = await rejection(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 20_000, signal: AbortSignal.timeout(200) }), Error);
+    const err = await rejectsWith(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 20_000, signal: AbortSignal.timeout(200) }), Error);
     expect(err.name).toMatch(/TimeoutError|Abort/);
     expect(Date.now() - started).toBeLessThan(2_000);
     const ac = new AbortController();
     setTimeout(() => ac.abort(budget), 100);
-    expect(await rejection(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 20_000, signal: ac.signal }), Error)).toBe(budget);
+    expect(await rejectsWith(p.waitForReady(NS, 'ghost', 1, { timeoutMs: 20_000, signal: ac.signal }), Error)).toBe(budget);
   });
 
   it('setDeploymentEnv merges the env of the container and rolls the pods; a missing container or deployment is an error', async () => {
@@ -214,8 +197,8 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
       return modes.length === 1 && modes[0] === 'two' ? true : undefined;
     });
 
-    expect((await rejection(p.setDeploymentEnv(NS, 'web', { A: 'b' }, 'sidecar'), PlatformError)).exitCode).toBe(2);
-    const missing = await rejection(p.setDeploymentEnv(NS, 'ghost', { A: 'b' }), KubeApiError);
+    expect((await rejectsWith(p.setDeploymentEnv(NS, 'web', { A: 'b' }, 'sidecar'), PlatformError)).exitCode).toBe(2);
+    const missing = await rejectsWith(p.setDeploymentEnv(NS, 'ghost', { A: 'b' }), KubeApiError);
     expect(missing.status).toBe(404);
   });
 
@@ -240,8 +223,8 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     expect(byDefault).toBe(await p.serviceUrl(NS, 'web', 9100));
     expect(await p.serviceUrl(NS, 'web', 80)).not.toBe(byDefault);
     expect(await p.serviceUrl(NS, 'web')).toBe(byDefault);
-    expect((await rejection(p.serviceUrl(NS, 'web', 8080), PlatformError)).exitCode).toBe(2);
-    expect((await rejection(p.serviceUrl(NS, 'ghost'), KubeApiError)).status).toBe(404);
+    expect((await rejectsWith(p.serviceUrl(NS, 'web', 8080), PlatformError)).exitCode).toBe(2);
+    expect((await rejectsWith(p.serviceUrl(NS, 'ghost'), KubeApiError)).status).toBe(404);
   });
 
   it('patchServiceSelector merges the selector; the Service then routes only to ready pods that match it', async () => {
@@ -273,7 +256,7 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     expect(endpoints.map((x) => x.metadata?.labels?.color)).toEqual(['green']);
     expect(endpoints.every((x) => x.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
     if (target.servesTraffic) expect(await servedBy()).toEqual(['green']);
-    expect((await rejection(p.patchServiceSelector(NS, 'ghost', { a: 'b' }), KubeApiError)).status).toBe(404);
+    expect((await rejectsWith(p.patchServiceSelector(NS, 'ghost', { a: 'b' }), KubeApiError)).status).toBe(404);
   });
 
   it('exec: a non-zero exit is a result; a deployment with no running pod is KubeApiError NoPod', async () => {
@@ -287,7 +270,7 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
 
     await p.scale(NS, 'web', 0);
     await p.waitForReady(NS, 'web', 0, { timeoutMs: READY_MS });
-    const err = await rejection(p.exec(NS, 'web', ['true']), KubeApiError);
+    const err = await rejectsWith(p.exec(NS, 'web', ['true']), KubeApiError);
     expect(err.status).toBe(404);
     expect(err.reason).toBe('NoPod');
     expect(err.message).toBe(`exec into deployment ${NS}/web: no running pod (0 replicas)`);
@@ -327,7 +310,7 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     const p = s.platform;
     await p.apply(namespace(NS));
     const slow: V1Job = { ...job('slow', ''), spec: { ...job('slow', '').spec, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: FIXTURE_IMAGE, command: ['sleep', '30'] }] } } } };
-    await rejection(p.runJob(slow, { timeoutMs: 500 }), WaitTimeoutError);
+    await rejectsWith(p.runJob(slow, { timeoutMs: 500 }), WaitTimeoutError);
     await until('the slow job\'s pods gone', async () => ((await p.listPods(NS, { 'job-name': 'slow' })).length === 0 ? true : undefined));
     expect((await p.runJob(job('slow', 'echo again'), { timeoutMs: READY_MS })).logs).toContain('again');
   });
@@ -345,8 +328,8 @@ describe.each([local, kubernetesOnFake])('Platform contract: $name', (target) =>
     await until('the deleted deployment\'s pods gone', async () => ((await p.listPods(NS, { app: 'gone' })).length === 0 ? true : undefined));
     await p.delete('Deployment', NS, 'gone'); // a missing object is not an error
     if (target.plantForeign) {
-      expect((await rejection(p.delete('ConfigMap', NS, 'theirs'), PlatformError)).exitCode).toBe(2);
-      expect((await rejection(p.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: NS } }), PlatformError)).exitCode).toBe(2);
+      expect((await rejectsWith(p.delete('ConfigMap', NS, 'theirs'), PlatformError)).exitCode).toBe(2);
+      expect((await rejectsWith(p.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: NS } }), PlatformError)).exitCode).toBe(2);
     }
 
     await p.teardown();

@@ -1,5 +1,6 @@
 import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rejectsWith } from './testing/helpers.ts';
 import { KubeApiError } from './kube-errors.ts';
 import { KubernetesPlatform, type KubernetesPlatformOptions } from './kubernetes.ts';
 import { loadBaselineManifests, TOPOLOGY } from './manifests.ts';
@@ -30,15 +31,6 @@ function platform(over: Partial<KubernetesPlatformOptions> = {}): KubernetesPlat
   });
 }
 
-async function failure<T extends Error>(p: Promise<unknown>, type: new (...a: any[]) => T): Promise<T> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(type);
-  expect((err as Error).message).not.toContain('\n');
-  return err as T;
-}
 
 function deployment(name: string, labels: Record<string, string> = {}): V1Deployment {
   return {
@@ -129,12 +121,12 @@ describe('apply', () => {
     fake.put('deployments', { ...deployment('theirs'), metadata: { name: 'theirs', namespace: NS } });
     fake.put('deployments', { ...deployment('earlier'), metadata: { name: 'earlier', namespace: NS, labels: { [RUN_LABEL]: 'run-0' } } });
     const p = platform();
-    const err = await failure(p.apply(deployment('theirs')), PlatformError);
+    const err = await rejectsWith(p.apply(deployment('theirs')), PlatformError);
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(/^refusing to change Deployment hyperpage\/theirs: it exists on context kind-drill-test without the drill\.rollback\/run label/);
     expect(fake.requestsTo('PATCH', /theirs/)).toEqual([]);
-    await failure(p.scale(NS, 'theirs', 0), PlatformError);
-    await failure(p.delete('Deployment', NS, 'theirs'), PlatformError);
+    await rejectsWith(p.scale(NS, 'theirs', 0), PlatformError);
+    await rejectsWith(p.delete('Deployment', NS, 'theirs'), PlatformError);
     expect(fake.get('deployments', NS, 'theirs')).toBeDefined();
 
     await p.apply(deployment('earlier'));
@@ -147,7 +139,7 @@ describe('apply', () => {
     await p.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, deployment('app')]);
     expect(fake.requestsTo('PATCH', /^\/api\/v1\/namespaces\/hyperpage$/)).toEqual([]);
     expect(progress).toContain('kubernetes: namespace "hyperpage" already exists: using it, it will not be deleted');
-    await failure(p.delete('Namespace', '', NS), PlatformError);
+    await rejectsWith(p.delete('Namespace', '', NS), PlatformError);
     await p.teardown();
     expect(fake.get('namespaces', undefined, NS)).toBeDefined();
     expect(fake.get('deployments', NS, 'app')).toBeUndefined();
@@ -160,14 +152,14 @@ describe('apply', () => {
     expect(fake.requestsTo('PATCH', /deployments\/app$/)).toHaveLength(3);
 
     fake.faults.push({ method: 'PATCH', path: /deployments\/app$/, status: 409, reason: 'Conflict', message: 'the object has been modified', times: 99 });
-    const err = await failure(platform({ conflictRetries: 1 }).apply(deployment('app')), KubeApiError);
+    const err = await rejectsWith(platform({ conflictRetries: 1 }).apply(deployment('app')), KubeApiError);
     expect(err.status).toBe(409);
     expect(err.message).toBe('apply Deployment hyperpage/app: API server answered 409 Conflict: the object has been modified');
   });
 
   it('a rejected manifest (422) is a KubeApiError naming the object and the server message', async () => {
     fake.faults.push({ method: 'PATCH', path: /deployments\/bad$/, status: 422, reason: 'Invalid', message: 'Deployment.apps "bad" is invalid: spec.template.spec.volumes[0].persistentVolumeClaim.claimName: Required value' });
-    const err = await failure(platform().apply(deployment('bad')), KubeApiError);
+    const err = await rejectsWith(platform().apply(deployment('bad')), KubeApiError);
     expect(err.status).toBe(422);
     expect(err.reason).toBe('Invalid');
     expect(err.message).toContain('apply Deployment hyperpage/bad: API server answered 422 Invalid: Deployment.apps "bad" is invalid');
@@ -188,7 +180,7 @@ describe('scale, selector, env, status', () => {
   });
 
   it('scaling a deployment that does not exist is a 404 KubeApiError', async () => {
-    const err = await failure(platform().scale(NS, 'ghost', 1), KubeApiError);
+    const err = await rejectsWith(platform().scale(NS, 'ghost', 1), KubeApiError);
     expect(err.status).toBe(404);
   });
 
@@ -222,7 +214,7 @@ describe('scale, selector, env, status', () => {
     fake.deploymentReadyAfterMs = undefined;
     await p.apply(deployment('app'));
     expect(await p.getDeploymentStatus(NS, 'app')).toEqual({ replicas: 0, readyReplicas: 0, availableReplicas: 0, updatedReplicas: 0 });
-    await failure(p.getDeploymentStatus(NS, 'nope'), KubeApiError);
+    await rejectsWith(p.getDeploymentStatus(NS, 'nope'), KubeApiError);
   });
 
   it('waitForReady reports progress and waits for the controller to observe a scale to 0', async () => {
@@ -243,7 +235,7 @@ describe('scale, selector, env, status', () => {
     fake.deploymentReadyAfterMs = undefined;
     const p = platform();
     await p.apply(deployment('app'));
-    const err = await failure(p.waitForReady(NS, 'app', 3, { timeoutMs: 200 }), WaitTimeoutError);
+    const err = await rejectsWith(p.waitForReady(NS, 'app', 3, { timeoutMs: 200 }), WaitTimeoutError);
     expect(err.message).toBe('deployment hyperpage/app not ready with 3 replicas within 0s (ready 0/0, updated 0, available 0)');
     expect(err.lastStatus).toEqual({ replicas: 0, readyReplicas: 0, availableReplicas: 0, updatedReplicas: 0 });
   });
@@ -252,7 +244,7 @@ describe('scale, selector, env, status', () => {
     fake.hang.push(/deployments\/slow$/);
     const p = platform({ requestTimeoutMs: 300 });
     const started = Date.now();
-    const err = await failure(p.getDeployment(NS, 'slow'), PlatformError);
+    const err = await rejectsWith(p.getDeployment(NS, 'slow'), PlatformError);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(err.exitCode).toBe(3);
     expect(err.message).toMatch(/^read deployment hyperpage\/slow: no answer from the API server at http:\/\/127\.0\.0\.1:\d+ within 0\.3s$/);
@@ -261,7 +253,7 @@ describe('scale, selector, env, status', () => {
   it('an API server that is gone: PlatformError naming it', async () => {
     const p = platform();
     await fake[Symbol.asyncDispose]();
-    const err = await failure(p.getDeployment(NS, 'app'), PlatformError);
+    const err = await rejectsWith(p.getDeployment(NS, 'app'), PlatformError);
     expect(err.message).toMatch(/^read deployment hyperpage\/app: API server at http:\/\/127\.0\.0\.1:\d+ unreachable \(ECONNREFUSED\)$/);
     fake = await startFakeKubeApi(); // for afterEach
   });
@@ -298,7 +290,7 @@ describe('jobs', () => {
 
   it('a job that does not finish: WaitTimeoutError and the job is deleted', async () => {
     fake.jobOutcome = undefined;
-    const err = await failure(platform().runJob(job('stuck'), { timeoutMs: 200 }), WaitTimeoutError);
+    const err = await rejectsWith(platform().runJob(job('stuck'), { timeoutMs: 200 }), WaitTimeoutError);
     expect(err.message).toMatch(/^job hyperpage\/stuck did not finish within 0s/);
     expect(fake.get('jobs', NS, 'stuck')).toBeUndefined();
   });
@@ -338,7 +330,7 @@ describe('exec', () => {
     const p = platform();
     await running(p);
     fake.exec = 'forbidden';
-    const err = await failure(p.exec(NS, 'app', ['true']), PlatformError);
+    const err = await rejectsWith(p.exec(NS, 'app', ['true']), PlatformError);
     expect(err.message).toBe('exec into pod hyperpage/app-5d8f7-0 (true): the API server refused the exec connection: Unexpected server response: 403 (forbidden: the credentials may not create pods/exec)');
   });
 
@@ -347,7 +339,7 @@ describe('exec', () => {
     await running(p);
     await p.scale(NS, 'app', 0);
     await p.waitForReady(NS, 'app', 0, { timeoutMs: 2_000 });
-    const err = await failure(p.exec(NS, 'app', ['true']), KubeApiError);
+    const err = await rejectsWith(p.exec(NS, 'app', ['true']), KubeApiError);
     expect(err.message).toBe('exec into deployment hyperpage/app: no running pod (0 replicas)');
   });
 });
@@ -374,7 +366,7 @@ describe('artifacts, service URL, teardown', () => {
     await p.apply((await loadBaselineManifests()).filter((o) => o.kind === 'Namespace' || o.kind === 'Service'));
     expect(await p.serviceUrl(NS, TOPOLOGY.appService)).toBe('http://127.0.0.1:31234');
     expect(seen).toEqual([[TOPOLOGY.appService, 30080]]);
-    await failure(p.serviceUrl(NS, TOPOLOGY.appService, 8080), PlatformError);
+    await rejectsWith(p.serviceUrl(NS, TOPOLOGY.appService, 8080), PlatformError);
   });
 
   it('existing: a 127.0.0.1 proxy through the API server\'s service proxy, per request', async () => {

@@ -5,6 +5,7 @@ import { existsSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { until } from '../testing/helpers.ts';
 import { KubeApiError } from '../kube-errors.ts';
 import { emergencyDeployment } from '../../procedures/runbook-manifests.ts';
 import { PlatformError, RUN_LABEL, WaitTimeoutError, type Platform } from '../types.ts';
@@ -22,15 +23,6 @@ async function get(url: string): Promise<{ status: number; body: { hostname?: st
   return { status: res.statusCode, body: JSON.parse(text) as { hostname?: string; name?: string } };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function pidsOf(pods: Awaited<ReturnType<Platform['listPods']>>): number[] {
   return pods.flatMap((p) => (p.metadata?.annotations?.['local.drill.rollback/pids'] ?? '').split(',').filter(Boolean).map(Number));
