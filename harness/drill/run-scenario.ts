@@ -14,6 +14,7 @@ import { securityValidation, type SecurityCheck } from '../faults/security-incid
 import { injectAndVerify, type Fault } from '../faults/types.ts';
 import { Journal } from '../journal/journal.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
+import type { Platform } from '../platform/types.ts';
 import { AvailabilityProbe, summarize, timeToRestore, type AvailabilitySummary, type Sample } from '../probes/availability.ts';
 import { compareChecksums, takeChecksums, type ChecksumComparison, type ChecksumSnapshot } from '../probes/checksums.ts';
 import { checkFeatures, type FeatureCheck } from '../probes/features.ts';
@@ -63,7 +64,7 @@ export interface ScenarioOutcome {
   /** The direct read failed: why (data integrity is then not measured). */
   directReadError?: string;
   /** Acknowledged writes after the restore, per serving pod, and the loss rate that could be detected. */
-  coverage: Coverage & { podsNamed: boolean };
+  coverage: Coverage;
   /** Where the acknowledged writes made after the restore actually landed. */
   landed: Landed;
   /** Acknowledged writes made while PostgreSQL served (post-migration writes included). */
@@ -183,7 +184,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   // journalled as such, so the CLI exits 3 rather than 1.
   const setupFailed = (what: string) => (err: unknown): never => {
     // An interrupted set-up is an abort, not a failure to set up.
-    if (!signal?.aborted) {
+    if (!signal.aborted) {
       const message = err instanceof Error ? err.message : String(err);
       journal.write({ type: 'log', level: 'error', cause: 'setup', message: `${what} could not be set up: ${message}` });
     }
@@ -422,7 +423,7 @@ interface ReadBack {
 
 /** The run's keys read from the SQLite file (exec in the serving pods), from PostgreSQL when it runs, and through the app. */
 async function readWhereWritesLanded(o: {
-  platform: ScenarioContextPlatform;
+  platform: Platform;
   journal: Journal;
   sqliteDep: string;
   prefixes: string[];
@@ -439,8 +440,6 @@ async function readWhereWritesLanded(o: {
   }
   return { sqlite, postgres, api };
 }
-
-type ScenarioContextPlatform = ProcedureContext['platform'];
 
 /** Of the writes acknowledged after the restore: how many are in the SQLite file, how many in PostgreSQL. */
 function landedAfter(postRestore: readonly WriteRecord[], r: ReadBack): Landed {

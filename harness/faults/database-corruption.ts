@@ -6,7 +6,8 @@
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
 import { POSTGRES_PODS, waitForNoPods } from '../procedures/actions.ts';
-import { appLoginRefused, pgIsReady, postgresStartFailures } from './postgres-checks.ts';
+import { pgIsReady } from '../procedures/actions.ts';
+import { appLoginRefused, postgresStartFailures } from './postgres-checks.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;

@@ -8,17 +8,6 @@ const NS = TOPOLOGY.namespace;
 
 const firstLine = (s: string) => s.trim().split('\n')[0]?.trim().slice(0, 200) ?? '';
 
-/** `pg_isready` in the PostgreSQL pod, with what it said (or why it could not run at all). */
-export async function pgIsReady(platform: Platform, signal?: AbortSignal): Promise<{ accepting: boolean; detail: string }> {
-  try {
-    const r = await platform.exec(NS, TOPOLOGY.postgresDeployment, ['pg_isready', '-U', 'hyperpage', '-d', 'hyperpage'], { timeoutMs: 5_000, signal });
-    // pg_isready: 0 accepting, 1 rejecting (starting up), 2 no response, 3 no attempt.
-    return { accepting: r.exitCode === 0, detail: `pg_isready exit ${r.exitCode}${firstLine(r.stdout || r.stderr) ? ` (${firstLine(r.stdout || r.stderr)})` : ''}` };
-  } catch (err) {
-    return { accepting: false, detail: `pg_isready could not run: ${firstLine((err as Error).message)}` };
-  }
-}
-
 /**
  * Containers of the PostgreSQL pods that exited with an error (now or as their last state): the
  * server tried to start and could not. Empty when it runs, or is merely (re)starting.

@@ -3,10 +3,10 @@
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { FaultContext } from './types.ts';
 
-export async function psql(ctx: Pick<FaultContext, 'platform' | 'signal'>, sql: string): Promise<string> {
+export async function psql(ctx: Pick<FaultContext, 'platform' | 'signal'>, sql: string, opts: { timeoutMs?: number } = {}): Promise<string> {
   const r = await ctx.platform.exec(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {
     stdin: sql,
-    timeoutMs: 15_000,
+    timeoutMs: opts.timeoutMs ?? 15_000,
     signal: ctx.signal,
   });
   if (r.exitCode !== 0) throw new Error(`psql exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);

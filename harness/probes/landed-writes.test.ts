@@ -25,4 +25,11 @@ describe('coverage of the restored engine', () => {
     expect(c.minPerPod).toBe(300);
     expect(c.sufficient).toBe(true);
   });
+
+  it('an app naming one pod for every write (fewer than serve) cannot claim more than an even share per ready replica', () => {
+    const c = coverage(Array(900).fill('pod-a'), 3, 300);
+    expect(c.okByPod).toEqual({ 'pod-a': 900 });
+    expect(c.minPerPod).toBe(300);
+    expect(coverage(Array(600).fill('pod-a'), 3, 300).sufficient).toBe(false);
+  });
 });

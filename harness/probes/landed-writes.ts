@@ -3,6 +3,7 @@
 // rollback targeted, and PostgreSQL where it still answers. The app's own read-back is a second,
 // user-visible check; verdicts on data and engine rest on this one.
 import { TOPOLOGY } from '../platform/manifests.ts';
+import { psql } from '../faults/psql.ts';
 import type { Platform } from '../platform/types.ts';
 
 export interface LandedRead {
@@ -10,12 +11,6 @@ export interface LandedRead {
   keys: string[];
   /** What was run, for the evidence. */
   how: string;
-}
-
-export interface DirectRead {
-  sqlite: LandedRead | { error: string };
-  /** PostgreSQL: undefined when it was not asked (no PostgreSQL deployment running). */
-  postgres?: LandedRead | { error: string };
 }
 
 /** Key prefixes are the drill's own (`ledger-<run>-`, `load-<run>-`): letters, digits and dashes only. */
@@ -44,15 +39,10 @@ export async function readSqliteKeys(
 }
 
 /** Every users.email with one of the prefixes on PostgreSQL, as its owner through the pod's socket. */
-export async function readPostgresKeys(platform: Platform, prefixes: readonly string[], opts: { namespace?: string; signal?: AbortSignal } = {}): Promise<LandedRead> {
+export async function readPostgresKeys(platform: Platform, prefixes: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<LandedRead> {
   const where = globs(prefixes).map((p) => `starts_with(email, '${p}')`).join(' OR ');
-  const r = await platform.exec(opts.namespace ?? TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {
-    stdin: `SELECT email FROM users WHERE ${where};\n`,
-    timeoutMs: 60_000,
-    signal: opts.signal,
-  });
-  if (r.exitCode !== 0) throw new Error(`psql in ${TOPOLOGY.postgresDeployment} exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
-  return { keys: lines(r.stdout), how: `psql in deployment/${TOPOLOGY.postgresDeployment}` };
+  const out = await psql({ platform, signal: opts.signal }, `SELECT email FROM users WHERE ${where};\n`, { timeoutMs: 60_000 });
+  return { keys: lines(out), how: `psql in deployment/${TOPOLOGY.postgresDeployment}` };
 }
 
 function lines(out: string): string[] {
@@ -73,6 +63,8 @@ export interface Coverage {
   /** The configured minimum of acknowledged writes per pod for the data-integrity verdict to count. */
   minRequired: number;
   sufficient: boolean;
+  /** Every acknowledged write named the pod that answered it (else the split is an estimate). */
+  podsNamed: boolean;
 }
 
 export function detectableLossRate(n: number, confidence = 0.95): number {
@@ -82,9 +74,10 @@ export function detectableLossRate(n: number, confidence = 0.95): number {
 /**
  * Coverage of the restored engine: acknowledged writes per serving pod. Pods are named by the app
  * (x-pod-name); an app that names none counts as one pod per ready replica sharing the writes evenly
- * (stated in the evidence), which only ever makes the stated rate more optimistic when pods are unequal.
+ * (stated in the evidence). The per-pod minimum never exceeds an even share over the replicas the
+ * platform reports ready, so an app naming fewer pods than serve cannot inflate its coverage.
  */
-export function coverage(okPods: readonly (string | undefined)[], readyPods: number, minRequired: number): Coverage & { podsNamed: boolean } {
+export function coverage(okPods: readonly (string | undefined)[], readyPods: number, minRequired: number): Coverage {
   const okByPod: Record<string, number> = {};
   let unnamed = 0;
   for (const p of okPods) {
@@ -97,6 +90,7 @@ export function coverage(okPods: readonly (string | undefined)[], readyPods: num
     for (let i = 0; i < k; i++) okByPod[`replica-${i + 1} (estimated)`] = Math.floor(unnamed / k);
   }
   const counts = Object.values(okByPod);
-  const minPerPod = counts.length ? Math.min(...counts) : 0;
+  const evenShare = Math.floor(okPods.length / Math.max(1, readyPods));
+  const minPerPod = counts.length ? Math.min(evenShare, ...counts) : 0;
   return { okByPod, minPerPod, detectableLossRate: detectableLossRate(minPerPod), minRequired, sufficient: minPerPod >= minRequired, podsNamed };
 }

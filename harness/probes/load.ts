@@ -80,12 +80,14 @@ export interface LoadSummary {
 export function mixSequence(paths: readonly string[], ratio: number, slots = 20): ({ read: string } | { write: true })[] {
   const w = Math.max(0, Math.min(slots - 1, Math.round(ratio * slots)));
   const out: ({ read: string } | { write: true })[] = [];
-  let r = 0;
+  let reads = 0;
+  let writes = 0;
   for (let i = 0; i < slots; i++) {
     // Bresenham-style spreading; slot 0 is always a read (autocannon builds the first request once).
-    const writesSoFar = out.filter((x) => 'write' in x).length;
-    if (i > 0 && writesSoFar < Math.floor(((i + 1) * w) / slots)) out.push({ write: true });
-    else out.push({ read: paths[r++ % paths.length]! });
+    if (i > 0 && writes < Math.floor(((i + 1) * w) / slots)) {
+      out.push({ write: true });
+      writes++;
+    } else out.push({ read: paths[reads++ % paths.length]! });
   }
   return out;
 }
