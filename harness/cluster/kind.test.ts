@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rejectsWith } from '../platform/testing/helpers.ts';
 import { parse } from 'yaml';
 import { loadBaselineManifests, TOPOLOGY } from '../platform/manifests.ts';
 import { PlatformError } from '../platform/types.ts';
@@ -16,15 +17,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rejection(p: Promise<unknown>): Promise<PlatformError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PlatformError);
-  expect((err as Error).message).not.toContain('\n');
-  return err as PlatformError;
-}
+const rejection = (p: Promise<unknown>): Promise<PlatformError> => rejectsWith(p, PlatformError);
 
 describe('cluster/kind.yaml', () => {
   it('maps the app Service NodePort to a 127.0.0.1 host port, and the rendered port is configurable', async () => {
