@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['app/**/*.test.ts', 'harness/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['app/**/*.test.ts', 'harness/**/*.test.ts', 'scripts/**/*.test.ts', 'datatool/**/*.test.ts', 'fixtures/**/*.test.ts', 'targets/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
