@@ -201,7 +201,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       setupFailed('the baseline (PostgreSQL, app 3/3, seeded and migrated data)'),
     );
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
-    const ctx: ProcedureContext = { platform, journal, config: o.config, runId: platform.runId, runDir: o.runDir, serviceUrl, image, progress, scratch: new Map() };
+    const ctx: ProcedureContext = { platform, journal, config: o.config, runId: platform.runId, runDir: o.runDir, serviceUrl, image, progress, state: {} };
     await o.afterSetup?.(ctx);
 
     const load: ScenarioOutcome['load'] = {};
@@ -277,7 +277,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       progress(`  security validation: ${security.evidence}`);
     }
 
-    const sqliteDep = (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? HARDENED_SQLITE;
+    const sqliteDep = ctx.state.sqliteDeployment ?? HARDENED_SQLITE;
     const features = await phase('features', () => checkFeatures({ platform, serviceUrl, deployment: sqliteDep, engine: 'sqlite', signal }));
     journal.write({ type: 'probe.summary', probe: 'features', summary: Object.fromEntries(features.map((f) => [f.id, f.passed ? 'ok' : `FAILED: ${f.evidence}`])) });
     for (const f of features) progress(`  ${f.passed ? '✓' : '✗'} ${f.id}: ${f.evidence}`);

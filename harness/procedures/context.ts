@@ -1,8 +1,10 @@
 // What every procedure step gets: the platform to act on, the journal to record into, and the
-// run's settings. Steps share findings and scratch values through it (e2e-framework style).
+// run's settings. Steps share what they decided through its typed `state` (e2e-framework style).
 import type { DrillConfig, ScenarioName } from '../config/schema.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
+import type { FeatureCheck } from '../probes/features.ts';
+import type { SyncResult } from './cli-contract.ts';
 
 export interface ProcedureContext {
   platform: Platform;
@@ -16,8 +18,17 @@ export interface ProcedureContext {
   /** App image the procedures deploy. */
   image: string;
   progress(line: string): void;
-  /** Scratch shared between steps of one procedure run (e.g. the claim the responder ended up using). */
-  scratch: Map<string, unknown>;
+  /** What steps decided, for later steps and phases (typed: no untyped scratch values). */
+  state: ProcedureState;
+}
+
+export interface ProcedureState {
+  /** The SQLite deployment the rollback ended up serving from (the runbook's, or the hardened one). */
+  sqliteDeployment?: string;
+  /** The last PostgreSQL → SQLite sync/salvage result of the rollback. */
+  sync?: SyncResult;
+  /** Feature checks the validation checklist ran (kept for the report). */
+  validationChecks?: FeatureCheck[];
 }
 
 /**

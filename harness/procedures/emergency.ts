@@ -61,7 +61,7 @@ export function seedEmergency(): Procedure<ProcedureContext> {
             await ctx.platform.apply(withClaim(manifest, TOPOLOGY.sqlitePvc));
             notes.push(`claim ${RUNBOOK.claim} not found, re-applied with ${TOPOLOGY.sqlitePvc}`);
           }
-          ctx.scratch.set('sqliteDeployment', RUNBOOK.emergencyDeployment);
+          ctx.state.sqliteDeployment = RUNBOOK.emergencyDeployment;
           return notes.join('; ') || 'applied as written';
         },
       },
@@ -169,7 +169,7 @@ export function hardenedEmergency(): Procedure<ProcedureContext> {
               readiness: { initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
             }),
           );
-          ctx.scratch.set('sqliteDeployment', HARDENED_SQLITE);
+          ctx.state.sqliteDeployment = HARDENED_SQLITE;
           return `deployment/${HARDENED_SQLITE} applied, claim ${TOPOLOGY.sqlitePvc}`;
         },
       },
@@ -228,7 +228,7 @@ export function copyPostgresToSqliteStep(): Procedure<ProcedureContext>['steps']
         how = 'credentials refused → PostgreSQL cut off, salvage from data directory';
       } else if (!r) how = 'salvage from data directory';
       r ??= await runSyncJob(ctx, ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'], { mountPostgresData: true, signal });
-      ctx.scratch.set('sync', r.out);
+      ctx.state.sync = r.out;
       const out = assertSynced(how, r);
       const rows = out.tables.map((t) => `${t.name}=${t.targetRows}`).join(' ');
       const skipped = out.skipped?.length ? `; missing on PostgreSQL, kept from SQLite: ${out.skipped.join(', ')}` : '';

@@ -72,7 +72,7 @@ function applyPlannedAsWritten(): S {
         );
       }
       await ctx.platform.apply(manifest);
-      ctx.scratch.set('sqliteDeployment', RUNBOOK.plannedDeployment);
+      ctx.state.sqliteDeployment = RUNBOOK.plannedDeployment;
       const missing = await observeMissingClaim(ctx.platform, NS, selectorOf(manifest), RUNBOOK.claim, 8_000, signal);
       if (missing) {
         recordFinding(ctx, 'claimName', `pods Pending: ${missing}`, true);
@@ -229,7 +229,7 @@ export function hardenedPlanned(): Procedure<ProcedureContext> {
               readiness: { initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
             }),
           );
-          ctx.scratch.set('sqliteDeployment', HARDENED_SQLITE);
+          ctx.state.sqliteDeployment = HARDENED_SQLITE;
           const s = await ctx.platform.waitForReady(NS, HARDENED_SQLITE, 1, { timeoutMs: 55_000, signal });
           return `available ${s.availableReplicas}/1`;
         },

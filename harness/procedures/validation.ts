@@ -12,11 +12,9 @@ import { runOperatorCurl, UNREACHABLE_EXITS, type OperatorCurlResult } from './o
 const NS = TOPOLOGY.namespace;
 type VStep = Step<ProcedureContext>;
 
-/** Feature checks of the validation, kept for the report (scratch key `validation.checks`). */
+/** Feature checks of the validation, kept for the report (`state.validationChecks`). */
 function keep(ctx: ProcedureContext, checks: FeatureCheck[]): string {
-  const all = (ctx.scratch.get('validation.checks') as FeatureCheck[] | undefined) ?? [];
-  all.push(...checks);
-  ctx.scratch.set('validation.checks', all);
+  (ctx.state.validationChecks ??= []).push(...checks);
   const failed = checks.filter((c) => !c.passed);
   const text = checks.map((c) => `${c.id}: ${c.evidence}`).join('; ');
   if (failed.length) throw new Error(`${failed.length}/${checks.length} failed — ${text}`);
@@ -24,7 +22,7 @@ function keep(ctx: ProcedureContext, checks: FeatureCheck[]): string {
 }
 
 export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Procedure<ProcedureContext> {
-  const serving = (ctx: ProcedureContext) => (ctx.scratch.get('sqliteDeployment') as string | undefined) ?? HARDENED_SQLITE;
+  const serving = (ctx: ProcedureContext) => ctx.state.sqliteDeployment ?? HARDENED_SQLITE;
   const steps: VStep[] = [
     {
       id: 'checklist-1-health',

@@ -33,7 +33,7 @@ describe.skipIf(env.fromCli)('mutation: the SQLite deployment keeps serving Post
       budgetMs: 60_000,
       async run(ctx, signal) {
         await ctx.platform.apply(brokenSwitch(ctx.image));
-        ctx.scratch.set('sqliteDeployment', HARDENED_SQLITE);
+        ctx.state.sqliteDeployment = HARDENED_SQLITE;
         await ctx.platform.waitForReady(TOPOLOGY.namespace, HARDENED_SQLITE, 1, { timeoutMs: 55_000, signal });
         return 'ready 1/1 (health checks green)';
       },
