@@ -1,4 +1,5 @@
 // waitFor: looks until done, a timeout carries what was seen last, an abort stops it at once.
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { WaitAbortedError, WaitTimeoutError, done, notYet, poll, waitFor } from './wait.ts';
 
@@ -79,5 +80,54 @@ describe('poll', () => {
     expect(r.done).toBe(false);
     expect(r).toMatchObject({ done: false, state: 'still pending' });
     expect(r.checks).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('waitFor wake-ups and back-off', () => {
+  it('a wake ends a pause at once, and one during a look makes the next look follow without a pause', async () => {
+    const changes = new EventEmitter();
+    let value: string | undefined;
+    const t0 = Date.now();
+    setTimeout(() => {
+      value = 'changed';
+      changes.emit('change');
+    }, 50);
+    const v = await waitFor(() => (value ? done(value) : notYet('unchanged')), {
+      describe: 'a change',
+      timeoutMs: 5_000,
+      intervalMs: 2_000,
+      wakeOn: (wake) => {
+        changes.on('change', wake);
+        return () => changes.off('change', wake);
+      },
+    });
+    expect(v).toBe('changed');
+    expect(Date.now() - t0).toBeLessThan(1_000); // not the 2 s interval
+    expect(changes.listenerCount('change')).toBe(0); // unsubscribed
+
+    let looks = 0;
+    const wakes: (() => void)[] = [];
+    const t1 = Date.now();
+    await waitFor(
+      () => {
+        looks++;
+        if (looks === 1) wakes[0]!(); // a change while looking
+        return looks === 2 ? done(true) : notYet('first look');
+      },
+      { describe: 'x', timeoutMs: 5_000, intervalMs: 2_000, wakeOn: (w) => (wakes.push(w), () => undefined) },
+    );
+    expect(Date.now() - t1).toBeLessThan(1_000);
+  });
+
+  it('intervalMs as a function of the looks so far is a back-off', async () => {
+    const at: number[] = [];
+    const t0 = Date.now();
+    await waitFor(() => (at.push(Date.now() - t0), at.length === 3 ? done(1) : notYet('x')), {
+      describe: 'x',
+      timeoutMs: 5_000,
+      intervalMs: (checks) => 40 * 2 ** (checks - 1),
+    });
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(35);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(75);
   });
 });

@@ -17,9 +17,17 @@ export interface WaitForOptions<S> {
   /** What is awaited, as a phrase: "deployment hyperpage/app ready with 3 replicas". */
   describe: string;
   timeoutMs: number;
-  /** Pause between looks (the last pause is cut short at the deadline, which gets a final look). */
-  intervalMs?: number;
+  /**
+   * Pause between looks (the last pause is cut short at the deadline, which gets a final look); a
+   * function of the looks so far gives a back-off.
+   */
+  intervalMs?: number | ((checks: number) => number);
   signal?: AbortSignal;
+  /**
+   * Event-driven wake-ups: called once with a `wake` callback, returns an unsubscribe. A wake during a
+   * pause ends it; one during a look makes the next look follow at once (so no change is missed).
+   */
+  wakeOn?: (wake: () => void) => () => void;
   /** How the last state reads in the timeout message; default: strings as they are, others as JSON. */
   formatState?: (state: S) => string;
 }
@@ -64,15 +72,35 @@ export async function poll<T, S>(condition: Condition<T, S>, opts: WaitForOption
   const t0 = Date.now();
   const deadline = t0 + opts.timeoutMs;
   const interval = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const wake = new Wake(opts.wakeOn);
   let checks = 0;
-  for (;;) {
-    throwIfAborted(opts);
-    const c = await condition(opts.signal);
-    checks++;
-    if (c.done) return { done: true, value: c.value, elapsedMs: Date.now() - t0, checks };
-    const left = deadline - Date.now();
-    if (left <= 0) return { done: false, state: c.state, elapsedMs: Date.now() - t0, checks };
-    await pause(Math.min(interval, left), opts);
+  try {
+    for (;;) {
+      throwIfAborted(opts);
+      wake.pending = false;
+      const c = await condition(opts.signal);
+      checks++;
+      if (c.done) return { done: true, value: c.value, elapsedMs: Date.now() - t0, checks };
+      const left = deadline - Date.now();
+      if (left <= 0) return { done: false, state: c.state, elapsedMs: Date.now() - t0, checks };
+      await pause(Math.min(typeof interval === 'number' ? interval : interval(checks), left), opts, wake);
+    }
+  } finally {
+    wake.off();
+  }
+}
+
+/** The wake-ups of one poll: a flag for a wake during a look, a cut for one during a pause. */
+class Wake {
+  pending = false;
+  cut: AbortController | undefined;
+  readonly off: () => void;
+  constructor(wakeOn: WaitForOptions<unknown>['wakeOn']) {
+    this.off =
+      wakeOn?.(() => {
+        this.pending = true;
+        this.cut?.abort();
+      }) ?? (() => undefined);
   }
 }
 
@@ -107,11 +135,19 @@ function abortError(describe: string, signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new WaitAbortedError(`waiting for ${describe}: aborted`);
 }
 
-async function pause(ms: number, opts: Pick<WaitForOptions<unknown>, 'describe' | 'signal'>): Promise<void> {
+async function pause(ms: number, opts: Pick<WaitForOptions<unknown>, 'describe' | 'signal' | 'wakeOn'>, wake?: Wake): Promise<void> {
+  if (wake?.pending) return;
+  let signal = opts.signal;
+  if (wake && opts.wakeOn) {
+    wake.cut = new AbortController();
+    signal = signal ? AbortSignal.any([signal, wake.cut.signal]) : wake.cut.signal;
+  }
   try {
-    await delay(ms, undefined, { signal: opts.signal });
+    await delay(ms, undefined, { signal });
   } catch (err) {
     if (opts.signal?.aborted) throw abortError(opts.describe, opts.signal);
-    throw err;
+    if (!wake?.cut?.signal.aborted) throw err;
+  } finally {
+    if (wake) wake.cut = undefined;
   }
 }

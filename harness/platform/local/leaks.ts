@@ -3,6 +3,7 @@
 // sockets owned by such processes or on ports the run recorded. Used by the interrupt test and
 // scripts/leak-check.ts.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { done, notYet, poll } from '../wait.ts';
 import { RUN_MARKER_ENV } from './process-group.ts';
 import { pids, statFields } from './proc.ts';
 
@@ -175,10 +176,13 @@ export function unattachedShmSegments(): Set<number> {
  */
 export async function settledLeaks(runIdPrefix: string, recordedPorts: Iterable<number> = [], settleMs = 2000): Promise<LeakReport> {
   const ports = [...recordedPorts];
-  const deadline = Date.now() + settleMs;
-  for (;;) {
-    const r = findLeaks(runIdPrefix, ports);
-    if ((r.processes.length === 0 && r.ports.length === 0) || Date.now() >= deadline) return r;
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  // A timeout is the answer here (what is left is the leak), so poll(), not waitFor().
+  const r = await poll(
+    () => {
+      const leaks = findLeaks(runIdPrefix, ports);
+      return leaks.processes.length === 0 && leaks.ports.length === 0 ? done(leaks) : notYet(leaks);
+    },
+    { describe: `run ${runIdPrefix} to leave nothing behind`, timeoutMs: settleMs, intervalMs: 100 },
+  );
+  return r.done ? r.value : r.state;
 }
