@@ -5,12 +5,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { helpText, parseCliArgs } from './cli/args.ts';
 import { assertWritableDir, readConfigFile, resolveConfig, UsageError } from './config/load.ts';
-import { planDrill, suiteFile } from './config/plan.ts';
+import { planDrill, SCENARIO_SUITE, type DrillPlan } from './config/plan.ts';
 import type { DrillConfig } from './config/schema.ts';
 // Only the tool checks: the Kubernetes client behind the cluster providers is loaded by the suites.
 import { assertKindUsable, detectCluster } from './cluster/tools.ts';
 import { REPO_ROOT } from './platform/manifests.ts';
 import { PlatformError } from './platform/types.ts';
+import { loadScenarios } from './scenarios/registry.ts';
+import { ScenarioSpecError } from './scenarios/spec.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -42,13 +44,18 @@ export async function main(argv: string[]): Promise<number> {
   const file = await readConfigFile(args.configFile);
   const config = resolveConfig(file.values, args.flags, file.file ? path.basename(file.file) : 'flags');
   const reportDir = assertWritableDir(config.reportDir);
-  const plan = planDrill(config);
+  // Scenario files are named relative to where the drill is started; the suites run elsewhere.
+  config.scenarioFiles = config.scenarioFiles.map((f) => path.resolve(f));
+  // The built-in rows and the user's scenario files; an unknown name or a bad file is a usage error.
+  let plan: DrillPlan;
+  try {
+    plan = planDrill(config, await loadScenarios(config.scenarioFiles));
+  } catch (err) {
+    throw err instanceof ScenarioSpecError ? new UsageError(err.message) : err;
+  }
   const chosen = await choosePlatform(config);
   out(`rollback-drill: profile ${config.profile}: ${plan.scenarios.join(', ')} × ${plan.variants.join(', ')} on ${chosen.platform} (${chosen.reason}); reports → ${reportDir}`);
-  const missing = plan.scenarios.map(suiteFile).filter((f) => !existsSync(path.join(REPO_ROOT, f)));
-  if (missing.length > 0) {
-    throw new PlatformError(`drill suites not available in this build: ${missing.join(', ')}`, 3);
-  }
+  if (!existsSync(path.join(REPO_ROOT, SCENARIO_SUITE))) throw new PlatformError(`the drill suite is not available in this build: ${SCENARIO_SUITE}`, 3);
   const { runSuites } = await import('./cli/run-suites.ts');
   return runSuites({ config, plan, platform: chosen.platform, platformReason: chosen.reason, reportDir }, out);
 }

@@ -8,6 +8,8 @@ import { parseDrillConfig, type DrillConfig, type Variant } from '../harness/con
 export interface DrillEnv {
   config: DrillConfig;
   variants: Variant[];
+  /** The CLI's planned scenarios; undefined under `npm test` (every built-in row). */
+  scenarios?: string[];
   runDir: string;
   /** The platform the CLI chose (`--cluster auto` resolved); undefined under `npm test` (local). */
   platform?: 'local' | 'kind' | 'existing';
@@ -19,8 +21,8 @@ export interface DrillEnv {
 export function drillEnv(): DrillEnv {
   const raw = process.env.DRILL_CONFIG;
   if (raw) {
-    const r = JSON.parse(raw) as { config: DrillConfig; plan: { variants: Variant[] }; runDir: string; platform?: DrillEnv['platform'] };
-    return { config: parseDrillConfig(r.config), variants: r.plan.variants, runDir: r.runDir, platform: r.platform, fromCli: true, runIdPrefix: path.basename(r.runDir) };
+    const r = JSON.parse(raw) as { config: DrillConfig; plan: { scenarios: string[]; variants: Variant[] }; runDir: string; platform?: DrillEnv['platform'] };
+    return { config: parseDrillConfig(r.config), variants: r.plan.variants, scenarios: r.plan.scenarios, runDir: r.runDir, platform: r.platform, fromCli: true, runIdPrefix: path.basename(r.runDir) };
   }
   // Small and quick: 1 s load phases (hundreds of requests), the 10-minute "alerts cleared" window
   // compressed to 5 s, and the ledger writing fast after the restore so each SQLite pod still takes

@@ -1,11 +1,10 @@
-// One drill file = one scenario of the decision matrix: the drill runs once per variant in
-// beforeAll (on the platform the CLI chose), then one `it` per success criterion, for the
-// validation checklist and for the data recovery, each asserting that the outcome MATCHES its
-// expectation (harness/criteria/expectations.ts: the seed runbook's known defects are expected
-// failures) with the measured value in its message.
+// The suite of one scenario spec: the drill runs once per variant in beforeAll (on the platform the
+// CLI chose), then one `it` per success criterion (the runbook's and the row's own), for the
+// procedure steps, the validation checklist, the data recovery and the row's assertions, each
+// asserting that the outcome MATCHES its expectation (harness/criteria/expectations.ts: the seed
+// runbook's known defects are expected failures) with the measured value in its message.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ScenarioName } from '../harness/config/schema.ts';
 import { journalVerdicts, scenarioVerdicts, type Verdict } from '../harness/criteria/verdicts.ts';
 import {
   applyExpectations,
@@ -18,25 +17,21 @@ import {
   verdictMeasurement,
   type Check,
 } from '../harness/criteria/expectations.ts';
-import { DECISION_MATRIX } from '../harness/criteria/matrix.ts';
 import { resilienceScore } from '../harness/criteria/score.ts';
 import { runScenario, type ScenarioOutcome } from '../harness/drill/run-scenario.ts';
 import { Journal } from '../harness/journal/journal.ts';
+import { FINDINGS } from '../harness/procedures/context.ts';
+import { hasPhase, type ScenarioSpec } from '../harness/scenarios/spec.ts';
 import { drillEnv, progress } from './drill-env.ts';
 
 export const CRITERIA = ['data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'] as const;
 
-export interface ScenarioSuiteOptions {
-  /** Criteria of this row's validation set beyond the six (e.g. security-validation). */
-  criteria?: string[];
-  /** Extra assertions on the outcome (e.g. the fault's own evidence). */
-  extra?: (get: () => ScenarioOutcome) => void;
-}
-
-export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteOptions = {}): void {
+export function defineScenarioSuite(spec: ScenarioSpec): void {
   const env = drillEnv();
-  const row = DECISION_MATRIX[scenario];
-  describe.each(env.variants)(`${scenario} (%s variant): ${row.method} rollback < ${row.budgetMs / 60_000} min, ${row.validation}`, (variant) => {
+  const scenario = spec.name;
+  // The runbook's findings and the row's own: what explains each expected failure.
+  const findings = [...Object.values(FINDINGS), ...(spec.findings ?? [])];
+  describe.each(env.variants)(`${scenario} (%s variant): ${spec.method} rollback < ${spec.budgetMs / 60_000} min, ${spec.validation}`, (variant) => {
     let outcome: ScenarioOutcome;
     let verdicts: Map<string, Verdict>;
     let checklist: Check[];
@@ -45,13 +40,13 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
 
     beforeAll(async () => {
       const journal = new Journal(path.join(env.runDir, 'journal.jsonl'));
-      outcome = await runScenario({ config: env.config, scenario, variant, runDir: env.runDir, platform: env.platform, progress, journal, handleSignals: env.fromCli, runIdPrefix: env.runIdPrefix });
-      const list = applyExpectations(scenarioVerdicts(outcome), scenario, variant);
+      outcome = await runScenario({ config: env.config, scenario, spec, variant, runDir: env.runDir, platform: env.platform, progress, journal, handleSignals: env.fromCli, runIdPrefix: env.runIdPrefix });
+      const list = applyExpectations(scenarioVerdicts(outcome, spec.criteria), scenario, variant, findings);
       journalVerdicts(journal, list);
-      for (const f of confirmedByVerdicts(list)) journal.write({ type: 'finding', ...f });
-      checklist = checklistChecks(outcome.validation.steps, scenario, variant);
-      recovery = outcome.dataRecovery ? dataRecoveryCheck(outcome.dataRecovery, scenario, variant) : undefined;
-      stepChecks = procedureStepChecks(outcome.procedure.steps, scenario, variant);
+      for (const f of confirmedByVerdicts(list, findings)) journal.write({ type: 'finding', ...f });
+      checklist = checklistChecks(outcome.validation.steps, scenario, variant, findings);
+      recovery = outcome.dataRecovery ? dataRecoveryCheck(outcome.dataRecovery, scenario, variant, findings) : undefined;
+      stepChecks = procedureStepChecks(outcome.procedure.steps, scenario, variant, findings);
       const checks = [...stepChecks, ...checklist, ...(recovery ? [recovery] : [])];
       for (const c of checks) journal.write({ type: 'check', ...c });
       journal.write({ type: 'probe.summary', probe: 'resilience', summary: { ...resilienceScore(list) } });
@@ -65,11 +60,11 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
     });
 
     const expectedTitle = (check: string) => {
-      const e = expectationFor(check, scenario, variant);
+      const e = expectationFor(check, scenario, variant, findings);
       return e.expected === 'fail' ? ` (expected to fail: finding ${e.expectedBecause})` : '';
     };
 
-    for (const id of [row.method === 'planned' ? 'planned-rollback' : 'emergency-rollback', ...CRITERIA, ...(opts.criteria ?? [])]) {
+    for (const id of [spec.method === 'planned' ? 'planned-rollback' : 'emergency-rollback', ...CRITERIA, ...(spec.criteria ?? []).map((c) => c.id)]) {
       it(`criterion ${id}${expectedTitle(`criterion:${id}`)}`, async ({ annotate }) => {
         const v = verdicts.get(id);
         if (!v) throw new Error(`criterion ${id} was not measured`);
@@ -93,7 +88,7 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
       if (expected.length) await annotate(expected.map((c) => `${c.title}: ${expectationLine(c, c.measured)}`).join('\n'));
     });
 
-    if (row.validation === 'full validation') {
+    if (hasPhase(spec, 'data-recovery')) {
       it(`data recovery: PostgreSQL → SQLite, verified by counts and checksums${expectedTitle('data-recovery')}`, async ({ annotate }) => {
         if (!recovery) throw new Error('data recovery did not run');
         const line = expectationLine(recovery, recovery.measured);
@@ -102,6 +97,11 @@ export function defineScenarioSuite(scenario: ScenarioName, opts: ScenarioSuiteO
       });
     }
 
-    opts.extra?.(() => outcome);
+    for (const a of spec.assertions ?? []) {
+      it(a.title, () => {
+        const r = a.check(outcome);
+        expect(r.holds, `${a.title}: measured ${r.measured}`).toBe(true);
+      });
+    }
   });
 }

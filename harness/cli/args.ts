@@ -6,7 +6,8 @@ import type { DrillConfigInput } from '../config/schema.ts';
 
 export const FLAGS = {
   profile: { type: 'string', help: 'monthly | quarterly | pre-release | post-incident (default monthly)' },
-  scenario: { type: 'string', help: 'one scenario of the decision matrix (required by post-incident)' },
+  scenario: { type: 'string', help: 'one scenario: a row of the decision matrix or one of --scenario-file (required by post-incident)' },
+  'scenario-file': { type: 'string', multiple: true, help: 'a scenario of your own (export default defineScenario({...})); repeatable' },
   variant: { type: 'string', help: 'seed | hardened | both (default hardened, pre-release both; a given value always wins)' },
   cluster: { type: 'string', help: 'auto | kind | local | existing (default auto: kind when docker+kind answer, else local)' },
   context: { type: 'string', help: 'kubeconfig context for --cluster existing' },
@@ -37,10 +38,10 @@ export interface ParsedArgs {
 }
 
 export function parseCliArgs(argv: string[]): ParsedArgs {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     const options = Object.fromEntries(
-      Object.entries(FLAGS).map(([k, v]) => [k, { type: v.type, ...('short' in v ? { short: v.short } : {}) }]),
+      Object.entries(FLAGS).map(([k, v]) => [k, { type: v.type, ...('short' in v ? { short: v.short } : {}), ...('multiple' in v ? { multiple: v.multiple } : {}) }]),
     ) as Parameters<typeof parseArgs>[0] extends infer P ? (P extends { options?: infer O } ? O : never) : never;
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: typeof values });
   } catch (err) {
@@ -60,7 +61,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     configFile: str('config'),
     flags: {
       profile: str('profile') as DrillConfigInput['profile'],
-      scenario: str('scenario') as DrillConfigInput['scenario'],
+      scenario: str('scenario'),
+      scenarioFiles: values['scenario-file'] as string[] | undefined,
       variant: str('variant') as DrillConfigInput['variant'],
       cluster: str('cluster') as DrillConfigInput['cluster'],
       context: str('context'),

@@ -11,6 +11,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(path.join(dir, 'bad.json'), '{ "profile": ');
 writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify({ datasetSize: 'lots' }));
 writeFileSync(path.join(dir, 'array.json'), '[1,2]');
+writeFileSync(path.join(dir, 'no-default.scenario.mts'), 'export const spec = {};\n');
+writeFileSync(path.join(dir, 'bad.scenario.mts'), "export default { name: 'Bad Name', severity: 'severe' };\n");
 // A kubeconfig whose only context points at a port nothing listens on.
 writeFileSync(
   path.join(dir, 'kubeconfig'),
@@ -30,7 +32,11 @@ function drill(args: string[]): Promise<{ code: number; stderr: string; stdout: 
 describe('rollback-drill bad input', () => {
   it.each([
     [['--profile', 'weekly'], /profile: Invalid option.*"monthly"\|"quarterly"\|"pre-release"\|"post-incident"/],
-    [['--scenario', 'meteor-strike'], /scenario: Invalid option.*database-corruption/],
+    [['--scenario', 'meteor-strike'], /unknown scenario "meteor-strike" \(known: database-corruption, security-incident, performance-issues, functionality-broken, maintenance-window\)/],
+    [['--scenario', 'Meteor Strike'], /scenario: a scenario name: lowercase letters/],
+    [['--scenario-file', 'missing.scenario.ts'], /scenario file .*missing\.scenario\.ts: could not load/],
+    [['--scenario-file', 'no-default.scenario.mts'], /scenario file .*no-default\.scenario\.mts: needs `export default defineScenario/],
+    [['--scenario-file', 'bad.scenario.mts'], /scenario file .*bad\.scenario\.mts: scenario Bad Name: name: lowercase letters, digits and "-"; title: .*severity: /],
     [['--variant', 'improved'], /variant: Invalid option.*"seed"\|"hardened"\|"both"/],
     [['--cluster', 'minikube'], /cluster: Invalid option.*"auto"\|"kind"\|"local"\|"existing"/],
     [['--dataset-size=-10'], /datasetSize: Too small/],

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { DrillPlan } from '../config/plan.ts';
-import { suiteFile } from '../config/plan.ts';
+import { SCENARIO_SUITE } from '../config/plan.ts';
 import type { DrillConfig } from '../config/schema.ts';
 import { Journal, readJournal } from '../journal/journal.ts';
 import { drillExitCode, setupFailures } from './exit-code.ts';
@@ -79,7 +79,8 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
     // vitest's logger exits the process 1 ms after a SIGINT/SIGTERM; the drill must first clean up
     // and write its report, so only our handler stays.
     for (const sig of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l as () => void);
-    await vitest.start(run.plan.scenarios.map(suiteFile));
+    // One suite file generates a describe per planned scenario (it reads the plan from DRILL_CONFIG).
+    await vitest.start([SCENARIO_SUITE]);
     const events = readJournal(journal.file);
     exitCode = drillExitCode({ interrupted, failedTests: vitest.state.getCountOfFailedTests(), unhandledErrors: vitest.state.getUnhandledErrors().length, events });
     if (exitCode === 3) errorReason = setupFailures(events)[0];

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { defaultVariant, planDrill, suiteFile } from './plan.ts';
-import { parseDrillConfig, SCENARIOS, type DrillConfigInput } from './schema.ts';
+import { loadScenarios } from '../scenarios/registry.ts';
+import { ScenarioSpecError } from '../scenarios/spec.ts';
+import { defaultVariant, planDrill } from './plan.ts';
+import { parseDrillConfig, type DrillConfigInput } from './schema.ts';
 
-const plan = (input: DrillConfigInput) => planDrill(parseDrillConfig(input));
+const registry = await loadScenarios();
+const plan = (input: DrillConfigInput) => planDrill(parseDrillConfig(input), registry);
 
 describe('planDrill', () => {
   it.each([
@@ -25,15 +28,15 @@ describe('planDrill', () => {
   });
 
   it('selects the scenarios of each profile, and an explicit --scenario', () => {
-    expect(plan({ profile: 'pre-release' }).scenarios).toEqual([...SCENARIOS]);
+    expect(plan({ profile: 'pre-release' }).scenarios).toEqual(['database-corruption', 'security-incident', 'performance-issues', 'functionality-broken', 'maintenance-window']);
     expect(plan({ profile: 'pre-release', scenario: 'security-incident' }).scenarios).toEqual(['security-incident']);
     expect(plan({ profile: 'quarterly' }).scenarios).toEqual(['database-corruption', 'maintenance-window']);
     expect(plan({ profile: 'monthly' }).scenarios).toEqual(['database-corruption']);
     expect(plan({ profile: 'post-incident', scenario: 'functionality-broken', variant: 'seed' })).toEqual({ scenarios: ['functionality-broken'], variants: ['seed'] });
   });
 
-  it('maps a scenario to its drill suite by method', () => {
-    expect(suiteFile('performance-issues')).toBe('suites/planned/performance-issues.drill.ts');
-    expect(suiteFile('security-incident')).toBe('suites/emergency/security-incident.drill.ts');
+  it('refuses a scenario nobody defined, naming the known ones', () => {
+    expect(() => plan({ scenario: 'meteor-strike' })).toThrow(ScenarioSpecError);
+    expect(() => plan({ scenario: 'meteor-strike' })).toThrow(/unknown scenario "meteor-strike" \(known: database-corruption, security-incident, .*maintenance-window\)/);
   });
 });

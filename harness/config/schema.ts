@@ -3,18 +3,12 @@
 import { z } from 'zod';
 
 export const PROFILES = ['monthly', 'quarterly', 'pre-release', 'post-incident'] as const;
-export const SCENARIOS = [
-  'database-corruption',
-  'security-incident',
-  'performance-issues',
-  'functionality-broken',
-  'maintenance-window',
-] as const;
 export const VARIANTS = ['seed', 'hardened', 'both'] as const;
 export const CLUSTERS = ['auto', 'kind', 'local', 'existing'] as const;
 
 export type Profile = (typeof PROFILES)[number];
-export type ScenarioName = (typeof SCENARIOS)[number];
+/** A scenario's name: a built-in row of the decision matrix or a user's own (harness/scenarios/registry.ts). */
+export type ScenarioName = string;
 export type VariantChoice = (typeof VARIANTS)[number];
 export type Variant = Exclude<VariantChoice, 'both'>;
 export type ClusterChoice = (typeof CLUSTERS)[number];
@@ -31,7 +25,13 @@ export const LocalImageSchema = z.object({
 export const DrillConfigSchema = z
   .object({
     profile: z.enum(PROFILES).default('monthly'),
-    scenario: z.enum(SCENARIOS).optional(),
+    /** Checked against the scenarios found (built-in + scenarioFiles) when the plan is made. */
+    scenario: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a scenario name: lowercase letters, digits and "-"')
+      .optional(),
+    /** The user's own scenario files (`export default defineScenario({...})`), beside the built-in rows. */
+    scenarioFiles: z.array(z.string().min(1)).default([]),
     /** Absent: the profile decides (pre-release: both, else hardened; see planDrill). */
     variant: z.enum(VARIANTS).optional(),
     cluster: z.enum(CLUSTERS).default('auto'),

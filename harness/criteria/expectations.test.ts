@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../config/schema.ts';
+import { loadScenarios } from '../scenarios/registry.ts';
 import { FINDINGS, type FindingSpec } from '../procedures/context.ts';
 import {
   applyExpectations,
@@ -28,6 +28,8 @@ const verdict = (id: string, passed: boolean, measured: number | null = passed ?
   evidence: `${measured} of 1204 acknowledged writes lost`,
 });
 
+const SCENARIOS = (await loadScenarios()).builtin;
+
 describe('declared expected failures (FINDINGS)', () => {
   it('sit next to real findings, only for the seed variant, with known scenarios and unique checks', () => {
     const all = declaredExpectedFailures();
@@ -37,7 +39,7 @@ describe('declared expected failures (FINDINGS)', () => {
       for (const s of x.scenarios ?? []) expect(SCENARIOS).toContain(s);
       expect(x.check).toMatch(/^(criterion:[a-z-]+|checklist:[1-5]|data-recovery|step:(emergency|planned):[^:]+)$/);
     }
-    const keys = all.flatMap((x) => (x.scenarios ?? SCENARIOS).map((s) => `${x.check}@${s}`));
+    const keys = all.flatMap((x) => (x.scenarios ?? SCENARIOS).map((s: string) => `${x.check}@${s}`));
     expect(new Set(keys).size, 'a check is explained by one finding per scenario').toBe(keys.length);
     expect(all.find((x) => x.check === 'criterion:data-integrity')?.finding).toBe(FINDINGS.noDataFlow.id);
   });

@@ -1,28 +1,10 @@
-// The runbook's decision matrix and success criteria, as data. Everything the drill judges is
-// looked up here: a scenario's severity, budget, method and validation set; a criterion's budget.
-import type { ScenarioName } from '../config/schema.ts';
+// The runbook's success criteria, as data, and the vocabulary of its decision matrix. Each row of
+// the matrix is a scenario spec of its own (harness/scenarios/*.scenario.ts).
 
 export type Method = 'emergency' | 'planned';
 export type ValidationSet = 'health check' | 'security validation' | 'performance test' | 'feature test' | 'full validation';
 
-export interface MatrixRow {
-  scenario: ScenarioName;
-  severity: 'critical' | 'high' | 'medium';
-  /** "Rollback Time" column: trigger → restored. */
-  budgetMs: number;
-  method: Method;
-  validation: ValidationSet;
-}
-
 const MIN = 60_000;
-
-export const DECISION_MATRIX: Record<ScenarioName, MatrixRow> = {
-  'database-corruption': { scenario: 'database-corruption', severity: 'critical', budgetMs: 5 * MIN, method: 'emergency', validation: 'health check' },
-  'security-incident': { scenario: 'security-incident', severity: 'critical', budgetMs: 5 * MIN, method: 'emergency', validation: 'security validation' },
-  'performance-issues': { scenario: 'performance-issues', severity: 'high', budgetMs: 30 * MIN, method: 'planned', validation: 'performance test' },
-  'functionality-broken': { scenario: 'functionality-broken', severity: 'high', budgetMs: 15 * MIN, method: 'emergency', validation: 'feature test' },
-  'maintenance-window': { scenario: 'maintenance-window', severity: 'medium', budgetMs: 60 * MIN, method: 'planned', validation: 'full validation' },
-};
 
 /** "Success Criteria": the runbook's numbers. */
 export const SUCCESS_CRITERIA = {

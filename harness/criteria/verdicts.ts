@@ -3,6 +3,7 @@
 import type { EventOf } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { ScenarioOutcome } from '../drill/run-scenario.ts';
+import type { ExtraCriterion } from '../scenarios/spec.ts';
 import { SUCCESS_CRITERIA } from './matrix.ts';
 
 /** A verdict is exactly what the journal records for it. */
@@ -29,8 +30,8 @@ export function plannedVerdict(o: ScenarioOutcome, budgetMs = PLANNED_BUDGET_MS)
   };
 }
 
-/** The verdicts of a scenario run: the rollback by its method and budget, then every other criterion. */
-export function scenarioVerdicts(o: ScenarioOutcome): Verdict[] {
+/** The verdicts of a scenario run: the rollback by its method and budget, every other criterion, then the row's own (its spec's `criteria`). */
+export function scenarioVerdicts(o: ScenarioOutcome, extra: readonly ExtraCriterion[] = []): Verdict[] {
   const [rollback, ...rest] = emergencyVerdicts(o, o.budgetMs);
   return [
     o.method === 'planned' ? plannedVerdict(o, Math.min(o.budgetMs, PLANNED_BUDGET_MS)) : rollback!,
@@ -38,13 +39,16 @@ export function scenarioVerdicts(o: ScenarioOutcome): Verdict[] {
     functionalityVerdict(o),
     performanceVerdict(o),
     monitoringVerdict(o),
-    ...(o.security ? [securityVerdict(o)] : []),
+    ...extra.map((c) => c.judge(o)),
   ];
 }
 
 /** Security validation (security-incident): no pod holds PostgreSQL credentials, PostgreSQL cut off. */
 export function securityVerdict(o: ScenarioOutcome): Verdict {
-  const s = o.security!;
+  const s = o.security;
+  if (!s) {
+    return { id: 'security-validation', title: 'Security validation: nothing holds PostgreSQL credentials, PostgreSQL is cut off', passed: false, measured: null, budget: 'all checks', unit: 'checks', evidence: 'the security validation did not run' };
+  }
   return {
     id: 'security-validation',
     title: 'Security validation: nothing holds PostgreSQL credentials, PostgreSQL is cut off',

@@ -13,11 +13,13 @@ import { TOPOLOGY } from '../platform/manifests.ts';
 import { readJournal } from '../journal/journal.ts';
 import { databaseCorruption } from './database-corruption.ts';
 import { functionalityBroken } from './functionality-broken.ts';
-import { FAULTS } from './index.ts';
+import { loadScenarios } from '../scenarios/registry.ts';
 import { POSTGRES_PODS, scaleToZero } from '../procedures/actions.ts';
 import { FaultNotEffectiveError, injectAndVerify, type Fault, type FaultContext } from './types.ts';
 
-const faults = Object.values(FAULTS).filter((f): f is Fault => f !== null);
+// Every fault a scenario of the decision matrix injects.
+const registry = await loadScenarios();
+const faults = registry.builtin.map((n) => registry.get(n).fault).filter((f): f is Fault => f !== null);
 
 describe('faults made no-ops are caught as not effective (real baseline)', () => {
   let platform: LocalPlatform;

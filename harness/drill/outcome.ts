@@ -1,0 +1,162 @@
+// What a drill measured, built from the phases' state once they have run: availability and time
+// to restore, the triggers, the set rule over every write against the SQLite file, coverage, where
+// the post-restore writes landed. Journalled as probe summaries; criteria judge it (verdicts.ts).
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { Variant } from '../config/schema.ts';
+import type { Method } from '../criteria/matrix.ts';
+import { engineHeaderDisagrees } from '../criteria/verdicts.ts';
+import type { SecurityCheck } from '../faults/security-incident.ts';
+import { summarize, timeToRestore, type AvailabilitySummary } from '../probes/availability.ts';
+import type { ChecksumComparison } from '../probes/checksums.ts';
+import type { FeatureCheck } from '../probes/features.ts';
+import { coverage, type Coverage } from '../probes/landed-writes.ts';
+import { checkLedger, type LedgerCheck } from '../probes/ledger.ts';
+import type { LoadSummary } from '../probes/load.ts';
+import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
+import { recordFinding } from '../procedures/context.ts';
+import type { Detection } from './detection.ts';
+import type { ProcedureResult } from './procedure.ts';
+import { landedAfter, type Landed } from './read-back.ts';
+import type { DrillState } from './state.ts';
+
+export type { Landed } from './read-back.ts';
+
+export interface ScenarioOutcome {
+  scenario: string;
+  method: Method;
+  budgetMs: number;
+  /** Errors + non-2xx share the load after the rollback may have (config errorBudget). */
+  errorBudget: number;
+  variant: Variant;
+  journalFile: string;
+  procedure: ProcedureResult;
+  /** The runbook's validation checklist, run after the rollback (same variant). */
+  validation: ProcedureResult;
+  /** Data recovery PostgreSQL → SQLite after the rollback (rows with the data-recovery phase). */
+  dataRecovery?: ProcedureResult;
+  faultEvidence: string;
+  /** Procedure start (the trigger) → 5 consecutive healthy answers on SQLite, for good. */
+  timeToRestoreMs?: number;
+  sqliteReady: number;
+  availability: AvailabilitySummary;
+  /**
+   * The set rule over every write of the run (ledger + the load's writes) against what the SQLite
+   * file the rollback targeted holds, read directly through the platform (`source`), or through the
+   * app when the file could not be read (then data integrity is not measured).
+   */
+  ledger: LedgerCheck;
+  /** Where `ledger` was read from. */
+  ledgerSource: 'sqlite-file' | 'app-api';
+  /** The same rule on what the app's own API reads back (a second, user-visible check). */
+  apiLedger?: LedgerCheck;
+  /** The direct read failed: why (data integrity is then not measured). */
+  directReadError?: string;
+  /** Acknowledged writes after the restore, per serving pod, and the loss rate that could be detected. */
+  coverage: Coverage;
+  /** Where the acknowledged writes made after the restore actually landed. */
+  landed: Landed;
+  /** Acknowledged writes made while PostgreSQL served (post-migration writes included). */
+  okWritesOnPostgres: number;
+  /** What the app said served it after the restore (x-db-engine of healthy probes): recorded, compared with `landed`. */
+  enginesAfter: string[];
+  /** Seeded tables: PostgreSQL before the fault vs SQLite after the rollback. */
+  checksums: ChecksumComparison;
+  /** Feature checks after the rollback (functionality criterion). */
+  features: FeatureCheck[];
+  load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary };
+  /** The runbook's automatic triggers on the availability samples (windows scaled). */
+  triggers: TriggerState[];
+  /** Triggers this scenario's fault must fire, before the rollback starts. */
+  expectedTriggers: TriggerId[];
+  /** When the procedure (the rollback) started: expected triggers must have fired before it. */
+  procedureStartedAt: number;
+  /** The wait for the expected triggers between the fault and the rollback. */
+  detection?: Detection;
+  alerts: AlertsCleared;
+  /** The security validation (rows with that phase): credentials held, PostgreSQL cut off. */
+  security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
+}
+
+export function buildOutcome(s: DrillState): ScenarioOutcome {
+  const { journal, samples, readBack, spec } = s;
+  const ledger = s.ledger!;
+  const allWrites = [...ledger.writes, ...s.loadWrites];
+  const direct = readBack.sqlite instanceof Error ? undefined : checkLedger(allWrites, readBack.sqlite.keys);
+  const apiLedger = readBack.api instanceof Error ? undefined : checkLedger(allWrites, readBack.api);
+  const check = direct ?? apiLedger ?? checkLedger(allWrites, []);
+  const availability = summarize(samples);
+  const samplesFile = path.join(s.o.runDir, `availability-${s.tag}.jsonl`);
+  writeFileSync(samplesFile, samples.map((x) => JSON.stringify(x)).join('\n') + '\n');
+  journal.write({ type: 'probe.samples', probe: 'availability', file: path.basename(samplesFile), count: samples.length });
+  const ttr = timeToRestore(samples, s.triggerAt, 'sqlite', 5);
+  journal.write({ type: 'probe.summary', probe: 'availability', summary: { ...availability, longestFailureRun: availability.longestFailureRun.count, longestFailureRunMs: availability.longestFailureRun.ms, timeToRestoreMs: ttr } });
+
+  const triggers = evaluateTriggers(samples, { timeScale: s.config.timeScale, faultAt: s.faultAt });
+  for (const t of triggers) journal.write({ type: 'trigger', trigger: t.id, firedAt: t.firedAt, clearedAt: t.clearedAt, detail: `${t.title}: ${t.evidence}` });
+  const alerts = alertsCleared(triggers, samples, s.rollbackEndAt, s.config.timeScale);
+  // Which engine serves once restored; if never restored, what served after the procedure ended.
+  const from = ttr !== undefined ? s.triggerAt + ttr : s.rollbackEndAt;
+  const enginesAfter = samples.filter((x) => x.t >= from && x.status === 200).map((x) => x.engine ?? '?');
+  const postRestore = allWrites.filter((w) => w.outcome === 'ok' && w.t >= from);
+  const cov = coverage(postRestore.map((w) => w.pod), s.sqliteReady, s.config.minWritesPerPod);
+  journal.write({
+    type: 'probe.summary',
+    probe: 'ledger',
+    summary: {
+      ...check,
+      source: direct ? 'sqlite-file' : 'app-api',
+      ...(apiLedger ? { apiLost: apiLedger.lost, apiDuplicated: apiLedger.duplicated, apiUnexpected: apiLedger.unexpected } : {}),
+      // Coverage of the restored engine, beside the counts it qualifies.
+      minPerPod: cov.minPerPod,
+      detectableLoss: cov.detectableLossRate,
+    },
+  });
+  const landed = landedAfter(postRestore, readBack);
+  journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
+  journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });
+  if (engineHeaderDisagrees({ landed, enginesAfter })) {
+    recordFinding(
+      { journal },
+      'engineHeaderLies',
+      `after the restore the app said ${[...new Set(enginesAfter)].join(', ')}, but of ${landed.acknowledged} acknowledged writes ${landed.inSqlite ?? '?'} landed in the SQLite file and ${landed.inPostgres ?? '?'} in PostgreSQL`,
+      true,
+    );
+  }
+  s.progress(
+    `  writes after the restore: ${postRestore.length} acknowledged, min ${cov.minPerPod}/pod (a ${(cov.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 %); ` +
+      `in the SQLite file ${landed.inSqlite ?? '?'}, in PostgreSQL ${landed.inPostgres ?? `? (${landed.postgresState})`}`,
+  );
+  return {
+    scenario: spec.name,
+    method: spec.method,
+    budgetMs: spec.budgetMs,
+    errorBudget: s.config.errorBudget,
+    variant: s.variant,
+    journalFile: journal.file,
+    procedure: s.procedure,
+    validation: s.validation,
+    dataRecovery: s.dataRecovery,
+    faultEvidence: s.effect.evidence,
+    timeToRestoreMs: ttr,
+    sqliteReady: s.sqliteReady,
+    availability,
+    ledger: check,
+    ledgerSource: direct ? 'sqlite-file' : 'app-api',
+    apiLedger,
+    directReadError: readBack.sqlite instanceof Error ? readBack.sqlite.message : undefined,
+    coverage: cov,
+    landed,
+    okWritesOnPostgres: allWrites.filter((w) => w.outcome === 'ok' && w.engine === 'postgres').length,
+    enginesAfter: [...new Set(enginesAfter)],
+    checksums: s.checksums,
+    features: s.features,
+    load: s.load,
+    triggers,
+    expectedTriggers: [...spec.expectedTriggers],
+    procedureStartedAt: s.triggerAt,
+    detection: s.detection,
+    alerts,
+    security: s.security,
+  };
+}

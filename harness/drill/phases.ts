@@ -1,0 +1,197 @@
+// The drill's phases, in order, as data: each has an id (journalled as phase.start/phase.end), an
+// optional `when` (a row's optional phases, skipped load), and a `run` over the shared DrillState.
+// runScenario runs them one after the other and then its finally stage (finally.ts); the outcome is
+// built from the state afterwards (outcome.ts). Nothing here decides pass or fail.
+import path from 'node:path';
+import { SUCCESS_CRITERIA } from '../criteria/matrix.ts';
+import { securityValidation } from '../faults/security-incident.ts';
+import { injectAndVerify } from '../faults/types.ts';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import { AvailabilityProbe } from '../probes/availability.ts';
+import { compareChecksums, takeChecksums, type ChecksumSnapshot } from '../probes/checksums.ts';
+import { checkFeatures } from '../probes/features.ts';
+import { WriteLedger } from '../probes/ledger.ts';
+import { runLoad } from '../probes/load.ts';
+import { sleep } from '../procedures/actions.ts';
+import { hardenedDataRecovery, seedDataRecovery } from '../procedures/data-recovery.ts';
+import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
+import { hasPhase, type ScenarioSpec } from '../scenarios/spec.ts';
+import { deployBaseline } from './baseline.ts';
+import { waitForTriggers } from './detection.ts';
+import { runProcedure } from './procedure.ts';
+import { readWhereWritesLanded } from './read-back.ts';
+import type { DrillState } from './state.ts';
+
+export interface Phase {
+  id: string;
+  /** Absent: always runs. */
+  when?: (spec: ScenarioSpec, s: DrillState) => boolean;
+  run(s: DrillState): Promise<void>;
+  /** A failure here is the platform's or the baseline's, not the rollback's (the CLI exits 3). */
+  setup?: string;
+}
+
+/** One autocannon load phase (reads and unique-key writes, every write recorded for the read-back). */
+function loadPhase(name: 'baseline' | 'faulted' | 'after', when?: Phase['when']): Phase {
+  return {
+    id: `load-${name}`,
+    when: (spec, s) => !s.o.skipLoad && (when?.(spec, s) ?? true),
+    async run(s) {
+      const c = s.config;
+      const file = path.join(s.o.runDir, `load-${name}-${s.tag}.jsonl`);
+      s.progress(`  autocannon ${c.loadDurationSec} s × ${c.loadConnections} connections (${name}, ${Math.round(c.writeRatio * 100)} % writes)`);
+      const r = await runLoad({
+        baseUrl: s.serviceUrl,
+        durationSec: c.loadDurationSec,
+        connections: c.loadConnections,
+        phase: name,
+        samplesFile: file,
+        signal: s.signal,
+        writes: { ratio: c.writeRatio, prefix: `${s.loadPrefix}${name}-`, records: s.loadWrites },
+      });
+      s.journal.write({ type: 'probe.samples', probe: `load-${name}`, file: path.basename(file), count: r.requests });
+      s.journal.write({ type: 'probe.summary', probe: 'load', summary: { ...r } });
+      s.progress(`  ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s, ${r.errors} errors, ${r.non2xx} non-2xx${r.writes ? `, ${r.writes.ok}/${r.writes.attempted} writes acknowledged` : ''}`);
+      s.load[name] = r;
+    },
+  };
+}
+
+/** Monitoring runs until 10 (scaled) minutes after the rollback, so "alerts cleared" is judged on samples that reach that far. */
+const clearBy = (s: DrillState) => s.rollbackEndAt + SUCCESS_CRITERIA.alertsClearedMs / s.config.timeScale + 500;
+
+export const PHASES: readonly Phase[] = [
+  {
+    id: 'setup',
+    setup: 'the baseline (PostgreSQL, app 3/3, seeded and migrated data)',
+    async run(s) {
+      await deployBaseline({ platform: s.platform, journal: s.journal, image: s.image, datasetSize: s.config.datasetSize, progress: s.progress, signal: s.signal });
+      s.serviceUrl = await s.platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
+      s.ctx = { platform: s.platform, journal: s.journal, config: s.config, runId: s.platform.runId, runDir: s.o.runDir, serviceUrl: s.serviceUrl, image: s.image, progress: s.progress, state: {} };
+      await s.o.afterSetup?.(s.ctx);
+    },
+  },
+  loadPhase('baseline'),
+  {
+    id: 'pre-fault-writes',
+    async run(s) {
+      const ledger = (s.ledger = new WriteLedger({ baseUrl: s.serviceUrl, runId: s.platform.runId, rate: 20 }));
+      s.progress(`  ${s.config.postMigrationWrites} post-migration writes on PostgreSQL`);
+      for (let i = 0; i < s.config.postMigrationWrites; i++) await ledger.write();
+      // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
+      // A loop, not Math.max(...spread): a million post-migration writes would overflow the call stack.
+      const maxUserId = ledger.writes.reduce((m, w) => Math.max(m, w.id ?? 0), s.config.datasetSize);
+      s.before = await takeChecksums(s.platform, s.image, 'postgres', { users: maxUserId }, s.signal).catch((err: Error) => err);
+      if (s.before instanceof Error) s.journal.write({ type: 'log', level: 'error', message: `checksum before the fault: ${s.before.message}` });
+    },
+  },
+  {
+    id: 'probes-on',
+    async run(s) {
+      s.avail = new AvailabilityProbe({ baseUrl: s.serviceUrl }).start();
+      s.ledger!.start();
+      await sleep(1_000, s.signal);
+    },
+  },
+  {
+    id: 'fault',
+    when: (spec) => spec.fault !== null,
+    async run(s) {
+      const fault = s.spec.fault!;
+      s.faultAt = Date.now();
+      s.injected = { fault, ctx: s.ctx };
+      s.effect = await injectAndVerify(fault, s.ctx);
+    },
+  },
+  loadPhase('faulted', (spec) => hasPhase(spec, 'load-faulted')),
+  {
+    // The runbook's automatic triggers are what start an emergency rollback: wait for this row's.
+    id: 'detection',
+    when: (spec, s) => s.faultAt !== undefined && spec.expectedTriggers.length > 0,
+    async run(s) {
+      s.detection = await waitForTriggers(s.avail!, s.spec.expectedTriggers, { timeScale: s.config.timeScale, faultAt: s.faultAt!, signal: s.signal, progress: s.progress });
+    },
+  },
+  {
+    id: 'procedure',
+    async run(s) {
+      s.triggerAt = Date.now();
+      s.procedure = await runProcedure(s.o.procedure ?? s.spec.procedures[s.variant](), s.ctx, { journal: s.journal, progress: s.progress, signal: s.signal });
+      // Restored (or given up on): write faster, so the restored engine takes enough writes per pod to show a small loss rate.
+      s.ledger!.setRate(s.config.postRestoreWriteRate);
+    },
+  },
+  {
+    id: 'validation',
+    async run(s) {
+      s.validation = await runProcedure(s.variant === 'seed' ? seedValidation() : hardenedValidation(), s.ctx, { journal: s.journal, progress: s.progress, signal: s.signal });
+    },
+  },
+  {
+    id: 'data-recovery',
+    when: (spec) => hasPhase(spec, 'data-recovery'),
+    async run(s) {
+      s.dataRecovery = await runProcedure(s.variant === 'seed' ? seedDataRecovery() : hardenedDataRecovery(), s.ctx, { journal: s.journal, progress: s.progress, signal: s.signal });
+    },
+  },
+  {
+    id: 'security-validation',
+    when: (spec) => hasPhase(spec, 'security-validation'),
+    async run(s) {
+      const security = (s.security = await securityValidation({ platform: s.platform, image: s.image, signal: s.signal }));
+      s.journal.write({ type: 'probe.summary', probe: 'security-validation', summary: Object.fromEntries(security.checks.map((c) => [c.name, `${c.passed ? 'ok' : 'FAILED'}: ${c.evidence}`])) });
+      s.progress(`  security validation: ${security.evidence}`);
+    },
+  },
+  {
+    id: 'features',
+    async run(s) {
+      const features = (s.features = await checkFeatures({ platform: s.platform, serviceUrl: s.serviceUrl, deployment: s.sqliteDeployment, engine: 'sqlite', signal: s.signal }));
+      s.journal.write({ type: 'probe.summary', probe: 'features', summary: Object.fromEntries(features.map((f) => [f.id, f.passed ? 'ok' : `FAILED: ${f.evidence}`])) });
+      for (const f of features) s.progress(`  ${f.passed ? '✓' : '✗'} ${f.id}: ${f.evidence}`);
+    },
+  },
+  loadPhase('after'),
+  {
+    id: 'checksums',
+    async run(s) {
+      const before = s.before;
+      if (before instanceof Error) s.checksums = compareChecksums(undefined, undefined, before.message);
+      else {
+        const snap: ChecksumSnapshot | Error = await takeChecksums(s.platform, s.image, 'sqlite', before.maxIds, s.signal).catch((err: Error) => err);
+        s.checksums = snap instanceof Error ? compareChecksums(before, undefined, snap.message) : compareChecksums(before, snap);
+      }
+      const c = s.checksums;
+      s.journal.write({ type: 'probe.summary', probe: 'checksums', summary: { equal: c.equal, mismatched: c.mismatched.join(', ') || 'none', evidence: c.evidence } });
+    },
+  },
+  {
+    id: 'monitoring',
+    when: (_, s) => Date.now() < clearBy(s),
+    run: (s) => sleep(clearBy(s) - Date.now(), s.signal),
+  },
+  {
+    id: 'probes-off',
+    async run(s) {
+      s.samples = await s.avail!.stop();
+      await s.ledger!.stop();
+      // Let in-flight writes settle before reading everything back.
+      await sleep(1_000, s.signal);
+    },
+  },
+  {
+    id: 'read-back',
+    async run(s) {
+      s.sqliteReady = (await s.platform.getDeploymentStatus(TOPOLOGY.namespace, s.sqliteDeployment).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
+      const ledger = s.ledger!;
+      s.readBack = await readWhereWritesLanded({
+        platform: s.platform,
+        journal: s.journal,
+        sqliteDep: s.sqliteDeployment,
+        prefixes: [ledger.prefix, s.loadPrefix],
+        signal: s.signal,
+        api: () => Promise.all([ledger.prefix, s.loadPrefix].map((p) => ledger.readBack(p))).then((r) => r.flat()),
+      });
+    },
+  },
+];

@@ -1,0 +1,72 @@
+// The read-back phase: every key the run wrote, read from where it could have landed — the SQLite
+// file (exec in the serving pods), PostgreSQL when it still runs, and the app's own API (a second,
+// user-visible check) — and, of the writes acknowledged after the restore, how many landed where.
+import type { Journal } from '../journal/journal.ts';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { Platform } from '../platform/types.ts';
+import { readPostgresKeys, readSqliteKeys, type LandedRead } from '../probes/landed-writes.ts';
+import type { WriteRecord } from '../probes/ledger.ts';
+
+export interface ReadBack {
+  sqlite: LandedRead | Error;
+  postgres: LandedRead | Error | 'not running';
+  api: string[] | Error;
+}
+
+export interface Landed {
+  /** Acknowledged writes sent after the restore (or after the procedure, when never restored). */
+  acknowledged: number;
+  inSqlite: number | null;
+  /** null: PostgreSQL not asked (not running) or not readable (see postgresState). */
+  inPostgres: number | null;
+  /**
+   * In the SQLite file and not in PostgreSQL. Nothing copies SQLite → PostgreSQL, so a write found in
+   * PostgreSQL was written there by the app; one found in both was copied over by a data recovery.
+   */
+  onlyInSqlite: number | null;
+  postgresState: string;
+  sqliteHow?: string;
+  /** Engines the app named on those writes' answers (x-db-engine). */
+  engineHeaders: Record<string, number>;
+}
+
+/** The run's keys read from the SQLite file (exec in the serving pods), from PostgreSQL when it runs, and through the app. */
+export async function readWhereWritesLanded(o: {
+  platform: Platform;
+  journal: Journal;
+  sqliteDep: string;
+  prefixes: string[];
+  signal?: AbortSignal;
+  api: () => Promise<string[]>;
+}): Promise<ReadBack> {
+  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  const sqlite = await readSqliteKeys(o.platform, o.sqliteDep, o.prefixes, { signal: o.signal }).catch(asError);
+  const pgReady = (await o.platform.getDeploymentStatus(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
+  const postgres = pgReady > 0 ? await readPostgresKeys(o.platform, o.prefixes, { signal: o.signal }).catch(asError) : ('not running' as const);
+  const api = await o.api().catch(asError);
+  for (const [what, r] of [['the SQLite file', sqlite], ['PostgreSQL', postgres], ['the app API', api]] as const) {
+    if (r instanceof Error) o.journal.write({ type: 'log', level: 'error', message: `read-back from ${what} failed: ${r.message}` });
+  }
+  return { sqlite, postgres, api };
+}
+
+/** Of the writes acknowledged after the restore: how many are in the SQLite file, how many in PostgreSQL. */
+export function landedAfter(postRestore: readonly WriteRecord[], r: ReadBack): Landed {
+  const count = (keys: readonly string[], except: readonly string[] = []) => {
+    const set = new Set(keys);
+    const not = new Set(except);
+    return postRestore.filter((w) => set.has(w.email) && !not.has(w.email)).length;
+  };
+  const pgKeys = r.postgres === 'not running' || r.postgres instanceof Error ? [] : r.postgres.keys;
+  const engineHeaders: Record<string, number> = {};
+  for (const w of postRestore) engineHeaders[w.engine ?? 'none'] = (engineHeaders[w.engine ?? 'none'] ?? 0) + 1;
+  return {
+    acknowledged: postRestore.length,
+    inSqlite: r.sqlite instanceof Error ? null : count(r.sqlite.keys),
+    onlyInSqlite: r.sqlite instanceof Error ? null : count(r.sqlite.keys, pgKeys),
+    sqliteHow: r.sqlite instanceof Error ? `not readable: ${r.sqlite.message}` : r.sqlite.how,
+    inPostgres: r.postgres === 'not running' || r.postgres instanceof Error ? null : count(r.postgres.keys),
+    postgresState: r.postgres === 'not running' ? 'not running (0 ready)' : r.postgres instanceof Error ? `not readable: ${r.postgres.message}` : r.postgres.how,
+    engineHeaders,
+  };
+}

@@ -1,0 +1,86 @@
+// What the phases of one drill share: set up by runScenario, filled in phase by phase (each field
+// says which phase sets it), read by the outcome. Typed, so a phase cannot read a value under a
+// mistyped key; the phase order (phases.ts) guarantees a field is set before it is read.
+import type { Variant } from '../config/schema.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { Platform } from '../platform/types.ts';
+import type { AvailabilityProbe, Sample } from '../probes/availability.ts';
+import type { ChecksumComparison, ChecksumSnapshot } from '../probes/checksums.ts';
+import type { FeatureCheck } from '../probes/features.ts';
+import type { WriteLedger, WriteRecord } from '../probes/ledger.ts';
+import type { LoadSummary } from '../probes/load.ts';
+import type { SecurityCheck } from '../faults/security-incident.ts';
+import type { Fault, FaultEffect } from '../faults/types.ts';
+import type { ProcedureContext } from '../procedures/context.ts';
+import { HARDENED_SQLITE } from '../procedures/emergency.ts';
+import type { ScenarioSpec } from '../scenarios/spec.ts';
+import type { Detection } from './detection.ts';
+import type { ProcedureResult } from './procedure.ts';
+import type { ReadBack } from './read-back.ts';
+import type { ScenarioOptions } from './run-scenario.ts';
+
+export class DrillState {
+  /** `<scenario>-<variant>`: names this drill's sample files and artifacts folder. */
+  readonly tag: string;
+  readonly load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary } = {};
+  /** Every write the load phases made (unique keys), checked in the database at the end. */
+  readonly loadWrites: WriteRecord[] = [];
+  readonly loadPrefix: string;
+
+  /** setup */
+  serviceUrl!: string;
+  ctx!: ProcedureContext;
+  /** pre-fault-writes (disposed in the finally stage) */
+  ledger?: WriteLedger;
+  /** Seeded tables on PostgreSQL before anything breaks, or why they could not be read. */
+  before!: ChecksumSnapshot | Error;
+  /** probes-on (disposed in the finally stage) */
+  avail?: AvailabilityProbe;
+  /** fault: when it was injected, what was measured; `injected` is set before inject (a half-applied fault is cleared too). */
+  faultAt?: number;
+  effect: FaultEffect = { effective: true, evidence: 'no fault: maintenance window' };
+  injected?: { fault: Fault; ctx: ProcedureContext };
+  /** detection */
+  detection?: Detection;
+  /** procedure: when it started (the trigger) and what it did. */
+  triggerAt!: number;
+  procedure!: ProcedureResult;
+  validation!: ProcedureResult;
+  dataRecovery?: ProcedureResult;
+  security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
+  features!: FeatureCheck[];
+  checksums!: ChecksumComparison;
+  /** probes-off */
+  samples!: Sample[];
+  /** read-back */
+  sqliteReady!: number;
+  readBack!: ReadBack;
+
+  constructor(
+    readonly o: ScenarioOptions,
+    readonly spec: ScenarioSpec,
+    readonly variant: Variant,
+    readonly journal: Journal,
+    readonly platform: Platform,
+    readonly image: string,
+    readonly signal: AbortSignal,
+    readonly progress: (line: string) => void,
+  ) {
+    this.tag = `${spec.name}-${variant}`;
+    this.loadPrefix = `load-${platform.runId}-`;
+  }
+
+  get config() {
+    return this.o.config;
+  }
+
+  /** The SQLite deployment the rollback ended up serving from. */
+  get sqliteDeployment(): string {
+    return this.ctx.state.sqliteDeployment ?? HARDENED_SQLITE;
+  }
+
+  /** When the rollback ended (procedure start + duration). */
+  get rollbackEndAt(): number {
+    return this.procedure.startedAt + this.procedure.durationMs;
+  }
+}

@@ -1,0 +1,84 @@
+// A sixth row of the decision matrix added in one file (suites/fixtures/postgres-stopped.scenario.ts:
+// its own fault, criterion, finding and expected outcome) and nothing else edited: drilled through
+// the CLI as a user would (`--scenario-file`), it goes through the plan, the generated suite, the
+// verdicts (with the row's own criterion and expectation) and every report.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../harness/platform/manifests.ts';
+import type { RunReport } from '../../harness/report/model.ts';
+import { drillEnv } from '../drill-env.ts';
+
+const env = drillEnv();
+const FIXTURE = path.join(REPO_ROOT, 'suites', 'fixtures', 'postgres-stopped.scenario.ts');
+
+describe.skipIf(env.fromCli)('a sixth scenario in one file: plan, suite, verdicts, report', () => {
+  let code: number | null;
+  let output = '';
+  let runDir: string;
+  let report: RunReport;
+
+  beforeAll(async () => {
+    const reportDir = mkdtempSync(path.join(tmpdir(), 'drill-sixth-'));
+    const args = ['--cluster', 'local', '--profile', 'post-incident', '--scenario-file', path.relative(REPO_ROOT, FIXTURE), '--scenario', 'postgres-stopped', '--variant', 'both'];
+    const small = ['--dataset-size', '2000', '--post-migration-writes', '50', '--load-duration', '1', '--time-scale', '120', '--write-rate', '250', '--report-dir', reportDir];
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), ...args, ...small], {
+      cwd: REPO_ROOT,
+      // Not a CLI run of its own: the suites it starts must not see this worker's DRILL_CONFIG (there is none under npm test).
+      env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const name = readdirSync(reportDir).find((n) => existsSync(path.join(reportDir, n, 'report.json')));
+    if (!name) throw new Error(`no report written (exit ${code}):\n${output.slice(-3000)}`);
+    runDir = path.join(reportDir, name);
+    report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
+  });
+
+  it('the plan took the scenario from its file, both variants', () => {
+    expect(output).toContain('rollback-drill: profile post-incident: postgres-stopped × seed, hardened');
+    expect(report.run.scenarios).toEqual(['postgres-stopped']);
+    expect(report.groups.map((g) => g.key).filter((k) => k !== 'run').sort()).toEqual(['postgres-stopped/hardened', 'postgres-stopped/seed']);
+  });
+
+  it('exit 0: every verdict matches its expectation, the row\'s own one included', () => {
+    const mismatched = report.groups.flatMap((g) => [...g.criteria, ...g.checks].filter((c) => !c.matches).map((c) => `${g.key} ${c.id}: ${'evidence' in c ? c.evidence : ''}`));
+    expect(mismatched, output.slice(-3000)).toEqual([]);
+    expect(code, output.slice(-3000)).toBe(0);
+  });
+
+  it("the row's criterion is judged in both variants: passed on hardened, failed as its finding declares on seed", () => {
+    const crit = (variant: string) => report.groups.find((g) => g.key === `postgres-stopped/${variant}`)!.criteria.find((c) => c.id === 'stopped-postgres-writes-kept');
+    const hardened = crit('hardened');
+    const seed = crit('seed');
+    expect(hardened, 'criterion missing on hardened').toBeDefined();
+    expect(hardened!.passed, hardened!.evidence).toBe(true);
+    expect(hardened!.measured).toBe(0);
+    expect(seed!.passed, seed!.evidence).toBe(false);
+    expect(seed!.measured as number, seed!.evidence).toBeGreaterThan(0);
+    expect(seed!.expected).toBe('fail');
+    expect(seed!.expectedBecause).toBe('fixture-stopped-postgres-writes-lost');
+    const finding = report.groups.find((g) => g.key === 'postgres-stopped/seed')!.findings.find((f) => f.id === 'fixture-stopped-postgres-writes-lost');
+    expect(finding?.confirmed, JSON.stringify(finding)).toBe(true);
+  });
+
+  it('the fault was proven on PostgreSQL and cleared afterwards', () => {
+    const g = report.groups.find((x) => x.key === 'postgres-stopped/hardened')!;
+    expect(JSON.stringify(g.fault)).toMatch(/PostgreSQL stopped: 0\/\d ready; .*refused/);
+    const journal = readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toMatch(/"type":"fault.clear","fault":"postgres-stopped"/);
+  });
+
+  it('every report names it: markdown, HTML, JUnit', () => {
+    const md = readFileSync(path.join(runDir, 'report.md'), 'utf8');
+    expect(md).toContain('postgres-stopped');
+    expect(md).toContain('stopped-postgres-writes-kept');
+    expect(readFileSync(path.join(runDir, 'report.html'), 'utf8')).toContain('postgres-stopped');
+    const junit = readFileSync(path.join(runDir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase [^>]*name="[^"]*stopped-postgres-writes-kept/);
+  });
+});
