@@ -99,7 +99,7 @@ describe('applyExpectations', () => {
 });
 
 describe('procedure steps', () => {
-  const step = (id: string, name: string, outcome: string, message = '') => ({ procedure: 'emergency', id, step: name, outcome, message });
+  const step = (id: string, name: string, outcome: string, message = '') => ({ procedure: 'emergency', stepId: id, step: name, outcome, message });
 
   it('judges failed steps and declared ones; an ok step nobody declared is no check', () => {
     const checks = procedureStepChecks(
@@ -135,9 +135,9 @@ describe('procedure steps', () => {
 
 describe('checklist and data recovery', () => {
   const seedSteps = [
-    { id: 'checklist-1-health', step: '1. Application health (curl cluster DNS)', outcome: 'failed', message: 'HTTP 000' },
-    { id: 'checklist-2-database', step: '2. Database connectivity (kubectl exec deployment/hyperpage -- sqlite3 … COUNT(*))', outcome: 'failed', message: 'no pod' },
-    { id: 'final-line', step: 'Final line ("Rollback validation completed")', outcome: 'ok', message: 'printed unconditionally' },
+    { stepId: 'checklist-1-health', step: '1. Application health (curl cluster DNS)', outcome: 'failed', message: 'HTTP 000' },
+    { stepId: 'checklist-2-database', step: '2. Database connectivity (kubectl exec deployment/hyperpage -- sqlite3 … COUNT(*))', outcome: 'failed', message: 'no pod' },
+    { stepId: 'final-line', step: 'Final line ("Rollback validation completed")', outcome: 'ok', message: 'printed unconditionally' },
   ];
 
   it('numbered items are checklist:N with their declared expectation; other steps must pass', () => {

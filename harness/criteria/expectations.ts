@@ -51,7 +51,7 @@ export function applyExpectations(verdicts: readonly Verdict[], scenario: Scenar
 
 export interface ChecklistStep {
   /** The step's stable id (absent in records from older journals: the prose is used then). */
-  id?: string;
+  stepId?: string;
   step: string;
   outcome: string;
   message?: string;
@@ -69,11 +69,11 @@ export function checklistItem(step: string, id?: string): number | undefined {
 /** One check per validation step: numbered items as `checklist:N`, any other step by its id (or name). */
 export function checklistChecks(steps: readonly ChecklistStep[], scenario: ScenarioName, variant: Variant, findings?: readonly FindingSpec[]): Check[] {
   return steps.map((s) => {
-    const n = checklistItem(s.step, s.id);
-    const id = n === undefined ? `checklist:${s.id ?? s.step}` : `checklist:${n}`;
+    const n = checklistItem(s.step, s.stepId);
+    const id = n === undefined ? `checklist:${s.stepId ?? s.step}` : `checklist:${n}`;
     const e = expectationFor(id, scenario, variant, findings);
     const passed = s.outcome === 'ok';
-    return { id, title: s.step, passed, measured: `${s.outcome}${s.message ? `: ${s.message}` : ''}`, ...e, matches: matches(passed, e) };
+    return { id, title: s.step, passed, measured: `${s.outcome}${s.message ? `: ${s.message}` : ''}`, ...e, matches: matches(passed, e), procedure: 'validation', stepId: s.stepId };
   });
 }
 
@@ -96,13 +96,13 @@ export function procedureStepChecks(
   findings?: readonly FindingSpec[],
 ): Check[] {
   return steps.flatMap((s) => {
-    const id = stepCheckId(s.procedure, s.step, s.id);
+    const id = stepCheckId(s.procedure, s.step, s.stepId);
     const e = expectationFor(id, scenario, variant, findings);
     if (s.outcome !== 'failed' && e.expected === 'pass') return [];
     const ran = s.outcome === 'ok' || s.outcome === 'failed';
     const measured = `${ran ? '' : 'not measured: '}${s.outcome}${s.message ? `: ${s.message}` : ''}`;
     const passed = s.outcome === 'ok';
-    return [{ id, title: s.step, passed, measured, ...e, matches: matches(passed, e, ran ? measured : null) }];
+    return [{ id, title: s.step, passed, measured, ...e, matches: matches(passed, e, ran ? measured : null), procedure: s.procedure, stepId: s.stepId }];
   });
 }
 
@@ -115,7 +115,7 @@ export function dataRecoveryCheck(
 ): Check {
   const e = expectationFor('data-recovery', scenario, variant, findings);
   const measured = r.steps.map((s) => `${s.outcome} ${s.step}${s.message ? `: ${s.message}` : ''}`).join('; ') || 'no step ran';
-  return { id: 'data-recovery', title: 'Data recovery: PostgreSQL → SQLite, verified by counts and checksums', passed: r.completed, measured, ...e, matches: matches(r.completed, e) };
+  return { id: 'data-recovery', title: 'Data recovery: PostgreSQL → SQLite, verified by counts and checksums', passed: r.completed, measured, ...e, matches: matches(r.completed, e), procedure: 'data-recovery' };
 }
 
 /**

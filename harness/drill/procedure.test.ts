@@ -102,7 +102,7 @@ describe('step ids', () => {
     const journal = new Journal(path.join(dir, 'c.jsonl'));
     await expect(runProcedure({ name: 'p', variant: 'v', steps: [step('a'), step('a')] }, {}, { journal })).rejects.toThrow('used twice');
     const r = await runProcedure(proc(), {}, { journal });
-    expect(r.steps.map((s) => [s.id, s.step])).toEqual(ids(proc()).map((id) => [id, `The ${id} step, in prose`]));
+    expect(r.steps.map((s) => [s.stepId, s.step])).toEqual(ids(proc()).map((id) => [id, `The ${id} step, in prose`]));
     const events = readJournal(journal.file).filter((e) => e.type === 'step.start' || e.type === 'step.end');
     expect(events.map((e) => (e.type === 'step.start' || e.type === 'step.end' ? e.stepId : ''))).toEqual(['a', 'a', 'b', 'b', 'c', 'c']);
   });

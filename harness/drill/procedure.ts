@@ -2,7 +2,7 @@
 // run against a shared context. Every step is timed and journalled; a step that overruns its
 // budget is recorded as such (the measurement), and only a hard ceiling stops a hung step.
 import type { Journal } from '../journal/journal.ts';
-import type { StepOutcome } from '../journal/events.ts';
+import type { StepOutcome, StepRecord } from '../journal/events.ts';
 import { assertStepIds } from './step-ids.ts';
 
 export { findStep, insertAfter, insertBefore, removeStep, replaceStep, stepIndex, UnknownStepError } from './step-ids.ts';
@@ -25,18 +25,8 @@ export interface Procedure<C> {
   steps: Step<C>[];
 }
 
-export interface StepResult {
-  procedure: string;
-  /** The step's stable id. */
-  id: string;
-  /** The step's prose name. */
-  step: string;
-  index: number;
-  budgetMs: number;
-  startedAt: number;
-  durationMs: number;
-  outcome: StepOutcome;
-  message: string;
+/** A step as it ran (the one step record, journal/events.ts), and whether it overran its budget. */
+export interface StepResult extends StepRecord {
   overBudget: boolean;
 }
 
@@ -131,30 +121,9 @@ function record<C>(
   outcome: StepOutcome,
   message: string,
 ): StepResult {
-  journal.write({
-    type: 'step.end',
-    procedure: proc.name,
-    stepId: step.id,
-    step: step.name,
-    index,
-    budgetMs: step.budgetMs,
-    startedAt,
-    durationMs,
-    outcome,
-    message,
-  });
-  return {
-    procedure: proc.name,
-    id: step.id,
-    step: step.name,
-    index,
-    budgetMs: step.budgetMs,
-    startedAt,
-    durationMs,
-    outcome,
-    message,
-    overBudget: durationMs > step.budgetMs,
-  };
+  const r: StepRecord = { procedure: proc.name, stepId: step.id, step: step.name, index, budgetMs: step.budgetMs, startedAt, durationMs, outcome, message };
+  journal.write({ type: 'step.end', ...r });
+  return { ...r, overBudget: durationMs > step.budgetMs };
 }
 
 function abortPromise(signal: AbortSignal): Promise<never> {

@@ -2,11 +2,11 @@
 // drill (SIGINT, crash) still leaves every event up to the interruption on disk.
 import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { JournalEvent } from './events.ts';
+import { parseEvent, unknownEvent, type JournalEvent, type KnownEvent } from './events.ts';
 import { Redactor } from './redact.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type NewEvent = DistributiveOmit<JournalEvent, 't'> & { t?: number };
+export type NewEvent = DistributiveOmit<KnownEvent, 't'> & { t?: number };
 
 export class Journal {
   readonly file: string;
@@ -25,8 +25,8 @@ export class Journal {
     this.#context = { ...ctx };
   }
 
-  write(event: NewEvent): JournalEvent {
-    const full = this.redactor.value({ ...this.#context, t: Date.now(), ...event }) as JournalEvent;
+  write(event: NewEvent): KnownEvent {
+    const full = this.redactor.value({ ...this.#context, t: Date.now(), ...event }) as KnownEvent;
     appendFileSync(this.file, JSON.stringify(full) + '\n');
     for (const l of this.#listeners) l(full);
     return full;
@@ -39,16 +39,26 @@ export class Journal {
   }
 }
 
+/**
+ * Every event of a journal file, each validated against its schema: a line that does not match is
+ * kept as an `unknown` event carrying the problem (the report warns about it), never a crash.
+ */
 export function readJournal(file: string): JournalEvent[] {
   if (!existsSync(file)) return [];
   const out: JournalEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const last = lines.findLastIndex((l) => l.trim() !== '');
+  for (const [i, line] of lines.entries()) {
     if (!line.trim()) continue;
+    let raw: unknown;
     try {
-      out.push(JSON.parse(line) as JournalEvent);
+      raw = JSON.parse(line);
     } catch {
-      // A torn last line from a killed writer is skipped, not fatal.
+      // A torn last line from a killed writer is skipped; a broken line elsewhere is kept as unknown.
+      if (i !== last) out.push(unknownEvent({}, i + 1, out.at(-1)?.t ?? 0, `not JSON: ${line.slice(0, 80)}`));
+      continue;
     }
+    out.push(parseEvent(raw, i + 1, out.at(-1)?.t));
   }
   return out;
 }

@@ -50,7 +50,7 @@ describe.skipIf(env.fromCli)('mutation: the SQLite deployment keeps serving Post
   });
 
   it('while the health check itself answered 200 healthy (what the runbook would have called a pass)', () => {
-    const verify = outcome.procedure.steps.find((s) => s.id === 'verify-engine')!;
+    const verify = outcome.procedure.steps.find((s) => s.stepId === 'verify-engine')!;
     expect(verify.outcome).toBe('failed');
     expect(verify.message).toMatch(/HTTP 200 engine=postgres healthy/);
   });
