@@ -1,6 +1,9 @@
 // The runbook's own manifests, word for word (Phase 9, scripts/emergency-rollback.sh,
 // scripts/planned-rollback.sh, scripts/recover-data-from-postgres.sh), so the seed variant
-// applies exactly what an on-call engineer would. Only the namespace and image are filled in.
+// applies exactly what an on-call engineer would. The heredocs sit verbatim in runbook/*.yaml
+// (diffable against the runbook); only the namespace and image are filled in.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 
@@ -18,170 +21,41 @@ export const RUNBOOK = {
   plannedSelector: { app: 'hyperpage', component: 'app', rollback: 'planned' },
 } as const;
 
-export function emergencyDeployment(image: string, namespace: string = RUNBOOK.namespace): V1Deployment {
-  const doc = parse(`
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${RUNBOOK.emergencyDeployment}
-  namespace: ${namespace}
-  labels:
-    app: hyperpage
-    component: app
-    emergency: true
-spec:
-  replicas: 1  # Single replica for emergency
-  selector:
-    matchLabels:
-      app: hyperpage
-      component: app
-      emergency: true
-  template:
-    metadata:
-      labels:
-        app: hyperpage
-        component: app
-        emergency: true
-    spec:
-      containers:
-      - name: hyperpage
-        image: ${image}
-        env:
-        - name: NODE_ENV
-          value: "production"
-        - name: DB_ENGINE
-          value: "sqlite"  # Force SQLite
-        - name: DATABASE_PATH
-          value: "/data/hyperpage.db"
-        - name: ENABLE_RATE_LIMITING
-          value: "true"
-        - name: ENABLE_GITHUB
-          value: "true"
-        - name: ENABLE_GITLAB
-          value: "true"
-        - name: ENABLE_JIRA
-          value: "true"
-        ports:
-        - containerPort: 3000
-        volumeMounts:
-        - name: data-volume
-          mountPath: /data
-        resources:
-          requests:
-            memory: "256Mi"
-            cpu: "100m"
-          limits:
-            memory: "512Mi"
-            cpu: "500m"
-        livenessProbe:
-          httpGet:
-            path: /api/health
-            port: 3000
-          initialDelaySeconds: 30
-          periodSeconds: 10
-        readinessProbe:
-          httpGet:
-            path: /api/health
-            port: 3000
-          initialDelaySeconds: 5
-          periodSeconds: 5
-      volumes:
-      - name: data-volume
-        persistentVolumeClaim:
-          claimName: ${RUNBOOK.claim}
-`) as V1Deployment;
-  // As written, `emergency: true` is a YAML boolean: the API server rejects it (label values are
-  // strings). The seed procedure proves that with the schema and then applies responderFixes().
-  return doc;
+/**
+ * A heredoc of the runbook's scripts, kept verbatim in runbook/<file>, with the shell variables the
+ * script sets expanded as bash would (an unknown one is an error, not an empty string).
+ */
+function heredoc(file: string, vars: Record<string, string>): unknown {
+  const text = readFileSync(path.join(import.meta.dirname, 'runbook', file), 'utf8');
+  return parse(
+    text.replace(/\$([A-Z_]+)/g, (_, name: string) => {
+      const v = vars[name];
+      if (v === undefined) throw new Error(`runbook/${file}: $${name} is not set by the script`);
+      return v;
+    }),
+  );
 }
 
+/** What `kubectl apply -n NS` and the drill's image fill in: the namespace, and the app image for `hyperpage:v0.1.0`. */
+function forDrill(dep: V1Deployment, image: string, namespace: string): V1Deployment {
+  dep.metadata = { ...dep.metadata, namespace };
+  for (const c of dep.spec?.template.spec?.containers ?? []) c.image = image;
+  return dep;
+}
+
+/** scripts/emergency-rollback.sh step 1. As written, `emergency: true` is a YAML boolean the API server rejects (label values are strings). */
+export function emergencyDeployment(image: string, namespace: string = RUNBOOK.namespace): V1Deployment {
+  return forDrill(heredoc('emergency-deployment.yaml', { DEPLOYMENT_NAME: RUNBOOK.deployment }) as V1Deployment, image, namespace);
+}
+
+/** scripts/planned-rollback.sh step 1. */
 export function plannedDeployment(image: string, namespace: string = RUNBOOK.namespace): V1Deployment {
-  return parse(`
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${RUNBOOK.plannedDeployment}
-  namespace: ${namespace}
-  labels:
-    app: hyperpage
-    component: app
-    rollback: planned
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: hyperpage
-      component: app
-      rollback: planned
-  template:
-    metadata:
-      labels:
-        app: hyperpage
-        component: app
-        rollback: planned
-    spec:
-      containers:
-      - name: hyperpage
-        image: ${image}
-        env:
-        - name: NODE_ENV
-          value: "production"
-        - name: DB_ENGINE
-          value: "sqlite"
-        - name: DATABASE_PATH
-          value: "/data/hyperpage.db"
-        volumeMounts:
-        - name: data-volume
-          mountPath: /data
-        resources:
-          requests:
-            memory: "256Mi"
-            cpu: "100m"
-          limits:
-            memory: "512Mi"
-            cpu: "500m"
-      volumes:
-      - name: data-volume
-        persistentVolumeClaim:
-          claimName: ${RUNBOOK.claim}
-`) as V1Deployment;
+  return forDrill(heredoc('planned-deployment.yaml', {}) as V1Deployment, image, namespace);
 }
 
 /** The recovery pod of scripts/recover-data-from-postgres.sh (a bare Pod; the drill runs it as a Job-like pod). */
 export function recoveryPod(namespace: string = RUNBOOK.namespace): V1Pod {
-  return parse(`
-apiVersion: v1
-kind: Pod
-metadata:
-  name: postgres-data-recovery
-  namespace: ${namespace}
-spec:
-  containers:
-  - name: postgres-recovery
-    image: postgres:15-alpine
-    command:
-    - /bin/sh
-    - -c
-    - |
-      echo "Starting data recovery..."
-      # Mount PostgreSQL data
-      if [ -f /var/lib/postgresql/data/pgdata/PG_VERSION ]; then
-        echo "PostgreSQL data found, exporting data..."
-        pg_dump -U hyperpage hyperpage > /tmp/recovered-data.sql
-        echo "Data exported to /tmp/recovered-data.sql"
-        sleep 300
-      else
-        echo "No PostgreSQL data found"
-        sleep 300
-      fi
-    volumeMounts:
-    - name: postgres-data
-      mountPath: /var/lib/postgresql/data
-  volumes:
-  - name: postgres-data
-    persistentVolumeClaim:
-      claimName: ${RUNBOOK.postgresClaim}
-`) as V1Pod;
+  return heredoc('recovery-pod.yaml', { NAMESPACE: namespace, POSTGRES_PVC: RUNBOOK.postgresClaim }) as V1Pod;
 }
 
 /** Label values that are not strings (the runbook's unquoted `emergency: true`), as "path=value". */
