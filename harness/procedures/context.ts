@@ -56,6 +56,11 @@ export interface FindingSpec {
   expectedFailures?: readonly ExpectedFailure[];
 }
 
+/** The runbook as written fails these checks in every scenario that evaluates them. */
+function seedFails(...checks: CheckId[]): ExpectedFailure[] {
+  return checks.map((check) => ({ check, variant: 'seed' }));
+}
+
 /** Runbook findings the drill checks; `confirmed` only when a measurement showed it. */
 export const FINDINGS = {
   labelBoolean: {
@@ -70,7 +75,7 @@ export const FINDINGS = {
     id: 'runbook-no-data-flow',
     title: 'No data flows PostgreSQL → SQLite: writes made after the forward migration are lost, yet the script prints "No data loss occurred"',
     // Every seed rollback (emergency and planned) switches to a SQLite file that never saw them.
-    expectedFailures: [{ check: 'criterion:data-integrity', variant: 'seed' }],
+    expectedFailures: seedFails('criterion:data-integrity'),
   },
   postgresNotCutOff: {
     id: 'runbook-postgres-not-cut-off',
@@ -82,12 +87,7 @@ export const FINDINGS = {
     title: 'Health checks use cluster DNS (hyperpage-service.hyperpage.svc.cluster.local), unreachable from where the script runs',
     // Checklist items 1, 3 and 5 curl the cluster DNS name from the operator's shell, and so does
     // the emergency script's own health check (step 5b).
-    expectedFailures: [
-      { check: 'step:emergency:step-5b-health', variant: 'seed' },
-      { check: 'checklist:1', variant: 'seed' },
-      { check: 'checklist:3', variant: 'seed' },
-      { check: 'checklist:5', variant: 'seed' },
-    ],
+    expectedFailures: seedFails('step:emergency:step-5b-health', 'checklist:1', 'checklist:3', 'checklist:5'),
   },
   healthIgnoresEngine: {
     id: 'runbook-health-proves-nothing',
@@ -109,10 +109,7 @@ export const FINDINGS = {
     id: 'runbook-exec-scaled-deployment',
     title: 'The validation checklist execs into deployment/hyperpage, which the rollback scaled to 0',
     // Checklist items 2 and 4 run through `kubectl exec deployment/hyperpage`.
-    expectedFailures: [
-      { check: 'checklist:2', variant: 'seed' },
-      { check: 'checklist:4', variant: 'seed' },
-    ],
+    expectedFailures: seedFails('checklist:2', 'checklist:4'),
   },
   plannedNoReadiness: {
     id: 'runbook-planned-no-readiness',
@@ -125,7 +122,7 @@ export const FINDINGS = {
   recoveryToTmp: {
     id: 'runbook-recovery-to-tmp',
     title: 'The data-recovery script dumps to /tmp inside a throwaway pod: nothing reaches SQLite',
-    expectedFailures: [{ check: 'data-recovery', variant: 'seed' }],
+    expectedFailures: seedFails('data-recovery'),
   },
   engineHeaderLies: {
     id: 'app-engine-header-disagrees',
