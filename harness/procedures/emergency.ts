@@ -7,20 +7,21 @@ import { isNotFound } from '../platform/kube-errors.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { insertBefore, type Procedure } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
-import {
-  assertSynced,
-  observeMissingClaim,
-  postgresAcceptsConnections,
-  POSTGRES_PODS,
-  runSyncJob,
-  scaleToZero,
-  selectorOf,
-  sleep,
-  sqliteDeployment,
-  verifyServedBy,
-} from './actions.ts';
+import { sleep } from './actions.ts';
 import { runOperatorCurl, UNREACHABLE_EXITS } from './operator-curl.ts';
-import { emergencyDeployment, nonStringLabels, quoteLabels, RUNBOOK, withClaim } from './runbook-manifests.ts';
+import { emergencyDeployment, nonStringLabels, quoteLabels, RUNBOOK } from './runbook-manifests.ts';
+import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, cutOffPostgresStep, freezeWritesStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';
+
+// The hardened steps were first written here; other modules import them from here too.
+export {
+  copyPostgresToSqliteStep,
+  cutOffPostgresStep,
+  ENGINE_SELECTOR,
+  freezeWritesStep,
+  HARDENED_SQLITE,
+  switchToSqliteStep,
+  verifyEngineStep,
+} from './steps.ts';
 
 const NS = TOPOLOGY.namespace;
 
@@ -54,48 +55,20 @@ export function seedEmergency(): Procedure<ProcedureContext> {
             manifest = quoteLabels(manifest);
             notes.push('labels quoted after rejection');
           }
-          await ctx.platform.apply(manifest);
-          const missing = await observeMissingClaim(ctx.platform, NS, selectorOf(manifest), RUNBOOK.claim, 8_000, signal);
-          if (missing) {
-            recordFinding(ctx, 'claimName', `pods Pending: ${missing}`, true);
-            await ctx.platform.apply(withClaim(manifest, TOPOLOGY.sqlitePvc));
-            notes.push(`claim ${RUNBOOK.claim} not found, re-applied with ${TOPOLOGY.sqlitePvc}`);
-          }
+          const fixed = await applyFixingClaim(ctx, manifest, signal);
+          if (fixed) notes.push(fixed);
           ctx.state.sqliteDeployment = RUNBOOK.emergencyDeployment;
           return notes.join('; ') || 'applied as written';
         },
       },
-      {
-        id: 'step-2-scale-down-postgres-app',
-        name: 'Step 2: scale down PostgreSQL application',
-        budgetMs: 30_000,
-        onFailure: 'continue',
-        async run(ctx) {
-          await ctx.platform.scale(NS, RUNBOOK.deployment, 0);
-          return `deployment/${RUNBOOK.deployment} scaled to 0`;
-        },
-      },
-      {
-        id: 'step-3-scale-up-sqlite',
-        name: 'Step 3: scale up SQLite backup deployment',
-        budgetMs: 30_000,
-        onFailure: 'continue',
-        async run(ctx) {
-          await ctx.platform.scale(NS, RUNBOOK.emergencyDeployment, 3);
-          return `deployment/${RUNBOOK.emergencyDeployment} scaled to 3`;
-        },
-      },
-      {
-        id: 'step-4-switch-selector',
-        name: 'Step 4: update service selector',
-        budgetMs: 10_000,
-        onFailure: 'continue',
-        async run(ctx) {
-          await ctx.platform.patchServiceSelector(NS, RUNBOOK.service, { ...RUNBOOK.emergencySelector });
-          ctx.journal.write({ type: 'marker', name: 'selector-switch', detail: JSON.stringify(RUNBOOK.emergencySelector) });
-          return `selector → ${JSON.stringify(RUNBOOK.emergencySelector)}`;
-        },
-      },
+      scaleStep({ id: 'step-2-scale-down-postgres-app', name: 'Step 2: scale down PostgreSQL application', budgetMs: 30_000, onFailure: 'continue' }, RUNBOOK.deployment, 0),
+      scaleStep({ id: 'step-3-scale-up-sqlite', name: 'Step 3: scale up SQLite backup deployment', budgetMs: 30_000, onFailure: 'continue' }, RUNBOOK.emergencyDeployment, 3),
+      selectorStep(
+        { id: 'step-4-switch-selector', name: 'Step 4: update service selector', budgetMs: 10_000, onFailure: 'continue' },
+        RUNBOOK.service,
+        RUNBOOK.emergencySelector,
+        'switch',
+      ),
       {
         id: 'step-5a-wait-ready',
         name: 'Step 5a: wait for 3 ready pods (10 × 10 s)',
@@ -134,42 +107,18 @@ export function seedEmergency(): Procedure<ProcedureContext> {
   };
 }
 
-export const HARDENED_SQLITE = 'hyperpage-sqlite';
-export const ENGINE_SELECTOR = {
-  postgres: { app: 'hyperpage', component: 'app', engine: 'postgres' },
-  sqlite: { app: 'hyperpage', component: 'app', engine: 'sqlite' },
-} as const;
-
 export function hardenedEmergency(): Procedure<ProcedureContext> {
   return {
     name: 'emergency',
     variant: 'hardened',
     steps: [
-      {
-        id: 'pin-service-to-postgres',
-        name: 'Pin the service to the PostgreSQL pods',
-        budgetMs: 5_000,
-        async run(ctx) {
-          // The runbook's SQLite pods carry the service's own labels and would take traffic the moment they start.
-          await ctx.platform.patchServiceSelector(NS, TOPOLOGY.appService, { ...ENGINE_SELECTOR.postgres });
-          return `selector → ${JSON.stringify(ENGINE_SELECTOR.postgres)}`;
-        },
-      },
+      pinServiceToPostgresStep(),
       {
         id: 'start-sqlite',
         name: 'Start the SQLite deployment (3 replicas, out of the service)',
         budgetMs: 15_000,
         async run(ctx) {
-          await ctx.platform.apply(
-            sqliteDeployment({
-              name: HARDENED_SQLITE,
-              image: ctx.image,
-              replicas: 3,
-              labels: { ...ENGINE_SELECTOR.sqlite },
-              readiness: { initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
-            }),
-          );
-          ctx.state.sqliteDeployment = HARDENED_SQLITE;
+          await applyHardenedSqlite(ctx, 3);
           return `deployment/${HARDENED_SQLITE} applied, claim ${TOPOLOGY.sqlitePvc}`;
         },
       },
@@ -179,14 +128,7 @@ export function hardenedEmergency(): Procedure<ProcedureContext> {
         id: 'wait-sqlite-ready',
         name: 'Wait for SQLite 3/3 ready',
         budgetMs: 60_000,
-        async run(ctx, signal) {
-          const s = await ctx.platform.waitForReady(NS, HARDENED_SQLITE, 3, {
-            timeoutMs: 60_000,
-            signal,
-            onProgress: (st) => ctx.progress(`    ${HARDENED_SQLITE}: ${st.readyReplicas}/3 ready`),
-          });
-          return `${s.readyReplicas}/3 ready`;
-        },
+        run: (ctx, signal) => waitHardenedSqliteReady(ctx, 3, 60_000, signal),
       },
       switchToSqliteStep(),
       verifyEngineStep(),
@@ -194,89 +136,9 @@ export function hardenedEmergency(): Procedure<ProcedureContext> {
   };
 }
 
-export function freezeWritesStep(): Procedure<ProcedureContext>['steps'][number] {
-  return {
-    id: 'freeze-writes',
-    name: 'Freeze writes: scale the PostgreSQL app to 0 and wait for it to drain',
-    budgetMs: 45_000,
-    async run(ctx, signal) {
-      const ms = await scaleToZero(ctx.platform, TOPOLOGY.appDeployment, ENGINE_SELECTOR.postgres, 45_000, signal);
-      return `deployment/${TOPOLOGY.appDeployment} at 0, drained in ${ms} ms`;
-    },
-  };
-}
-
-/**
- * Copies every table PostgreSQL → SQLite with verification (the data-recovery procedure as a step).
- * Server down: salvage from its data directory. Server up but refusing the app's credentials
- * (revoked): cut it off, then salvage. A table missing on PostgreSQL (dropped) is left as SQLite has it.
- */
-export function copyPostgresToSqliteStep(): Procedure<ProcedureContext>['steps'][number] {
-  return {
-    id: 'copy-postgres-to-sqlite',
-    name: 'Copy PostgreSQL → SQLite and verify counts and checksums',
-    budgetMs: 120_000,
-    async run(ctx, signal) {
-      let how = 'sync';
-      let r = (await postgresAcceptsConnections(ctx.platform, signal))
-        ? await runSyncJob(ctx, ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'mirror', '--skip-missing', '--json'], { mountPostgresData: false, signal })
-        : undefined;
-      if (r && !r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {
-        ctx.progress('    PostgreSQL refuses the app credentials: cutting it off, then salvaging from its data directory');
-        await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, signal);
-        r = undefined;
-        how = 'credentials refused → PostgreSQL cut off, salvage from data directory';
-      } else if (!r) how = 'salvage from data directory';
-      r ??= await runSyncJob(ctx, ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'], { mountPostgresData: true, signal });
-      ctx.state.sync = r.out;
-      const out = assertSynced(how, r);
-      const rows = out.tables.map((t) => `${t.name}=${t.targetRows}`).join(' ');
-      const skipped = out.skipped?.length ? `; missing on PostgreSQL, kept from SQLite: ${out.skipped.join(', ')}` : '';
-      return `${how}: ${out.rows} rows in ${out.durationMs} ms, verified (${rows})${skipped}`;
-    },
-  };
-}
-
-/** Security incident: nothing may keep reaching PostgreSQL once the service runs on SQLite. */
-export function cutOffPostgresStep(): Procedure<ProcedureContext>['steps'][number] {
-  return {
-    id: 'cut-off-postgres',
-    name: 'Cut PostgreSQL off: scale it to 0 and wait until it is gone',
-    budgetMs: 60_000,
-    async run(ctx, signal) {
-      const ms = await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 55_000, signal);
-      return `deployment/${TOPOLOGY.postgresDeployment} at 0, gone in ${ms} ms`;
-    },
-  };
-}
-
 /** The hardened emergency rollback for a security incident: PostgreSQL is cut off before the switch. */
 export function hardenedSecurityEmergency(): Procedure<ProcedureContext> {
   return insertBefore(hardenedEmergency(), 'switch-to-sqlite', cutOffPostgresStep());
-}
-
-export function switchToSqliteStep(): Procedure<ProcedureContext>['steps'][number] {
-  return {
-    id: 'switch-to-sqlite',
-    name: 'Switch the service to SQLite',
-    budgetMs: 5_000,
-    async run(ctx) {
-      await ctx.platform.patchServiceSelector(NS, TOPOLOGY.appService, { ...ENGINE_SELECTOR.sqlite });
-      ctx.journal.write({ type: 'marker', name: 'selector-switch', detail: JSON.stringify(ENGINE_SELECTOR.sqlite) });
-      return `selector → ${JSON.stringify(ENGINE_SELECTOR.sqlite)}`;
-    },
-  };
-}
-
-export function verifyEngineStep(timeoutMs = 30_000): Procedure<ProcedureContext>['steps'][number] {
-  return {
-    id: 'verify-engine',
-    name: 'Verify through the service: healthy and served by SQLite',
-    budgetMs: timeoutMs,
-    async run(ctx, signal) {
-      return verifyServedBy(ctx.serviceUrl, 'sqlite', { consecutive: 5, timeoutMs, signal });
-    },
-  };
 }
 
 /** The runbook's step 5b options: `curl -f -s -o /dev/null -w "%{http_code}" URL || echo "000"`. */

@@ -5,16 +5,9 @@ import path from 'node:path';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Procedure, Step } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
-import { observeMissingClaim, selectorOf, sleep, sqliteDeployment } from './actions.ts';
-import {
-  copyPostgresToSqliteStep,
-  ENGINE_SELECTOR,
-  freezeWritesStep,
-  HARDENED_SQLITE,
-  switchToSqliteStep,
-  verifyEngineStep,
-} from './emergency.ts';
-import { plannedDeployment, RUNBOOK, withClaim } from './runbook-manifests.ts';
+import { sleep } from './actions.ts';
+import { plannedDeployment, RUNBOOK } from './runbook-manifests.ts';
+import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, freezeWritesStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';
 
 const NS = TOPOLOGY.namespace;
 type S = Step<ProcedureContext>;
@@ -71,183 +64,125 @@ function applyPlannedAsWritten(): S {
           true,
         );
       }
-      await ctx.platform.apply(manifest);
       ctx.state.sqliteDeployment = RUNBOOK.plannedDeployment;
-      const missing = await observeMissingClaim(ctx.platform, NS, selectorOf(manifest), RUNBOOK.claim, 8_000, signal);
-      if (missing) {
-        recordFinding(ctx, 'claimName', `pods Pending: ${missing}`, true);
-        await ctx.platform.apply(withClaim(manifest, TOPOLOGY.sqlitePvc));
-        return `claim ${RUNBOOK.claim} not found, re-applied with ${TOPOLOGY.sqlitePvc}`;
-      }
-      return 'applied as written';
+      return (await applyFixingClaim(ctx, manifest, signal)) ?? 'applied as written';
     },
   };
 }
 
+/** Both variants start with the runbook's PostgreSQL pre-checks (health, then a backup). */
+function planned(variant: 'seed' | 'hardened', steps: S[]): Procedure<ProcedureContext> {
+  return { name: 'planned', variant, steps: [pgIsReady, pgDump, ...steps] };
+}
+
 export function seedPlanned(): Procedure<ProcedureContext> {
-  return {
-    name: 'planned',
-    variant: 'seed',
-    steps: [
-      pgIsReady,
-      pgDump,
-      {
-        id: 'pre-check-sqlite-export',
-        name: 'Pre-check: export current SQLite data (cp /data/hyperpage.db)',
-        budgetMs: 5_000,
-        async run(ctx) {
-          // `if [ -f "/data/hyperpage.db" ]` runs on the operator's machine, not in a pod.
-          if (!existsSync('/data/hyperpage.db')) {
-            recordFinding(ctx, 'hostBackupPath', 'no /data/hyperpage.db on the machine running the script: the SQLite backup was silently skipped', true);
-            return 'skipped silently: /data/hyperpage.db is not on this machine';
-          }
-          return '/data/hyperpage.db exists on this machine (not the pod\'s file); not copied by the drill';
-        },
+  return planned('seed', [
+    {
+      id: 'pre-check-sqlite-export',
+      name: 'Pre-check: export current SQLite data (cp /data/hyperpage.db)',
+      budgetMs: 5_000,
+      async run(ctx) {
+        // `if [ -f "/data/hyperpage.db" ]` runs on the operator's machine, not in a pod.
+        if (!existsSync('/data/hyperpage.db')) {
+          recordFinding(ctx, 'hostBackupPath', 'no /data/hyperpage.db on the machine running the script: the SQLite backup was silently skipped', true);
+          return 'skipped silently: /data/hyperpage.db is not on this machine';
+        }
+        return '/data/hyperpage.db exists on this machine (not the pod\'s file); not copied by the drill';
       },
-      applyPlannedAsWritten(),
-      {
-        id: 'step-2-wait-available',
-        name: 'Step 2: wait for SQLite deployment available (timeout 300 s)',
-        budgetMs: 300_000,
-        async run(ctx, signal) {
-          const s = await ctx.platform.waitForReady(NS, RUNBOOK.plannedDeployment, 1, { timeoutMs: 300_000, signal });
-          return `available ${s.availableReplicas}/1`;
-        },
+    },
+    applyPlannedAsWritten(),
+    {
+      id: 'step-2-wait-available',
+      name: 'Step 2: wait for SQLite deployment available (timeout 300 s)',
+      budgetMs: 300_000,
+      async run(ctx, signal) {
+        const s = await ctx.platform.waitForReady(NS, RUNBOOK.plannedDeployment, 1, { timeoutMs: 300_000, signal });
+        return `available ${s.availableReplicas}/1`;
       },
-      {
-        id: 'step-3-scale-sqlite',
-        name: 'Step 3: scale SQLite to 3',
-        budgetMs: 10_000,
-        async run(ctx) {
-          await ctx.platform.scale(NS, RUNBOOK.plannedDeployment, 3);
-          return 'scaled to 3';
-        },
+    },
+    scaleStep({ id: 'step-3-scale-sqlite', name: 'Step 3: scale SQLite to 3', budgetMs: 10_000 }, RUNBOOK.plannedDeployment, 3),
+    {
+      id: 'step-3-sleep-30',
+      name: 'Step 3: wait for all replicas (sleep 30)',
+      budgetMs: 31_000,
+      async run(_ctx, signal) {
+        await sleep(30_000, signal);
+        return 'slept 30 s';
       },
-      {
-        id: 'step-3-sleep-30',
-        name: 'Step 3: wait for all replicas (sleep 30)',
-        budgetMs: 31_000,
-        async run(_ctx, signal) {
-          await sleep(30_000, signal);
-          return 'slept 30 s';
-        },
+    },
+    selectorStep({ id: 'step-3-switch-selector', name: 'Step 3: update service selector', budgetMs: 10_000 }, RUNBOOK.service, RUNBOOK.plannedSelector, 'switch'),
+    scaleStep({ id: 'step-4-scale-down-postgres', name: 'Step 4: scale down PostgreSQL deployment', budgetMs: 10_000 }, RUNBOOK.deployment, 0),
+    {
+      id: 'step-5-health-in-pod',
+      name: 'Step 5: health check in the pod (curl localhost:3000, 5 × 10 s)',
+      budgetMs: 60_000,
+      async run(ctx, signal) {
+        for (let i = 1; i <= 5; i++) {
+          const r = await ctx.platform
+            .exec(NS, RUNBOOK.plannedDeployment, ['curl', '-f', '-s', 'http://localhost:3000/api/health'], { timeoutMs: 10_000, signal })
+            .catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
+          if (r.stdout.includes('healthy')) return `health passed at try ${i}: ${r.stdout.trim().slice(0, 120)}`;
+          if (i < 5) await sleep(10_000, signal);
+        }
+        // As written the loop falls through without failing (`set -e` does not see it).
+        return 'health never passed; the script goes on';
       },
-      {
-        id: 'step-3-switch-selector',
-        name: 'Step 3: update service selector',
-        budgetMs: 10_000,
-        async run(ctx) {
-          await ctx.platform.patchServiceSelector(NS, RUNBOOK.service, { ...RUNBOOK.plannedSelector });
-          ctx.journal.write({ type: 'marker', name: 'selector-switch', detail: JSON.stringify(RUNBOOK.plannedSelector) });
-          return `selector → ${JSON.stringify(RUNBOOK.plannedSelector)}`;
-        },
+    },
+    {
+      id: 'step-5-sqlite-select-1',
+      name: 'Step 5: database connectivity (sqlite3 SELECT 1)',
+      budgetMs: 15_000,
+      async run(ctx, signal) {
+        const r = await ctx.platform.exec(NS, RUNBOOK.plannedDeployment, ['sqlite3', TOPOLOGY.sqlitePath, 'SELECT 1;'], {
+          timeoutMs: 10_000,
+          signal,
+        });
+        if (r.exitCode !== 0 || r.stdout.trim() !== '1') throw new Error(`SQLite connectivity failed: exit ${r.exitCode} ${r.stderr.trim()}`);
+        return 'SELECT 1 → 1';
       },
-      {
-        id: 'step-4-scale-down-postgres',
-        name: 'Step 4: scale down PostgreSQL deployment',
-        budgetMs: 10_000,
-        async run(ctx) {
-          await ctx.platform.scale(NS, RUNBOOK.deployment, 0);
-          return `deployment/${RUNBOOK.deployment} scaled to 0`;
-        },
-      },
-      {
-        id: 'step-5-health-in-pod',
-        name: 'Step 5: health check in the pod (curl localhost:3000, 5 × 10 s)',
-        budgetMs: 60_000,
-        async run(ctx, signal) {
-          for (let i = 1; i <= 5; i++) {
-            const r = await ctx.platform
-              .exec(NS, RUNBOOK.plannedDeployment, ['curl', '-f', '-s', 'http://localhost:3000/api/health'], { timeoutMs: 10_000, signal })
-              .catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
-            if (r.stdout.includes('healthy')) return `health passed at try ${i}: ${r.stdout.trim().slice(0, 120)}`;
-            if (i < 5) await sleep(10_000, signal);
-          }
-          // As written the loop falls through without failing (`set -e` does not see it).
-          return 'health never passed; the script goes on';
-        },
-      },
-      {
-        id: 'step-5-sqlite-select-1',
-        name: 'Step 5: database connectivity (sqlite3 SELECT 1)',
-        budgetMs: 15_000,
-        async run(ctx, signal) {
-          const r = await ctx.platform.exec(NS, RUNBOOK.plannedDeployment, ['sqlite3', TOPOLOGY.sqlitePath, 'SELECT 1;'], {
-            timeoutMs: 10_000,
-            signal,
-          });
-          if (r.exitCode !== 0 || r.stdout.trim() !== '1') throw new Error(`SQLite connectivity failed: exit ${r.exitCode} ${r.stderr.trim()}`);
-          return 'SELECT 1 → 1';
-        },
-      },
-    ],
-  };
+    },
+  ]);
 }
 
 export function hardenedPlanned(): Procedure<ProcedureContext> {
-  return {
-    name: 'planned',
-    variant: 'hardened',
-    steps: [
-      pgIsReady,
-      pgDump,
-      {
-        id: 'pre-check-sqlite-backup',
-        name: 'Pre-check: SQLite file backup in the pod (sqlite3 .backup)',
-        budgetMs: 30_000,
-        async run(ctx, signal) {
-          const target = `/data/rollback-${stamp()}.db`;
-          const r = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', TOPOLOGY.sqlitePath, `.backup ${target}`], {
-            timeoutMs: 25_000,
-            signal,
-          });
-          if (r.exitCode !== 0) throw new Error(`sqlite3 .backup exit ${r.exitCode}: ${r.stderr.trim()}`);
-          const c = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', target, 'SELECT COUNT(*) FROM users;'], { timeoutMs: 10_000, signal });
-          return `backup ${target} on ${TOPOLOGY.sqlitePvc}: ${c.stdout.trim()} users`;
-        },
+  return planned('hardened', [
+    {
+      id: 'pre-check-sqlite-backup',
+      name: 'Pre-check: SQLite file backup in the pod (sqlite3 .backup)',
+      budgetMs: 30_000,
+      async run(ctx, signal) {
+        const target = `/data/rollback-${stamp()}.db`;
+        const r = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', TOPOLOGY.sqlitePath, `.backup ${target}`], {
+          timeoutMs: 25_000,
+          signal,
+        });
+        if (r.exitCode !== 0) throw new Error(`sqlite3 .backup exit ${r.exitCode}: ${r.stderr.trim()}`);
+        const c = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', target, 'SELECT COUNT(*) FROM users;'], { timeoutMs: 10_000, signal });
+        return `backup ${target} on ${TOPOLOGY.sqlitePvc}: ${c.stdout.trim()} users`;
       },
-      {
-        id: 'pin-service-to-postgres',
-        name: 'Pin the service to the PostgreSQL pods',
-        budgetMs: 5_000,
-        async run(ctx) {
-          await ctx.platform.patchServiceSelector(NS, TOPOLOGY.appService, { ...ENGINE_SELECTOR.postgres });
-          return `selector → ${JSON.stringify(ENGINE_SELECTOR.postgres)}`;
-        },
+    },
+    pinServiceToPostgresStep(),
+    {
+      id: 'prepare-sqlite',
+      name: 'Prepare the SQLite deployment (1 replica, readiness-probed, out of the service)',
+      budgetMs: 60_000,
+      async run(ctx, signal) {
+        await applyHardenedSqlite(ctx, 1);
+        return waitHardenedSqliteReady(ctx, 1, 55_000, signal);
       },
-      {
-        id: 'prepare-sqlite',
-        name: 'Prepare the SQLite deployment (1 replica, readiness-probed, out of the service)',
-        budgetMs: 60_000,
-        async run(ctx, signal) {
-          await ctx.platform.apply(
-            sqliteDeployment({
-              name: HARDENED_SQLITE,
-              image: ctx.image,
-              replicas: 1,
-              labels: { ...ENGINE_SELECTOR.sqlite },
-              readiness: { initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
-            }),
-          );
-          ctx.state.sqliteDeployment = HARDENED_SQLITE;
-          const s = await ctx.platform.waitForReady(NS, HARDENED_SQLITE, 1, { timeoutMs: 55_000, signal });
-          return `available ${s.availableReplicas}/1`;
-        },
+    },
+    {
+      id: 'scale-sqlite-to-3',
+      name: 'Scale SQLite to 3 and wait for 3/3 ready',
+      budgetMs: 60_000,
+      async run(ctx, signal) {
+        await ctx.platform.scale(NS, HARDENED_SQLITE, 3);
+        return waitHardenedSqliteReady(ctx, 3, 55_000, signal);
       },
-      {
-        id: 'scale-sqlite-to-3',
-        name: 'Scale SQLite to 3 and wait for 3/3 ready',
-        budgetMs: 60_000,
-        async run(ctx, signal) {
-          await ctx.platform.scale(NS, HARDENED_SQLITE, 3);
-          const s = await ctx.platform.waitForReady(NS, HARDENED_SQLITE, 3, { timeoutMs: 55_000, signal });
-          return `${s.readyReplicas}/3 ready`;
-        },
-      },
-      freezeWritesStep(),
-      copyPostgresToSqliteStep(),
-      switchToSqliteStep(),
-      verifyEngineStep(),
-    ],
-  };
+    },
+    freezeWritesStep(),
+    copyPostgresToSqliteStep(),
+    switchToSqliteStep(),
+    verifyEngineStep(),
+  ]);
 }

@@ -1,0 +1,174 @@
+// The runbook steps the emergency and planned procedures share, written once: each procedure keeps
+// its own step list (ids and prose are its own, the ids stable), and builds the steps from here.
+import type { V1Deployment } from '@kubernetes/client-node';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { Step } from '../drill/procedure.ts';
+import { recordFinding, type ProcedureContext } from './context.ts';
+import { assertSynced, observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, runSyncJob, scaleToZero, selectorOf, sqliteDeployment, verifyServedBy } from './actions.ts';
+import { RUNBOOK, withClaim } from './runbook-manifests.ts';
+
+const NS = TOPOLOGY.namespace;
+type S = Step<ProcedureContext>;
+/** What names a step in its procedure: the stable id, the prose, the budget and `set -e` or not. */
+export type StepHead = Pick<S, 'id' | 'name' | 'budgetMs' | 'onFailure'>;
+
+export const HARDENED_SQLITE = 'hyperpage-sqlite';
+export const ENGINE_SELECTOR = {
+  postgres: { app: 'hyperpage', component: 'app', engine: 'postgres' },
+  sqlite: { app: 'hyperpage', component: 'app', engine: 'sqlite' },
+} as const;
+
+// ---- the runbook's own commands (seed variants) ----
+
+/** `kubectl scale deployment NAME --replicas=N`. */
+export function scaleStep(head: StepHead, deployment: string, replicas: number): S {
+  return {
+    ...head,
+    async run(ctx) {
+      await ctx.platform.scale(NS, deployment, replicas);
+      return `deployment/${deployment} scaled to ${replicas}`;
+    },
+  };
+}
+
+/**
+ * `kubectl patch service … selector`. `marker`: this is the rollback's switch, journalled as the
+ * 'selector-switch' marker the timeline and the downtime window are measured against.
+ */
+export function selectorStep(head: StepHead, service: string, selector: Readonly<Record<string, string>>, marker: 'switch' | 'no-marker'): S {
+  return {
+    ...head,
+    async run(ctx) {
+      await ctx.platform.patchServiceSelector(NS, service, { ...selector });
+      if (marker === 'switch') ctx.journal.write({ type: 'marker', name: 'selector-switch', detail: JSON.stringify(selector) });
+      return `selector → ${JSON.stringify(selector)}`;
+    },
+  };
+}
+
+/**
+ * Applies a runbook deployment; when its pods stay Pending for want of the runbook's claim name, records
+ * the finding and re-applies with the real claim, as a responder would. Returns what was corrected.
+ */
+export async function applyFixingClaim(ctx: ProcedureContext, manifest: V1Deployment, signal: AbortSignal): Promise<string | undefined> {
+  await ctx.platform.apply(manifest);
+  const missing = await observeMissingClaim(ctx.platform, NS, selectorOf(manifest), RUNBOOK.claim, 8_000, signal);
+  if (!missing) return undefined;
+  recordFinding(ctx, 'claimName', `pods Pending: ${missing}`, true);
+  await ctx.platform.apply(withClaim(manifest, TOPOLOGY.sqlitePvc));
+  return `claim ${RUNBOOK.claim} not found, re-applied with ${TOPOLOGY.sqlitePvc}`;
+}
+
+// ---- what the drill proves the runbook is missing (hardened variants) ----
+
+/** The runbook's SQLite pods carry the service's own labels and would take traffic the moment they start. */
+export function pinServiceToPostgresStep(): S {
+  return selectorStep(
+    { id: 'pin-service-to-postgres', name: 'Pin the service to the PostgreSQL pods', budgetMs: 5_000 },
+    TOPOLOGY.appService,
+    ENGINE_SELECTOR.postgres,
+    'no-marker',
+  );
+}
+
+/** The app in SQLite mode on the real claim, labelled out of the service until the switch, probed fast. */
+export async function applyHardenedSqlite(ctx: ProcedureContext, replicas: number): Promise<void> {
+  await ctx.platform.apply(
+    sqliteDeployment({
+      name: HARDENED_SQLITE,
+      image: ctx.image,
+      replicas,
+      labels: { ...ENGINE_SELECTOR.sqlite },
+      readiness: { initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
+    }),
+  );
+  ctx.state.sqliteDeployment = HARDENED_SQLITE;
+}
+
+/** Waits for `replicas` ready pods of the hardened SQLite deployment; returns "N/M ready". */
+export async function waitHardenedSqliteReady(ctx: ProcedureContext, replicas: number, timeoutMs: number, signal: AbortSignal): Promise<string> {
+  const s = await ctx.platform.waitForReady(NS, HARDENED_SQLITE, replicas, {
+    timeoutMs,
+    signal,
+    onProgress: (st) => ctx.progress(`    ${HARDENED_SQLITE}: ${st.readyReplicas}/${replicas} ready`),
+  });
+  return `${s.readyReplicas}/${replicas} ready`;
+}
+
+/** Scales a deployment to 0 and waits until its pods are gone: `done` says what that means for the step. */
+function scaleToZeroStep(head: StepHead, deployment: string, selector: Readonly<Record<string, string>>, timeoutMs: number, done: string): S {
+  return {
+    ...head,
+    async run(ctx, signal) {
+      const ms = await scaleToZero(ctx.platform, deployment, selector, timeoutMs, signal);
+      return `deployment/${deployment} at 0, ${done} in ${ms} ms`;
+    },
+  };
+}
+
+export function freezeWritesStep(): S {
+  return scaleToZeroStep(
+    { id: 'freeze-writes', name: 'Freeze writes: scale the PostgreSQL app to 0 and wait for it to drain', budgetMs: 45_000 },
+    TOPOLOGY.appDeployment,
+    ENGINE_SELECTOR.postgres,
+    45_000,
+    'drained',
+  );
+}
+
+/**
+ * Copies every table PostgreSQL → SQLite with verification (the data-recovery procedure as a step).
+ * Server down: salvage from its data directory. Server up but refusing the app's credentials
+ * (revoked): cut it off, then salvage. A table missing on PostgreSQL (dropped) is left as SQLite has it.
+ */
+export function copyPostgresToSqliteStep(): S {
+  return {
+    id: 'copy-postgres-to-sqlite',
+    name: 'Copy PostgreSQL → SQLite and verify counts and checksums',
+    budgetMs: 120_000,
+    async run(ctx, signal) {
+      let how = 'sync';
+      let r = (await postgresAcceptsConnections(ctx.platform, signal))
+        ? await runSyncJob(ctx, ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'mirror', '--skip-missing', '--json'], { mountPostgresData: false, signal })
+        : undefined;
+      if (r && !r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {
+        ctx.progress('    PostgreSQL refuses the app credentials: cutting it off, then salvaging from its data directory');
+        await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, signal);
+        r = undefined;
+        how = 'credentials refused → PostgreSQL cut off, salvage from data directory';
+      } else if (!r) how = 'salvage from data directory';
+      r ??= await runSyncJob(ctx, ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'], { mountPostgresData: true, signal });
+      ctx.state.sync = r.out;
+      const out = assertSynced(how, r);
+      const rows = out.tables.map((t) => `${t.name}=${t.targetRows}`).join(' ');
+      const skipped = out.skipped?.length ? `; missing on PostgreSQL, kept from SQLite: ${out.skipped.join(', ')}` : '';
+      return `${how}: ${out.rows} rows in ${out.durationMs} ms, verified (${rows})${skipped}`;
+    },
+  };
+}
+
+/** Security incident: nothing may keep reaching PostgreSQL once the service runs on SQLite. */
+export function cutOffPostgresStep(): S {
+  return scaleToZeroStep(
+    { id: 'cut-off-postgres', name: 'Cut PostgreSQL off: scale it to 0 and wait until it is gone', budgetMs: 60_000 },
+    TOPOLOGY.postgresDeployment,
+    POSTGRES_PODS,
+    55_000,
+    'gone',
+  );
+}
+
+export function switchToSqliteStep(): S {
+  return selectorStep({ id: 'switch-to-sqlite', name: 'Switch the service to SQLite', budgetMs: 5_000 }, TOPOLOGY.appService, ENGINE_SELECTOR.sqlite, 'switch');
+}
+
+export function verifyEngineStep(timeoutMs = 30_000): S {
+  return {
+    id: 'verify-engine',
+    name: 'Verify through the service: healthy and served by SQLite',
+    budgetMs: timeoutMs,
+    async run(ctx, signal) {
+      return verifyServedBy(ctx.serviceUrl, 'sqlite', { consecutive: 5, timeoutMs, signal });
+    },
+  };
+}
