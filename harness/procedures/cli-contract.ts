@@ -9,9 +9,11 @@ const engine = z.enum(['sqlite', 'postgres']);
 
 /** One table's row count and checksum (`checksum --json`). */
 export const TableSumSchema = z.object({ name: z.string(), rows: count, checksum: z.string() });
+export type TableSum = z.infer<typeof TableSumSchema>;
 
 /** `hyperpage-cli checksum --json`. */
 export const ChecksumResultSchema = z.looseObject({ ok: z.boolean(), engine, tables: z.array(TableSumSchema) });
+export type ChecksumResult = z.infer<typeof ChecksumResultSchema>;
 
 /** One table of a sync/salvage: source and target counts and checksums, and whether they agree. */
 export const SyncTableSchema = z.object({
@@ -22,6 +24,7 @@ export const SyncTableSchema = z.object({
   targetChecksum: z.string(),
   ok: z.boolean(),
 });
+export type SyncTable = z.infer<typeof SyncTableSchema>;
 
 /** `hyperpage-cli sync --json` and `salvage --json`. */
 export const SyncResultSchema = z.looseObject({
@@ -38,10 +41,6 @@ export const SyncResultSchema = z.looseObject({
   verifyMs: z.number(),
   rowsPerSec: z.number(),
 });
-
-export type TableSum = z.infer<typeof TableSumSchema>;
-export type ChecksumResult = z.infer<typeof ChecksumResultSchema>;
-export type SyncTable = z.infer<typeof SyncTableSchema>;
 export type SyncResult = z.infer<typeof SyncResultSchema>;
 
 /** The CLI printed a result line the harness cannot read: its contract changed. */
