@@ -1,0 +1,181 @@
+// drill-data: the drill's own data tool, independent of every app it drills.
+// Exit codes: 0 ok, 1 verification failed (which table, which counts/checksums), 2 bad input (one
+// line: usage, mapping, a missing table or column, a database that does not answer), 3 anything
+// else. Progress goes to stderr, the --json result line to stdout (schemas in result.ts).
+// Passwords are masked in every message.
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { postgresChecksum, sqliteChecksum } from './checksum.ts';
+import { copyTables, openExistingSqlite } from './copy.ts';
+import { loadMapping, MappingError, selectTables } from './mapping.ts';
+import { parseHostPort, startLatencyProxy } from './proxy.ts';
+import { redact, rememberSecretsOf } from './redact.ts';
+import { PG_SESSION_SQL, resolveOnPostgres, resolveOnSqlite, SchemaError } from './resolve.ts';
+import type { ChecksumResult, CopyResult, ProxyReady, SalvageResult } from './result.ts';
+import { SalvageInputError, startSalvageServer } from './salvage.ts';
+
+export const USAGE = `usage: drill-data <command> [options]
+  copy --from postgres://… --to FILE.db --mapping FILE [--tables a,b] [--batch N] [--json]
+        PostgreSQL → existing SQLite schema through the mapping, then verify counts and checksums
+  checksum --engine postgres|sqlite --db URL|FILE --mapping FILE [--tables a,b] [--json]
+  salvage --data-dir DIR --to FILE.db --mapping FILE [--user U] [--database D] [--tables a,b] [--batch N] [--json]
+        read a PostgreSQL data directory whose server cannot start (works on a copy)
+  proxy --listen [HOST:]PORT --to HOST:PORT --latency-ms N [--json]
+        TCP proxy adding N ms each way, until SIGTERM/SIGINT`;
+
+class UsageError extends Error {}
+
+const log = (line: string) => process.stderr.write(redact(line) + '\n');
+
+function need(values: Record<string, unknown>, flag: string): string {
+  const v = values[flag];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${flag} is required`);
+  return v;
+}
+
+function intFlag(values: Record<string, unknown>, flag: string, dflt: number, min: number): number {
+  const v = values[flag];
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min} (got ${JSON.stringify(v)})`);
+  return n;
+}
+
+function tablesFlag(values: Record<string, unknown>): string[] | undefined {
+  const v = values.tables as string | undefined;
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function postgresUrl(v: string, flag: string): string {
+  if (!/^postgres(ql)?:\/\//.test(v)) throw new UsageError(`${flag} must be a postgres:// URL`);
+  rememberSecretsOf(v);
+  return v;
+}
+
+async function connect(config: pg.ClientConfig, what: string): Promise<pg.Client> {
+  const c = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
+  try {
+    await c.connect();
+  } catch (err) {
+    throw new UsageError(`cannot connect to PostgreSQL at ${what}: ${(err as Error).message}`);
+  }
+  return c;
+}
+
+function emit(json: boolean, result: CopyResult | SalvageResult | ChecksumResult | ProxyReady): void {
+  if (json) process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+function copyExit(r: CopyResult | SalvageResult): number {
+  log(`${r.ok ? 'verified' : 'VERIFICATION FAILED'}: ${r.rows} rows in ${r.copyMs} ms (${r.rowsPerSec} rows/s), verify ${r.verifyMs} ms`);
+  for (const t of r.tables.filter((x) => !x.ok))
+    log(`mismatch in ${t.table}: rows postgres ${t.rows.postgres} vs sqlite ${t.rows.sqlite}, checksum ${t.checksum.postgres} vs ${t.checksum.sqlite}`);
+  return r.ok ? 0 : 1;
+}
+
+const COMMON = { mapping: { type: 'string' }, tables: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } } as const;
+
+async function run(command: string, args: string[]): Promise<number> {
+  switch (command) {
+    case 'copy': {
+      const { values } = parseArgs({ args, options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } }, strict: true });
+      const url = postgresUrl(need(values, 'from'), '--from');
+      const tables = selectTables(loadMapping(need(values, 'mapping')), tablesFlag(values));
+      const file = need(values, 'to');
+      const batch = intFlag(values, 'batch', 5000, 1);
+      const client = await connect({ connectionString: url }, redact(url));
+      try {
+        const r = await copyTables(client, { sqliteFile: file, tables, batch, log });
+        emit(!!values.json, r);
+        return copyExit(r);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+    case 'checksum': {
+      const { values } = parseArgs({ args, options: { ...COMMON, engine: { type: 'string' }, db: { type: 'string' } }, strict: true });
+      const engine = need(values, 'engine');
+      if (engine !== 'postgres' && engine !== 'sqlite') throw new UsageError(`--engine must be postgres or sqlite (got ${JSON.stringify(engine)})`);
+      const target = need(values, 'db');
+      const tables = selectTables(loadMapping(need(values, 'mapping')), tablesFlag(values));
+      const result: ChecksumResult = { command: 'checksum', engine, tables: [] };
+      if (engine === 'postgres') {
+        const url = postgresUrl(target, '--db');
+        const client = await connect({ connectionString: url }, redact(url));
+        try {
+          await client.query(PG_SESSION_SQL);
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          for (const t of tables) result.tables.push(await postgresChecksum(client, await resolveOnPostgres(client, t)));
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      } else {
+        const db = openExistingSqlite(target, true);
+        try {
+          for (const t of tables) result.tables.push(sqliteChecksum(db, resolveOnSqlite(db, t)));
+        } finally {
+          db.close();
+        }
+      }
+      for (const t of result.tables) log(`${t.table}: ${t.rows} rows, sha256 ${t.checksum}`);
+      emit(!!values.json, result);
+      return 0;
+    }
+    case 'salvage': {
+      const { values } = parseArgs({ args, options: { ...COMMON, 'data-dir': { type: 'string' }, to: { type: 'string' }, user: { type: 'string' }, database: { type: 'string' } }, strict: true });
+      const dataDir = need(values, 'data-dir');
+      const file = need(values, 'to');
+      const tables = selectTables(loadMapping(need(values, 'mapping')), tablesFlag(values));
+      const batch = intFlag(values, 'batch', 5000, 1);
+      await using server = await startSalvageServer(dataDir, { user: values.user, database: values.database, log });
+      const client = await connect(server.config, `the salvage server's socket`);
+      try {
+        const r = await copyTables(client, { sqliteFile: file, tables, batch, log });
+        const result: SalvageResult = { ...r, command: 'salvage', repairs: server.repairs, database: server.database };
+        emit(!!values.json, result);
+        return copyExit(result);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+    case 'proxy': {
+      const { values } = parseArgs({ args, options: { listen: { type: 'string' }, to: { type: 'string' }, 'latency-ms': { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+      const listenArg = need(values, 'listen');
+      const listen = /^\d+$/.test(listenArg) ? { host: '127.0.0.1', port: Number(listenArg) } : parseHostPort(listenArg, '--listen');
+      const target = parseHostPort(need(values, 'to'), '--to');
+      const latencyMs = intFlag(values, 'latency-ms', 0, 0);
+      const proxy = await startLatencyProxy({ listenHost: listen.host, listenPort: listen.port, targetHost: target.host, targetPort: target.port, latencyMs }).catch((err: Error) => {
+        throw new UsageError(`cannot listen on ${listen.host}:${listen.port}: ${err.message}`);
+      });
+      log(`proxy ${proxy.host}:${proxy.port} → ${target.host}:${target.port}, +${latencyMs} ms each way`);
+      emit(!!values.json, { command: 'proxy', listen: { host: proxy.host, port: proxy.port }, target, latencyMs });
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await proxy.close();
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  try {
+    return await run(command, args);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const user = err instanceof UsageError || err instanceof MappingError || err instanceof SchemaError || err instanceof SalvageInputError || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
+    log(`drill-data ${command}: ${user ? '' : 'failed: '}${e.message.split('\n')[0]}`);
+    if (e.message.includes('\n') && err instanceof UsageError) log(e.message.split('\n').slice(1).join('\n'));
+    return user ? 2 : 3;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
