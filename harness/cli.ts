@@ -13,6 +13,8 @@ import { REPO_ROOT } from './platform/manifests.ts';
 import { PlatformError } from './platform/types.ts';
 import { loadScenarios } from './scenarios/registry.ts';
 import { ScenarioSpecError } from './scenarios/spec.ts';
+import { loadTarget } from './targets/load.ts';
+import { TargetProfileError } from './targets/schema.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -44,8 +46,12 @@ export async function main(argv: string[]): Promise<number> {
   const file = await readConfigFile(args.configFile);
   const config = resolveConfig(file.values, args.flags, file.file ? path.basename(file.file) : 'flags');
   const reportDir = assertWritableDir(config.reportDir);
-  // Scenario files are named relative to where the drill is started; the suites run elsewhere.
+  // Files are named relative to where the drill is started; the suites run elsewhere.
   config.scenarioFiles = config.scenarioFiles.map((f) => path.resolve(f));
+  if (/[\\/]|\.m?[jt]s$/.test(config.target)) config.target = path.resolve(config.target);
+  await loadTarget(config.target).catch((err: unknown) => {
+    throw err instanceof TargetProfileError ? new UsageError(err.message) : err;
+  });
   // The built-in rows and the user's scenario files; an unknown name or a bad file is a usage error.
   let plan: DrillPlan;
   try {

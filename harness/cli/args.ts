@@ -7,6 +7,7 @@ import type { DrillConfigInput } from '../config/schema.ts';
 export const FLAGS = {
   profile: { type: 'string', help: 'monthly | quarterly | pre-release | post-incident (default monthly)' },
   scenario: { type: 'string', help: 'one scenario: a row of the decision matrix or one of --scenario-file (required by post-incident)' },
+  target: { type: 'string', help: 'the app under drill: a profile name in targets/ (reference, settings-app) or a profile file (default reference)' },
   'scenario-file': { type: 'string', multiple: true, help: 'a scenario of your own (export default defineScenario({...})); repeatable' },
   variant: { type: 'string', help: 'seed | hardened | both (default hardened, pre-release both; a given value always wins)' },
   cluster: { type: 'string', help: 'auto | kind | local | existing (default auto: kind when docker+kind answer, else local)' },
@@ -63,6 +64,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
       profile: str('profile') as DrillConfigInput['profile'],
       scenario: str('scenario'),
       scenarioFiles: values['scenario-file'] as string[] | undefined,
+      target: str('target'),
       variant: str('variant') as DrillConfigInput['variant'],
       cluster: str('cluster') as DrillConfigInput['cluster'],
       context: str('context'),

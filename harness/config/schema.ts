@@ -30,6 +30,8 @@ export const DrillConfigSchema = z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a scenario name: lowercase letters, digits and "-"')
       .optional(),
+    /** The app under drill: a profile in targets/ by name, or the path of a profile file of your own. */
+    target: z.string().min(1).default('reference'),
     /** The user's own scenario files (`export default defineScenario({...})`), beside the built-in rows. */
     scenarioFiles: z.array(z.string().min(1)).default([]),
     /** Absent: the profile decides (pre-release: both, else hardened; see planDrill). */

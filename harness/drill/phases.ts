@@ -45,6 +45,7 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after', when?: Phase['when'])
         durationSec: c.loadDurationSec,
         connections: c.loadConnections,
         phase: name,
+        target: s.target,
         samplesFile: file,
         signal: s.signal,
         writes: { ratio: c.writeRatio, prefix: `${s.loadPrefix}${name}-`, records: s.loadWrites },
@@ -67,7 +68,7 @@ export const PHASES: readonly Phase[] = [
     async run(s) {
       await deployBaseline({ platform: s.platform, journal: s.journal, image: s.image, datasetSize: s.config.datasetSize, progress: s.progress, signal: s.signal });
       s.serviceUrl = await s.platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
-      s.ctx = { platform: s.platform, journal: s.journal, config: s.config, runId: s.platform.runId, runDir: s.o.runDir, serviceUrl: s.serviceUrl, image: s.image, progress: s.progress, state: {} };
+      s.ctx = { platform: s.platform, journal: s.journal, config: s.config, runId: s.platform.runId, runDir: s.o.runDir, serviceUrl: s.serviceUrl, image: s.image, target: s.target, progress: s.progress, state: {} };
       await s.o.afterSetup?.(s.ctx);
     },
   },
@@ -75,7 +76,7 @@ export const PHASES: readonly Phase[] = [
   {
     id: 'pre-fault-writes',
     async run(s) {
-      const ledger = (s.ledger = new WriteLedger({ baseUrl: s.serviceUrl, runId: s.platform.runId, rate: 20 }));
+      const ledger = (s.ledger = new WriteLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20 }));
       s.progress(`  ${s.config.postMigrationWrites} post-migration writes on PostgreSQL`);
       for (let i = 0; i < s.config.postMigrationWrites; i++) await ledger.write();
       // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
@@ -88,7 +89,7 @@ export const PHASES: readonly Phase[] = [
   {
     id: 'probes-on',
     async run(s) {
-      s.avail = new AvailabilityProbe({ baseUrl: s.serviceUrl }).start();
+      s.avail = new AvailabilityProbe({ baseUrl: s.serviceUrl, target: s.target }).start();
       s.ledger!.start();
       await sleep(1_000, s.signal);
     },
@@ -146,7 +147,7 @@ export const PHASES: readonly Phase[] = [
   {
     id: 'features',
     async run(s) {
-      const features = (s.features = await checkFeatures({ platform: s.platform, serviceUrl: s.serviceUrl, deployment: s.sqliteDeployment, engine: 'sqlite', signal: s.signal }));
+      const features = (s.features = await checkFeatures({ platform: s.platform, target: s.target, serviceUrl: s.serviceUrl, deployment: s.sqliteDeployment, engine: 'sqlite', signal: s.signal }));
       s.journal.write({ type: 'probe.summary', probe: 'features', summary: Object.fromEntries(features.map((f) => [f.id, f.passed ? 'ok' : `FAILED: ${f.evidence}`])) });
       for (const f of features) s.progress(`  ${f.passed ? '✓' : '✗'} ${f.id}: ${f.evidence}`);
     },
@@ -189,6 +190,7 @@ export const PHASES: readonly Phase[] = [
         journal: s.journal,
         sqliteDep: s.sqliteDeployment,
         prefixes: [ledger.prefix, s.loadPrefix],
+        keys: s.target.workload.readBack,
         signal: s.signal,
         api: () => Promise.all([ledger.prefix, s.loadPrefix].map((p) => ledger.readBack(p))).then((r) => r.flat()),
       });

@@ -36,13 +36,14 @@ export async function readWhereWritesLanded(o: {
   journal: Journal;
   sqliteDep: string;
   prefixes: string[];
+  keys: { sqlite: { table: string; column: string }; postgres: { table: string; column: string } };
   signal?: AbortSignal;
   api: () => Promise<string[]>;
 }): Promise<ReadBack> {
   const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
-  const sqlite = await readSqliteKeys(o.platform, o.sqliteDep, o.prefixes, { signal: o.signal }).catch(asError);
+  const sqlite = await readSqliteKeys(o.platform, o.sqliteDep, o.prefixes, o.keys.sqlite, { signal: o.signal }).catch(asError);
   const pgReady = (await o.platform.getDeploymentStatus(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
-  const postgres = pgReady > 0 ? await readPostgresKeys(o.platform, o.prefixes, { signal: o.signal }).catch(asError) : ('not running' as const);
+  const postgres = pgReady > 0 ? await readPostgresKeys(o.platform, o.prefixes, o.keys.postgres, { signal: o.signal }).catch(asError) : ('not running' as const);
   const api = await o.api().catch(asError);
   for (const [what, r] of [['the SQLite file', sqlite], ['PostgreSQL', postgres], ['the app API', api]] as const) {
     if (r instanceof Error) o.journal.write({ type: 'log', level: 'error', message: `read-back from ${what} failed: ${r.message}` });

@@ -10,6 +10,7 @@ import { Journal } from '../journal/journal.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
 import { loadScenarios } from '../scenarios/registry.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
+import { loadTarget } from '../targets/load.ts';
 import { openDrillPlatform, resolvePlatformName, type DrillPlatformName } from './open-platform.ts';
 import { buildOutcome, type ScenarioOutcome } from './outcome.ts';
 import { PHASES, type Phase } from './phases.ts';
@@ -48,6 +49,7 @@ export interface ScenarioOptions {
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> {
   const progress = o.progress ?? (() => undefined);
   const spec = o.spec ?? (await loadScenarios(o.config.scenarioFiles)).get(o.scenario);
+  const target = await loadTarget(o.config.target);
   mkdirSync(o.runDir, { recursive: true });
   const journal = o.journal ?? new Journal(path.join(o.runDir, 'journal.jsonl'));
   journal.setContext({ scenario: spec.name, variant: o.variant });
@@ -84,7 +86,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runIdPrefix: o.runIdPrefix, progress, handleSignals: o.handleSignals }),
       `the ${resolvePlatformName(o.config, o.platform)} platform`,
     );
-    const s = new DrillState(o, spec, o.variant, journal, drill.platform, drill.image, signal, progress);
+    const s = new DrillState(o, spec, target, o.variant, journal, drill.platform, drill.image, signal, progress);
     try {
       for (const p of o.phases ?? PHASES) {
         if (p.when && !p.when(spec, s)) continue;

@@ -14,6 +14,7 @@ import type { Fault, FaultEffect } from '../faults/types.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
 import { HARDENED_SQLITE } from '../procedures/emergency.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 import type { Detection } from './detection.ts';
 import type { ProcedureResult } from './procedure.ts';
 import type { ReadBack } from './read-back.ts';
@@ -59,6 +60,7 @@ export class DrillState {
   constructor(
     readonly o: ScenarioOptions,
     readonly spec: ScenarioSpec,
+    readonly target: TargetProfile,
     readonly variant: Variant,
     readonly journal: Journal,
     readonly platform: Platform,

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AvailabilityProbe, summarize, timeToRestore, type Sample } from './availability.ts';
 import { startTestServer } from './test-server.ts';
+import target from '../../targets/reference.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('availability probe against a real HTTP server', () => {
   it('measures the downtime window, failures, and the engine switch', async () => {
     await using srv = await startTestServer();
-    await using probe = new AvailabilityProbe({ baseUrl: srv.url, intervalMs: [20, 30] }).start();
+    await using probe = new AvailabilityProbe({ baseUrl: srv.url, target, intervalMs: [20, 30] }).start();
     await sleep(300);
     srv.state.healthy = false;
     const downAt = Date.now();
@@ -32,7 +33,7 @@ describe('availability probe against a real HTTP server', () => {
 
   it('open loop: a slow answer is a failed health check with its real latency, and sampling goes on meanwhile', async () => {
     await using srv = await startTestServer();
-    await using probe = new AvailabilityProbe({ baseUrl: srv.url, intervalMs: [20, 30], timeoutMs: 200, giveUpMs: 2_000 }).start();
+    await using probe = new AvailabilityProbe({ baseUrl: srv.url, target, intervalMs: [20, 30], timeoutMs: 200, giveUpMs: 2_000 }).start();
     await sleep(150);
     srv.state.delayMs = 600;
     await sleep(400);
@@ -55,7 +56,7 @@ describe('availability probe against a real HTTP server', () => {
     const srv = await startTestServer();
     const url = srv.url;
     await srv[Symbol.asyncDispose]();
-    await using probe = new AvailabilityProbe({ baseUrl: url, intervalMs: [10, 20], timeoutMs: 500 }).start();
+    await using probe = new AvailabilityProbe({ baseUrl: url, target, intervalMs: [10, 20], timeoutMs: 500 }).start();
     await sleep(100);
     const samples = await probe.stop();
     expect(samples.length).toBeGreaterThan(0);

@@ -1,10 +1,11 @@
-// Availability prober: GET /api/health through the service every 50–100 ms (jittered), every
+// Availability prober: GET the target's health path through the service every 50–100 ms (jittered), every
 // answer recorded with its time, status, latency and the engine/pod that served it.
 // Open loop: a request starts on schedule whether or not earlier ones have answered, so a hanging
 // service does not slow the sampling down. An answer later than the health timeout (2 s) is a failed
 // health check, but the request goes on (up to 10 s) so its real latency is known: that is what the
 // runbook's "response time > 5 s" trigger needs.
 import { Agent, request } from 'undici';
+import type { TargetProfile } from '../targets/schema.ts';
 
 export interface Sample {
   /** Request start, ms since epoch. */
@@ -31,7 +32,8 @@ export interface AvailabilityOptions {
   giveUpMs?: number;
   /** Requests in flight at most (the schedule waits beyond it). */
   maxInFlight?: number;
-  path?: string;
+  /** The health path, and the header/body field/header by which the app names its engine and pod (if it does). */
+  target: Pick<TargetProfile, 'health' | 'identity'>;
   onSample?: (s: Sample) => void;
 }
 
@@ -46,7 +48,7 @@ export class AvailabilityProbe implements AsyncDisposable {
   #wake?: () => void;
 
   constructor(opts: AvailabilityOptions) {
-    this.#opts = { intervalMs: [50, 100], timeoutMs: 2_000, giveUpMs: 10_000, maxInFlight: 128, path: '/api/health', ...opts };
+    this.#opts = { intervalMs: [50, 100], timeoutMs: 2_000, giveUpMs: 10_000, maxInFlight: 128, ...opts };
     this.#opts.giveUpMs = Math.max(this.#opts.giveUpMs, this.#opts.timeoutMs);
     this.#agent = new Agent({ keepAliveTimeout: 2_000, connections: this.#opts.maxInFlight });
   }
@@ -60,9 +62,9 @@ export class AvailabilityProbe implements AsyncDisposable {
 
   async #run(): Promise<void> {
     const [lo, hi] = this.#opts.intervalMs;
-    const url = this.#opts.baseUrl + this.#opts.path;
+    const url = this.#opts.baseUrl + this.#opts.target.health.path;
     while (this.#running) {
-      const p = probeOnce(this.#agent, url, this.#opts.timeoutMs, this.#opts.giveUpMs).then((s) => {
+      const p = probeOnce(this.#agent, url, this.#opts.target.identity, this.#opts.timeoutMs, this.#opts.giveUpMs).then((s) => {
         this.samples.push(s);
         this.#opts.onSample?.(s);
       });
@@ -94,22 +96,23 @@ export class AvailabilityProbe implements AsyncDisposable {
   }
 }
 
-export async function probeOnce(agent: Agent, url: string, timeoutMs: number, giveUpMs = timeoutMs): Promise<Sample> {
+export async function probeOnce(agent: Agent, url: string, identity: TargetProfile['identity'], timeoutMs: number, giveUpMs = timeoutMs): Promise<Sample> {
   const t = Date.now();
   const t0 = performance.now();
   try {
     const res = await request(url, { dispatcher: agent, headersTimeout: giveUpMs, bodyTimeout: giveUpMs, signal: AbortSignal.timeout(giveUpMs) });
     const body = await res.body.text();
     const latencyMs = performance.now() - t0;
-    let engine = header(res.headers['x-db-engine']);
-    if (!engine) {
+    let engine = identity.engineHeader ? header(res.headers[identity.engineHeader]) : undefined;
+    if (!engine && identity.engineBodyField) {
       try {
-        engine = (JSON.parse(body) as { engine?: string }).engine;
+        const v = (JSON.parse(body) as Record<string, unknown>)[identity.engineBodyField];
+        engine = typeof v === 'string' ? v : undefined;
       } catch {
         /* not JSON */
       }
     }
-    const pod = header(res.headers['x-pod-name']);
+    const pod = identity.podHeader ? header(res.headers[identity.podHeader]) : undefined;
     if (latencyMs > timeoutMs) {
       return { t, status: 0, latencyMs, lateStatus: res.statusCode, engine, pod, error: `no answer within ${timeoutMs} ms (HTTP ${res.statusCode} after ${Math.round(latencyMs)} ms)` };
     }

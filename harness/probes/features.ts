@@ -1,21 +1,24 @@
-// Feature checks: the runbook's validation checklist made exact. Each check is a measurement with
-// its evidence: health healthy on the expected engine, each tool, each rate-limit endpoint (and the
-// unknown platform the runbook calls), and the database itself through exec into the serving pod.
+// Feature checks: the runbook's validation checklist made exact, from the target profile's feature
+// list (targets/<name>.ts): each is one request through the service with its expected status and
+// assertions on the body, a measurement with its evidence. Plus the database itself, through exec
+// into the serving pod (SELECT 1, and the profile's row count against what the app answers).
 import { request } from 'undici';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
-
-export const TOOLS = ['github', 'gitlab', 'jira'] as const;
+import type { FeatureSpec, JsonAssertion, TargetProfile } from '../targets/schema.ts';
 
 export interface FeatureCheck {
   id: string;
   title: string;
   passed: boolean;
   evidence: string;
+  /** The request's latency (HTTP checks). */
+  latencyMs?: number;
 }
 
 export interface FeatureOptions {
   platform: Platform;
+  target: TargetProfile;
   serviceUrl: string;
   /** The deployment serving now (exec target for the database checks). */
   deployment: string;
@@ -27,92 +30,84 @@ export interface FeatureOptions {
 interface Answer {
   status: number;
   engine?: string;
-  body?: Record<string, unknown>;
+  body?: unknown;
   latencyMs: number;
   error?: string;
 }
 
-async function get(baseUrl: string, path: string): Promise<Answer> {
+async function send(baseUrl: string, path: string, method: 'GET' | 'HEAD', engineHeader?: string): Promise<Answer> {
   const t0 = performance.now();
   try {
-    const res = await request(new URL(path, baseUrl), { headersTimeout: 5_000, bodyTimeout: 5_000 });
+    const res = await request(new URL(path, baseUrl), { method, headersTimeout: 5_000, bodyTimeout: 5_000 });
     const text = await res.body.text();
-    let body: Record<string, unknown> | undefined;
+    let body: unknown;
     try {
-      body = JSON.parse(text) as Record<string, unknown>;
+      body = JSON.parse(text);
     } catch {
       body = undefined;
     }
-    const e = res.headers['x-db-engine'];
+    const e = engineHeader ? res.headers[engineHeader] : undefined;
     return { status: res.statusCode, engine: Array.isArray(e) ? e[0] : e, body, latencyMs: performance.now() - t0 };
   } catch (err) {
     return { status: 0, latencyMs: performance.now() - t0, error: (err as Error).message };
   }
 }
 
-const said = (a: Answer) => (a.status === 0 ? `no answer (${a.error})` : `HTTP ${a.status}${a.engine ? ` engine=${a.engine}` : ''}`);
-
-/** The HTTP checks: health, tools, rate limits. */
-export async function httpFeatureChecks(serviceUrl: string, engine: string): Promise<FeatureCheck[]> {
-  return [await healthFeatureCheck(serviceUrl, engine), ...(await toolFeatureChecks(serviceUrl)), ...(await rateLimitFeatureChecks(serviceUrl))];
+/** The value at a dotted path ("tools.length", "database.status"); undefined when absent. */
+export function at(body: unknown, path: string): unknown {
+  let v: unknown = body;
+  for (const key of path.split('.')) {
+    if (v === null || v === undefined) return undefined;
+    if (key === 'length' && (Array.isArray(v) || typeof v === 'string')) v = v.length;
+    else if (typeof v === 'object') v = (v as Record<string, unknown>)[key];
+    else return undefined;
+  }
+  return v;
 }
 
-export async function healthFeatureCheck(serviceUrl: string, engine: string): Promise<FeatureCheck> {
-  const health = await get(serviceUrl, '/api/health');
+function typeOf(v: unknown): string {
+  return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+}
+
+/** null when it holds, else what was found. */
+function violated(a: JsonAssertion, body: unknown, engine: string): string | null {
+  const v = at(body, a.path);
+  const want = a.equalsEngine ? engine : a.equals;
+  if ((a.equalsEngine || a.equals !== undefined) && v !== want) return `${a.path}=${JSON.stringify(v)} (expected ${JSON.stringify(want)})`;
+  if (a.type && typeOf(v) !== a.type) return `${a.path} is ${typeOf(v)} (expected ${a.type})`;
+  return null;
+}
+
+/** One feature of the profile, through the service: status, assertions, and the engine the app names when it names one. */
+export async function runFeature(spec: FeatureSpec, target: TargetProfile, serviceUrl: string, engine: string): Promise<FeatureCheck> {
+  const a = await send(serviceUrl, spec.path, spec.method, target.identity.engineHeader);
+  const failures: string[] = [];
+  if (a.status !== spec.status) failures.push(`status ${a.status} (expected ${spec.status})`);
+  if (a.status !== 0) for (const j of spec.json) {
+    const v = violated(j, a.body, engine);
+    if (v) failures.push(v);
+  }
+  const named = a.engine ?? (target.identity.engineBodyField ? (at(a.body, target.identity.engineBodyField) as string | undefined) : undefined);
+  if (spec.namesEngine && named !== engine) failures.push(`engine ${named ?? 'not named'} (expected ${engine})`);
+  const said = a.status === 0 ? `no answer (${a.error})` : `HTTP ${a.status}${named && spec.namesEngine ? ` engine=${named}` : ''}`;
+  const shown = a.status === 0 ? '' : spec.show.map((f) => ` ${f}=${String(at(a.body, f) ?? '-')}`).join('');
   return {
-    id: 'health',
-    title: `Health reports healthy on ${engine}`,
-    passed: health.status === 200 && health.body?.['status'] === 'healthy' && health.engine === engine,
-    evidence: `${said(health)} status=${String(health.body?.['status'] ?? '-')} in ${health.latencyMs.toFixed(0)} ms`,
+    id: spec.id,
+    title: spec.title,
+    passed: failures.length === 0,
+    evidence: `${said}${shown} in ${a.latencyMs.toFixed(0)} ms${failures.length ? `: ${failures.join('; ')}` : ''}`,
+    latencyMs: a.latencyMs,
   };
 }
 
-export async function toolFeatureChecks(serviceUrl: string): Promise<FeatureCheck[]> {
+/** The profile's HTTP feature checks (those of one checklist item, or all). */
+export async function httpFeatureChecks(target: TargetProfile, serviceUrl: string, engine: string, checklist?: number): Promise<FeatureCheck[]> {
   const out: FeatureCheck[] = [];
-  const enabled = await get(serviceUrl, '/api/tools/enabled');
-  const listed = Array.isArray(enabled.body?.['tools']) ? (enabled.body['tools'] as { name: string; enabled: boolean }[]) : [];
-  out.push({
-    id: 'tools-enabled',
-    title: 'Enabled tools are listed',
-    passed: enabled.status === 200 && listed.length === TOOLS.length,
-    evidence: `${said(enabled)}: ${listed.map((t) => `${t.name}=${t.enabled}`).join(', ') || 'no list'}`,
-  });
-  for (const tool of TOOLS) {
-    const a = await get(serviceUrl, `/api/tools/${tool}`);
-    out.push({
-      id: `tool-${tool}`,
-      title: `Tool integration ${tool} answers`,
-      passed: a.status === 200 && a.body?.['name'] === tool && typeof a.body?.['enabled'] === 'boolean',
-      evidence: `${said(a)}${a.status === 200 ? ` enabled=${String(a.body?.['enabled'])}` : ` ${String(a.body?.['error'] ?? '')}`}`.trim(),
-    });
-  }
+  for (const f of target.features) if (checklist === undefined || f.checklist === checklist) out.push(await runFeature(f, target, serviceUrl, engine));
   return out;
 }
 
-export async function rateLimitFeatureChecks(serviceUrl: string): Promise<FeatureCheck[]> {
-  const out: FeatureCheck[] = [];
-  for (const tool of TOOLS) {
-    const a = await get(serviceUrl, `/api/rate-limit/${tool}`);
-    out.push({
-      id: `rate-limit-${tool}`,
-      title: `Rate-limit status for ${tool}`,
-      passed: a.status === 200 && typeof a.body?.['remaining'] === 'number',
-      evidence: `${said(a)}${a.status === 200 ? ` remaining=${String(a.body?.['remaining'])}/${String(a.body?.['limit'])}` : ` ${String(a.body?.['error'] ?? '')}`}`.trim(),
-    });
-  }
-  // The runbook's checklist calls /api/rate-limit/test; `test` is no platform, and the app's
-  // contract is a 400. Anything else (a 200 or a 5xx) means the contract broke.
-  const unknown = await get(serviceUrl, '/api/rate-limit/test');
-  out.push({
-    id: 'rate-limit-unknown-platform',
-    title: 'Rate limit for an unknown platform ("test", as the runbook calls it) is refused with 400',
-    passed: unknown.status === 400,
-    evidence: `${said(unknown)} ${String(unknown.body?.['error'] ?? '')}`.trim(),
-  });
-  return out;
-}
-
-/** Database checks by exec into the serving deployment: SELECT 1, and users count vs the API's. */
+/** Database checks by exec into the serving deployment: SELECT 1, and the profile's row count vs the app's. */
 export async function databaseFeatureChecks(o: FeatureOptions): Promise<FeatureCheck[]> {
   const ns = o.namespace ?? TOPOLOGY.namespace;
   const query = async (sql: string) => {
@@ -135,27 +130,31 @@ export async function databaseFeatureChecks(o: FeatureOptions): Promise<FeatureC
     passed: one.ok && one.out === '1',
     evidence: one.ok ? `SELECT 1 → ${one.out} in ${one.where}` : `exec failed in ${one.where}: ${one.err}`,
   });
+  const c = o.target.countCheck;
+  if (!c) return out;
   // Writes may be in flight (the validation runs under traffic): the exec count must lie between
   // what the service answers just before and just after it.
   const apiCount = async () => {
-    const a = await get(o.serviceUrl, '/api/users/count');
-    return typeof a.body?.['count'] === 'number' ? (a.body['count'] as number) : undefined;
+    const a = await send(o.serviceUrl, c.api.path, 'GET');
+    const n = at(a.body, c.api.field);
+    return typeof n === 'number' ? n : undefined;
   };
+  const table = c.table[o.engine];
   const lo = await apiCount();
-  const count = await query('SELECT COUNT(*) FROM users;');
+  const count = await query(`SELECT COUNT(*) FROM ${table};`);
   const hi = await apiCount();
   const n = Number(count.out);
   out.push({
-    id: 'db-users-count',
-    title: 'Users count by exec agrees with the count the service answers',
+    id: `db-${table}-count`,
+    title: `${table} count by exec agrees with the count the service answers`,
     passed: count.ok && /^\d+$/.test(count.out) && n > 0 && lo !== undefined && hi !== undefined && lo <= n && n <= hi,
     evidence: count.ok
-      ? `exec COUNT(*) = ${count.out}, GET /api/users/count = ${lo ?? 'no answer'} before and ${hi ?? 'no answer'} after`
+      ? `exec COUNT(*) = ${count.out}, GET ${c.api.path} = ${lo ?? 'no answer'} before and ${hi ?? 'no answer'} after`
       : `exec failed in ${count.where}: ${count.err}`,
   });
   return out;
 }
 
 export async function checkFeatures(o: FeatureOptions): Promise<FeatureCheck[]> {
-  return [...(await httpFeatureChecks(o.serviceUrl, o.engine)), ...(await databaseFeatureChecks(o))];
+  return [...(await httpFeatureChecks(o.target, o.serviceUrl, o.engine)), ...(await databaseFeatureChecks(o))];
 }

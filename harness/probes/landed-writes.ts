@@ -5,6 +5,11 @@
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { psql } from '../faults/psql.ts';
 import type { Platform } from '../platform/types.ts';
+import type { z } from 'zod';
+import type { KeyColumnSchema } from '../targets/schema.ts';
+
+/** Table and key column (validated SQL identifiers: the profile's schema checks them). */
+type KeyColumn = z.output<typeof KeyColumnSchema>;
 
 export interface LandedRead {
   /** Keys found (one entry per row: a key stored twice appears twice). */
@@ -19,17 +24,18 @@ function globs(prefixes: readonly string[]): readonly string[] {
   return prefixes;
 }
 
-/** Every users.email with one of the prefixes, from the SQLite file as the SQLite pods see it (read-only). */
+/** Every key with one of the prefixes (the profile's table and column), from the SQLite file as the SQLite pods see it (read-only). */
 export async function readSqliteKeys(
   platform: Platform,
   deployment: string,
   prefixes: readonly string[],
+  where_: KeyColumn,
   opts: { namespace?: string; sqlitePath?: string; signal?: AbortSignal } = {},
 ): Promise<LandedRead> {
   const file = opts.sqlitePath ?? TOPOLOGY.sqlitePath;
   // GLOB, not LIKE: case-sensitive and `_` is not a wildcard.
-  const where = globs(prefixes).map((p) => `email GLOB '${p}*'`).join(' OR ');
-  const sql = `SELECT email FROM users WHERE ${where};`;
+  const where = globs(prefixes).map((p) => `${where_.column} GLOB '${p}*'`).join(' OR ');
+  const sql = `SELECT ${where_.column} FROM ${where_.table} WHERE ${where};`;
   const r = await platform.exec(opts.namespace ?? TOPOLOGY.namespace, deployment, ['sqlite3', '-readonly', '-cmd', '.timeout 10000', file, sql], {
     timeoutMs: 60_000,
     signal: opts.signal,
@@ -38,10 +44,10 @@ export async function readSqliteKeys(
   return { keys: lines(r.stdout), how: `sqlite3 -readonly ${file} in deployment/${deployment}` };
 }
 
-/** Every users.email with one of the prefixes on PostgreSQL, as its owner through the pod's socket. */
-export async function readPostgresKeys(platform: Platform, prefixes: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<LandedRead> {
-  const where = globs(prefixes).map((p) => `starts_with(email, '${p}')`).join(' OR ');
-  const out = await psql({ platform, signal: opts.signal }, `SELECT email FROM users WHERE ${where};\n`, { timeoutMs: 60_000 });
+/** Every key with one of the prefixes (the profile's table and column) on PostgreSQL, as its owner through the pod's socket. */
+export async function readPostgresKeys(platform: Platform, prefixes: readonly string[], where_: KeyColumn, opts: { signal?: AbortSignal } = {}): Promise<LandedRead> {
+  const where = globs(prefixes).map((p) => `starts_with(${where_.column}, '${p}')`).join(' OR ');
+  const out = await psql({ platform, signal: opts.signal }, `SELECT ${where_.column} FROM ${where_.table} WHERE ${where};\n`, { timeoutMs: 60_000 });
   return { keys: lines(out), how: `psql in deployment/${TOPOLOGY.postgresDeployment}` };
 }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkLedger, WriteLedger, type WriteRecord } from './ledger.ts';
 import { startTestServer } from './test-server.ts';
+import target from '../../targets/reference.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('write ledger against a real HTTP server', () => {
   it('reports exactly k lost when the server drops k acknowledged writes', async () => {
     await using srv = await startTestServer();
-    await using ledger = new WriteLedger({ baseUrl: srv.url, runId: 'k', rate: 100, concurrency: 2 }).start();
+    await using ledger = new WriteLedger({ baseUrl: srv.url, target, runId: 'k', rate: 100, concurrency: 2 }).start();
     await sleep(200);
     srv.state.dropNext = 7;
     await sleep(300);
@@ -21,7 +22,7 @@ describe('write ledger against a real HTTP server', () => {
 
   it('counts refused writes as fail, unanswered ones as unknown, and catches duplicates', async () => {
     await using srv = await startTestServer();
-    await using ledger = new WriteLedger({ baseUrl: srv.url, runId: 'u', timeoutMs: 300 });
+    await using ledger = new WriteLedger({ baseUrl: srv.url, target, runId: 'u', timeoutMs: 300 });
     await ledger.write();
     srv.state.duplicateNext = 1;
     await ledger.write();

@@ -1,13 +1,17 @@
-// Write ledger: a steady stream of POST /api/users, each write recorded as ok (acknowledged),
+// Write ledger: a steady stream of the target profile's writes (each a new key), each recorded as ok (acknowledged),
 // fail (definitely not applied: an HTTP error answer) or unknown (no answer: it may or may not
 // have been applied). After recovery everything is read back and checked with the set rule:
 // every ok write present (else lost), unknown writes may be present (recovered), nothing present
 // that was never attempted (unexpected), nothing present twice (duplicated).
 import { Agent, request } from 'undici';
+import { at } from './features.ts';
+import { headerOf, readBackPath, writeId, writeOutcome, writeRequest, type WriteOutcome } from './workload.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 
-export type WriteOutcome = 'ok' | 'fail' | 'unknown';
+export { writeOutcome, type WriteOutcome } from './workload.ts';
 
 export interface WriteRecord {
+  /** The write's unique key (as the profile builds it). */
   email: string;
   seq: number;
   t: number;
@@ -15,18 +19,14 @@ export interface WriteRecord {
   outcome: WriteOutcome;
   status: number;
   engine?: string;
-  /** The pod that answered, as the app names it (x-pod-name), for per-pod coverage. */
+  /** The pod that answered, as the app names it (the profile's pod header), for per-pod coverage. */
   pod?: string;
   id?: number;
 }
 
-/** 201 acknowledged; a gateway timeout may still have reached the app (unknown); any other answer refused it. */
-export function writeOutcome(status: number): WriteOutcome {
-  return status === 201 ? 'ok' : status === 504 || status === 0 ? 'unknown' : 'fail';
-}
-
 export interface LedgerOptions {
   baseUrl: string;
+  target: TargetProfile;
   runId: string;
   /** Writes per second (spread evenly). */
   rate?: number;
@@ -39,6 +39,7 @@ export class WriteLedger implements AsyncDisposable {
   readonly prefix: string;
   readonly #agent = new Agent({ keepAliveTimeout: 2_000, connections: 8 });
   readonly #opts: Required<LedgerOptions>;
+  readonly #target: TargetProfile;
   #seq = 0;
   #rate: number;
   #running = false;
@@ -47,6 +48,7 @@ export class WriteLedger implements AsyncDisposable {
   constructor(opts: LedgerOptions) {
     this.#opts = { rate: 20, concurrency: 2, timeoutMs: 2_000, ...opts };
     this.#rate = this.#opts.rate;
+    this.#target = opts.target;
     this.prefix = `ledger-${opts.runId}-`;
   }
 
@@ -58,36 +60,29 @@ export class WriteLedger implements AsyncDisposable {
   /** One write, recorded. */
   async write(): Promise<WriteRecord> {
     const seq = ++this.#seq;
-    const email = `${this.prefix}${seq}@drill.local`;
+    const w = this.#target.workload;
+    const req = writeRequest(w, this.prefix, seq, `ledger ${seq}`);
+    const email = req.key;
     const t = Date.now();
     const t0 = performance.now();
     let rec: WriteRecord;
     try {
-      const res = await request(this.#opts.baseUrl + '/api/users', {
-        method: 'POST',
+      const res = await request(this.#opts.baseUrl + req.path, {
+        method: req.method,
         dispatcher: this.#agent,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, name: `ledger ${seq}` }),
+        headers: req.body === undefined ? {} : { 'content-type': 'application/json' },
+        body: req.body,
         headersTimeout: this.#opts.timeoutMs,
         bodyTimeout: this.#opts.timeoutMs,
         signal: AbortSignal.timeout(this.#opts.timeoutMs),
       });
       const text = await res.body.text();
-      const engine = res.headers['x-db-engine'] as string | undefined;
-      const pod = res.headers['x-pod-name'] as string | undefined;
-      if (res.statusCode === 201) {
-        let id: number | undefined;
-        try {
-          id = (JSON.parse(text) as { id?: number }).id;
-        } catch {
-          /* an acknowledged write without a readable body is still acknowledged */
-        }
-        rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: 'ok', status: 201, engine, pod, id };
-      } else {
-        // An answer that is not 201 from the app or the service proxy: the write was refused. A
-        // gateway timeout could still have reached the app: count it as unknown.
-        rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: writeOutcome(res.statusCode), status: res.statusCode, engine, pod };
-      }
+      const engine = headerOf(res.headers, this.#target.identity.engineHeader);
+      const pod = headerOf(res.headers, this.#target.identity.podHeader);
+      // An answer the profile does not count as an acknowledgement refused the write; a gateway
+      // timeout could still have reached the app: unknown.
+      const outcome = writeOutcome(res.statusCode, w.write.ack);
+      rec = { email, seq, t, latencyMs: performance.now() - t0, outcome, status: res.statusCode, engine, pod, ...(outcome === 'ok' ? { id: writeId(w, text) } : {}) };
     } catch {
       rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: 'unknown', status: 0 };
     }
@@ -121,21 +116,20 @@ export class WriteLedger implements AsyncDisposable {
     return this.writes;
   }
 
-  /** Reads back every user with this ledger's prefix (or another of the run's) (paged) through the service. */
+  /** Reads back every key with this ledger's prefix (or another of the run's) through the app's own API, page by page. */
   async readBack(prefix = this.prefix): Promise<string[]> {
-    const emails: string[] = [];
-    let afterId = 0;
+    const api = this.#target.workload.readBack.api;
+    const keys: string[] = [];
+    let cursor = api.firstCursor;
     for (;;) {
-      const res = await request(`${this.#opts.baseUrl}/api/users?prefix=${encodeURIComponent(prefix)}&afterId=${afterId}&limit=5000`, {
-        dispatcher: this.#agent,
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
-      });
-      const body = (await res.body.json()) as { users?: { id: number; email: string }[]; nextAfterId?: number | null };
-      if (res.statusCode !== 200 || !body.users) throw new Error(`read-back failed: HTTP ${res.statusCode}`);
-      for (const u of body.users) emails.push(u.email);
-      if (body.nextAfterId == null) return emails;
-      afterId = body.nextAfterId;
+      const res = await request(this.#opts.baseUrl + readBackPath(this.#target, prefix, cursor), { dispatcher: this.#agent, headersTimeout: 10_000, bodyTimeout: 10_000 });
+      const body = (await res.body.json().catch(() => undefined)) as unknown;
+      const items = at(body, api.items);
+      if (res.statusCode !== 200 || !Array.isArray(items)) throw new Error(`read-back failed: HTTP ${res.statusCode}`);
+      for (const item of items) keys.push(String(at(item, api.key)));
+      const next = at(body, api.next);
+      if (next === null || next === undefined) return keys;
+      cursor = String(next);
     }
   }
 

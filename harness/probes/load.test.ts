@@ -4,13 +4,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLoad } from './load.ts';
 import { startTestServer } from './test-server.ts';
+import target from '../../targets/reference.ts';
 
 describe('load probe (autocannon) against a real HTTP server', () => {
   it('computes percentiles from every raw latency and counts engines and non-2xx', async () => {
     await using srv = await startTestServer();
     srv.state.delayMs = 40;
     const samplesFile = path.join(mkdtempSync(path.join(tmpdir(), 'load-')), 'load.jsonl');
-    const s = await runLoad({ baseUrl: srv.url, durationSec: 1, connections: 4, phase: 'after', paths: ['/api/health', '/nope'], samplesFile });
+    const s = await runLoad({ baseUrl: srv.url, target, durationSec: 1, connections: 4, phase: 'after', paths: ['/api/health', '/nope'], samplesFile });
     const rows = readFileSync(samplesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { latencyMs: number; status: number });
     expect(rows.length).toBe(s.requests);
     expect(s.requests).toBeGreaterThan(20);
@@ -30,7 +31,7 @@ describe('load probe (autocannon) against a real HTTP server', () => {
   it('a slowed server shows in p99', async () => {
     await using srv = await startTestServer();
     srv.state.delayMs = 600;
-    const s = await runLoad({ baseUrl: srv.url, durationSec: 2, connections: 2, phase: 'after', paths: ['/api/health'] });
+    const s = await runLoad({ baseUrl: srv.url, target, durationSec: 2, connections: 2, phase: 'after', paths: ['/api/health'] });
     expect(s.p99, `p99 ${s.p99} ms`).toBeGreaterThan(500);
   });
 });
@@ -48,7 +49,7 @@ describe('load probe: writes in the mix', () => {
   it('every write has its own key and its answer recorded; what the server stored matches the acknowledged ones', async () => {
     await using srv = await startTestServer();
     const records: import('./ledger.ts').WriteRecord[] = [];
-    const s = await runLoad({ baseUrl: srv.url, durationSec: 1, connections: 4, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-t-', records } });
+    const s = await runLoad({ baseUrl: srv.url, target, durationSec: 1, connections: 4, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-t-', records } });
     expect(s.writes!.attempted).toBe(records.length);
     expect(s.writes!.ok).toBeGreaterThan(50);
     expect(new Set(records.map((r) => r.email)).size).toBe(records.length);
@@ -62,13 +63,13 @@ describe('load probe: writes in the mix', () => {
     await using srv = await startTestServer();
     srv.state.healthy = false;
     const records: import('./ledger.ts').WriteRecord[] = [];
-    await runLoad({ baseUrl: srv.url, durationSec: 1, connections: 2, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-f-', records } });
+    await runLoad({ baseUrl: srv.url, target, durationSec: 1, connections: 2, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-f-', records } });
     expect(records.length).toBeGreaterThan(0);
     expect(records.filter((r) => r.status !== 0).every((r) => r.outcome === 'fail' && r.status === 503)).toBe(true);
     srv.state.healthy = true;
     srv.state.hangWrites = true;
     const hung: import('./ledger.ts').WriteRecord[] = [];
-    await runLoad({ baseUrl: srv.url, durationSec: 2, connections: 1, phase: 'after', paths: ['/api/health'], timeoutSec: 1, writes: { ratio: 0.5, prefix: 'load-h-', records: hung } });
+    await runLoad({ baseUrl: srv.url, target, durationSec: 2, connections: 1, phase: 'after', paths: ['/api/health'], timeoutSec: 1, writes: { ratio: 0.5, prefix: 'load-h-', records: hung } });
     expect(hung.length).toBeGreaterThan(0);
     expect(hung.every((r) => r.outcome === 'unknown')).toBe(true);
   });

@@ -6,18 +6,9 @@
 import { createWriteStream } from 'node:fs';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
-import { writeOutcome, type WriteRecord } from './ledger.ts';
-
-/** The read mix: what users hit after a rollback (health, tools, rate limits, users). */
-export const READ_MIX = [
-  '/api/health',
-  '/api/tools/enabled',
-  '/api/tools/github',
-  '/api/rate-limit/github',
-  '/api/users/count',
-  '/api/tools/gitlab',
-  '/api/rate-limit/jira',
-] as const;
+import type { TargetProfile } from '../targets/schema.ts';
+import type { WriteRecord } from './ledger.ts';
+import { headerOf, writeId, writeOutcome, writeRequest } from './workload.ts';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -25,6 +16,9 @@ export interface LoadOptions {
   connections: number;
   /** `baseline` (before the fault), `faulted` (fault in place), `after` (after the rollback). */
   phase: string;
+  /** The app under drill: its read mix (`reads`), its write request and the headers it names itself by. */
+  target: TargetProfile;
+  /** Read paths (default: the profile's `reads`). */
   paths?: readonly string[];
   /** Raw samples as JSONL ({t, latencyMs, status}); kept for the report's timeline. */
   samplesFile?: string;
@@ -37,7 +31,7 @@ export interface LoadOptions {
 export interface LoadWrites {
   /** Share of requests that are writes, 0…0.9. */
   ratio: number;
-  /** Key prefix: every write is `<prefix><n>@drill.local` (checked later in the database itself). */
+  /** Key prefix: every write's key starts with it (the profile's key template; checked later in the database itself). */
   prefix: string;
   /** Every write attempted is pushed here, its outcome filled in when (if) it is answered. */
   records: WriteRecord[];
@@ -49,7 +43,7 @@ export interface LoadWriteSummary {
   ok: number;
   fail: number;
   unknown: number;
-  /** Acknowledged writes by the pod that answered (x-pod-name; `?` when the app names none). */
+  /** Acknowledged writes by the pod that answered (the profile's pod header; `?` when the app names none). */
   okByPod: Record<string, number>;
 }
 
@@ -67,7 +61,7 @@ export interface LoadSummary {
   errors: number;
   timeouts: number;
   non2xx: number;
-  /** Responses by the engine that served them (x-db-engine). */
+  /** Responses by the engine that named itself (the profile's engine header; `none` when it names none). */
   engines: Record<string, number>;
   connections: number;
   paths: string[];
@@ -93,7 +87,8 @@ export function mixSequence(paths: readonly string[], ratio: number, slots = 20)
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
-  const paths = [...(o.paths ?? READ_MIX)];
+  const paths = [...(o.paths ?? o.target.reads)];
+  const engineHeader = o.target.identity.engineHeader;
   const ratio = o.writes?.ratio ?? 0;
   // Microseconds, so sub-millisecond answers keep 3 significant digits.
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
@@ -111,12 +106,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       connections: o.connections,
       duration: o.durationSec,
       timeout: o.timeoutSec ?? 10,
-      requests: ratio > 0 && o.writes ? mixedRequests(paths, o.writes) : paths.map((p) => ({ method: 'GET' as const, path: p })),
+      requests: ratio > 0 && o.writes ? mixedRequests(paths, o.writes, o.target) : paths.map((p) => ({ method: 'GET' as const, path: p })),
       setupClient(client) {
         // autocannon hands over llhttp's parse: { headers: [name, value, name, value, …] }.
         client.on('headers', (info: unknown) => {
           const flat = (info as { headers?: string[] }).headers ?? [];
-          const i = flat.findIndex((h, k) => k % 2 === 0 && h.toLowerCase() === 'x-db-engine');
+          const i = engineHeader ? flat.findIndex((h, k) => k % 2 === 0 && h.toLowerCase() === engineHeader) : -1;
           const engine = i >= 0 ? String(flat[i + 1]) : 'none';
           engines[engine] = (engines[engine] ?? 0) + 1;
         });
@@ -174,21 +169,23 @@ type Ctx = { pending?: WriteRecord; t0?: number };
  * its answer arrives on the same client (no pipelining), so the client's context pairs the two. A
  * write whose answer never comes (timeout, reset connection) stays `unknown`, as in the ledger.
  */
-function mixedRequests(paths: readonly string[], w: LoadWrites): autocannon.Request[] {
+function mixedRequests(paths: readonly string[], w: LoadWrites, target: TargetProfile): autocannon.Request[] {
   let seq = 0;
+  const workload = target.workload;
   return mixSequence(paths, w.ratio).map((slot) => {
     if ('read' in slot) return { method: 'GET' as const, path: slot.read };
     return {
-      method: 'POST' as const,
-      path: '/api/users',
+      method: workload.write.method,
+      path: writeRequest(workload, w.prefix, 0, '').path,
       headers: { 'content-type': 'application/json' },
       setupRequest(req: autocannon.Request, context: Ctx) {
         const n = ++seq;
-        const rec: WriteRecord = { email: `${w.prefix}${n}@drill.local`, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0 };
+        const write = writeRequest(workload, w.prefix, n, `load ${n}`);
+        const rec: WriteRecord = { email: write.key, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0 };
         w.records.push(rec);
         context.pending = rec;
         context.t0 = performance.now();
-        return { ...req, body: JSON.stringify({ email: rec.email, name: `load ${n}` }) };
+        return { ...req, path: write.path, body: write.body };
       },
       onResponse(status: number, body: string, context: Ctx, headers?: Record<string, string | string[]>) {
         const rec = context.pending;
@@ -196,20 +193,10 @@ function mixedRequests(paths: readonly string[], w: LoadWrites): autocannon.Requ
         context.pending = undefined;
         rec.status = status;
         rec.latencyMs = performance.now() - (context.t0 ?? performance.now());
-        rec.outcome = writeOutcome(status);
-        const h = (k: string) => {
-          const v = headers?.[k];
-          return Array.isArray(v) ? v[0] : v;
-        };
-        rec.engine = h('x-db-engine');
-        rec.pod = h('x-pod-name');
-        if (rec.outcome === 'ok') {
-          try {
-            rec.id = (JSON.parse(body) as { id?: number }).id;
-          } catch {
-            /* acknowledged all the same */
-          }
-        }
+        rec.outcome = writeOutcome(status, workload.write.ack);
+        rec.engine = headerOf(headers, target.identity.engineHeader);
+        rec.pod = headerOf(headers, target.identity.podHeader);
+        if (rec.outcome === 'ok') rec.id = writeId(workload, body);
       },
     } as autocannon.Request;
   });

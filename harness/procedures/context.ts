@@ -3,6 +3,7 @@
 import type { DrillConfig, ScenarioName } from '../config/schema.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 import type { FeatureCheck } from '../probes/features.ts';
 import type { SyncResult } from './cli-contract.ts';
 
@@ -17,6 +18,8 @@ export interface ProcedureContext {
   serviceUrl: string;
   /** App image the procedures deploy. */
   image: string;
+  /** What the harness knows about the app under drill (targets/<name>.ts). */
+  target: TargetProfile;
   progress(line: string): void;
   /** What steps decided, for later steps and phases (typed: no untyped scratch values). */
   state: ProcedureState;

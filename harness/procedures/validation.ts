@@ -4,7 +4,7 @@
 // hardened: each item measured through the service and in the pods actually serving.
 import type { Procedure, Step } from '../drill/procedure.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { databaseFeatureChecks, healthFeatureCheck, rateLimitFeatureChecks, toolFeatureChecks, type FeatureCheck } from '../probes/features.ts';
+import { databaseFeatureChecks, httpFeatureChecks, type FeatureCheck } from '../probes/features.ts';
 import { HARDENED_SQLITE } from './emergency.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { runOperatorCurl, UNREACHABLE_EXITS, type OperatorCurlResult } from './operator-curl.ts';
@@ -29,21 +29,21 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
       name: '1. Application health (through the service, engine checked)',
       budgetMs: 10_000,
       onFailure: 'continue',
-      run: async (ctx) => keep(ctx, [await healthFeatureCheck(ctx.serviceUrl, engine)]),
+      run: async (ctx) => keep(ctx, await httpFeatureChecks(ctx.target, ctx.serviceUrl, engine, 1)),
     },
     {
       id: 'checklist-2-database',
       name: '2. Database connectivity (SELECT 1 and users count by exec in the serving pods)',
       budgetMs: 30_000,
       onFailure: 'continue',
-      run: async (ctx, signal) => keep(ctx, await databaseFeatureChecks({ platform: ctx.platform, serviceUrl: ctx.serviceUrl, deployment: serving(ctx), engine, signal })),
+      run: async (ctx, signal) => keep(ctx, await databaseFeatureChecks({ platform: ctx.platform, target: ctx.target, serviceUrl: ctx.serviceUrl, deployment: serving(ctx), engine, signal })),
     },
     {
       id: 'checklist-3-tools',
       name: '3. Tool integrations (each tool)',
       budgetMs: 10_000,
       onFailure: 'continue',
-      run: async (ctx) => keep(ctx, await toolFeatureChecks(ctx.serviceUrl)),
+      run: async (ctx) => keep(ctx, await httpFeatureChecks(ctx.target, ctx.serviceUrl, engine, 3)),
     },
     {
       id: 'checklist-4-rate-limiting',
@@ -51,7 +51,7 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
       budgetMs: 10_000,
       onFailure: 'continue',
       async run(ctx) {
-        const checks = await rateLimitFeatureChecks(ctx.serviceUrl);
+        const checks = await httpFeatureChecks(ctx.target, ctx.serviceUrl, engine, 4);
         const unknown = checks.find((c) => c.id === 'rate-limit-unknown-platform');
         if (unknown) recordFinding(ctx, 'rateLimitTest', `GET /api/rate-limit/test through the service: ${unknown.evidence}`, unknown.passed);
         return keep(ctx, checks);
@@ -63,8 +63,9 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
       budgetMs: 5_000,
       onFailure: 'continue',
       async run(ctx) {
-        const h = await healthFeatureCheck(ctx.serviceUrl, engine);
-        const ms = Number(/in (\d+) ms/.exec(h.evidence)?.[1] ?? NaN);
+        const [h] = await httpFeatureChecks(ctx.target, ctx.serviceUrl, engine, 1);
+        if (!h) throw new Error(`target ${ctx.target.name} declares no health feature (checklist: 1)`);
+        const ms = h.latencyMs ?? NaN;
         return keep(ctx, [{ id: 'response-time', title: 'One health request answers in < 500 ms', passed: h.passed && ms < 500, evidence: h.evidence }]);
       },
     },
@@ -129,7 +130,7 @@ export function seedValidation(clusterUrl = `http://hyperpage-service.${NS}.svc.
       onFailure: 'continue',
       async run(ctx, signal) {
         // What the item would have seen had it reached the app: measured through the service.
-        const [unknown] = (await rateLimitFeatureChecks(ctx.serviceUrl)).filter((c) => c.id === 'rate-limit-unknown-platform');
+        const [unknown] = (await httpFeatureChecks(ctx.target, ctx.serviceUrl, 'sqlite', 4)).filter((c) => c.id === 'rate-limit-unknown-platform');
         if (unknown) recordFinding(ctx, 'rateLimitTest', `GET /api/rate-limit/test through the service: ${unknown.evidence}`, unknown.passed);
         return execInScaledApp(['curl', '-s', 'http://localhost:3000/api/rate-limit/test'], 'rate-limit/test')(ctx, signal);
       },

@@ -1,0 +1,56 @@
+// The write workload of a target profile made concrete: the key, request and body of write n, and
+// what an answer means (acknowledged by the profile's statuses; a gateway timeout or no answer may
+// still have been applied: unknown; anything else refused). Shared by the ledger and the load.
+import type { SetWorkload, TargetProfile } from '../targets/schema.ts';
+
+export type WriteOutcome = 'ok' | 'fail' | 'unknown';
+
+export interface WriteRequest {
+  key: string;
+  method: 'POST' | 'PUT';
+  path: string;
+  body?: string;
+}
+
+const fill = (template: string, values: Record<string, string>, escape: (v: string) => string) =>
+  template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (name in values ? escape(values[name]!) : m));
+
+/** Write number `n` with key prefix `prefix`; `label` names who wrote it ("ledger 12", "load 7"). */
+export function writeRequest(w: SetWorkload, prefix: string, n: number, label: string): WriteRequest {
+  const key = fill(w.key, { prefix, n: String(n) }, (v) => v);
+  const values = { key, n: String(n), label };
+  return {
+    key,
+    method: w.write.method,
+    path: fill(w.write.path, values, encodeURIComponent),
+    // JSON-escaped: a template writes {{key}} where a JSON string goes.
+    body: w.write.body === undefined ? undefined : fill(w.write.body, values, (v) => JSON.stringify(v)),
+  };
+}
+
+export function writeOutcome(status: number, ack: readonly number[]): WriteOutcome {
+  return ack.includes(status) ? 'ok' : status === 504 || status === 0 ? 'unknown' : 'fail';
+}
+
+/** The numeric id the app returned for an acknowledged write, if the profile names its field. */
+export function writeId(w: SetWorkload, body: string): number | undefined {
+  if (!w.write.idField) return undefined;
+  try {
+    const v = (JSON.parse(body) as Record<string, unknown>)[w.write.idField];
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A response header the profile names (engine, pod), first value. */
+export function headerOf(headers: Record<string, string | string[] | undefined> | undefined, name: string | undefined): string | undefined {
+  if (!name || !headers) return undefined;
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The page of the app's own read-back: `{{prefix}}` and `{{cursor}}` filled in. */
+export function readBackPath(t: TargetProfile, prefix: string, cursor: string): string {
+  return fill(t.workload.readBack.api.path, { prefix, cursor }, encodeURIComponent);
+}

@@ -1,0 +1,90 @@
+// Target profiles are input: the shipped ones parse, a bad one is one line naming its fields, and a
+// feature check as data passes and fails on what the app really answers (a real HTTP server).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFeature } from '../probes/features.ts';
+import { readBackPath, writeOutcome, writeRequest } from '../probes/workload.ts';
+import { builtinTargets, loadTarget } from './load.ts';
+import { defineTarget, TargetProfileError, type TargetProfile } from './schema.ts';
+
+describe('target profiles', () => {
+  it('the shipped profiles parse', async () => {
+    expect(builtinTargets()).toContain('reference');
+    for (const name of builtinTargets()) expect((await loadTarget(name)).name).toBe(name);
+  });
+
+  it('an unknown name or a bad profile is one line naming what is wrong', async () => {
+    await expect(loadTarget('nope')).rejects.toThrow(/unknown target "nope" \(known: reference/);
+    expect(() => defineTarget({ name: 'Bad Name', description: 'x', health: { path: 'health', reflectsDatabase: true }, reads: [], features: [] } as never)).toThrow(TargetProfileError);
+    expect(() => defineTarget({ name: 'bad', description: 'x', health: { path: 'health', reflectsDatabase: true }, reads: ['/'], features: [] } as never)).toThrow(
+      /target bad: health\.path: an absolute request path.*workload: .*features: /,
+    );
+  });
+
+  it('a write is built from the workload template, JSON- and URL-escaped', async () => {
+    const t = await loadTarget('reference');
+    const w = writeRequest(t.workload, 'ledger-r1-', 7, 'ledger "7"');
+    expect(w).toEqual({ key: 'ledger-r1-7@drill.local', method: 'POST', path: '/api/users', body: '{"email":"ledger-r1-7@drill.local","name":"ledger \\"7\\""}' });
+    expect(JSON.parse(w.body!)).toEqual({ email: 'ledger-r1-7@drill.local', name: 'ledger "7"' });
+    expect(readBackPath(t, 'a b&', '0')).toBe('/api/users?prefix=a%20b%26&afterId=0&limit=5000');
+    expect([201, 200, 504, 0, 500].map((s) => writeOutcome(s, t.workload.write.ack))).toEqual(['ok', 'fail', 'unknown', 'unknown', 'fail']);
+  });
+});
+
+describe('feature checks as data (pass/fail pairs on a real server)', () => {
+  let url: string;
+  let server: http.Server;
+  const answers = new Map<string, { status: number; body: unknown; headers?: Record<string, string> }>();
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const a = answers.get(req.url ?? '') ?? { status: 404, body: { error: 'no route' } };
+      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+      res.end(JSON.stringify(a.body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const target = (features: TargetProfile['features'], identity: TargetProfile['identity'] = {}) =>
+    ({ ...defineTarget({ name: 't', description: 't', health: { path: '/h', reflectsDatabase: true }, reads: ['/h'], workload: REF_WORKLOAD, features: [{ id: 'x', title: 'x', path: '/h', status: 200 }] }), features, identity }) as TargetProfile;
+  const spec = (over: Partial<TargetProfile['features'][number]>) => ({ id: 'f', title: 'f', method: 'GET' as const, path: '/f', status: 200, json: [], namesEngine: false, show: [], ...over });
+
+  it('status: 400 expected and answered passes; 500 fails with both in the evidence', async () => {
+    answers.set('/f', { status: 400, body: { error: 'unknown platform' } });
+    const f = spec({ status: 400, show: ['error'] });
+    expect((await runFeature(f, target([f]), url, 'sqlite')).passed).toBe(true);
+    answers.set('/f', { status: 500, body: {} });
+    const r = await runFeature(f, target([f]), url, 'sqlite');
+    expect(r.passed).toBe(false);
+    expect(r.evidence).toMatch(/^HTTP 500 error=- in \d+ ms: status 500 \(expected 400\)$/);
+  });
+
+  it('assertions: equals, type and length hold or name the value found', async () => {
+    const f = spec({ json: [{ path: 'name', equals: 'github' }, { path: 'enabled', type: 'boolean' }, { path: 'tools.length', equals: 3 }] });
+    answers.set('/f', { status: 200, body: { name: 'github', enabled: false, tools: [1, 2, 3] } });
+    expect((await runFeature(f, target([f]), url, 'sqlite')).passed).toBe(true);
+    answers.set('/f', { status: 200, body: { name: 'gitlab', enabled: 'yes', tools: [1] } });
+    const r = await runFeature(f, target([f]), url, 'sqlite');
+    expect(r.passed).toBe(false);
+    expect(r.evidence).toContain('name="gitlab" (expected "github"); enabled is string (expected boolean); tools.length=1 (expected 3)');
+  });
+
+  it('namesEngine: the engine header must name the expected engine; an app naming none fails such a check', async () => {
+    const f = spec({ namesEngine: true });
+    answers.set('/f', { status: 200, body: {}, headers: { 'x-engine': 'sqlite' } });
+    expect((await runFeature(f, target([f], { engineHeader: 'x-engine' }), url, 'sqlite')).passed).toBe(true);
+    const wrong = await runFeature(f, target([f], { engineHeader: 'x-engine' }), url, 'postgres');
+    expect(wrong.passed).toBe(false);
+    expect(wrong.evidence).toContain('engine sqlite (expected postgres)');
+    expect((await runFeature(f, target([f]), url, 'sqlite')).evidence).toContain('engine not named (expected sqlite)');
+  });
+});
+
+const REF_WORKLOAD = {
+  model: 'set' as const,
+  key: '{{prefix}}{{n}}',
+  write: { method: 'PUT' as const, path: '/k/{{key}}', ack: [204] },
+  readBack: { api: { path: '/k?p={{prefix}}&c={{cursor}}', items: 'items', key: 'k', next: 'next' }, sqlite: { table: 'kv', column: 'k' }, postgres: { table: 'kv', column: 'k' } },
+};

@@ -1,0 +1,61 @@
+// The reference dual-engine app (app/): the default target. Everything the harness knows about it
+// is here; nothing in harness/ names its endpoints, headers or tables.
+import { defineTarget } from '../harness/targets/schema.ts';
+
+const TOOLS = ['github', 'gitlab', 'jira'] as const;
+
+export default defineTarget({
+  name: 'reference',
+  description: 'the reference dual-engine app of this repository (app/), the default target',
+  identity: { engineHeader: 'x-db-engine', engineBodyField: 'engine', podHeader: 'x-pod-name' },
+  health: { path: '/api/health', reflectsDatabase: true },
+  reads: ['/api/health', '/api/tools/enabled', '/api/tools/github', '/api/rate-limit/github', '/api/users/count', '/api/tools/gitlab', '/api/rate-limit/jira'],
+  workload: {
+    model: 'set',
+    key: '{{prefix}}{{n}}@drill.local',
+    write: { method: 'POST', path: '/api/users', body: '{"email":{{key}},"name":{{label}}}', ack: [201], idField: 'id' },
+    readBack: {
+      api: { path: '/api/users?prefix={{prefix}}&afterId={{cursor}}&limit=5000', firstCursor: '0', items: 'users', key: 'email', next: 'nextAfterId' },
+      sqlite: { table: 'users', column: 'email' },
+      postgres: { table: 'users', column: 'email' },
+    },
+  },
+  features: [
+    {
+      id: 'health',
+      title: 'Health reports healthy on the expected engine',
+      path: '/api/health',
+      status: 200,
+      json: [{ path: 'status', equals: 'healthy' }],
+      namesEngine: true,
+      show: ['status'],
+      checklist: 1,
+    },
+    { id: 'tools-enabled', title: 'Enabled tools are listed', path: '/api/tools/enabled', status: 200, json: [{ path: 'tools.length', equals: TOOLS.length }], show: ['tools.length'], checklist: 3 },
+    ...TOOLS.map((tool) => ({
+      id: `tool-${tool}`,
+      title: `Tool integration ${tool} answers`,
+      path: `/api/tools/${tool}`,
+      status: 200,
+      json: [
+        { path: 'name', equals: tool },
+        { path: 'enabled', type: 'boolean' as const },
+      ],
+      show: ['enabled'],
+      checklist: 3,
+    })),
+    ...TOOLS.map((tool) => ({
+      id: `rate-limit-${tool}`,
+      title: `Rate-limit status for ${tool}`,
+      path: `/api/rate-limit/${tool}`,
+      status: 200,
+      json: [{ path: 'remaining', type: 'number' as const }],
+      show: ['remaining', 'limit'],
+      checklist: 4,
+    })),
+    // The runbook's checklist calls /api/rate-limit/test; `test` is no platform, and the app's
+    // contract is a 400. Anything else (a 200 or a 5xx) means the contract broke.
+    { id: 'rate-limit-unknown-platform', title: 'Rate limit for an unknown platform ("test", as the runbook calls it) is refused with 400', path: '/api/rate-limit/test', status: 400, show: ['error'], checklist: 4 },
+  ],
+  countCheck: { table: { sqlite: 'users', postgres: 'users' }, api: { path: '/api/users/count', field: 'count' } },
+});
