@@ -73,6 +73,14 @@ function copyExit(r: CopyResult | SalvageResult): number {
   return r.ok ? 0 : 1;
 }
 
+function hostPort(v: string, flag: string): { host: string; port: number } {
+  try {
+    return parseHostPort(v, flag);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 const COMMON = { mapping: { type: 'string' }, tables: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } } as const;
 
 async function run(command: string, args: string[]): Promise<number> {
@@ -141,8 +149,8 @@ async function run(command: string, args: string[]): Promise<number> {
     case 'proxy': {
       const { values } = parseArgs({ args, options: { listen: { type: 'string' }, to: { type: 'string' }, 'latency-ms': { type: 'string' }, json: { type: 'boolean' } }, strict: true });
       const listenArg = need(values, 'listen');
-      const listen = /^\d+$/.test(listenArg) ? { host: '127.0.0.1', port: Number(listenArg) } : parseHostPort(listenArg, '--listen');
-      const target = parseHostPort(need(values, 'to'), '--to');
+      const listen = /^\d+$/.test(listenArg) ? { host: '127.0.0.1', port: Number(listenArg) } : hostPort(listenArg, '--listen');
+      const target = hostPort(need(values, 'to'), '--to');
       const latencyMs = intFlag(values, 'latency-ms', 0, 0);
       const proxy = await startLatencyProxy({ listenHost: listen.host, listenPort: listen.port, targetHost: target.host, targetPort: target.port, latencyMs }).catch((err: Error) => {
         throw new UsageError(`cannot listen on ${listen.host}:${listen.port}: ${err.message}`);
