@@ -13,8 +13,8 @@ describe('--allure: procedure steps as Allure results, rendered by the allure CL
       journal,
       [
         { t: 1, type: 'scenario.start', scenario: 'database-corruption', variant: 'hardened', fault: 'database-corruption', method: 'emergency', budgetMs: 300_000, validation: 'health check' },
-        { t: 2, type: 'step.end', ...base, step: 'Freeze writes', index: 0, startedAt: 1, durationMs: 900, outcome: 'ok' },
-        { t: 3, type: 'step.end', ...base, step: 'Copy', index: 1, startedAt: 2, durationMs: 1_200, outcome: 'failed', message: 'users 2050→2000' },
+        { t: 2, type: 'step.end', ...base, stepId: 'freeze-writes', step: 'Freeze writes', index: 0, startedAt: 1, durationMs: 900, outcome: 'ok', message: '' },
+        { t: 3, type: 'step.end', ...base, stepId: 'copy', step: 'Copy', index: 1, startedAt: 2, durationMs: 1_200, outcome: 'failed', message: 'users 2050→2000' },
       ]
         .map((e) => JSON.stringify(e))
         .join('\n') + '\n',

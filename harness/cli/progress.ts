@@ -20,7 +20,7 @@ export function describeEvent(e: JournalEvent): string | undefined {
     case 'fault.not-effective':
       return `    ${e.type === 'fault.effective' ? '⚡' : '✗ fault NOT effective:'} ${e.fault}: ${e.detail}`;
     case 'probe.summary':
-      if (e.probe === 'load') return `    load ${String(e.summary['phase'])}: p50 ${String(e.summary['p50'])} ms, p99 ${String(e.summary['p99'])} ms, ${String(e.summary['rps'])} req/s`;
+      if (e.probe === 'load') return `    load ${e.summary.phase}: p50 ${e.summary.p50} ms, p99 ${e.summary.p99} ms, ${e.summary.rps} req/s`;
       return undefined;
     case 'verdict':
       return `  ${e.passed ? '✓' : '✗'} ${e.id}: ${String(e.measured)}${e.unit ? ` ${e.unit}` : ''} (budget ${String(e.budget)})${e.expected === 'fail' ? (e.passed ? ` — UNEXPECTEDLY PASSED (expected to fail: ${e.expectedBecause})` : ` — expected failure (${e.expectedBecause})`) : ''}${e.passed ? '' : ` — ${e.evidence.slice(0, 200)}`}`;

@@ -29,11 +29,11 @@ describe('expected failures of the seed runbook', () => {
     expect(r.expectations.unexpectedFailures).toEqual([]);
     expect(r.expectations.expectedFailures.map((x) => [x.kind, x.id, x.finding, x.findingTitle])).toEqual([
       ['criterion', 'data-integrity', 'runbook-no-data-flow', 'No data flows PostgreSQL → SQLite'],
-      ['check', 'step:emergency-seed:Step 5b', 'runbook-cluster-dns', 'Health checks use cluster DNS <unreachable> & "quoted"'],
+      ['check', 'step:emergency:step-5b-health', 'runbook-cluster-dns', 'Health checks use cluster DNS <unreachable> & "quoted"'],
       ['check', 'checklist:1', 'runbook-cluster-dns', 'Health checks use cluster DNS <unreachable> & "quoted"'],
     ]);
     expect(r.expectations.expectedFailures[0]!.measured).toBe(`${SEED_LOST} writes, budget 0 writes`);
-    expect(r.groups[0]).toMatchObject({ matches: true, checks: [{ id: 'step:emergency-seed:Step 5b' }, { id: 'checklist:1', passed: false, matches: true }, { id: 'checklist:Final line', passed: true }] });
+    expect(r.groups[0]).toMatchObject({ matches: true, checks: [{ id: 'step:emergency:step-5b-health' }, { id: 'checklist:1', passed: false, matches: true }, { id: 'checklist:final-line', passed: true }] });
     expect(JSON.parse(renderJson(r)).expectations.expectedFailures).toHaveLength(3);
   });
 

@@ -3,7 +3,7 @@
 import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
 import { fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
 import { type GroupSamples, emptySamples } from './samples.ts';
-import { formatValue, probeKind, summaryRows } from './summaries.ts';
+import { formatValue, summaryRows } from './summaries.ts';
 import { esc, hasTimeline, renderTimeline } from './timeline.ts';
 
 const CSS = `
@@ -151,9 +151,9 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
     b.push('</table>');
   }
   for (const p of g.probes) {
-    const rows = summaryRows(probeKind(p), p.summary);
+    const rows = summaryRows(p.probe, p.summary);
     if (!rows.length) continue;
-    const phase = typeof p.summary['phase'] === 'string' ? ` (${p.summary['phase']})` : '';
+    const phase = p.probe === 'load' ? ` (${p.summary.phase})` : '';
     b.push(`<h3>${esc(p.probe)}${esc(phase)}</h3><table class="probe"><tr>${rows.map((x) => `<th>${esc(x.label)}</th>`).join('')}</tr><tr>${rows.map((x) => `<td class="num">${esc(x.value)}</td>`).join('')}</tr></table>`);
   }
   if (g.triggers.length) {

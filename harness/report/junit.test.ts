@@ -62,13 +62,50 @@ describe('renderJunit', () => {
     expect(errors).toContain('03 Create SQLite deployment on hyperpage-data-pvc');
   });
 
+  it('judges a step by the check with its procedure and stepId, whatever either is titled', () => {
+    const t = Date.UTC(2026, 0, 1);
+    const g = { scenario: 's', variant: 'seed' };
+    const step = (index: number, stepId: string, name: string, outcome: 'ok' | 'failed') =>
+      ({ t: t + index, ...g, type: 'step.end', procedure: 'emergency', stepId, step: name, index, budgetMs: 1_000, startedAt: t, durationMs: 5, outcome, message: outcome }) as const;
+    const check = (stepId: string, title: string, passed: boolean, expected: 'pass' | 'fail') =>
+      ({ t: t + 10, ...g, type: 'check', id: `step:emergency:${stepId}`, title, passed, measured: passed ? 'ok' : 'failed', expected, ...(expected === 'fail' ? { expectedBecause: 'runbook-cluster-dns' } : {}), matches: passed === (expected === 'pass'), procedure: 'emergency', stepId }) as const;
+    const events: JournalEvent[] = [
+      { t, type: 'run.start', runId: 'ids', profile: 'monthly', platform: 'local', scenarios: ['s'], variants: ['seed'], config: {}, host: { node: 'v20', os: 'linux', cpus: 2 } },
+      // The step's prose was renamed after the check was titled: still its check.
+      step(0, 'step-5b-health', 'Step 5b: health (renamed)', 'failed'),
+      // Same title as the declared check below, another step: not judged by it.
+      step(1, 'step-6-final', 'Step 5b: health endpoint', 'failed'),
+      // Declared to fail, but passed: the step testcase says so.
+      step(2, 'step-7-report', 'Step 7', 'ok'),
+      check('step-5b-health', 'Step 5b: health endpoint', false, 'fail'),
+      check('step-7-report', 'Step 7', true, 'fail'),
+      { t: t + 20, type: 'run.end', status: 'failed', exitCode: 1 },
+    ];
+    const r = buildReport(events);
+    expect(r.groups[0]!.checks.map((c) => c.stepId)).toEqual(['step-5b-health', 'step-7-report']);
+    const { cases } = parse(renderJunit(r));
+    const byName = (n: string) => cases.find((c) => String(c['@name']).startsWith(n))!;
+    // No testcase of their own: each check is its step's testcase.
+    expect(cases.map((c) => c['@name'])).toEqual(['01 Step 5b: health (renamed)', '02 Step 5b: health endpoint', '03 Step 7']);
+    const renamed = byName('01 ');
+    expect(renamed['failure']).toBeUndefined();
+    expect(String(renamed['system-out'])).toContain('expected failure (finding runbook-cluster-dns)');
+    expect(((renamed['properties'] as Node)['property'] as Node[]).map((p) => [p['@name'], p['@value']])).toEqual([
+      ['check', 'step:emergency:step-5b-health'],
+      ['expected', 'fail'],
+      ['expectedBecause', 'runbook-cluster-dns'],
+    ]);
+    expect((byName('02 ')['failure'] as Node)['@type']).toBe('step-failed');
+    expect((byName('03 ')['failure'] as Node)['@type']).toBe('unexpected-pass');
+  });
+
   it('escapes markup, quotes and control characters into well-formed XML', () => {
     const t = Date.UTC(2026, 0, 1);
     const nasty = 'a < b && c > "d" \'e\' ]]> \u0000\u0007\u001b[31m tab\there\nnewline \ud800 lone surrogate 😀';
     const events: JournalEvent[] = [
       { t, type: 'run.start', runId: 'r<1>', profile: 'monthly', platform: 'local', scenarios: ['s'], variants: ['seed'], config: {}, host: { node: 'v20', os: 'linux', cpus: 2 } },
       { t, scenario: 's', variant: 'seed', type: 'verdict', id: 'x&y', title: nasty, passed: false, measured: nasty, budget: '<0>', evidence: nasty },
-      { t, scenario: 's', variant: 'seed', type: 'step.end', procedure: 'p"q', step: nasty, index: 0, budgetMs: 1, startedAt: t, durationMs: 5, outcome: 'failed', message: nasty },
+      { t, scenario: 's', variant: 'seed', type: 'step.end', procedure: 'p"q', stepId: 'nasty', step: nasty, index: 0, budgetMs: 1, startedAt: t, durationMs: 5, outcome: 'failed', message: nasty },
       { t: t + 10, type: 'run.end', status: 'failed', exitCode: 1 },
     ];
     const xml = renderJunit(buildReport(events));

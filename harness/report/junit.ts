@@ -3,7 +3,7 @@
 // failures carrying the measured values. A testcase judges the MATCH with the expected outcome:
 // the seed runbook's declared defect that failed is a passing testcase (property expected=fail),
 // an expected failure that passed is a failure (the runbook was fixed: remove the expectation).
-import { type GroupReport, type RunReport, wasRunning } from './model.ts';
+import { type CheckReport, type GroupReport, type RunReport, type StepReport, wasRunning } from './model.ts';
 import { criterionLine, fmtMeasured, groupLabel, stepLine } from './format.ts';
 
 interface Case {
@@ -116,23 +116,17 @@ function casesOf(g: GroupReport): Case[] {
     else if (!c.matches) k.failure = { type: 'criterion-failed', message: `${c.title}: ${criterionLine(c)}`, body: c.evidence };
     cases.push(k);
   }
-  // Procedure-step checks judge the step testcases below instead of adding their own.
-  for (const c of g.checks.filter((x) => !x.id.startsWith('step:'))) {
+  // A check that judges a step (same procedure and stepId) is that step's testcase; the others
+  // (a checklist item whose step was not journalled, the data recovery as a whole) are their own.
+  const checkOfStep = (s: StepReport) => g.checks.find((c) => c.stepId !== null && c.procedure === s.procedure && c.stepId === s.stepId);
+  const judgesAStep = (c: CheckReport) => g.steps.some((s) => checkOfStep(s) === c);
+  // A check of a whole procedure (no stepId: the data recovery) explains its failed steps.
+  const checkOfProcedure = (s: StepReport) => g.checks.find((c) => c.stepId === null && c.procedure === s.procedure);
+  for (const c of g.checks.filter((x) => !judgesAStep(x))) {
     const k: Case = { classname: `${base}.checks`, name: `${c.id}: ${c.title}`, timeMs: 0, startedAt: c.at, out: c.measured };
-    if (c.expected === 'fail') k.properties = { expected: 'fail', expectedBecause: c.expectedBecause ?? '' };
-    if (c.matches && !c.passed) k.out = `expected failure (finding ${c.expectedBecause}): ${c.measured}`;
-    else if (!c.matches && c.passed)
-      k.failure = { type: 'unexpected-pass', message: `${c.title}: UNEXPECTEDLY PASSED (expected to fail because of finding ${c.expectedBecause}); remove the expectation, the runbook was fixed`, body: c.measured };
-    else if (!c.matches) k.failure = { type: 'check-failed', message: `${c.title}: ${c.measured}`, body: c.measured };
+    if (!judgeByCheck(k, c, c.measured)) k.failure = { type: 'check-failed', message: `${c.title}: ${c.measured}`, body: c.measured };
     cases.push(k);
   }
-  // A validation / data-recovery step is judged by its check above: its declared failure is no test failure.
-  const checkOfStep = (s: GroupReport['steps'][number]) =>
-    s.procedure === 'validation'
-      ? g.checks.find((c) => c.id.startsWith('checklist:') && c.title === s.step)
-      : s.procedure === 'data-recovery'
-        ? g.checks.find((c) => c.id === 'data-recovery')
-        : g.checks.find((c) => c.id.startsWith(`step:${s.procedure}:`) && c.title === s.step);
   for (const s of g.steps) {
     const k: Case = {
       classname: `${base}.steps.${s.procedure}`,
@@ -141,10 +135,11 @@ function casesOf(g: GroupReport): Case[] {
       startedAt: s.startedAt,
       out: stepLine(s),
     };
-    const expected = s.outcome === 'failed' ? checkOfStep(s) : undefined;
-    if (expected?.expected === 'fail' && expected.matches) {
-      k.properties = { expected: 'fail', expectedBecause: expected.expectedBecause ?? '' };
-      k.out = `expected failure (finding ${expected.expectedBecause}): ${stepLine(s)}`;
+    const check = checkOfStep(s) ?? (s.outcome === 'failed' ? checkOfProcedure(s) : undefined);
+    if (check) k.properties = { check: check.id, ...k.properties };
+    if (check && (check.expected === 'fail' || !check.matches)) {
+      if (!judgeByCheck(k, check, stepLine(s)))
+        k.failure = { type: 'step-failed', message: `${s.step} ${s.outcome} after ${fmtMeasured(s.durationMs, 'ms')}: ${s.message}`, body: stepLine(s) };
     } else if (s.outcome === 'failed') k.failure = { type: 'step-failed', message: `${s.step} failed after ${fmtMeasured(s.durationMs, 'ms')}: ${s.message}`, body: stepLine(s) };
     else if (wasRunning(s)) k.error = { type: 'interrupted', message: `${s.step} was running when the run stopped`, body: stepLine(s) };
     else if (s.outcome === 'skipped' || s.outcome === 'aborted') k.skipped = `not run (${s.outcome})${s.message ? `: ${s.message}` : ''}`;
@@ -157,6 +152,19 @@ function casesOf(g: GroupReport): Case[] {
     cases.push(k);
   }
   return cases;
+}
+
+/**
+ * Judges a testcase by a check's expected outcome: an expected failure passes (marked), an
+ * unexpected pass fails. false: the check failed unexpectedly (the caller says how).
+ */
+function judgeByCheck(k: Case, c: CheckReport, line: string): boolean {
+  if (c.expected === 'fail') k.properties = { ...k.properties, expected: 'fail', expectedBecause: c.expectedBecause ?? '' };
+  if (c.matches && !c.passed) k.out = `expected failure (finding ${c.expectedBecause}): ${line}`;
+  else if (!c.matches && c.passed)
+    k.failure = { type: 'unexpected-pass', message: `${c.title}: UNEXPECTEDLY PASSED (expected to fail because of finding ${c.expectedBecause}); remove the expectation, the runbook was fixed`, body: c.measured };
+  else if (!c.matches) return false;
+  return true;
 }
 
 function runGroupStub(r: RunReport): GroupReport {

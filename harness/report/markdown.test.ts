@@ -42,12 +42,12 @@ describe('renderMarkdown', () => {
   it('shows step timings against budgets, data-integrity counts, latency baseline vs after, findings and regressions', () => {
     const text = md('seed-lost');
     const steps = table(text, '### Steps vs budgets');
-    expect(steps.find((r) => r[3] === 'Step 4: patch service selector')!.slice(0, 6)).toEqual(['⚠️ over', '4', 'emergency-seed', 'Step 4: patch service selector', '14.5 s', '10.0 s']);
+    expect(steps.find((r) => r[3] === 'Step 4: patch service selector')!.slice(0, 6)).toEqual(['⚠️ over', '4', 'emergency', 'Step 4: patch service selector', '14.5 s', '10.0 s']);
     expect(steps.find((r) => r[3]!.startsWith('Step 5b'))![0]).toBe('❌');
     const integrity = table(text, '### Data integrity (write ledger)');
     expect(integrity[0]).toEqual(['Scenario', 'ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'min writes/pod after restore', 'detectable loss/pod (95 %)', 'read from']);
-    // An older journal without coverage fields: dashes, not zeros.
-    expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '–', '–', '–']);
+    // Coverage of the restored engine beside the counts: the detectable loss is a declared fraction, shown as percent.
+    expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '401', '0.74 %', 'sqlite-file']);
     const latency = table(text, '### Latency: baseline, with the fault, after rollback');
     expect(latency.map((r) => [r[1], r[5]])).toEqual([['phase', 'p99'], ['baseline', '14.9 ms'], ['after', '18.7 ms']]);
     const findings = table(text, '### Runbook findings');

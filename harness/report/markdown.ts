@@ -3,7 +3,11 @@
 import { COMPARED_METRICS } from './history.ts';
 import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
 import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
-import { INTEGRITY_COLUMNS, INTEGRITY_KEYS, LATENCY_KEYS, formatValue, probeKind, summaryRows } from './summaries.ts';
+import type { ProbeKind } from '../journal/probe-summaries.ts';
+import { INTEGRITY_KEYS, KNOWN, LATENCY_KEYS, columnHead, formatValue, summaryRows } from './summaries.ts';
+
+/** Probe kinds with a table of their own below; every other summary is listed under "Other measurements". */
+const TABLED: ReadonlySet<ProbeKind> = new Set(['availability', 'ledger', 'load']);
 
 const METRIC_LABEL: Record<(typeof COMPARED_METRICS)[number], string> = {
   timeToRestoreMs: 'time to restore',
@@ -96,8 +100,8 @@ export function renderMarkdown(r: RunReport): string {
   const integrity = r.groups.filter((g) => g.integrity);
   if (integrity.length) {
     out.push('### Data integrity (write ledger)', '');
-    out.push(`| Scenario | ${INTEGRITY_KEYS.map((k) => INTEGRITY_COLUMNS[k].head).join(' | ')} |`, `|---|${INTEGRITY_KEYS.map(() => '---:').join('|')}|`);
-    for (const g of integrity) out.push(row(groupLabel(g), ...INTEGRITY_KEYS.map((k) => formatValue(g.integrity![k], INTEGRITY_COLUMNS[k].format))));
+    out.push(`| Scenario | ${INTEGRITY_KEYS.map((k) => columnHead(KNOWN.ledger[k])).join(' | ')} |`, `|---|${INTEGRITY_KEYS.map(() => '---:').join('|')}|`);
+    for (const g of integrity) out.push(row(groupLabel(g), ...INTEGRITY_KEYS.map((k) => formatValue(g.integrity![k], KNOWN.ledger[k].format))));
     out.push('');
   }
 
@@ -112,7 +116,7 @@ export function renderMarkdown(r: RunReport): string {
           row(
             groupLabel(g),
             phase,
-            ...LATENCY_KEYS.map((k) => formatValue(s[k], k === 'rps' ? 'rps' : k === 'errors' || k === 'non2xx' ? 'count' : 'ms')),
+            ...LATENCY_KEYS.map((k) => formatValue(s[k], KNOWN.load[k].format)),
           ),
         );
       }
@@ -125,16 +129,16 @@ export function renderMarkdown(r: RunReport): string {
     out.push('| Scenario | requests | failed | error rate | downtime | longest failure run |', '|---|---:|---:|---:|---:|---:|');
     for (const g of avail) {
       const a = g.availability!;
-      out.push(row(groupLabel(g), formatValue(a['total'], 'count'), formatValue(a['failed'], 'count'), formatValue(a['errorRate'], 'percent'), formatValue(g.metrics.downtimeMs, 'ms'), formatValue(a['longestFailureRun'], 'count')));
+      out.push(row(groupLabel(g), formatValue(a.total, 'count'), formatValue(a.failed, 'count'), formatValue(a.errorRate, 'percent'), formatValue(a.downtimeMs, 'ms'), formatValue(a.longestFailureRun, 'count')));
     }
     out.push('');
   }
 
-  const others = r.groups.flatMap((g) => g.probes.filter((p) => probeKind(p) === 'other').map((p) => ({ g, p })));
+  const others = r.groups.flatMap((g) => g.probes.filter((p) => !TABLED.has(p.probe)).map((p) => ({ g, p })));
   if (others.length) {
     out.push('### Other measurements', '');
     for (const { g, p } of others) {
-      out.push(`- **${p.probe}** (${groupLabel(g)}): ${summaryRows('other', p.summary).map((x) => `${x.label} ${cell(x.value, 120)}`).join(', ')}`);
+      out.push(`- **${p.probe}** (${groupLabel(g)}): ${summaryRows(p.probe, p.summary).map((x) => `${x.label} ${cell(x.value, 120)}`).join(', ')}`);
     }
     out.push('');
   }

@@ -126,7 +126,7 @@ describe('buildReport', () => {
     const r = buildReport([
       e({ t, type: 'step.end', procedure: 'planned', step: 'a', index: 0, budgetMs: 1000, startedAt: t - 500, durationMs: 500, outcome: 'ok' }),
       e({ t: t + 900, type: 'step.end', procedure: 'planned', step: 'b', index: 1, budgetMs: 1000, startedAt: t + 100, durationMs: 800, outcome: 'ok' }),
-      e({ t: t + 901, type: 'probe.summary', probe: 'resilience', summary: { score: 87 } }),
+      e({ t: t + 901, type: 'probe.summary', probe: 'resilience', summary: { resilienceScore: 87, earned: 87, possible: 100, missed: 'performance (13)' } }),
       { t: t + 902, type: 'run.end', status: 'passed', exitCode: 0 },
     ]);
     expect(r.groups[0]!.metrics).toMatchObject({ timeToRestoreMs: 1_400, timeToRestoreSource: 'procedure', score: 87 });

@@ -1,8 +1,8 @@
 // The report model: everything a reader or a CI gate needs, derived from a run's journal and
 // nothing else. Every renderer (json, md, html, junit) and the history line start from this.
-import type { JournalEvent, RunStatus, StepOutcome } from '../journal/events.ts';
+import type { JournalEvent, RunStatus, StepOutcome, StepRecord } from '../journal/events.ts';
+import type { AvailabilitySummaryRecord, LedgerSummaryRecord, LoadSummaryRecord, ProbeKind, ProbeSummaryOf, SamplesProbe } from '../journal/probe-summaries.ts';
 import { Redactor } from '../journal/redact.ts';
-import { num, probeKind } from './summaries.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -10,16 +10,10 @@ export const SCHEMA_VERSION = 1 as const;
 export type StepReportOutcome = StepOutcome | 'interrupted';
 export type GroupStatus = 'passed' | 'failed' | 'aborted' | 'not-evaluated';
 
-export interface StepReport {
-  procedure: string;
-  step: string;
-  index: number;
-  budgetMs: number;
-  startedAt: number;
-  durationMs: number;
+/** The step record (journal/events.ts) as a report row. */
+export interface StepReport extends Omit<StepRecord, 'outcome'> {
   outcome: StepReportOutcome;
   overBudget: boolean;
-  message: string;
 }
 
 export interface CriterionReport {
@@ -49,6 +43,9 @@ export interface CheckReport {
   expectedBecause: string | null;
   matches: boolean;
   at: number;
+  /** The procedure and step this check judges (stepId null: the whole procedure, e.g. the data recovery). */
+  procedure: string | null;
+  stepId: string | null;
 }
 
 /** One verdict or check in the expectations summary, with its measurement. */
@@ -89,14 +86,11 @@ export interface FaultReport {
   clearedAt: number | null;
 }
 
-export interface ProbeSummaryReport {
-  probe: string;
-  at: number;
-  summary: Record<string, unknown>;
-}
+/** A typed probe summary: narrowing on `probe` gives its summary's type. */
+export type ProbeSummaryReport = { [K in ProbeKind]: { probe: K; at: number; summary: ProbeSummaryOf<K> } }[ProbeKind];
 
 export interface SamplesRef {
-  probe: string;
+  probe: SamplesProbe;
   file: string;
   count: number;
 }
@@ -153,9 +147,9 @@ export interface GroupReport {
   findings: FindingReport[];
   probes: ProbeSummaryReport[];
   /** Load phases: before the fault, with the fault in place (performance scenario), after the rollback. */
-  latency: { baseline: Record<string, unknown> | null; faulted?: Record<string, unknown> | null; after: Record<string, unknown> | null };
-  integrity: Record<string, unknown> | null;
-  availability: Record<string, unknown> | null;
+  latency: { baseline: LoadSummaryRecord | null; faulted?: LoadSummaryRecord | null; after: LoadSummaryRecord | null };
+  integrity: LedgerSummaryRecord | null;
+  availability: AvailabilitySummaryRecord | null;
   samples: SamplesRef[];
   triggers: TriggerReport[];
   markers: MarkerReport[];
@@ -205,8 +199,8 @@ export interface RunReport {
   /** Set when the journal has no run.end: what had been done when the run stopped. */
   interruption: {
     lastEventAt: number | null;
-    stepsDone: { group: string; procedure: string; step: string }[];
-    inProgress: { group: string; procedure: string; step: string; startedAt: number }[];
+    stepsDone: { group: string; procedure: string; stepId: string; step: string }[];
+    inProgress: { group: string; procedure: string; stepId: string; step: string; startedAt: number }[];
   } | null;
   resilienceScore: number | null;
   /** Outcomes against expectations: the seed runbook's defects failing as declared, and every mismatch. */
@@ -231,8 +225,8 @@ export interface BuildOptions {
   generatedAt?: Date;
 }
 
-const RESTORE_VERDICT = /(^|[-_.])(time-to-restore|emergency-rollback|planned-rollback|rollback-time|restore)([-_.]|$)/i;
-const SCORE_VERDICT = /(^|[-_.])(resilience-score|resilience|score)$/i;
+/** The criteria whose measurement is the rollback's duration (criteria/verdicts.ts). */
+const ROLLBACK_CRITERIA: ReadonlySet<string> = new Set(['emergency-rollback', 'planned-rollback']);
 
 export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): RunReport {
   const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);
@@ -254,8 +248,14 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
   const artifacts: RunReport['artifacts'] = [];
   let runScore: number | null = null;
 
+  const unknown: string[] = [];
   for (const e of sorted) {
     if (e.type === 'run.start' || e.type === 'run.end') continue;
+    if (e.type === 'unknown') {
+      // A line that does not match its schema is reported, never read as data.
+      unknown.push(`journal line ${e.line}${e.scenario ? ` (${e.scenario}/${e.variant ?? 'default'})` : ''}: ${e.problem}`);
+      continue;
+    }
     const g = group(e);
     g.add(e);
     if (e.type === 'finding') findings.push(g.findings.at(-1)!);
@@ -300,17 +300,19 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
     if (g.fault.injectedAt !== null && g.fault.effective === null) warnings.push(`${g.key}: fault ${g.fault.name} injected but never verified`);
   }
   if (!start) warnings.push('journal has no run.start event');
+  for (const u of unknown.slice(0, 10)) warnings.push(`${u}; left out of the report`);
+  if (unknown.length > 10) warnings.push(`${unknown.length - 10} more journal line(s) that match no event schema left out of the report`);
 
   const interruption = aborted
     ? {
         lastEventAt,
         stepsDone: built.flatMap((g) =>
-          g.steps.filter((s) => s.outcome === 'ok' || s.outcome === 'failed').map((s) => ({ group: g.key, procedure: s.procedure, step: s.step })),
+          g.steps.filter((s) => s.outcome === 'ok' || s.outcome === 'failed').map((s) => ({ group: g.key, procedure: s.procedure, stepId: s.stepId, step: s.step })),
         ),
         inProgress: built.flatMap((g) =>
           g.steps
             .filter(wasRunning)
-            .map((s) => ({ group: g.key, procedure: s.procedure, step: s.step, startedAt: s.startedAt })),
+            .map((s) => ({ group: g.key, procedure: s.procedure, stepId: s.stepId, step: s.step, startedAt: s.startedAt })),
         ),
       }
     : null;
@@ -466,7 +468,7 @@ export function durationToMs(value: number | string | null, unit: string | null 
 
 class GroupBuilder {
   readonly steps: StepReport[] = [];
-  readonly open = new Map<string, { procedure: string; step: string; index: number; budgetMs: number; startedAt: number }>();
+  readonly open = new Map<string, Pick<StepRecord, 'procedure' | 'stepId' | 'step' | 'index' | 'budgetMs' | 'startedAt'>>();
   readonly criteria: CriterionReport[] = [];
   readonly checks: CheckReport[] = [];
   readonly findings: FindingReport[] = [];
@@ -508,12 +510,13 @@ class GroupBuilder {
         break;
       }
       case 'step.start':
-        this.open.set(`${e.procedure}#${e.index}`, { procedure: e.procedure, step: e.step, index: e.index, budgetMs: e.budgetMs, startedAt: e.t });
+        this.open.set(`${e.procedure}#${e.index}`, { procedure: e.procedure, stepId: e.stepId, step: e.step, index: e.index, budgetMs: e.budgetMs, startedAt: e.t });
         break;
       case 'step.end':
         this.open.delete(`${e.procedure}#${e.index}`);
         this.steps.push({
           procedure: e.procedure,
+          stepId: e.stepId,
           step: e.step,
           index: e.index,
           budgetMs: e.budgetMs,
@@ -521,7 +524,7 @@ class GroupBuilder {
           durationMs: e.durationMs,
           outcome: e.outcome,
           overBudget: e.outcome !== 'skipped' && e.outcome !== 'aborted' && e.durationMs > e.budgetMs,
-          message: e.message ?? '',
+          message: e.message,
         });
         break;
       case 'fault.inject':
@@ -543,7 +546,7 @@ class GroupBuilder {
         this.markers.push({ t: e.t, name: e.name, detail: e.detail ?? null });
         break;
       case 'probe.summary':
-        this.probes.push({ probe: e.probe, at: e.t, summary: e.summary });
+        this.probes.push({ probe: e.probe, at: e.t, summary: e.summary } as ProbeSummaryReport);
         break;
       case 'probe.samples':
         this.samples.push({ probe: e.probe, file: e.file, count: e.count });
@@ -570,7 +573,18 @@ class GroupBuilder {
         break;
       }
       case 'check': {
-        const c: CheckReport = { id: e.id, title: e.title, passed: e.passed, measured: e.measured, expected: e.expected, expectedBecause: e.expectedBecause ?? null, matches: e.matches, at: e.t };
+        const c: CheckReport = {
+          id: e.id,
+          title: e.title,
+          passed: e.passed,
+          measured: e.measured,
+          expected: e.expected,
+          expectedBecause: e.expectedBecause ?? null,
+          matches: e.matches,
+          at: e.t,
+          procedure: e.procedure ?? null,
+          stepId: e.stepId ?? null,
+        };
         const i = this.checks.findIndex((x) => x.id === c.id);
         if (i >= 0) this.checks[i] = c;
         else this.checks.push(c);
@@ -604,10 +618,9 @@ class GroupBuilder {
     }
     steps.sort((a, b) => a.startedAt - b.startedAt || a.index - b.index);
 
-    const last = (kind: string) => [...this.probes].reverse().find((p) => probeKind(p) === kind)?.summary ?? null;
-    const loadPhase = (phase: string) => [...this.probes].reverse().find((p) => probeKind(p) === 'load' && p.summary['phase'] === phase)?.summary ?? null;
-    const availability = last('availability');
-    const integrity = last('ledger');
+    const availability = this.last('availability');
+    const integrity = this.last('ledger');
+    const loadPhase = (phase: string) => this.all('load').findLast((s) => s.phase === phase) ?? null;
     const after = loadPhase('after');
 
     let status: GroupStatus;
@@ -647,20 +660,21 @@ class GroupBuilder {
     };
   }
 
-  metrics(
-    steps: StepReport[],
-    availability: Record<string, unknown> | null,
-    ledger: Record<string, unknown> | null,
-    after: Record<string, unknown> | null,
-  ): KeyMetrics {
+  /** Every summary of one probe kind, in journal order. */
+  all<K extends ProbeKind>(kind: K): ProbeSummaryOf<K>[] {
+    return this.probes.filter((p): p is Extract<ProbeSummaryReport, { probe: K }> => p.probe === kind).map((p) => p.summary as ProbeSummaryOf<K>);
+  }
+
+  last<K extends ProbeKind>(kind: K): ProbeSummaryOf<K> | null {
+    return this.all(kind).at(-1) ?? null;
+  }
+
+  metrics(steps: StepReport[], availability: AvailabilitySummaryRecord | null, ledger: LedgerSummaryRecord | null, after: LoadSummaryRecord | null): KeyMetrics {
     let timeToRestoreMs: number | null = null;
     let timeToRestoreSource: KeyMetrics['timeToRestoreSource'] = null;
-    const fromProbe = this.probes
-      .map((p) => num(p.summary, 'timeToRestoreMs'))
-      .filter((v): v is number => v !== null)
-      .at(-1);
+    const fromProbe = availability?.timeToRestoreMs;
     const fromVerdict = this.criteria
-      .filter((c) => RESTORE_VERDICT.test(c.id))
+      .filter((c) => ROLLBACK_CRITERIA.has(c.id))
       .map((c) => durationToMs(c.measured, c.unit))
       .find((v) => v !== null);
     if (fromProbe !== undefined) [timeToRestoreMs, timeToRestoreSource] = [fromProbe, 'probe'];
@@ -673,15 +687,13 @@ class GroupBuilder {
         [timeToRestoreMs, timeToRestoreSource] = [lastEnd - first, 'procedure'];
       }
     }
-    const scoreVerdict = this.criteria.find((c) => SCORE_VERDICT.test(c.id) && typeof c.measured === 'number');
-    const scoreProbe = this.probes.map((p) => num(p.summary, 'resilienceScore', 'score')).filter((v): v is number => v !== null).at(-1);
     return {
       timeToRestoreMs,
       timeToRestoreSource,
-      downtimeMs: availability ? num(availability, 'downtimeMs', 'downtime.durationMs', 'downtime.ms', 'unavailableMs') : null,
-      p99AfterMs: after ? num(after, 'p99', 'p99Ms', 'latency.p99') : null,
-      lostWrites: ledger ? num(ledger, 'lost', 'lostCount', 'lost.length') : null,
-      score: scoreProbe ?? (scoreVerdict ? (scoreVerdict.measured as number) : null),
+      downtimeMs: availability?.downtimeMs ?? null,
+      p99AfterMs: after?.p99 ?? null,
+      lostWrites: ledger?.lost ?? null,
+      score: this.last('resilience')?.resilienceScore ?? null,
     };
   }
 }

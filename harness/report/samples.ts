@@ -6,6 +6,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from './model.ts';
+import { SAMPLE_SERIES } from '../journal/probe-summaries.ts';
 
 /** One availability probe sample as the probe writes it (only the fields the report reads). */
 export interface AvailabilitySample {
@@ -124,9 +125,7 @@ export async function loadSamples(report: RunReport, baseDir: string): Promise<M
   for (const g of report.groups) {
     const s = emptySamples(g.startedAt !== null && g.endedAt !== null ? g.endedAt - g.startedAt : 0);
     for (const ref of g.samples) {
-      const probe = ref.probe.toLowerCase();
-      const series = probe.includes('availability') ? s.availability : probe.includes('load') ? s.load : null;
-      if (!series) continue;
+      const series = SAMPLE_SERIES[ref.probe] === 'availability' ? s.availability : s.load;
       const file = path.isAbsolute(ref.file) ? ref.file : path.join(baseDir, ref.file);
       if (!existsSync(file)) {
         s.missing.push(ref.file);

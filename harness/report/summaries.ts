@@ -1,39 +1,19 @@
-// Probe summaries are open records: the keys we know are rendered with labels and units, every
-// other key is still shown (generically) so nothing a probe measured is hidden from the report.
+// Probe summaries are typed (journal/probe-summaries.ts): the fields we know are rendered with
+// labels and units by probe kind; any other key a probe adds is still shown (generically) so
+// nothing a probe measured is hidden from the report.
+import type { ProbeKind, ProbeSummaryOf } from '../journal/probe-summaries.ts';
 import { fmtMs } from './format.ts';
 
-export type ProbeKind = 'availability' | 'ledger' | 'load' | 'other';
-
-export function probeKind(p: { probe: string; summary: Record<string, unknown> }): ProbeKind {
-  const n = p.probe.toLowerCase();
-  if (n.includes('availability')) return 'availability';
-  if (n.includes('ledger') || n.includes('integrity')) return 'ledger';
-  if (n.includes('load')) return 'load';
-  return 'other';
-}
-
-/** First finite number found at one of the dotted paths ("downtime.ms", "lost.length"). */
-export function num(record: Record<string, unknown>, ...paths: string[]): number | null {
-  for (const p of paths) {
-    let v: unknown = record;
-    for (const part of p.split('.')) {
-      if (v === null || v === undefined || (typeof v !== 'object' && typeof v !== 'string')) {
-        v = undefined;
-        break;
-      }
-      v = (v as Record<string, unknown>)[part];
-    }
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-  }
-  return null;
-}
-
-interface Known {
+export interface Known {
   label: string;
   format: 'ms' | 'count' | 'percent' | 'rps' | 'text';
+  /** A shorter column head, where a table shows this field (the integrity table). */
+  head?: string;
 }
 
-const KNOWN: Record<Exclude<ProbeKind, 'other'>, Record<string, Known>> = {
+type KnownFields = { [K in ProbeKind]?: { [F in keyof ProbeSummaryOf<K> & string]?: Known } };
+
+export const KNOWN = {
   availability: {
     total: { label: 'requests', format: 'count' },
     failed: { label: 'failed', format: 'count' },
@@ -44,13 +24,16 @@ const KNOWN: Record<Exclude<ProbeKind, 'other'>, Record<string, Known>> = {
     timeToRestoreMs: { label: 'time to restore', format: 'ms' },
   },
   ledger: {
-    ok: { label: 'acknowledged writes', format: 'count' },
-    fail: { label: 'failed writes', format: 'count' },
-    unknown: { label: 'unknown (timed out) writes', format: 'count' },
-    lost: { label: 'lost acknowledged writes', format: 'count' },
-    recovered: { label: 'recovered unknown writes', format: 'count' },
-    unexpected: { label: 'unexpected rows', format: 'count' },
-    duplicated: { label: 'duplicated rows', format: 'count' },
+    ok: { label: 'acknowledged writes', format: 'count', head: 'ok' },
+    fail: { label: 'failed writes', format: 'count', head: 'fail' },
+    unknown: { label: 'unknown (timed out) writes', format: 'count', head: 'unknown' },
+    lost: { label: 'lost acknowledged writes', format: 'count', head: 'lost' },
+    recovered: { label: 'recovered unknown writes', format: 'count', head: 'recovered' },
+    unexpected: { label: 'unexpected rows', format: 'count', head: 'unexpected' },
+    duplicated: { label: 'duplicated rows', format: 'count', head: 'duplicated' },
+    minPerPod: { label: 'min acknowledged writes per pod after restore', format: 'count', head: 'min writes/pod after restore' },
+    detectableLoss: { label: 'detectable per-pod loss (95 %)', format: 'percent', head: 'detectable loss/pod (95 %)' },
+    source: { label: 'read from', format: 'text' },
   },
   load: {
     phase: { label: 'phase', format: 'text' },
@@ -63,25 +46,16 @@ const KNOWN: Record<Exclude<ProbeKind, 'other'>, Record<string, Known>> = {
     errors: { label: 'errors', format: 'count' },
     non2xx: { label: 'non-2xx', format: 'count' },
   },
-};
+} as const satisfies KnownFields;
 
-/** The ledger counts shown in the data-integrity table, in this order. */
-export const INTEGRITY_KEYS = ['ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'minPerPod', 'detectableLoss', 'source'] as const;
-/** Column heads and formats of the integrity table (coverage of the restored engine beside the counts). */
-export const INTEGRITY_COLUMNS: Record<(typeof INTEGRITY_KEYS)[number], { head: string; format: Known['format'] }> = {
-  ok: { head: 'ok', format: 'count' },
-  fail: { head: 'fail', format: 'count' },
-  unknown: { head: 'unknown', format: 'count' },
-  lost: { head: 'lost', format: 'count' },
-  recovered: { head: 'recovered', format: 'count' },
-  unexpected: { head: 'unexpected', format: 'count' },
-  duplicated: { head: 'duplicated', format: 'count' },
-  minPerPod: { head: 'min writes/pod after restore', format: 'count' },
-  detectableLoss: { head: 'detectable loss/pod (95 %)', format: 'percent' },
-  source: { head: 'read from', format: 'text' },
-};
+/** The ledger fields shown in the data-integrity table, in this order (heads and formats from KNOWN.ledger). */
+export const INTEGRITY_KEYS = ['ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'minPerPod', 'detectableLoss', 'source'] as const satisfies readonly (keyof typeof KNOWN.ledger)[];
 /** The latency columns compared baseline vs after. */
-export const LATENCY_KEYS = ['p50', 'p90', 'p95', 'p99', 'max', 'rps', 'errors', 'non2xx'] as const;
+export const LATENCY_KEYS = ['p50', 'p90', 'p95', 'p99', 'max', 'rps', 'errors', 'non2xx'] as const satisfies readonly (keyof typeof KNOWN.load)[];
+
+export function columnHead(k: Known): string {
+  return k.head ?? k.label;
+}
 
 // Pods' env and anything that looks like configuration dumps are never rendered wholesale.
 const HIDDEN_KEY = /^(env|environment|envFrom|config|spec|manifest)$/i;
@@ -92,15 +66,17 @@ export interface SummaryRow {
   value: string;
 }
 
-export function summaryRows(kind: ProbeKind, summary: Record<string, unknown>): SummaryRow[] {
-  const known = kind === 'other' ? {} : KNOWN[kind];
+/** The declared fields of a probe kind with labels first, then every other key as it is. */
+export function summaryRows(probe: ProbeKind, summary: object): SummaryRow[] {
+  const known: Record<string, Known> = probe in KNOWN ? KNOWN[probe as keyof typeof KNOWN] : {};
+  const fields = summary as Record<string, unknown>;
   const rows: SummaryRow[] = [];
   for (const [key, k] of Object.entries(known)) {
-    if (key in summary) rows.push({ key, label: k.label, value: formatValue(summary[key], k.format) });
+    if (key in fields) rows.push({ key, label: k.label, value: formatValue(fields[key], k.format) });
   }
-  for (const [key, v] of Object.entries(summary)) {
+  for (const [key, v] of Object.entries(fields)) {
     if (key in known || HIDDEN_KEY.test(key)) continue;
-    rows.push({ key, label: key, value: formatValue(v, /ms$/i.test(key) ? 'ms' : 'text') });
+    rows.push({ key, label: key, value: formatValue(v, key.endsWith('Ms') ? 'ms' : 'text') });
   }
   return rows;
 }
@@ -113,8 +89,8 @@ export function formatValue(v: unknown, format: Known['format'] = 'text'): strin
       case 'ms':
         return fmtMs(v);
       case 'percent':
-        // Error rates arrive as fractions (0.12) — shown as percent.
-        return `${(v <= 1 ? v * 100 : v).toFixed(2)} %`;
+        // Rates are declared as fractions 0..1 (probe-summaries.ts).
+        return `${(v * 100).toFixed(2)} %`;
       case 'rps':
         return v.toFixed(1);
       default:

@@ -24,6 +24,7 @@ export const FIXTURE_T0 = Date.UTC(2026, 0, 15, 9, 30, 0);
 export const SEED_LOST = 537;
 
 interface StepSpec {
+  id: string;
   name: string;
   budgetMs: number;
   durationMs: number;
@@ -32,28 +33,29 @@ interface StepSpec {
 }
 
 const HARDENED_STEPS: StepSpec[] = [
-  { name: 'Freeze writes: scale PostgreSQL app to 0', budgetMs: 30_000, durationMs: 1_200, message: 'hyperpage scaled 3 → 0' },
-  { name: 'Sync PostgreSQL → SQLite (verified)', budgetMs: 60_000, durationMs: 2_400, message: '10,537 rows in 5 tables, checksums equal' },
-  { name: 'Create SQLite deployment on hyperpage-data-pvc', budgetMs: 30_000, durationMs: 800, message: 'deployment hyperpage-sqlite created' },
-  { name: 'Scale SQLite to 3 and wait ready', budgetMs: 60_000, durationMs: 1_900, message: 'ready 3/3' },
-  { name: 'Switch service selector to engine=sqlite', budgetMs: 10_000, durationMs: 150, message: 'selector patched' },
-  { name: 'Engine check through the service', budgetMs: 15_000, durationMs: 400, message: '20/20 responses from sqlite' },
+  { id: 'freeze-writes', name: 'Freeze writes: scale PostgreSQL app to 0', budgetMs: 30_000, durationMs: 1_200, message: 'hyperpage scaled 3 → 0' },
+  { id: 'sync-verified', name: 'Sync PostgreSQL → SQLite (verified)', budgetMs: 60_000, durationMs: 2_400, message: '10,537 rows in 5 tables, checksums equal' },
+  { id: 'create-sqlite', name: 'Create SQLite deployment on hyperpage-data-pvc', budgetMs: 30_000, durationMs: 800, message: 'deployment hyperpage-sqlite created' },
+  { id: 'scale-sqlite', name: 'Scale SQLite to 3 and wait ready', budgetMs: 60_000, durationMs: 1_900, message: 'ready 3/3' },
+  { id: 'switch-selector', name: 'Switch service selector to engine=sqlite', budgetMs: 10_000, durationMs: 150, message: 'selector patched' },
+  { id: 'verify-engine', name: 'Engine check through the service', budgetMs: 15_000, durationMs: 400, message: '20/20 responses from sqlite' },
 ];
 
 const SEED_STEPS: StepSpec[] = [
-  { name: 'Step 1: create emergency SQLite deployment', budgetMs: 30_000, durationMs: 900, message: 'claim hyperpage-pvc not found; used hyperpage-data-pvc' },
-  { name: 'Step 2: scale PostgreSQL app to 0', budgetMs: 30_000, durationMs: 1_100 },
-  { name: 'Step 3: scale SQLite backup to 3', budgetMs: 30_000, durationMs: 600 },
-  { name: 'Step 4: patch service selector', budgetMs: 10_000, durationMs: 14_500, message: 'selector patched (slow API)' },
-  { name: 'Step 5: wait 3/3 ready', budgetMs: 100_000, durationMs: 2_100, message: 'ready 3/3 at check 1' },
+  { id: 'step-1-create-sqlite', name: 'Step 1: create emergency SQLite deployment', budgetMs: 30_000, durationMs: 900, message: 'claim hyperpage-pvc not found; used hyperpage-data-pvc' },
+  { id: 'step-2-scale-pg', name: 'Step 2: scale PostgreSQL app to 0', budgetMs: 30_000, durationMs: 1_100 },
+  { id: 'step-3-scale-sqlite', name: 'Step 3: scale SQLite backup to 3', budgetMs: 30_000, durationMs: 600 },
+  { id: 'step-4-switch-selector', name: 'Step 4: patch service selector', budgetMs: 10_000, durationMs: 14_500, message: 'selector patched (slow API)' },
+  { id: 'step-5-wait-ready', name: 'Step 5: wait 3/3 ready', budgetMs: 100_000, durationMs: 2_100, message: 'ready 3/3 at check 1' },
   {
+    id: 'step-5b-health',
     name: 'Step 5b: health endpoint (cluster DNS URL)',
     budgetMs: 10_000,
     durationMs: 30,
     outcome: 'failed',
     message: 'curl http://hyperpage-service.hyperpage.svc.cluster.local/api/health → HTTP 000 (ENOTFOUND); the script continues',
   },
-  { name: 'Final status (script claims "No data loss occurred")', budgetMs: 1_000, durationMs: 5 },
+  { id: 'final-status', name: 'Final status (script claims "No data loss occurred")', budgetMs: 1_000, durationMs: 5 },
 ];
 
 export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOptions = {}): string {
@@ -102,7 +104,7 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
     t: at(5_000),
     type: 'probe.summary',
     probe: 'load',
-    summary: { phase: 'baseline', p50: 3.1, p90: 6.2, p95: 8.4, p99: 14.9, max: 41, rps: 812.4, errors: 0, non2xx: 0, count: 4062 },
+    summary: loadSummary('baseline', { p50: 3.1, p90: 6.2, p95: 8.4, p99: 14.9, max: 41, rps: 812.4, requests: 4062 }),
   });
   j.write({ t: at(1), type: 'phase.end', phase: 'baseline load', durationMs: 5_001 });
   if (opts.secret) j.write({ t: at(1), type: 'log', level: 'warn', message: `pg connect retry with password ${opts.secret}` });
@@ -115,21 +117,21 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
   j.write({ t: at(50), type: 'trigger', trigger: 'health-check-failures', firedAt: t, detail: '3 consecutive failed health checks' });
 
   const steps = seed ? SEED_STEPS : HARDENED_STEPS;
-  const procedure = seed ? 'emergency-seed' : 'emergency-hardened';
+  const procedure = 'emergency';
   const downFrom = faultAt + 100; // the fault bites right after injection
   let switchAt = 0;
   const lastStep = kind === 'aborted' ? 2 : steps.length;
   for (const [index, s] of steps.entries()) {
     if (index > lastStep) break;
     const startedAt = at(20);
-    j.write({ t: startedAt, type: 'step.start', procedure, step: s.name, index, budgetMs: s.budgetMs });
+    j.write({ t: startedAt, type: 'step.start', procedure, stepId: s.id, step: s.name, index, budgetMs: s.budgetMs });
     if (kind === 'aborted' && index === lastStep) {
       at(1_500);
       j.write({ t, type: 'log', level: 'info', message: 'sqlite pods starting' });
       break;
     }
     const durationMs = Math.round(s.durationMs * slow);
-    if (/selector/i.test(s.name)) {
+    if (s.id === 'switch-selector' || s.id === 'step-4-switch-selector') {
       switchAt = startedAt + Math.round(durationMs / 2);
       j.write({ t: switchAt, type: 'marker', name: 'selector-switch', detail: '{"app":"hyperpage","component":"app","engine":"sqlite"}' });
     }
@@ -138,6 +140,7 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
       t,
       type: 'step.end',
       procedure,
+      stepId: s.id,
       step: s.name,
       index,
       budgetMs: s.budgetMs,
@@ -167,10 +170,19 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
       failed: failed.length,
       errorRate: failed.length / samples.length,
       downtimeMs,
+      downtimeStart: downFrom,
+      downtimeEnd: restoredAt,
+      unavailableMs: downtimeMs,
       longestFailureRun: failed.length,
       longestFailureRunMs: downtimeMs,
+      engines: { postgres: samples.length - failed.length - (samples.filter((s) => s.engine === 'sqlite').length), sqlite: samples.filter((s) => s.engine === 'sqlite').length },
+      engineFirstSeen: [
+        { engine: 'postgres', t: probeStart },
+        { engine: 'sqlite', t: restoredAt },
+      ],
+      mixedEngineMs: 0,
+      p99LatencyMs: 41,
       timeToRestoreMs: restoredAt - faultAt,
-      engines: ['postgres', 'sqlite'],
     },
   });
   j.write({ t: at(10), type: 'trigger', trigger: 'health-check-failures', clearedAt: restoredAt });
@@ -179,16 +191,31 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
     t: at(1_500),
     type: 'probe.summary',
     probe: 'ledger',
-    summary: { ok: 1_204 + lost, fail: 31, unknown: 2, lost, recovered: 1, unexpected: 0, duplicated: 0, lostSample: lost ? ['ledger-r-17@drill.local'] : [] },
+    summary: {
+      attempted: 1_237 + lost,
+      ok: 1_204 + lost,
+      fail: 31,
+      unknown: 2,
+      lost,
+      recovered: 1,
+      unexpected: 0,
+      duplicated: 0,
+      lostEmails: lost ? ['ledger-r-17@drill.local'] : [],
+      unexpectedEmails: [],
+      duplicatedEmails: [],
+      source: 'sqlite-file',
+      minPerPod: 401,
+      detectableLoss: 0.0074,
+    },
   });
   const p99 = 18.7 * slow;
   j.write({
     t: at(5_000),
     type: 'probe.summary',
     probe: 'load',
-    summary: { phase: 'after', p50: 2.9, p90: 5.8, p95: 7.7, p99, max: 55, rps: 845.1, errors: 0, non2xx: 0, count: 4225 },
+    summary: loadSummary('after', { p50: 2.9, p90: 5.8, p95: 7.7, p99, max: 55, rps: 845.1, requests: 4225 }),
   });
-  j.write({ t: at(300), type: 'probe.summary', probe: 'features', summary: { passed: 7, failed: 0, checks: ['health', 'github', 'gitlab'] } });
+  j.write({ t: at(300), type: 'probe.summary', probe: 'features', summary: { health: 'ok', 'tool-github': 'ok', 'tool-gitlab': 'ok' } });
 
   const restoreMs = restoredAt - faultAt;
   const verdicts = [
@@ -212,10 +239,23 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
     j.write({ t: at(2), type: 'verdict', ...v, ...expectation });
   }
   if (judged) {
-    const step5b = SEED_STEPS.find((x) => x.name.startsWith('Step 5b'))!;
-    j.write({ t: at(2), type: 'check', id: 'step:emergency-seed:Step 5b', title: step5b.name, passed: false, measured: `failed: ${step5b.message}`, expected: 'fail', expectedBecause: 'runbook-cluster-dns', matches: true });
-    j.write({ t: at(2), type: 'check', id: 'checklist:1', title: '1. Application health (curl cluster DNS)', passed: false, measured: 'failed: curl http://hyperpage-service.hyperpage.svc.cluster.local/api/health → HTTP 000', expected: 'fail', expectedBecause: 'runbook-cluster-dns', matches: true });
-    j.write({ t: at(2), type: 'check', id: 'checklist:Final line', title: 'Final line', passed: true, measured: 'ok: printed unconditionally', expected: 'pass', matches: true });
+    const step5b = SEED_STEPS.find((x) => x.id === 'step-5b-health')!;
+    // As criteria/expectations.ts writes them: each check names the procedure and step it judges.
+    j.write({ t: at(2), type: 'check', id: 'step:emergency:step-5b-health', title: step5b.name, passed: false, measured: `failed: ${step5b.message}`, expected: 'fail', expectedBecause: 'runbook-cluster-dns', matches: true, procedure, stepId: step5b.id });
+    j.write({
+      t: at(2),
+      type: 'check',
+      id: 'checklist:1',
+      title: '1. Application health (curl cluster DNS)',
+      passed: false,
+      measured: 'failed: curl http://hyperpage-service.hyperpage.svc.cluster.local/api/health → HTTP 000',
+      expected: 'fail',
+      expectedBecause: 'runbook-cluster-dns',
+      matches: true,
+      procedure: 'validation',
+      stepId: 'checklist-1-health',
+    });
+    j.write({ t: at(2), type: 'check', id: 'checklist:final-line', title: 'Final line', passed: true, measured: 'ok: printed unconditionally', expected: 'pass', matches: true, procedure: 'validation', stepId: 'final-line' });
   }
   if (seed) {
     j.write({ t: at(2), type: 'finding', id: 'runbook-no-data-flow', title: 'No data flows PostgreSQL → SQLite', detail: `${lost} writes lost; the script printed "No data loss occurred"`, confirmed: true });
@@ -231,6 +271,11 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
   j.write({ t: at(1_200), type: 'phase.end', phase: 'teardown', durationMs: 1_200 });
   j.write({ t: at(5), type: 'run.end', status: gate ? 'passed' : 'failed', exitCode: gate ? 0 : 1 });
   return file;
+}
+
+/** A load phase summary as probes/load.ts writes it (reads only, no errors). */
+function loadSummary(phase: string, m: { p50: number; p90: number; p95: number; p99: number; max: number; rps: number; requests: number }) {
+  return { phase, ...m, durationMs: Math.round((m.requests / m.rps) * 1000), errors: 0, timeouts: 0, non2xx: 0, engines: { [phase === 'after' ? 'sqlite' : 'postgres']: m.requests }, connections: 10, paths: ['/api/health', '/api/tools/enabled'], writeRatio: 0 };
 }
 
 function availabilitySamples(from: number, to: number, downFrom: number, upFrom: number) {
