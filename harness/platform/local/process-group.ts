@@ -2,6 +2,7 @@
 // run's marker in its environment, and is remembered here until its whole group is gone, so a
 // stop, a teardown or this process exiting can signal the group and leave nothing behind.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { done, notYet, poll } from '../wait.ts';
 import { pids, statFields } from './proc.ts';
 
 /** Environment variable every process of a run carries: `ROLLBACK_DRILL_RUN=<runId>` (leak checks look for it). */
@@ -118,11 +119,14 @@ export function spawnGroup(command: string, args: string[], opts: SpawnGroupOpti
   return { pid, child, exited, signal: (s) => void signalGroup(pid, s) };
 }
 
-/** Forget a group once nothing of it runs (stragglers get SIGKILL until then, 5 s at most). */
+/** Forget a group once nothing of it runs (stragglers get SIGKILL until then, 5 s at most: a timeout is an answer). */
 async function reapGroup(pgid: number): Promise<void> {
-  for (let i = 0; i < 100 && signalGroup(pgid, 'SIGKILL') && groupAlive(pgid); i++) {
-    await new Promise((r) => setTimeout(r, i < 10 ? 5 : 50));
-  }
+  await poll(() => (signalGroup(pgid, 'SIGKILL') && groupAlive(pgid) ? notYet('alive') : done(true)), {
+    describe: `process group ${pgid} gone`,
+    timeoutMs: 5_000,
+    // Stragglers usually go within milliseconds: look often first, then back off.
+    intervalMs: (checks) => (checks <= 10 ? 5 : 50),
+  });
   untrackGroup(pgid);
 }
 
