@@ -94,8 +94,8 @@ export async function writeBigRun(dir: string, groups: number, minutes: number, 
     j.write({ t: faultAt + 500, type: 'fault.effective', fault: scenario, detail: 'bench' });
     for (let i = 0; i < 8; i++) {
       const s0 = faultAt + 1_000 + i * 3_000;
-      j.write({ t: s0, type: 'step.start', procedure: 'emergency', step: `step ${i}`, index: i, budgetMs: 5_000 });
-      j.write({ t: s0 + 2_500, type: 'step.end', procedure: 'emergency', step: `step ${i}`, index: i, budgetMs: 5_000, startedAt: s0, durationMs: 2_500, outcome: 'ok', message: 'ok' });
+      j.write({ t: s0, type: 'step.start', procedure: 'emergency', stepId: `step-${i}`, step: `step ${i}`, index: i, budgetMs: 5_000 });
+      j.write({ t: s0 + 2_500, type: 'step.end', procedure: 'emergency', stepId: `step-${i}`, step: `step ${i}`, index: i, budgetMs: 5_000, startedAt: s0, durationMs: 2_500, outcome: 'ok', message: 'ok' });
       if (i === 4) j.write({ t: s0 + 1_000, type: 'marker', name: 'selector-switch' });
     }
     const afterFile = `load-after-${g}.jsonl`;
@@ -113,9 +113,9 @@ export async function writeBigRun(dir: string, groups: number, minutes: number, 
     availability += n;
     t = end;
     j.write({ t, type: 'probe.samples', probe: 'availability', file: samplesFile, count: n });
-    j.write({ t, type: 'probe.summary', probe: 'availability', summary: { total: n, failed: 333, errorRate: 0.03, downtimeMs: 20_000, timeToRestoreMs: 21_000 } });
-    j.write({ t, type: 'probe.summary', probe: 'ledger', summary: { ok: 5000, fail: 3, unknown: 1, lost: 0, recovered: 1, unexpected: 0, duplicated: 0 } });
-    j.write({ t, type: 'probe.summary', probe: 'load', summary: { phase: 'after', p50: 3, p90: 6, p95: 8, p99: 15, max: 40, rps: 800, errors: 0, non2xx: 0 } });
+    j.write({ t, type: 'probe.summary', probe: 'availability', summary: { total: n, failed: 333, errorRate: 0.03, downtimeMs: 20_000, unavailableMs: 20_000, longestFailureRun: 333, longestFailureRunMs: 20_000, engines: { postgres: n - 333 }, engineFirstSeen: [{ engine: 'postgres', t: start }], mixedEngineMs: 0, p99LatencyMs: 14, timeToRestoreMs: 21_000 } });
+    j.write({ t, type: 'probe.summary', probe: 'ledger', summary: { attempted: 5004, ok: 5000, fail: 3, unknown: 1, lost: 0, recovered: 1, unexpected: 0, duplicated: 0, lostEmails: [], unexpectedEmails: [], duplicatedEmails: [], source: 'sqlite-file', minPerPod: 1666, detectableLoss: 0.0018 } });
+    j.write({ t, type: 'probe.summary', probe: 'load', summary: { phase: 'after', requests: perFile, durationMs: loadMs, p50: 3, p90: 6, p95: 8, p99: 15, max: 40, rps: 800, errors: 0, timeouts: 0, non2xx: 0, engines: { sqlite: perFile }, connections: 10, paths: ['/api/health'], writeRatio: 0 } });
     for (const id of ['emergency-rollback', 'planned-rollback', 'data-integrity', 'functionality', 'performance', 'monitoring'])
       j.write({ t, type: 'verdict', id, title: id, passed: true, measured: 1, budget: 2, unit: 'ms', evidence: 'bench' });
     j.write({ t: ++t, type: 'scenario.end', passed: true, durationMs: t - start });
