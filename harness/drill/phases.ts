@@ -16,6 +16,7 @@ import { sleep } from '../procedures/actions.ts';
 import { hardenedDataRecovery, seedDataRecovery } from '../procedures/data-recovery.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
 import { hasPhase, type ScenarioSpec } from '../scenarios/spec.ts';
+import { setWorkload } from '../targets/schema.ts';
 import { deployBaseline } from './baseline.ts';
 import { waitForTriggers } from './detection.ts';
 import { runProcedure } from './procedure.ts';
@@ -190,7 +191,7 @@ export const PHASES: readonly Phase[] = [
         journal: s.journal,
         sqliteDep: s.sqliteDeployment,
         prefixes: [ledger.prefix, s.loadPrefix],
-        keys: s.target.workload.readBack,
+        keys: setWorkload(s.target, 'the read-back phase').readBack,
         signal: s.signal,
         api: () => Promise.all([ledger.prefix, s.loadPrefix].map((p) => ledger.readBack(p))).then((r) => r.flat()),
       });

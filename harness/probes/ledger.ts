@@ -6,7 +6,7 @@
 import { Agent, request } from 'undici';
 import { at } from './features.ts';
 import { headerOf, readBackPath, writeId, writeOutcome, writeRequest, type WriteOutcome } from './workload.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import { setWorkload, type TargetProfile } from '../targets/schema.ts';
 
 export { writeOutcome, type WriteOutcome } from './workload.ts';
 
@@ -60,7 +60,7 @@ export class WriteLedger implements AsyncDisposable {
   /** One write, recorded. */
   async write(): Promise<WriteRecord> {
     const seq = ++this.#seq;
-    const w = this.#target.workload;
+    const w = setWorkload(this.#target, 'the set ledger');
     const req = writeRequest(w, this.prefix, seq, `ledger ${seq}`);
     const email = req.key;
     const t = Date.now();
@@ -118,7 +118,7 @@ export class WriteLedger implements AsyncDisposable {
 
   /** Reads back every key with this ledger's prefix (or another of the run's) through the app's own API, page by page. */
   async readBack(prefix = this.prefix): Promise<string[]> {
-    const api = this.#target.workload.readBack.api;
+    const api = setWorkload(this.#target, 'the set ledger').readBack.api;
     const keys: string[] = [];
     let cursor = api.firstCursor;
     for (;;) {

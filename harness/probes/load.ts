@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
-import type { TargetProfile } from '../targets/schema.ts';
+import { setWorkload, type TargetProfile } from '../targets/schema.ts';
 import type { WriteRecord } from './ledger.ts';
 import { headerOf, writeId, writeOutcome, writeRequest } from './workload.ts';
 
@@ -171,7 +171,7 @@ type Ctx = { pending?: WriteRecord; t0?: number };
  */
 function mixedRequests(paths: readonly string[], w: LoadWrites, target: TargetProfile): autocannon.Request[] {
   let seq = 0;
-  const workload = target.workload;
+  const workload = setWorkload(target, 'the load');
   return mixSequence(paths, w.ratio).map((slot) => {
     if ('read' in slot) return { method: 'GET' as const, path: slot.read };
     return {

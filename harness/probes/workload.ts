@@ -1,7 +1,7 @@
 // The write workload of a target profile made concrete: the key, request and body of write n, and
 // what an answer means (acknowledged by the profile's statuses; a gateway timeout or no answer may
 // still have been applied: unknown; anything else refused). Shared by the ledger and the load.
-import type { SetWorkload, TargetProfile } from '../targets/schema.ts';
+import { setWorkload, type SetWorkload, type TargetProfile } from '../targets/schema.ts';
 
 export type WriteOutcome = 'ok' | 'fail' | 'unknown';
 
@@ -52,5 +52,5 @@ export function headerOf(headers: Record<string, string | string[] | undefined> 
 
 /** The page of the app's own read-back: `{{prefix}}` and `{{cursor}}` filled in. */
 export function readBackPath(t: TargetProfile, prefix: string, cursor: string): string {
-  return fill(t.workload.readBack.api.path, { prefix, cursor }, encodeURIComponent);
+  return fill(setWorkload(t, 'the set read-back').readBack.api.path, { prefix, cursor }, encodeURIComponent);
 }

@@ -67,6 +67,52 @@ export const SetWorkloadSchema = z.object({
   }),
 });
 
+/** A register key: what the direct read prints before the first `|`, so no `|`, no line break. */
+const RegisterKey = z.string().regex(/^[^|\r\n]+$/, 'a register key (no "|", no line break)');
+
+/**
+ * A direct read of the register, run by exec in the database's pod (`sqlite3 -readonly FILE SQL`,
+ * `psql -qtA` with the SQL on stdin): one SELECT returning two columns, key then value as text. Both
+ * tools print a row as `key|value` (their default separator); the key is split off at the first `|`,
+ * so a value may hold `|` but no line break. A whole query, not identifiers: a register's value is
+ * often inside JSON or behind a flag (`json_extract(v,'$') … WHERE active = 1`). It is the profile
+ * author's SQL, passed as one argument (never through a shell), read-only on SQLite.
+ */
+const DirectQuery = z
+  .string()
+  .trim()
+  .regex(/^select\s/i, 'one SELECT statement (key, value)')
+  .refine((q) => !q.replace(/;\s*$/, '').includes(';'), 'one statement only (no ";" inside)');
+
+export const RegisterWorkloadSchema = z.object({
+  model: z.literal('register'),
+  /** The fixed keys the app updates; the workload writes only these. */
+  keys: z
+    .array(RegisterKey)
+    .min(1)
+    .refine((ks) => new Set(ks).size === ks.length, 'keys must be distinct'),
+  write: z.object({
+    method: z.enum(['PUT', 'POST', 'PATCH']),
+    /** Must contain `{{key}}` (URL-encoded). */
+    path: Path.refine((p) => p.includes('{{key}}'), 'the write path names the key: {{key}}'),
+    /** JSON body template: `{{value}}` (and optionally `{{key}}`) filled in JSON-escaped, quotes included. */
+    body: z.string().includes('{{value}}'),
+    /** Statuses that acknowledge the write. */
+    ack: z.array(z.number().int()).min(1),
+  }),
+  /** The app's own read of one key (during the workload and after it). */
+  read: z.object({
+    /** `{{key}}` is filled in (URL-encoded). */
+    path: Path.refine((p) => p.includes('{{key}}'), 'the read path names the key: {{key}}'),
+    /** Field of the 200 answer holding the value (dots for nesting). */
+    value: z.string().min(1),
+    /** Statuses meaning "this key has no value". */
+    absent: z.array(z.number().int()).default([404]),
+  }),
+  /** The value of every key, straight from each engine's database: rows `key|value`. */
+  direct: z.object({ sqlite: DirectQuery, postgres: DirectQuery }),
+});
+
 export const TargetProfileSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][-a-z0-9]*$/),
@@ -87,7 +133,7 @@ export const TargetProfileSchema = z
     }),
     /** GET paths the load's reads spread over (what users hit after a rollback). */
     reads: z.array(Path).min(1),
-    workload: SetWorkloadSchema,
+    workload: z.discriminatedUnion('model', [SetWorkloadSchema, RegisterWorkloadSchema]),
     features: z.array(FeatureSpecSchema).min(1),
     /** A row count the app answers, compared with COUNT(*) read in the database by exec (writes may be in flight: it must lie between two answers). */
     countCheck: z
@@ -104,9 +150,16 @@ export type TargetProfileInput = z.input<typeof TargetProfileSchema>;
 export type FeatureSpec = z.output<typeof FeatureSpecSchema>;
 export type JsonAssertion = z.output<typeof JsonAssertionSchema>;
 export type SetWorkload = z.output<typeof SetWorkloadSchema>;
+export type RegisterWorkload = z.output<typeof RegisterWorkloadSchema>;
 
 export class TargetProfileError extends Error {
   override readonly name = 'TargetProfileError';
+}
+
+/** The set workload of a profile, for the phases that drill only that model (the register one is not wired in yet). */
+export function setWorkload(t: Pick<TargetProfile, 'name' | 'workload'>, where = 'this phase'): SetWorkload {
+  if (t.workload.model !== 'set') throw new TargetProfileError(`target ${t.name} has a register workload: not yet drilled by ${where}`);
+  return t.workload;
 }
 
 /** `export default defineTarget({...})`: checked now, one line naming every bad field. */
