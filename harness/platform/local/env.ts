@@ -61,27 +61,11 @@ export function containerEnv(container: V1Container, meta: V1ObjectMeta, sources
     if (e.valueFrom) {
       const { secretKeyRef: s, configMapKeyRef: c, fieldRef: f } = e.valueFrom;
       if (s) {
-        const data = sources.secret(ns, s.name ?? '');
-        if (!data) {
-          if (s.optional) continue;
-          throw new ContainerConfigError(`secret "${s.name}" not found`);
-        }
-        if (!Object.hasOwn(data, s.key)) {
-          if (s.optional) continue;
-          throw new ContainerConfigError(`couldn't find key ${s.key} in Secret ${ns}/${s.name}`);
-        }
-        env[e.name] = data[s.key]!;
+        const v = keyRefValue('Secret', s, sources.secret(ns, s.name ?? ''), ns);
+        if (v !== undefined) env[e.name] = v;
       } else if (c) {
-        const data = sources.configMap(ns, c.name ?? '');
-        if (!data) {
-          if (c.optional) continue;
-          throw new ContainerConfigError(`configmap "${c.name}" not found`);
-        }
-        if (!Object.hasOwn(data, c.key)) {
-          if (c.optional) continue;
-          throw new ContainerConfigError(`couldn't find key ${c.key} in ConfigMap ${ns}/${c.name}`);
-        }
-        env[e.name] = data[c.key]!;
+        const v = keyRefValue('ConfigMap', c, sources.configMap(ns, c.name ?? ''), ns);
+        if (v !== undefined) env[e.name] = v;
       } else if (f) {
         env[e.name] = fieldValue(f.fieldPath, meta, podIP);
       } else {
@@ -92,4 +76,17 @@ export function containerEnv(container: V1Container, meta: V1ObjectMeta, sources
     }
   }
   return env;
+}
+
+/** A secretKeyRef/configMapKeyRef's value; undefined when it is missing and optional (the variable is then unset). */
+function keyRefValue(kind: 'Secret' | 'ConfigMap', ref: { name?: string; key: string; optional?: boolean }, data: Record<string, string> | undefined, ns: string): string | undefined {
+  if (!data) {
+    if (ref.optional) return undefined;
+    throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
+  }
+  if (!Object.hasOwn(data, ref.key)) {
+    if (ref.optional) return undefined;
+    throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind} ${ns}/${ref.name}`);
+  }
+  return data[ref.key]!;
 }

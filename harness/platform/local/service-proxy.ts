@@ -78,19 +78,14 @@ export async function startHttpProxy(service: string, endpoints: EndpointSource)
       });
   });
   server.keepAliveTimeout = 5000;
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
+  const sockets = new Sockets();
+  server.on('connection', (s) => sockets.track(s));
   const localPort = await listen(server);
   return {
     protocol: 'http',
     localPort,
     async close() {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      for (const s of sockets) s.destroy();
-      await closed;
+      await sockets.closeServer(server);
       await agent.destroy().catch(() => undefined);
     },
   };
@@ -98,11 +93,8 @@ export async function startHttpProxy(service: string, endpoints: EndpointSource)
 
 export async function startTcpProxy(_service: string, endpoints: EndpointSource): Promise<ServicePortProxy> {
   let next = 0;
-  const sockets = new Set<net.Socket>();
-  const track = (s: net.Socket) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  };
+  const sockets = new Sockets();
+  const track = (s: net.Socket) => sockets.track(s);
   const server = net.createServer((client) => {
     track(client);
     const eps = endpoints();
@@ -128,12 +120,24 @@ export async function startTcpProxy(_service: string, endpoints: EndpointSource)
   return {
     protocol: 'tcp',
     localPort,
-    async close() {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
+    close: () => sockets.closeServer(server),
   };
+}
+
+/** A proxy's open sockets, destroyed on close so a close never waits on a kept-alive connection. */
+class Sockets {
+  private readonly open = new Set<net.Socket>();
+
+  track(s: net.Socket): void {
+    this.open.add(s);
+    s.once('close', () => this.open.delete(s));
+  }
+
+  async closeServer(server: net.Server): Promise<void> {
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    for (const s of this.open) s.destroy();
+    await closed;
+  }
 }
 
 function listen(server: net.Server): Promise<number> {
