@@ -48,7 +48,7 @@ describe('withRunLabel', () => {
   });
 
   it('an object without labels gets only the run label', () => {
-    expect(withRunLabel({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' } }, 'r').metadata?.labels).toEqual({ [RUN_LABEL]: 'r' });
+    expect(withRunLabel<KubeObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' } }, 'r').metadata?.labels).toEqual({ [RUN_LABEL]: 'r' });
   });
 
   it('matchesSelector: every selector pair must be among the labels', () => {
