@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseDrillConfigEnv } from '../harness/cli/drill-config-env.ts';
 import { parseDrillConfig, type DrillConfig, type Variant } from '../harness/config/schema.ts';
 
 export interface DrillEnv {
@@ -21,8 +22,8 @@ export interface DrillEnv {
 export function drillEnv(): DrillEnv {
   const raw = process.env.DRILL_CONFIG;
   if (raw) {
-    const r = JSON.parse(raw) as { config: DrillConfig; plan: { scenarios: string[]; variants: Variant[] }; runDir: string; platform?: DrillEnv['platform'] };
-    return { config: parseDrillConfig(r.config), variants: r.plan.variants, scenarios: r.plan.scenarios, runDir: r.runDir, platform: r.platform, fromCli: true, runIdPrefix: path.basename(r.runDir) };
+    const r = parseDrillConfigEnv(raw);
+    return { config: r.config, variants: r.plan.variants, scenarios: r.plan.scenarios, runDir: r.runDir, platform: r.platform, fromCli: true, runIdPrefix: path.basename(r.runDir) };
   }
   // Small and quick: 1 s load phases (hundreds of requests), the 10-minute "alerts cleared" window
   // compressed to 5 s, and the ledger writing fast after the restore so each SQLite pod still takes

@@ -12,16 +12,18 @@ describe('live progress from the journal', () => {
     let out = '';
     const p = new JournalProgress(file, { live: false, write: (t) => (out += t) });
     appendFileSync(file, ev({ type: 'scenario.start', scenario: 'database-corruption', variant: 'hardened', fault: 'database-corruption', method: 'emergency', budgetMs: 300_000, validation: 'health check' }));
-    const end = ev({ type: 'step.end', scenario: 'database-corruption', variant: 'hardened', procedure: 'emergency', step: 'Switch the service to SQLite', index: 5, budgetMs: 5_000, startedAt: 1_000, durationMs: 7_500, outcome: 'ok' });
+    const end = ev({ type: 'step.end', scenario: 'database-corruption', variant: 'hardened', procedure: 'emergency', stepId: 'switch-service', step: 'Switch the service to SQLite', index: 5, budgetMs: 5_000, startedAt: 1_000, durationMs: 7_500, outcome: 'ok', message: '' });
     appendFileSync(file, end.slice(0, 40));
     p.poll();
     appendFileSync(file, end.slice(40));
     appendFileSync(file, ev({ type: 'verdict', scenario: 'database-corruption', variant: 'hardened', id: 'performance', title: 'p', passed: false, measured: 658, budget: 500, unit: 'ms', evidence: 'p99 658 ms' }));
+    appendFileSync(file, ev({ type: 'verdict', id: 'performance', passed: 'no' }));
     p.stop();
     expect(out.split('\n').filter(Boolean)).toEqual([
       '■ database-corruption/hardened: emergency rollback, budget 300 s, fault database-corruption, validation health check',
       '    ✓ emergency: Switch the service to SQLite 7.5 s / 5.0 s OVER BUDGET',
       '  ✗ performance: 658 ms (budget 500) — p99 658 ms',
+      expect.stringMatching(/^ {2}⚠ journal line 4 is no valid event: verdict: title: .*; passed: /),
     ]);
     expect(out).not.toContain('\x1b');
   });
@@ -30,10 +32,10 @@ describe('live progress from the journal', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'progress-')), 'journal.jsonl');
     let out = '';
     const p = new JournalProgress(file, { live: true, write: (t) => (out += t) });
-    appendFileSync(file, ev({ type: 'step.start', t: Date.now(), scenario: 'x', procedure: 'emergency', step: 'Freeze writes', index: 0, budgetMs: 45_000 }));
+    appendFileSync(file, ev({ type: 'step.start', t: Date.now(), scenario: 'x', procedure: 'emergency', stepId: 'freeze-writes', step: 'Freeze writes', index: 0, budgetMs: 45_000 }));
     p.poll();
     expect(out).toMatch(/\r\x1b\[2K {2}… x emergency: Freeze writes \d\.\d s \/ 45 s$/);
-    appendFileSync(file, ev({ type: 'step.end', scenario: 'x', procedure: 'emergency', step: 'Freeze writes', index: 0, budgetMs: 45_000, startedAt: 1, durationMs: 800, outcome: 'ok' }));
+    appendFileSync(file, ev({ type: 'step.end', scenario: 'x', procedure: 'emergency', stepId: 'freeze-writes', step: 'Freeze writes', index: 0, budgetMs: 45_000, startedAt: 1, durationMs: 800, outcome: 'ok', message: '' }));
     p.stop();
     expect(out).toMatch(/\r\x1b\[2K {4}✓ emergency: Freeze writes 0\.8 s \/ 45 s\n$/);
   });

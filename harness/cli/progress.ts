@@ -2,7 +2,7 @@
 // workers and write nothing else the CLI can see). On a terminal: finished events as lines and a
 // live status line for the step in flight (elapsed vs budget). Not a TTY, or CI: plain lines only.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import type { JournalEvent } from '../journal/events.ts';
+import { parseEvent, type JournalEvent } from '../journal/events.ts';
 
 const s = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 
@@ -19,6 +19,8 @@ export function describeEvent(e: JournalEvent): string | undefined {
     case 'fault.effective':
     case 'fault.not-effective':
       return `    ${e.type === 'fault.effective' ? '⚡' : '✗ fault NOT effective:'} ${e.fault}: ${e.detail}`;
+    case 'unknown':
+      return `  ⚠ journal line ${e.line} is no valid event: ${e.problem.slice(0, 200)}`;
     case 'probe.summary':
       if (e.probe === 'load') return `    load ${e.summary.phase}: p50 ${e.summary.p50} ms, p99 ${e.summary.p99} ms, ${e.summary.rps} req/s`;
       return undefined;
@@ -46,6 +48,8 @@ export interface ProgressOptions {
 export class JournalProgress {
   #offset = 0;
   #partial = '';
+  /** Lines consumed so far: an unknown event names its line like readJournal does. */
+  #lineNo = 0;
   #timer?: NodeJS.Timeout;
   #current?: { label: string; startedAt: number; budgetMs: number };
   #liveShown = false;
@@ -106,11 +110,16 @@ export class JournalProgress {
     this.#partial = lines.pop() ?? '';
     const out: JournalEvent[] = [];
     for (const l of lines) {
+      this.#lineNo++;
+      if (!l.trim()) continue;
+      let raw: unknown;
       try {
-        if (l.trim()) out.push(JSON.parse(l) as JournalEvent);
+        raw = JSON.parse(l);
       } catch {
-        /* a torn line cannot happen with complete lines; ignore garbage */
+        raw = { type: undefined, t: Date.now() };
       }
+      // Validated like readJournal: a line that breaks its schema shows as a warning, not as data.
+      out.push(parseEvent(raw, this.#lineNo, Date.now()));
     }
     return out;
   }

@@ -3,6 +3,7 @@
 // readJournal validates every line against them (a line that fails is kept as an `unknown` event
 // carrying the problem, never a crash). The step record is declared once, here.
 import { z } from 'zod';
+import { issueLine } from './zod-issues.ts';
 import { PROBE_SUMMARY_SCHEMAS, SAMPLE_SERIES, type ProbeKind, type ProbeSummaryOf } from './probe-summaries.ts';
 
 export const StepOutcomeSchema = z.enum(['ok', 'failed', 'skipped', 'aborted']);
@@ -122,14 +123,6 @@ export type EventType = JournalEvent['type'];
 export type EventOf<T extends EventType> = Extract<JournalEvent, { type: T }>;
 
 const ProbeEnvelope = z.object({ probe: z.string(), summary: z.unknown() });
-
-/** Where a zod error points and what it says, on one line: "summary.p99: expected number, received string". */
-function issueLine(err: z.ZodError, prefix = ''): string {
-  return err.issues
-    .slice(0, 3)
-    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(event)'}: ${i.message}`)
-    .join('; ');
-}
 
 /** A journal line kept as it was, with what is wrong with it. */
 export function unknownEvent(obj: Record<string, unknown>, line: number, fallbackT: number, problem: string): UnknownEvent {

@@ -86,6 +86,17 @@ describe('history file', () => {
     expect(readHistory(path.join(tmpDir(), 'none.jsonl'))).toEqual([]);
   });
 
+  it('validates each line: a metric of the wrong type skips the line, a metric an older line lacks reads as not measured', () => {
+    const file = path.join(tmpDir(), 'history.jsonl');
+    const [a, b] = past();
+    const wrong = { ...a!, id: 'wrong', groups: { [KEY]: { ...a!.groups[KEY]!, p99AfterMs: '22 ms' } } };
+    const { lostWrites: _dropped, score: _score, ...older } = b!.groups[KEY]!;
+    writeFileSync(file, [JSON.stringify(wrong), JSON.stringify({ ...b!, groups: { [KEY]: older } })].join('\n') + '\n');
+    const read = readHistory(file);
+    expect(read.map((h) => h.id)).toEqual([b!.id]);
+    expect(read[0]!.groups[KEY]).toEqual({ ...older, lostWrites: null, score: null });
+  });
+
   it('median of odd and even counts', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

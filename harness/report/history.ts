@@ -2,20 +2,29 @@
 // scenario×variant; a new run is compared with the median of the last runs of the same profile.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunStatus } from '../journal/events.ts';
+import { z } from 'zod';
+import { RunStatusSchema } from '../journal/events.ts';
 import type { KeyMetrics, Regression, RunReport } from './model.ts';
 
-export interface HistoryEntry {
-  schemaVersion: 1;
-  id: string;
+// A metric a line lacks (older or foreign writers) reads as not measured, never as 0.
+const metric = z.number().nullable().default(null);
+
+/** One line of history.jsonl: validated when read, so a line of another shape is skipped, never half-read. */
+export const HistoryEntrySchema = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string(),
   /** ISO time the run started. */
-  time: string;
-  profile: string;
-  platform: string;
-  status: RunStatus;
-  resilienceScore: number | null;
-  groups: Record<string, Omit<KeyMetrics, 'timeToRestoreSource'>>;
-}
+  time: z.string(),
+  profile: z.string(),
+  platform: z.string(),
+  status: RunStatusSchema,
+  resilienceScore: z.number().nullable(),
+  groups: z.record(
+    z.string(),
+    z.object({ timeToRestoreMs: metric, downtimeMs: metric, p99AfterMs: metric, lostWrites: metric, score: metric }) satisfies z.ZodType<Omit<KeyMetrics, 'timeToRestoreSource'>>,
+  ),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
 export interface CompareOptions {
   /** Flag a metric when it exceeds the median by more than this factor. */
@@ -99,18 +108,20 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Reads history.jsonl; a torn or foreign line is skipped, never fatal. */
+/** Reads history.jsonl; a torn line or one that does not match HistoryEntrySchema is skipped, never fatal. */
 export function readHistory(file: string): HistoryEntry[] {
   if (!existsSync(file)) return [];
   const out: HistoryEntry[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
+    let raw: unknown;
     try {
-      const e = JSON.parse(line) as HistoryEntry;
-      if (e && typeof e.id === 'string' && typeof e.profile === 'string' && e.groups && typeof e.groups === 'object') out.push(e);
+      raw = JSON.parse(line);
     } catch {
-      // skipped
+      continue; // torn
     }
+    const e = HistoryEntrySchema.safeParse(raw);
+    if (e.success) out.push(e.data);
   }
   return out;
 }
