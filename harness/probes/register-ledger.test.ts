@@ -1,0 +1,140 @@
+// The register ledger against the real settings service (fixtures/settings-app) on a real SQLite
+// file, read back through its API during the workload and straight from the file with the sqlite3
+// CLI (as the drill execs it in a pod). Pass/fail pairs: the app → every read legal; its mutant
+// (one acknowledged PUT in 5 not written) → stale reads, found by API reads and by the direct read.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_BIN, startSettingsApp } from '../../fixtures/settings-app/test-support/process.ts';
+import { loadTarget } from '../targets/load.ts';
+import { defineTarget, setWorkload, TargetProfileError, type TargetProfileInput } from '../targets/schema.ts';
+import { parseDirectRows, postgresDirectSql, RegisterLedger, registerWorkload, registerWriteRequest, sqliteDirectCommand } from './register-ledger.ts';
+
+const exec = promisify(execFile);
+/** What `settings-cli seed` writes (its README), in key order. */
+const SEED = { theme: 'light', locale: 'en-US', timezone: 'UTC', page_size: '25', beta: 'false', motd: 'welcome', retention_days: '30', digest_hour: '8' };
+const dir = mkdtempSync(path.join(tmpdir(), 'register-ledger-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const target = await loadTarget('settings-app');
+const w = registerWorkload(target);
+
+/** The profile's direct query on the file, through the sqlite3 CLI (no shell). */
+async function sqliteDirect(file: string): Promise<string> {
+  const [cmd, ...args] = sqliteDirectCommand(w, file);
+  return (await exec(cmd!, args)).stdout;
+}
+
+/** A fresh SQLite file seeded by the app's own CLI (each key its initial value). */
+async function seededFile(name: string): Promise<string> {
+  const file = path.join(dir, `${name}.db`);
+  await exec(CLI_BIN, ['seed', '--engine', 'sqlite'], { env: { PATH: process.env.PATH ?? '', SETTINGS_DB_FILE: file } });
+  return file;
+}
+
+describe('register workload in a profile', () => {
+  it('the settings-app profile parses as a register; the set-only phases refuse it in one line', () => {
+    expect(w.keys).toHaveLength(8);
+    expect(() => setWorkload(target, 'the load')).toThrow(new TargetProfileError('target settings-app has a register workload: not yet drilled by the load'));
+  });
+
+  it('a register profile must name its key in paths, its value in the body, and read with one SELECT', async () => {
+    const base = (await import('../../targets/settings-app.ts')).default;
+    const bad = (workload: object) => () => defineTarget({ ...(base as TargetProfileInput), workload: { ...w, ...workload } as never });
+    expect(bad({})).not.toThrow();
+    expect(bad({ write: { ...w.write, path: '/v1/settings' } })).toThrow(/workload\.write\.path: the write path names the key/);
+    expect(bad({ write: { ...w.write, body: '{"value":"x"}' } })).toThrow(/workload\.write\.body/);
+    expect(bad({ direct: { ...w.direct, sqlite: 'DELETE FROM kv' } })).toThrow(/workload\.direct\.sqlite: one SELECT statement/);
+    expect(bad({ direct: { ...w.direct, postgres: 'SELECT 1; DROP TABLE app_settings' } })).toThrow(/workload\.direct\.postgres: one statement only/);
+    expect(bad({ keys: ['a|b'] })).toThrow(/workload\.keys\.0: a register key/);
+    expect(bad({ keys: ['a', 'a'] })).toThrow(/keys must be distinct/);
+    expect(bad({ model: 'queue' })).toThrow(/workload\.model/);
+  });
+
+  it('builds the write and the direct reads; parses key|value rows (a "|" in a value, other keys, a wrong shape)', () => {
+    expect(registerWriteRequest(w, 'page size', 'a"b')).toEqual({ method: 'PUT', path: '/v1/settings/page%20size', body: '{"value":"a\\"b"}' });
+    expect(sqliteDirectCommand(w, '/data/s.db')).toEqual(['sqlite3', '-readonly', '-cmd', '.timeout 10000', '/data/s.db', "SELECT k, json_extract(v, '$') FROM kv WHERE active = 1"]);
+    expect(postgresDirectSql(w)).toBe("SELECT setting_key, setting_value #>> '{}' FROM app_settings WHERE is_active;\n");
+    expect(parseDirectRows(w, 'theme|dark|blue\nlocale|\nfeature_x|1\ntheme|light\n')).toEqual({
+      rows: [
+        { key: 'theme', value: 'dark|blue' },
+        { key: 'locale', value: '' },
+        { key: 'theme', value: 'light' },
+      ],
+      otherKeys: 1,
+    });
+    expect(() => parseDirectRows(w, '8\n')).toThrow('direct read: a row without "key|value": "8"');
+  });
+
+  it('a set profile has no register workload', async () => {
+    const reference = await loadTarget('reference');
+    expect(() => new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target: reference, runId: 'x' })).toThrow('target reference has a set workload, not a register one');
+  });
+});
+
+describe('RegisterLedger on the real settings service (SQLite)', () => {
+  it('the app under a concurrent workload: every API read during it and every row of the file is legal', async () => {
+    const file = await seededFile('correct');
+    await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file });
+    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'ok', rate: 300, concurrency: 4, readShare: 0.4 });
+    expect(ledger.initialFromDirect(await sqliteDirect(file))).toMatchObject({ theme: 'light', page_size: '25' });
+    await ledger.readAll(); // before any write: the seed values, legal as the initial values
+    ledger.start();
+    await new Promise((r) => setTimeout(r, 3_000));
+    await ledger.stop();
+    await ledger.readAll();
+    ledger.readDirect(await sqliteDirect(file));
+    const c = ledger.check();
+    expect(c.headline).toMatch(/^no anomaly: \d+ read\(s\) of 8 key\(s\) against \d+ acknowledged write\(s\)$/);
+    expect(c.results.filter((r) => r.verdict !== 'ok').map((r) => r.detail)).toEqual([]);
+    expect(c.writes.ok).toBeGreaterThan(300);
+    expect(c.writes.fail + c.writes.unknown).toBe(0);
+    expect(c.reads).toEqual({ api: expect.any(Number), direct: 8, apiErrors: 0 });
+    expect(c.reads.api).toBeGreaterThan(200);
+    expect(c.results.slice(0, 8).map((r) => [r.read, r.readFrom])).toEqual(Object.entries(SEED).map(([, v]) => [v, 'initial']));
+    expect(c.initialFrom).toBe('direct');
+    expect(c.perPod).toEqual({ unavailable: 'target settings-app names no pod (no identity.podHeader): per-pod coverage not measured' });
+  }, 20_000);
+
+  it('the mutant (1 PUT in 5 acknowledged, not written) under the same workload: API reads during it find stale values', async () => {
+    const file = await seededFile('mutant-concurrent');
+    await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, MUTANT_DROP_EVERY: '5' }, 'mutant');
+    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'mut', rate: 300, concurrency: 4, readShare: 0.4 });
+    ledger.initialFromDirect(await sqliteDirect(file));
+    ledger.start();
+    await new Promise((r) => setTimeout(r, 3_000));
+    await ledger.stop();
+    const c = ledger.check();
+    const stale = c.results.filter((r) => r.verdict === 'stale');
+    // ~1 write in 5 dropped; a read of its key before the key's next write sees the older value.
+    expect(stale.length).toBeGreaterThan(10);
+    expect(c.totals.unknownValue + c.totals.missing).toBe(0);
+    for (const r of stale) expect(r.detail).toMatch(/: read at \+\d+ ms .*, overwritten by acknowledged "reg-mut-\d+" \(ok, \+\d+ ms\.\.\+\d+ ms\).*: lost update; legal: "reg-mut-/);
+    expect(c.headline).toMatch(/^\d+ stale \(lost update\): /);
+  }, 20_000);
+
+  it('40 sequential writes, no reads during them: the direct read sees only the drops that were their key\'s last write (2 of 8), the app none', async () => {
+    const run = async (entry: 'main' | 'mutant') => {
+      const file = await seededFile(`sequential-${entry}`);
+      await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, MUTANT_DROP_EVERY: '5' }, entry);
+      await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: entry, readShare: 0 });
+      ledger.initialFromDirect(await sqliteDirect(file));
+      // PUT n goes to key (n-1) mod 8; the mutant drops PUTs 5, 10, …, 40: the last writes of keys 3..8
+      // are PUTs 33..40, so PUT 35 (timezone) and PUT 40 (digest_hour) leave stale values.
+      for (let i = 0; i < 40; i++) expect((await ledger.write()).outcome).toBe('ok');
+      ledger.readDirect(await sqliteDirect(file));
+      return ledger.check();
+    };
+    const mutant = await run('mutant');
+    expect(mutant.results.filter((r) => r.verdict === 'stale').map((r) => [r.key, r.read])).toEqual([
+      ['timezone', 'reg-mutant-27'],
+      ['digest_hour', 'reg-mutant-32'],
+    ]);
+    expect(mutant.headline).toBe('2 stale (lost update): 8 read(s) of 8 key(s) against 40 acknowledged write(s)');
+    const app = await run('main');
+    expect(app.headline).toBe('no anomaly: 8 read(s) of 8 key(s) against 40 acknowledged write(s)');
+  }, 20_000);
+});

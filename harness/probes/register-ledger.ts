@@ -1,0 +1,311 @@
+// Register ledger: the write workload of an app that only updates a few fixed keys (the profile's
+// register workload). A steady stream of operations through the service: writes of unique values
+// (`<prefix><n>`, keys round-robin), each recorded with its window and outcome (ack status → ok; 504
+// or no answer → unknown, it may still land; any other answer → fail), and reads of one key through
+// the app's API, each with its window. The register rule (register.ts) is then applied read by read.
+// Reads DURING the workload are what catch a dropped update that is not its key's last: a final read
+// only sees the last one. The final read should come from the database itself (readDirect over the
+// output of the profile's direct query, exec'd where the database lives), not from the app.
+import { Agent, request } from 'undici';
+import { at } from './features.ts';
+import { checkRegister, registerHeadline, type RegisterCheck, type RegisterRead, type RegisterWrite } from './register.ts';
+import { headerOf, writeOutcome } from './workload.ts';
+import { TargetProfileError, type RegisterWorkload, type TargetProfile } from '../targets/schema.ts';
+
+export interface RegisterWriteRecord extends RegisterWrite {
+  seq: number;
+  status: number;
+  latencyMs: number;
+  /** The pod that answered, only when the app names one (the profile's pod header). */
+  pod?: string;
+}
+
+export interface RegisterReadRecord extends RegisterRead {
+  /** api: through the app, during or after the workload, with its window; direct: the database's rows, after it. */
+  source: 'api' | 'direct';
+}
+
+export interface RegisterLedgerOptions {
+  baseUrl: string;
+  target: TargetProfile;
+  runId: string;
+  /** Operations (writes + reads) per second, spread evenly. */
+  rate?: number;
+  concurrency?: number;
+  /** Share of the operations that are API reads (0..1). */
+  readShare?: number;
+  timeoutMs?: number;
+}
+
+/** The profile's register workload, or one line saying the profile has none. */
+export function registerWorkload(t: Pick<TargetProfile, 'name' | 'workload'>): RegisterWorkload {
+  if (t.workload.model !== 'register') throw new TargetProfileError(`target ${t.name} has a ${t.workload.model} workload, not a register one`);
+  return t.workload;
+}
+
+const fill = (template: string, values: Record<string, string>, escape: (v: string) => string) =>
+  template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (name in values ? escape(values[name]!) : m));
+
+/** The request writing `value` to `key`: path URL-encoded, body JSON-escaped (quotes included). */
+export function registerWriteRequest(w: RegisterWorkload, key: string, value: string): { method: RegisterWorkload['write']['method']; path: string; body: string } {
+  return { method: w.write.method, path: fill(w.write.path, { key }, encodeURIComponent), body: fill(w.write.body, { key, value }, (v) => JSON.stringify(v)) };
+}
+
+export function registerReadPath(w: RegisterWorkload, key: string): string {
+  return fill(w.read.path, { key }, encodeURIComponent);
+}
+
+/** argv that prints the register from a SQLite file, read-only (run by exec in a pod that mounts it). */
+export function sqliteDirectCommand(w: RegisterWorkload, file: string): string[] {
+  return ['sqlite3', '-readonly', '-cmd', '.timeout 10000', file, w.direct.sqlite];
+}
+
+/** SQL for `psql -qtA` on stdin (faults/psql.ts): the same `key|value` rows. */
+export function postgresDirectSql(w: RegisterWorkload): string {
+  return `${w.direct.postgres.replace(/;\s*$/, '')};\n`;
+}
+
+export interface DirectRows {
+  /** One entry per row of a workload key (a key stored twice appears twice). */
+  rows: { key: string; value: string }[];
+  /** Rows of keys the workload does not write (other settings of the app), ignored. */
+  otherKeys: number;
+}
+
+/**
+ * Parses what `sqlite3` (list mode) and `psql -tA` print: `key|value` per line. The key is split off
+ * at the first `|` (keys cannot hold one), so a value may contain `|`. Both tools print NULL as an
+ * empty field: read as the empty string. A line without `|` means the query is not (key, value).
+ */
+export function parseDirectRows(w: RegisterWorkload, stdout: string): DirectRows {
+  const keys = new Set(w.keys);
+  const rows: DirectRows['rows'] = [];
+  let otherKeys = 0;
+  for (const line of stdout.split('\n')) {
+    if (line.length === 0) continue;
+    const bar = line.indexOf('|');
+    if (bar < 0) throw new Error(`direct read: a row without "key|value": ${JSON.stringify(line.slice(0, 80))} (the profile's query must return two columns, key then value)`);
+    const key = line.slice(0, bar);
+    if (keys.has(key)) rows.push({ key, value: line.slice(bar + 1) });
+    else otherKeys++;
+  }
+  return { rows, otherKeys };
+}
+
+export interface RegisterLedgerCheck extends RegisterCheck {
+  headline: string;
+  writes: { attempted: number; ok: number; fail: number; unknown: number };
+  reads: { api: number; direct: number; apiErrors: number };
+  /** Where each key's value before the workload came from. */
+  initialFrom: 'api' | 'direct' | 'given' | 'none';
+  /** Acknowledged writes per pod, when the app names its pods; else why there is none. */
+  perPod: { okByPod: Record<string, number> } | { unavailable: string };
+}
+
+export class RegisterLedger implements AsyncDisposable {
+  readonly writes: RegisterWriteRecord[] = [];
+  readonly reads: RegisterReadRecord[] = [];
+  /** API reads that got no usable answer (error status, no answer, no value field): not judged. */
+  readonly readErrors: { key: string; status: number; error: string }[] = [];
+  readonly prefix: string;
+  readonly #agent = new Agent({ keepAliveTimeout: 2_000, connections: 8 });
+  readonly #opts: Required<Omit<RegisterLedgerOptions, 'target'>>;
+  readonly #target: TargetProfile;
+  readonly #w: RegisterWorkload;
+  #initial: Record<string, string | null> | undefined;
+  #initialFrom: RegisterLedgerCheck['initialFrom'] = 'none';
+  #seq = 0;
+  #op = 0;
+  #writeKey = 0;
+  #readKey = 0;
+  #rate: number;
+  #running = false;
+  #workers: Promise<void>[] = [];
+
+  constructor(opts: RegisterLedgerOptions) {
+    this.#w = registerWorkload(opts.target);
+    this.#target = opts.target;
+    this.#opts = { rate: 50, concurrency: 2, readShare: 0.3, timeoutMs: 2_000, ...opts };
+    if (!(this.#opts.readShare >= 0 && this.#opts.readShare <= 1)) throw new RangeError(`readShare must be within 0..1 (got ${this.#opts.readShare})`);
+    this.#rate = this.#opts.rate;
+    this.prefix = `reg-${opts.runId}-`;
+  }
+
+  get keys(): readonly string[] {
+    return this.#w.keys;
+  }
+
+  setRate(rate: number): void {
+    this.#rate = rate;
+  }
+
+  /** Each key's value before the first write (absent: none); or read it: captureInitial (API), initialFromDirect (the database). */
+  setInitial(values: Record<string, string | null>, from: Exclude<RegisterLedgerCheck['initialFrom'], 'none'> = 'given'): void {
+    this.#initial = Object.fromEntries(this.#w.keys.map((k) => [k, values[k] ?? null]));
+    this.#initialFrom = from;
+  }
+
+  /** Reads every key once through the API before the workload. */
+  async captureInitial(): Promise<Record<string, string | null>> {
+    const values: Record<string, string | null> = {};
+    for (const key of this.#w.keys) {
+      const r = await this.#get(key);
+      if ('error' in r) throw new Error(`initial read of ${key}: ${r.error}`);
+      values[key] = r.value;
+    }
+    this.setInitial(values, 'api');
+    return values;
+  }
+
+  /** The direct query's output taken before the workload as each key's initial value (a key with two rows is ambiguous: an error). */
+  initialFromDirect(stdout: string): Record<string, string | null> {
+    const values: Record<string, string | null> = {};
+    for (const r of parseDirectRows(this.#w, stdout).rows) {
+      if (r.key in values) throw new Error(`initial direct read: key ${r.key} has more than one row`);
+      values[r.key] = r.value;
+    }
+    this.setInitial(values, 'direct');
+    return values;
+  }
+
+  /** One write of a new unique value (the next key round-robin unless given), recorded. */
+  async write(key = this.#w.keys[this.#writeKey++ % this.#w.keys.length]!): Promise<RegisterWriteRecord> {
+    const seq = ++this.#seq;
+    const value = `${this.prefix}${seq}`;
+    const req = registerWriteRequest(this.#w, key, value);
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    let status = 0;
+    let pod: string | undefined;
+    try {
+      const res = await request(this.#opts.baseUrl + req.path, {
+        method: req.method,
+        dispatcher: this.#agent,
+        headers: { 'content-type': 'application/json' },
+        body: req.body,
+        headersTimeout: this.#opts.timeoutMs,
+        bodyTimeout: this.#opts.timeoutMs,
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+      });
+      await res.body.dump();
+      status = res.statusCode;
+      pod = headerOf(res.headers, this.#target.identity.podHeader);
+    } catch {
+      // No answer: it may still be applied (unknown, status 0).
+    }
+    const rec: RegisterWriteRecord = { key, value, seq, startedAt, endedAt: Date.now(), outcome: writeOutcome(status, this.#w.write.ack), status, latencyMs: performance.now() - t0, ...(pod === undefined ? {} : { pod }) };
+    this.writes.push(rec);
+    return rec;
+  }
+
+  /** One read of a key through the API (the next key round-robin unless given), recorded with its window. */
+  async read(key = this.#w.keys[this.#readKey++ % this.#w.keys.length]!): Promise<RegisterReadRecord | undefined> {
+    const startedAt = Date.now();
+    const r = await this.#get(key);
+    if ('error' in r) {
+      this.readErrors.push({ key, status: r.status, error: r.error });
+      return undefined;
+    }
+    const rec: RegisterReadRecord = { key, value: r.value, startedAt, endedAt: Date.now(), source: 'api' };
+    this.reads.push(rec);
+    return rec;
+  }
+
+  async #get(key: string): Promise<{ value: string | null } | { status: number; error: string }> {
+    try {
+      const res = await request(this.#opts.baseUrl + registerReadPath(this.#w, key), {
+        dispatcher: this.#agent,
+        headersTimeout: this.#opts.timeoutMs,
+        bodyTimeout: this.#opts.timeoutMs,
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+      });
+      const text = await res.body.text();
+      if (this.#w.read.absent.includes(res.statusCode)) return { value: null };
+      if (res.statusCode !== 200) return { status: res.statusCode, error: `HTTP ${res.statusCode}` };
+      let v: unknown;
+      try {
+        v = at(JSON.parse(text), this.#w.read.value);
+      } catch {
+        return { status: 200, error: 'HTTP 200, body not JSON' };
+      }
+      if (typeof v !== 'string') return { status: 200, error: `HTTP 200, ${this.#w.read.value} is ${v === null ? 'null' : typeof v} (expected a string)` };
+      return { value: v };
+    } catch (err) {
+      return { status: 0, error: (err as Error).message };
+    }
+  }
+
+  /** The next operation: reads spread evenly at `readShare` among the writes. */
+  #nextIsRead(): boolean {
+    const n = this.#op++;
+    const s = this.#opts.readShare;
+    return Math.floor((n + 1) * s) > Math.floor(n * s);
+  }
+
+  start(): this {
+    if (this.#running) return this;
+    this.#running = true;
+    const gap = () => (1000 / this.#rate) * this.#opts.concurrency;
+    for (let i = 0; i < this.#opts.concurrency; i++) {
+      this.#workers.push(
+        (async () => {
+          await sleep((gap() / this.#opts.concurrency) * i);
+          while (this.#running) {
+            const t0 = Date.now();
+            if (this.#nextIsRead()) await this.read();
+            else await this.write();
+            await sleep(Math.max(0, gap() - (Date.now() - t0)));
+          }
+        })(),
+      );
+    }
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    await Promise.all(this.#workers);
+    this.#workers = [];
+  }
+
+  /** Every key read once through the API (after the workload: each read still has its window). */
+  async readAll(): Promise<void> {
+    for (const key of this.#w.keys) await this.read(key);
+  }
+
+  /** The direct query's output (taken after the workload) as final reads; a key with no row is read as no value. */
+  readDirect(stdout: string): DirectRows {
+    const parsed = parseDirectRows(this.#w, stdout);
+    for (const r of parsed.rows) this.reads.push({ key: r.key, value: r.value, source: 'direct' });
+    const seen = new Set(parsed.rows.map((r) => r.key));
+    for (const key of this.#w.keys) if (!seen.has(key)) this.reads.push({ key, value: null, source: 'direct' });
+    return parsed;
+  }
+
+  /** The register rule over every write and read so far. */
+  check(): RegisterLedgerCheck {
+    const c = checkRegister({ writes: this.writes, reads: this.reads, ...(this.#initial ? { initial: this.#initial } : {}) });
+    const count = (o: RegisterWrite['outcome']) => this.writes.filter((w) => w.outcome === o).length;
+    const okByPod: Record<string, number> = {};
+    for (const w of this.writes) if (w.outcome === 'ok' && w.pod !== undefined) okByPod[w.pod] = (okByPod[w.pod] ?? 0) + 1;
+    const podHeader = this.#target.identity.podHeader;
+    return {
+      ...c,
+      headline: registerHeadline(c),
+      writes: { attempted: this.writes.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown') },
+      reads: { api: this.reads.filter((r) => r.source === 'api').length, direct: this.reads.filter((r) => r.source === 'direct').length, apiErrors: this.readErrors.length },
+      initialFrom: this.#initialFrom,
+      // Never invented: without a pod header the answers do not say which pod took a write.
+      perPod: podHeader ? { okByPod } : { unavailable: `target ${this.#target.name} names no pod (no identity.podHeader): per-pod coverage not measured` },
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+    await this.#agent.close();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,38 @@
+// The settings service (fixtures/settings-app): an app this project's harness was not written for.
+// It names no engine and no pod anywhere, health is /healthz (text/plain, queries its table), and
+// its writes only update 8 fixed keys: a register workload, judged by the register rule. Written
+// from its README's contract alone; nothing here is imported from the app.
+import { defineTarget } from '../harness/targets/schema.ts';
+
+/** The fixed keys, as its README lists them (the `keys` feature check holds the app to this count). */
+const KEYS = ['theme', 'locale', 'timezone', 'page_size', 'beta', 'motd', 'retention_days', 'digest_hour'];
+
+export default defineTarget({
+  name: 'settings-app',
+  description: 'the settings service (fixtures/settings-app): a register of 8 fixed keys, no engine or pod header, other tables per engine',
+  // It names nothing: engine and pod come only from the drill's own measurements.
+  identity: {},
+  health: { path: '/healthz', reflectsDatabase: true },
+  reads: ['/v1/settings', '/v1/keys', '/v1/stats', '/healthz', '/v1/settings/theme', '/v1/settings/locale'],
+  workload: {
+    model: 'register',
+    keys: KEYS,
+    write: { method: 'PUT', path: '/v1/settings/{{key}}', body: '{"value":{{value}}}', ack: [204] },
+    // 404: unknown key or a key never set.
+    read: { path: '/v1/settings/{{key}}', value: 'value', absent: [404] },
+    direct: {
+      // v is the JSON text of a string ("dark" with its quotes); inactive rows are not values.
+      sqlite: "SELECT k, json_extract(v, '$') FROM kv WHERE active = 1",
+      postgres: "SELECT setting_key, setting_value #>> '{}' FROM app_settings WHERE is_active",
+    },
+  },
+  features: [
+    { id: 'health', title: 'Health answers 200 (it queries its table)', path: '/healthz', status: 200, checklist: 1 },
+    { id: 'keys', title: 'The fixed keys are listed', path: '/v1/keys', status: 200, json: [{ path: 'keys.length', equals: KEYS.length }], show: ['keys.length'] },
+    { id: 'settings', title: 'Every set key is listed with its value', path: '/v1/settings', status: 200, json: [{ path: 'settings', type: 'array' }], show: ['settings.length'] },
+    { id: 'stats', title: 'Row count read from the database', path: '/v1/stats', status: 200, json: [{ path: 'rows', type: 'number' }], show: ['rows'] },
+    { id: 'unknown-key', title: 'An unknown key is refused with 404', path: '/v1/settings/no_such_key', status: 404 },
+  ],
+  // /v1/stats is COUNT(*) over the whole table on either engine.
+  countCheck: { table: { sqlite: 'kv', postgres: 'app_settings' }, api: { path: '/v1/stats', field: 'rows' } },
+});
