@@ -5,6 +5,7 @@
 // never the report.
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { RunReport } from './model.ts';
 import { SAMPLE_SERIES } from '../journal/probe-summaries.ts';
 
@@ -132,7 +133,7 @@ export async function loadSamples(report: RunReport, baseDir: string): Promise<M
         continue;
       }
       await forEachJsonLine(file, (x) => {
-        if (!addSampleTo(series, x, series === s.load)) s.skipped++;
+        if (!addSampleTo(series, x)) s.skipped++;
       });
     }
     out.set(g.key, s);
@@ -174,16 +175,24 @@ export async function forEachJsonLine(file: string, each: (x: unknown) => void):
   if (!overlong) parse(rest);
 }
 
-/** Folds one parsed line into a series; false when it is not a sample. Load lines without a status count as served. */
-function addSampleTo(series: BinnedSeries, x: unknown, isLoad: boolean): boolean {
-  if (!x || typeof x !== 'object') return false;
-  const o = x as Record<string, unknown>;
-  const t = o['t'];
-  if (typeof t !== 'number' || !Number.isFinite(t)) return false;
-  const ms = typeof o['latencyMs'] === 'number' ? o['latencyMs'] : typeof o['latency'] === 'number' ? o['latency'] : null;
-  const status = typeof o['status'] === 'number' ? o['status'] : isLoad ? 200 : null;
-  if (status === null || (isLoad && ms === null)) return false;
-  series.add(t, status, ms ?? 0, typeof o['engine'] === 'string' ? o['engine'] : null, typeof o['error'] === 'string' ? o['error'] : undefined);
+/**
+ * One line of a probe's samples file, as availability.ts and load.ts write it. Validated, so a
+ * line of another shape is counted as skipped instead of being read under a guessed key.
+ */
+const SampleLineSchema = z.object({
+  t: z.number().finite(),
+  status: z.number(),
+  latencyMs: z.number(),
+  engine: z.string().nullable().optional(),
+  error: z.string().optional(),
+});
+
+/** Folds one parsed line into a series; false when it is not a sample. */
+function addSampleTo(series: BinnedSeries, x: unknown): boolean {
+  const r = SampleLineSchema.safeParse(x);
+  if (!r.success) return false;
+  const o = r.data;
+  series.add(o.t, o.status, o.latencyMs, o.engine ?? null, o.error);
   return true;
 }
 
