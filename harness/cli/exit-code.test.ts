@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEvent } from '../journal/events.ts';
+import { parseEvent, type JournalEvent } from '../journal/events.ts';
 import { drillExitCode, mismatches, setupFailures } from './exit-code.ts';
 
 type Expect = { expected?: 'pass' | 'fail'; matches?: boolean };
@@ -30,6 +30,8 @@ const check = (passed: boolean, expected: 'pass' | 'fail'): JournalEvent => ({
 const expectedFailure = verdict(false, { expected: 'fail', matches: true });
 const unexpectedPass = verdict(true, { expected: 'fail', matches: false });
 const hardenedFailure = verdict(false, { expected: 'pass', matches: false });
+// A verdict line whose `passed` is text: readJournal keeps it as unknown.
+const unreadable = parseEvent({ t: 1, type: 'verdict', id: 'performance', title: 'p99', passed: 'yes', measured: 12, budget: 500, evidence: '' }, 7);
 const setup: JournalEvent = { t: 1, type: 'log', level: 'error', cause: 'setup', message: 'the kind platform could not be set up: docker daemon gone' };
 const otherError: JournalEvent = { t: 1, type: 'log', level: 'error', message: 'ledger read-back failed' };
 
@@ -47,6 +49,7 @@ describe('drillExitCode', () => {
     ['expected failures elsewhere, one scenario could not be set up', { failedTests: 8, unhandledErrors: 0, events: [expectedFailure, setup] }, 3],
     ['one scenario failed a criterion, another could not be set up', { failedTests: 9, unhandledErrors: 0, events: [hardenedFailure, setup] }, 1],
     ['an unhandled error, no test failed', { failedTests: 0, unhandledErrors: 1, events: [] }, 3],
+    ['a verdict the journal cannot read, every test passed', { failedTests: 0, unhandledErrors: 0, events: [verdict(true), unreadable] }, 1],
     ['SIGINT', { interrupted: 'SIGINT' as const, failedTests: 3, unhandledErrors: 0, events: [setup] }, 130],
     ['SIGTERM', { interrupted: 'SIGTERM' as const, failedTests: 0, unhandledErrors: 0, events: [unexpectedPass] }, 143],
   ])('%s → %i', (_, tally, code) => {
@@ -59,6 +62,7 @@ describe('drillExitCode', () => {
       'data-integrity (database-corruption/hardened): failed',
       'checklist:1: passed, expected to fail',
     ]);
+    expect(mismatches([unreadable])).toEqual([expect.stringMatching(/^unreadable verdict at journal line 7: verdict: passed: /)]);
     expect(setupFailures([verdict(true), otherError, setup])).toEqual(['the kind platform could not be set up: docker daemon gone']);
   });
 });

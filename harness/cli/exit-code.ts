@@ -25,6 +25,8 @@ export function drillExitCode(t: DrillTally): number {
 /** Verdicts and checks whose outcome differs from the expected one (a verdict without expectation must pass). */
 export function mismatches(events: readonly JournalEvent[]): string[] {
   return events.flatMap((e) => {
+    // A verdict or check the journal cannot read is not a match: the gate never passes on it.
+    if (e.type === 'unknown' && (e.raw['type'] === 'verdict' || e.raw['type'] === 'check')) return [`unreadable ${e.raw['type']} at journal line ${e.line}: ${e.problem}`];
     if (e.type !== 'verdict' && e.type !== 'check') return [];
     if ((e.matches ?? e.passed) === true) return [];
     const where = e.scenario ? ` (${e.scenario}/${e.variant ?? '-'})` : '';
