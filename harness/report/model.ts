@@ -466,6 +466,13 @@ export function durationToMs(value: number | string | null, unit: string | null 
   }
 }
 
+/** A criterion or check judged again later replaces the earlier one, in its place. */
+function upsert<T extends { id: string }>(list: T[], item: T): void {
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i >= 0) list[i] = item;
+  else list.push(item);
+}
+
 class GroupBuilder {
   readonly steps: StepReport[] = [];
   readonly open = new Map<string, Pick<StepRecord, 'procedure' | 'stepId' | 'step' | 'index' | 'budgetMs' | 'startedAt'>>();
@@ -552,42 +559,15 @@ class GroupBuilder {
         this.samples.push({ probe: e.probe, file: e.file, count: e.count });
         break;
       case 'verdict': {
-        const c: CriterionReport = {
-          id: e.id,
-          title: e.title,
-          passed: e.passed,
-          measured: e.measured,
-          budget: e.budget,
-          unit: e.unit ?? null,
-          evidence: e.evidence,
-          at: e.t,
-          expected: e.expected ?? 'pass',
-          expectedBecause: e.expectedBecause ?? null,
-          // Journals from before expectations: a verdict must simply pass.
-          matches: e.matches ?? e.passed,
-        };
-        // A criterion re-evaluated later replaces the earlier verdict.
-        const i = this.criteria.findIndex((x) => x.id === c.id);
-        if (i >= 0) this.criteria[i] = c;
-        else this.criteria.push(c);
+        const { id, title, passed, measured, budget, evidence } = e;
+        // Journals from before expectations: a verdict must simply pass.
+        const judged = { expected: e.expected ?? 'pass', expectedBecause: e.expectedBecause ?? null, matches: e.matches ?? passed };
+        upsert(this.criteria, { id, title, passed, measured, budget, unit: e.unit ?? null, evidence, at: e.t, ...judged });
         break;
       }
       case 'check': {
-        const c: CheckReport = {
-          id: e.id,
-          title: e.title,
-          passed: e.passed,
-          measured: e.measured,
-          expected: e.expected,
-          expectedBecause: e.expectedBecause ?? null,
-          matches: e.matches,
-          at: e.t,
-          procedure: e.procedure ?? null,
-          stepId: e.stepId ?? null,
-        };
-        const i = this.checks.findIndex((x) => x.id === c.id);
-        if (i >= 0) this.checks[i] = c;
-        else this.checks.push(c);
+        const { id, title, passed, measured, expected, matches } = e;
+        upsert(this.checks, { id, title, passed, measured, expected, expectedBecause: e.expectedBecause ?? null, matches, at: e.t, procedure: e.procedure ?? null, stepId: e.stepId ?? null });
         break;
       }
       case 'finding': {
