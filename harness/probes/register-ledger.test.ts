@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startPostgres } from '../../fixtures/settings-app/test-support/postgres.ts';
 import { CLI_BIN, startSettingsApp } from '../../fixtures/settings-app/test-support/process.ts';
 import { loadTarget } from '../targets/load.ts';
 import { defineTarget, setWorkload, TargetProfileError, type TargetProfileInput } from '../targets/schema.ts';
+import { httpFeatureChecks } from './features.ts';
 import { parseDirectRows, postgresDirectSql, RegisterLedger, registerWorkload, registerWriteRequest, sqliteDirectCommand } from './register-ledger.ts';
 
 const exec = promisify(execFile);
@@ -137,4 +139,38 @@ describe('RegisterLedger on the real settings service (SQLite)', () => {
     const app = await run('main');
     expect(app.headline).toBe('no anomaly: 8 read(s) of 8 key(s) against 40 acknowledged write(s)');
   }, 20_000);
+});
+
+describe('the settings-app profile against the real app', () => {
+  it('its feature checks pass on the seeded app (SQLite), each with the value it measured', async () => {
+    const file = await seededFile('features');
+    await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file });
+    const checks = await httpFeatureChecks(target, app.url, 'sqlite');
+    expect(checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
+    expect(checks.map((c) => c.evidence.replace(/ in \d+ ms$/, ''))).toEqual(['HTTP 200', 'HTTP 200 keys.length=8', 'HTTP 200 settings.length=8', 'HTTP 200 rows=8', 'HTTP 404']);
+  }, 20_000);
+
+  it('on PostgreSQL: the direct query through psql -qtA prints key|value rows the ledger judges (and finds a value changed behind the app)', async () => {
+    await using db = await startPostgres();
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url };
+    await exec(CLI_BIN, ['seed', '--engine', 'postgres'], { env });
+    await using app = await startSettingsApp({ DB_ENGINE: 'postgres', DATABASE_URL: db.url });
+    // SQL on stdin as the drill sends it; the password in the environment, never in argv (an error quotes argv).
+    const url = new URL(db.url);
+    const pgEnv = { ...env, PGPASSWORD: decodeURIComponent(url.password) };
+    url.password = '';
+    const psql = (sql: string) =>
+      new Promise<string>((resolve, reject) => {
+        const child = execFile('psql', [url.href, '-v', 'ON_ERROR_STOP=1', '-qtA'], { env: pgEnv }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+        child.stdin!.end(sql);
+      });
+    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'pg', readShare: 0 });
+    expect(ledger.initialFromDirect(await psql(postgresDirectSql(w)))).toEqual(SEED);
+    for (let i = 0; i < 16; i++) await ledger.write();
+    await psql(`UPDATE app_settings SET setting_value = to_jsonb('rogue'::text) WHERE setting_key = 'motd';`);
+    ledger.readDirect(await psql(postgresDirectSql(w)));
+    const c = ledger.check();
+    expect(c.results.filter((r) => r.verdict !== 'ok').map((r) => r.detail)).toEqual([expect.stringMatching(/^motd: final read "rogue", never written to this key; legal: "reg-pg-14"$/)]);
+    expect(c.headline).toBe('1 never-written value: 8 read(s) of 8 key(s) against 16 acknowledged write(s)');
+  }, 30_000);
 });
