@@ -58,4 +58,25 @@ export default defineTarget({
     { id: 'rate-limit-unknown-platform', title: 'Rate limit for an unknown platform ("test", as the runbook calls it) is refused with 400', path: '/api/rate-limit/test', status: 400, show: ['error'], checklist: 4 },
   ],
   countCheck: { table: { sqlite: 'users', postgres: 'users' }, api: { path: '/api/users/count', field: 'count' } },
+  app: {
+    image: 'hyperpage:v0.1.0',
+    port: 3000,
+    env: { engine: 'DB_ENGINE', databaseUrl: 'DATABASE_URL', sqlitePath: 'DATABASE_PATH' },
+    extraEnv: { NODE_ENV: 'production', ENABLE_RATE_LIMITING: 'true', ENABLE_GITHUB: 'true', ENABLE_GITLAB: 'true', ENABLE_JIRA: 'true' },
+  },
+  images: {
+    // This checkout's app; its image (app/Dockerfile) has the CLI, curl, sqlite3 and the PostgreSQL 15 binaries (salvage).
+    'hyperpage:*': {
+      command: ['../app/src/main.ts'],
+      bins: { 'hyperpage-cli': '../app/bin/hyperpage-cli' },
+      tools: ['hyperpage-cli', 'node', 'sh', 'curl', 'sqlite3', 'postgres', 'pg_ctl', 'initdb'],
+      cwd: '..',
+    },
+  },
+  baseline: [
+    { name: 'hyperpage-seed', command: ['hyperpage-cli', 'seed', '--users', '{{datasetSize}}', '--json'], env: { DB_ENGINE: 'sqlite' }, says: 'seeding {{datasetSize}} users into SQLite (pre-migration dataset)' },
+    { name: 'hyperpage-forward-migration', command: ['hyperpage-cli', 'sync', '--from', 'sqlite', '--to', 'postgres', '--mode', 'mirror', '--json'], says: 'forward migration SQLite → PostgreSQL (hyperpage-cli sync)' },
+  ],
+  // One logical schema on both engines: every column copied as it is (integers stay integers).
+  mapping: { tables: ['users', 'tool_configs', 'rate_limits', 'app_state', 'jobs'] },
 });

@@ -35,4 +35,42 @@ export default defineTarget({
   ],
   // /v1/stats is COUNT(*) over the whole table on either engine.
   countCheck: { table: { sqlite: 'kv', postgres: 'app_settings' }, api: { path: '/v1/stats', field: 'rows' } },
+  app: {
+    image: 'settings-app:dev',
+    port: 8080,
+    // Its own names: not DATABASE_PATH, not PORT.
+    env: { engine: 'DB_ENGINE', databaseUrl: 'DATABASE_URL', sqlitePath: 'SETTINGS_DB_FILE' },
+  },
+  images: {
+    // A node image with the app and its CLI: no sqlite3, no curl, no psql.
+    'settings-app:*': {
+      command: ['../fixtures/settings-app/src/main.ts'],
+      bins: { 'settings-cli': '../fixtures/settings-app/bin/settings-cli' },
+      tools: ['settings-cli', 'node', 'sh'],
+      portEnv: 'LISTEN_PORT',
+      hostEnv: 'LISTEN_HOST',
+    },
+  },
+  // The world before the incident: the SQLite schema and its seed (the pre-migration file), and the
+  // same keys seeded on PostgreSQL (the app has no forward sync of its own).
+  baseline: [
+    { name: 'settings-migrate-sqlite', command: ['settings-cli', 'migrate', '--engine', 'sqlite'], says: 'SQLite schema (kv)' },
+    { name: 'settings-seed-sqlite', command: ['settings-cli', 'seed', '--engine', 'sqlite'], says: 'seeding the 8 keys into SQLite (pre-migration file)' },
+    { name: 'settings-seed-postgres', command: ['settings-cli', 'seed', '--engine', 'postgres'], says: 'seeding the 8 keys into PostgreSQL' },
+  ],
+  mapping: {
+    tables: [
+      {
+        postgres: 'app_settings',
+        sqlite: 'kv',
+        key: ['setting_key'],
+        columns: [
+          { pg: 'setting_key', sqlite: 'k' },
+          { pg: 'setting_value', sqlite: 'v', convert: 'jsonb-text' },
+          { pg: 'updated_at', sqlite: 'updated_epoch_ms', convert: 'timestamptz-epoch-ms' },
+          { pg: 'is_active', sqlite: 'active', convert: 'boolean-int' },
+        ],
+      },
+    ],
+  },
 });

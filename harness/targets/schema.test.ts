@@ -48,7 +48,7 @@ describe('feature checks as data (pass/fail pairs on a real server)', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   const target = (features: TargetProfile['features'], identity: TargetProfile['identity'] = {}) =>
-    ({ ...defineTarget({ name: 't', description: 't', health: { path: '/h', reflectsDatabase: true }, reads: ['/h'], workload: REF_WORKLOAD, features: [{ id: 'x', title: 'x', path: '/h', status: 200 }] }), features, identity }) as TargetProfile;
+    ({ ...defineTarget({ name: 't', description: 't', health: { path: '/h', reflectsDatabase: true }, reads: ['/h'], workload: REF_WORKLOAD, features: [{ id: 'x', title: 'x', path: '/h', status: 200 }], ...MINIMAL_RUN }), features, identity }) as TargetProfile;
   const spec = (over: Partial<TargetProfile['features'][number]>) => ({ id: 'f', title: 'f', method: 'GET' as const, path: '/f', status: 200, json: [], namesEngine: false, show: [], ...over });
 
   it('status: 400 expected and answered passes; 500 fails with both in the evidence', async () => {
@@ -81,6 +81,12 @@ describe('feature checks as data (pass/fail pairs on a real server)', () => {
     expect((await runFeature(f, target([f]), url, 'sqlite')).evidence).toContain('engine not named (expected sqlite)');
   });
 });
+
+const MINIMAL_RUN = {
+  app: { image: 't:1', port: 8080, env: { sqlitePath: 'DB_FILE' } },
+  baseline: [{ name: 'seed', command: ['t-cli', 'seed'], says: 'seeding' }],
+  mapping: { tables: ['kv'] },
+};
 
 const REF_WORKLOAD = {
   model: 'set' as const,

@@ -3,6 +3,7 @@
 // another health path, other headers, other tables or another write API is drilled by writing a
 // profile (targets/<name>.ts), not by editing the harness. Validated with zod: a profile is input.
 import { z } from 'zod';
+import { MappingSchema } from '../../datatool/src/mapping.ts';
 
 const Path = z.string().regex(/^\/[^\s]*$/, 'an absolute request path ("/…")');
 const Identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an SQL identifier (letters, digits, _)');
@@ -113,6 +114,52 @@ export const RegisterWorkloadSchema = z.object({
   direct: z.object({ sqlite: DirectQuery, postgres: DirectQuery }),
 });
 
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+/** How the app runs in the harness's baseline topology (its manifests are templated with these). */
+export const AppSchema = z.object({
+  /** The image the app's deployments run (mapped to a local command by `images`, or pulled on kind). */
+  image: z.string().min(1),
+  /** The port it listens on in its container. */
+  port: z.number().int().min(1).max(65535),
+  /** The environment variables it reads its engine, database URL and SQLite file from. */
+  env: z.object({ engine: EnvName.default('DB_ENGINE'), databaseUrl: EnvName.default('DATABASE_URL'), sqlitePath: EnvName }),
+  /** The engine variable's values. */
+  engines: z.object({ postgres: z.string().default('postgres'), sqlite: z.string().default('sqlite') }).default({ postgres: 'postgres', sqlite: 'sqlite' }),
+  /** Every app container gets these too (feature flags). */
+  extraEnv: z.record(EnvName, z.string()).default({}),
+});
+
+/**
+ * How an image of the target runs on the local platform, and what is inside it. Relative paths are
+ * relative to the profile file's folder. Exec of a tool not in `tools` fails there as it would in the
+ * real container.
+ */
+export const TargetImageSchema = z.object({
+  /** argv; a first element ending in .ts/.mts runs under this checkout's node + tsx. */
+  command: z.array(z.string().min(1)).min(1),
+  /** Executables on PATH inside the image: name → file. */
+  bins: z.record(z.string(), z.string()).default({}),
+  /** Every executable the image has (bins included): what an exec into its pods may run. */
+  tools: z.array(z.string().min(1)).min(1),
+  cwd: z.string().min(1).optional(),
+  env: z.record(EnvName, z.string()).default({}),
+  /** Env vars through which the local platform tells a pod its port and host. */
+  portEnv: EnvName.default('PORT'),
+  hostEnv: EnvName.default('HOST'),
+});
+
+/** One job of the baseline (after the app serves on PostgreSQL): seeding, migrating, the forward migration. */
+export const BaselineJobSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][-a-z0-9]*$/),
+  /** argv in the app image: the first element is the executable (one of the image's tools); `{{datasetSize}}` is replaced by the config's dataset size. */
+  command: z.array(z.string().min(1)).min(1),
+  /** On top of the app's database URL and SQLite path (the engine variable among them, when a job needs one). */
+  env: z.record(EnvName, z.string()).default({}),
+  /** What the progress line says it does. */
+  says: z.string().min(1),
+});
+
 export const TargetProfileSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][-a-z0-9]*$/),
@@ -135,6 +182,13 @@ export const TargetProfileSchema = z
     reads: z.array(Path).min(1),
     workload: z.discriminatedUnion('model', [SetWorkloadSchema, RegisterWorkloadSchema]),
     features: z.array(FeatureSpecSchema).min(1),
+    app: AppSchema,
+    /** Image pattern ("name:tag", "name:*") → how it runs locally and what it contains. */
+    images: z.record(z.string().min(1), TargetImageSchema).default({}),
+    /** Jobs in the app image that bring the world before the incident about, in order. */
+    baseline: z.array(BaselineJobSchema).min(1),
+    /** PostgreSQL → SQLite, for the drill's data tool (copy, salvage, checksums). */
+    mapping: MappingSchema,
     /** A row count the app answers, compared with COUNT(*) read in the database by exec (writes may be in flight: it must lie between two answers). */
     countCheck: z
       .object({
@@ -151,6 +205,8 @@ export type FeatureSpec = z.output<typeof FeatureSpecSchema>;
 export type JsonAssertion = z.output<typeof JsonAssertionSchema>;
 export type SetWorkload = z.output<typeof SetWorkloadSchema>;
 export type RegisterWorkload = z.output<typeof RegisterWorkloadSchema>;
+export type TargetImage = z.output<typeof TargetImageSchema>;
+export type BaselineJob = z.output<typeof BaselineJobSchema>;
 
 export class TargetProfileError extends Error {
   override readonly name = 'TargetProfileError';
