@@ -37,5 +37,23 @@ async function importTarget(file: string, given: string, isPath: boolean): Promi
   }
   const r = TargetProfileSchema.safeParse(mod.default);
   if (!r.success) throw new TargetProfileError(`target profile ${file}: ${r.error.issues.map((i) => `${i.path.join('.') || '(profile)'}: ${i.message}`).join('; ')}`);
-  return r.data;
+  return withAbsolutePaths(r.data, path.dirname(file));
+}
+
+/** The images' files (a script to run, bins, the working directory) relative to the profile's folder, made absolute. */
+export function withAbsolutePaths(t: TargetProfile, dir: string): TargetProfile {
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(dir, p));
+  const isFile = (p: string) => p.startsWith('.') || /\.m?[jt]s$/.test(p);
+  const images = Object.fromEntries(
+    Object.entries(t.images).map(([pattern, img]) => [
+      pattern,
+      {
+        ...img,
+        command: img.command.map((c, i) => (i === 0 && isFile(c) ? abs(c) : c)),
+        bins: Object.fromEntries(Object.entries(img.bins).map(([name, file]) => [name, abs(file)])),
+        ...(img.cwd ? { cwd: abs(img.cwd) } : {}),
+      },
+    ]),
+  );
+  return { ...t, images };
 }
