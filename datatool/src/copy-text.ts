@@ -41,7 +41,7 @@ export function formatRow(values: readonly unknown[]): string {
   return out + '\n';
 }
 
-function unescapeField(f: string): string | null {
+export function unescapeField(f: string): string | null {
   if (f === '\\N') return null;
   return f.replace(/\\(.)/g, (_m, c: string) => UNESC[c] ?? c);
 }

@@ -1,94 +1,136 @@
 // Worker thread of a PostgreSQL → SQLite copy: decodes and parses the COPY text chunks the main
 // thread forwards and inserts them into SQLite on its own connection, while the main thread keeps
-// reading (and hashing) PostgreSQL's output. Two cores, two halves of the work.
+// reading (and hashing) PostgreSQL's output. Two cores, two halves of the work. One worker serves
+// every table of a copy (started before the first query, so its start-up is not on the clock).
 // One transaction per table: the table is emptied, filled and its indexes rebuilt, then COMMIT;
 // any failure rolls the table back to what it held before.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Bind } from './convert.ts';
-import { parseLine } from './copy-text.ts';
+import { unescapeField } from './copy-text.ts';
 import { q } from './resolve.ts';
 
-export interface LoadInit {
-  file: string;
+export interface TableLoad {
   table: string;
   columns: string[];
   binds: Bind[];
 }
-export type LoadMessage = { chunk: Uint8Array } | { end: true };
-export type LoadReply = { ack: number } | { done: true; rows: number } | { error: string };
+export type LoadMessage = { begin: TableLoad } | { chunk: Uint8Array } | { end: true };
+export type LoadReply = { ready: true } | { ack: number } | { done: true; rows: number; indexMs: number; commitMs: number } | { error: string };
 
-const init = workerData as LoadInit;
-const width = init.columns.length;
-// Multi-row INSERTs: far fewer statement executions; kept under SQLite's 32766 bound parameters.
-const ROWS_PER_STATEMENT = Math.max(1, Math.min(500, Math.floor(32_000 / width)));
-const db = new Database(init.file);
+const db = new Database((workerData as { file: string }).file, { fileMustExist: true });
 db.pragma('busy_timeout = 10000');
-// A crash mid-copy rolls back from the journal; fsync once at COMMIT is what durability needs.
+// A crash mid-copy rolls back from the journal; one fsync at COMMIT is what durability needs.
 db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -262144');
 db.pragma('temp_store = MEMORY');
-db.exec('BEGIN IMMEDIATE');
-db.prepare(`DELETE FROM ${q(init.table)}`).run();
-// Secondary indexes are dropped for the load and rebuilt once at the end (cheaper than row by row).
-const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(init.table) as { name: string; sql: string }[];
-for (const ix of indexes) db.exec(`DROP INDEX ${q(ix.name)}`);
-const one = `(${init.columns.map(() => '?').join(', ')})`;
-const sqlFor = (n: number) => `INSERT INTO ${q(init.table)} (${init.columns.map(q).join(', ')}) VALUES ${Array(n).fill(one).join(', ')}`;
-const full = db.prepare(sqlFor(ROWS_PER_STATEMENT));
-const params: unknown[] = new Array(ROWS_PER_STATEMENT * width);
-const isInt = init.binds.map((b) => b === 'integer');
-const isReal = init.binds.map((b) => b === 'real');
-const decoder = new TextDecoder('utf-8', { fatal: true });
-let buffered = 0;
-let rows = 0;
-let rest = '';
 
-function bindField(v: string | null, i: number): unknown {
-  if (v === null) return null;
-  // Integers bound as integers so any column affinity stores them as such; beyond 2^53, as BigInt.
-  if (isInt[i]) return v.length < 16 ? Number(v) : BigInt(v);
-  if (isReal[i]) return Number(v);
-  return v;
+interface Current {
+  t: TableLoad;
+  width: number;
+  rowsPerStatement: number;
+  full: Database.Statement;
+  sqlFor: (n: number) => string;
+  params: unknown[];
+  isInt: boolean[];
+  isReal: boolean[];
+  indexes: { name: string; sql: string }[];
+  buffered: number;
+  rows: number;
+  /** Bytes after the last newline of the previous chunk (a row cut in two). */
+  rest: Buffer | undefined;
+}
+let cur: Current | undefined;
+
+function begin(t: TableLoad): Current {
+  const width = t.columns.length;
+  // Multi-row INSERTs: far fewer statement executions; kept under SQLite's 32766 bound parameters.
+  const rowsPerStatement = Math.max(1, Math.min(100, Math.floor(32_000 / width)));
+  db.exec('BEGIN IMMEDIATE');
+  db.prepare(`DELETE FROM ${q(t.table)}`).run();
+  // Secondary indexes are dropped for the load and rebuilt once at the end (cheaper than row by row).
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(t.table) as { name: string; sql: string }[];
+  for (const ix of indexes) db.exec(`DROP INDEX ${q(ix.name)}`);
+  const one = `(${t.columns.map(() => '?').join(', ')})`;
+  const sqlFor = (n: number) => `INSERT INTO ${q(t.table)} (${t.columns.map(q).join(', ')}) VALUES ${Array(n).fill(one).join(', ')}`;
+  return {
+    t,
+    width,
+    rowsPerStatement,
+    full: db.prepare(sqlFor(rowsPerStatement)),
+    sqlFor,
+    params: new Array(rowsPerStatement * width),
+    isInt: t.binds.map((b) => b === 'integer'),
+    isReal: t.binds.map((b) => b === 'real'),
+    indexes,
+    buffered: 0,
+    rows: 0,
+    rest: undefined,
+  };
 }
 
-function writeLine(line: string): void {
-  const f = parseLine(line);
-  if (f.length !== width) throw new Error(`row ${rows + 1} has ${f.length} fields, expected ${width}`);
-  const base = buffered * width;
-  for (let i = 0; i < width; i++) params[base + i] = bindField(f[i]!, i);
-  rows++;
-  if (++buffered === ROWS_PER_STATEMENT) {
-    full.run(params);
-    buffered = 0;
+/**
+ * Writes the complete rows of a chunk. Hot loop of every copy: the rows are decoded at once (a
+ * UTF-8 character never contains a newline byte, so cutting at the last one is safe) and split
+ * into one flat field array; only a chunk with a backslash anywhere needs per-field unescaping.
+ */
+function writeChunk(c: Current, chunk: Uint8Array): number {
+  let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (c.rest) buf = Buffer.concat([c.rest, buf]);
+  const cut = buf.lastIndexOf(10);
+  c.rest = cut + 1 < buf.length ? Buffer.from(buf.subarray(cut + 1)) : undefined;
+  if (cut < 0) return 0;
+  const body = buf.toString('utf8', 0, cut);
+  const escaped = body.includes('\\');
+  const flat = body.replaceAll('\n', '\t').split('\t');
+  const { width, params, isInt, isReal } = c;
+  if (flat.length % width !== 0) throw new Error(`near row ${c.rows + 1}: ${flat.length} fields is not a whole number of ${width}-column rows`);
+  const rows = flat.length / width;
+  for (let r = 0, k = 0; r < rows; r++) {
+    const base = c.buffered * width;
+    for (let i = 0; i < width; i++, k++) {
+      const f = flat[k]!;
+      const v = escaped && f.includes('\\') ? unescapeField(f) : f;
+      // Integers bound as integers so any column affinity stores them as such; beyond 2^53, as BigInt.
+      params[base + i] = v === null ? null : isInt[i] ? (v.length < 16 ? Number(v) : BigInt(v)) : isReal[i] ? Number(v) : v;
+    }
+    c.rows++;
+    if (++c.buffered === c.rowsPerStatement) {
+      c.full.run(params);
+      c.buffered = 0;
+    }
   }
+  return rows;
 }
 
-function fail(err: unknown): void {
-  if (db.inTransaction) db.exec('ROLLBACK');
-  db.close();
-  parentPort!.postMessage({ error: (err as Error).message } satisfies LoadReply);
+function end(c: Current): LoadReply {
+  if (c.rest) throw new Error('COPY output ended without a newline');
+  if (c.buffered > 0) db.prepare(c.sqlFor(c.buffered)).run(c.params.slice(0, c.buffered * c.width));
+  const t0 = performance.now();
+  for (const ix of c.indexes) db.exec(ix.sql);
+  const t1 = performance.now();
+  db.exec('COMMIT');
+  return { done: true, rows: c.rows, indexMs: Math.round(t1 - t0), commitMs: Math.round(performance.now() - t1) };
 }
 
-parentPort!.on('message', (m: LoadMessage) => {
+parentPort!.on('message', (m: LoadMessage | { close: true }) => {
   try {
     if ('chunk' in m) {
-      const text = rest + decoder.decode(m.chunk, { stream: true });
-      const lines = text.split('\n');
-      rest = lines.pop()!;
-      let n = 0;
-      for (const line of lines) (writeLine(line), n++);
-      parentPort!.postMessage({ ack: n } satisfies LoadReply);
-      return;
+      parentPort!.postMessage({ ack: writeChunk(cur!, m.chunk) } satisfies LoadReply);
+    } else if ('begin' in m) {
+      cur = begin(m.begin);
+    } else if ('end' in m) {
+      const reply = end(cur!);
+      cur = undefined;
+      parentPort!.postMessage(reply);
+    } else {
+      db.close();
+      parentPort!.close();
     }
-    rest += decoder.decode();
-    if (rest) throw new Error('COPY output ended without a newline');
-    if (buffered > 0) db.prepare(sqlFor(buffered)).run(params.slice(0, buffered * width));
-    for (const ix of indexes) db.exec(ix.sql);
-    db.exec('COMMIT');
-    db.close();
-    parentPort!.postMessage({ done: true, rows } satisfies LoadReply);
   } catch (err) {
-    fail(err);
+    cur = undefined;
+    if (db.inTransaction) db.exec('ROLLBACK');
+    parentPort!.postMessage({ error: (err as Error).message } satisfies LoadReply);
   }
 });
+parentPort!.postMessage({ ready: true } satisfies LoadReply);

@@ -1,82 +1,104 @@
-// Main-thread side of the pipelined copy of one table (see load-worker.ts): PostgreSQL's converted
-// COPY output is hashed and counted here as it streams, and forwarded in batches to the worker.
+// Main-thread side of the pipelined copy (see load-worker.ts): PostgreSQL's converted COPY output
+// is hashed and counted here as it streams, and forwarded in batches to the SQLite writer.
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { streamPostgres, type TableSum } from './checksum.ts';
-import type { LoadInit, LoadReply } from './load-worker.ts';
+import type { LoadMessage, LoadReply } from './load-worker.ts';
 import type { ResolvedTable } from './resolve.ts';
 
-const MAX_IN_FLIGHT = 4;
+// Batches queued for the writer: enough for PostgreSQL to keep streaming while the writer is busy.
+const MAX_IN_FLIGHT = 8;
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './load-worker.ts' : './load-worker.js', import.meta.url);
-
-function startWorker(workerData: LoadInit): Worker {
-  // From this checkout (tsx) the worker registers tsx itself; the image runs compiled .js.
-  return workerUrl.pathname.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, workerData })
-    : new Worker(workerUrl, { workerData });
-}
 
 export interface LoadResult {
   /** What PostgreSQL sent: rows and the checksum of the converted values. */
   source: TableSum;
-  /** Rows the worker inserted. */
+  /** Rows the writer inserted. */
   written: number;
+  /** Rebuilding the secondary indexes dropped for the load, and COMMIT. */
+  indexMs: number;
+  commitMs: number;
 }
 
-export async function loadTable(client: pg.ClientBase, file: string, t: ResolvedTable, batchRows: number, progress: (rows: number) => void): Promise<LoadResult> {
-  const worker = startWorker({ file, table: t.name, columns: t.columns.map((c) => c.sqlite), binds: t.columns.map((c) => c.bind) });
-  let inFlight = 0;
+export interface SqliteWriter extends AsyncDisposable {
+  load(client: pg.ClientBase, t: ResolvedTable, batchRows: number, progress: (rows: number) => void): Promise<LoadResult>;
+}
+
+/** Starts the writer thread on a SQLite file (call it before the first query: it boots meanwhile). */
+export function startWriter(file: string): SqliteWriter {
+  // From this checkout (tsx) the worker registers tsx itself; the image runs compiled .js.
+  const worker = workerUrl.pathname.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, workerData: { file } })
+    : new Worker(workerUrl, { workerData: { file } });
   let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  let finished!: (rows: number) => void;
-  const done = new Promise<number>((resolve) => (finished = resolve));
-  const stop = (err: Error) => {
+  let listener: ((m: LoadReply) => void) | undefined;
+  const wakeups = new Set<() => void>();
+  const fail = (err: Error) => {
     failure ??= err;
-    wake?.();
-    finished(0);
+    for (const w of wakeups) w();
   };
-  worker.on('message', (m: LoadReply) => {
-    if ('ack' in m) {
-      inFlight--;
-      wake?.();
-    } else if ('done' in m) finished(m.rows);
-    else stop(new Error(`writing ${t.name} into SQLite: ${m.error}`));
-  });
-  worker.on('error', (err) => stop(new Error(`writing ${t.name} into SQLite: ${err.message}`)));
-  worker.on('exit', (code) => stop(new Error(`SQLite writer for ${t.name} exited (${code})`)));
-  try {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let pendingRows = 0;
-    let sent = 0;
-    let reported = 0;
-    const send = async () => {
-      while (inFlight >= MAX_IN_FLIGHT && !failure) await new Promise<void>((r) => (wake = r));
+  worker.on('message', (m: LoadReply) => listener?.(m));
+  worker.on('error', (err) => fail(new Error(`SQLite writer: ${err.message}`)));
+  worker.on('exit', (code) => fail(new Error(`SQLite writer exited (${code})`)));
+  const post = (m: LoadMessage, transfer?: ArrayBuffer[]) => worker.postMessage(m, transfer);
+
+  return {
+    async load(client, t, batchRows, progress) {
       if (failure) throw failure;
-      // One fresh buffer per batch, transferred (not copied) to the worker.
-      const out = new Uint8Array(pendingBytes);
-      let at = 0;
-      for (const c of pending) (out.set(c, at), (at += c.length));
-      inFlight++;
-      worker.postMessage({ chunk: out }, [out.buffer]);
-      sent += pendingRows;
-      pending = [];
-      pendingBytes = pendingRows = 0;
-      if (sent - reported >= 250_000) progress((reported = sent));
-    };
-    const source = await streamPostgres(client, t, async (chunk, lines) => {
-      if (failure) throw failure;
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      pendingRows += lines;
-      if (pendingRows >= batchRows) await send();
-    });
-    if (pendingBytes) await send();
-    worker.postMessage({ end: true });
-    const written = await done;
-    if (failure) throw failure;
-    return { source, written };
-  } finally {
-    await worker.terminate();
-  }
+      let inFlight = 0;
+      let wake: (() => void) | undefined;
+      let finished!: (r: Extract<LoadReply, { done: true }>) => void;
+      const done = new Promise<Extract<LoadReply, { done: true }>>((resolve) => (finished = resolve));
+      const waker = () => wake?.();
+      wakeups.add(waker);
+      listener = (m) => {
+        if ('ack' in m) {
+          inFlight--;
+          wake?.();
+        } else if ('done' in m) finished(m);
+        else if ('error' in m) fail(new Error(`writing ${t.name} into SQLite: ${m.error}`));
+      };
+      const failed = new Promise<never>((_, reject) => wakeups.add(() => reject(failure)));
+      failed.catch(() => undefined);
+      try {
+        post({ begin: { table: t.name, columns: t.columns.map((c) => c.sqlite), binds: t.columns.map((c) => c.bind) } });
+        let pending: Buffer[] = [];
+        let pendingBytes = 0;
+        let pendingRows = 0;
+        let sent = 0;
+        let reported = 0;
+        const send = async () => {
+          while (inFlight >= MAX_IN_FLIGHT && !failure) await new Promise<void>((r) => (wake = r));
+          if (failure) throw failure;
+          // One fresh buffer per batch, transferred (not copied) to the writer.
+          const out = new Uint8Array(pendingBytes);
+          let at = 0;
+          for (const c of pending) (out.set(c, at), (at += c.length));
+          inFlight++;
+          post({ chunk: out }, [out.buffer]);
+          sent += pendingRows;
+          pending = [];
+          pendingBytes = pendingRows = 0;
+          if (sent - reported >= 250_000) progress((reported = sent));
+        };
+        const source = await streamPostgres(client, t, async (chunk, lines) => {
+          if (failure) throw failure;
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          pendingRows += lines;
+          if (pendingRows >= batchRows) await send();
+        });
+        if (pendingBytes) await send();
+        post({ end: true });
+        const r = await Promise.race([done, failed]);
+        return { source, written: r.rows, indexMs: r.indexMs, commitMs: r.commitMs };
+      } finally {
+        wakeups.delete(waker);
+        listener = undefined;
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      await worker.terminate();
+    },
+  };
 }
