@@ -75,7 +75,7 @@ export default defineTarget({
   },
   baseline: [
     { name: 'hyperpage-seed', command: ['hyperpage-cli', 'seed', '--users', '{{datasetSize}}', '--json'], env: { DB_ENGINE: 'sqlite' }, says: 'seeding {{datasetSize}} users into SQLite (pre-migration dataset)' },
-    { name: 'hyperpage-forward-migration', command: ['hyperpage-cli', 'sync', '--from', 'sqlite', '--to', 'postgres', '--mode', 'mirror', '--json'], says: 'forward migration SQLite → PostgreSQL (hyperpage-cli sync)' },
+    { name: 'hyperpage-forward-migration', command: ['hyperpage-cli', 'sync', '--from', 'sqlite', '--to', 'postgres', '--mode', 'mirror', '--json'], says: 'forward migration SQLite → PostgreSQL (hyperpage-cli sync)', result: 'sync' },
   ],
   // One logical schema on both engines: every column copied as it is (integers stay integers).
   mapping: { tables: ['users', 'tool_configs', 'rate_limits', 'app_state', 'jobs'] },

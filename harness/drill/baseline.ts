@@ -1,19 +1,22 @@
-// The world before the incident: the baseline topology deployed, a pre-migration dataset in
-// SQLite, migrated forward to PostgreSQL with the app's own sync, the app serving from
-// PostgreSQL, and writes made there after the migration (the ones the runbook forgets).
+// The world before the incident: the baseline topology deployed with the target's app in it, its
+// jobs run (for the reference app: a pre-migration dataset in SQLite, migrated forward to PostgreSQL
+// with the app's own sync), the app serving from PostgreSQL.
 import { randomBytes } from 'node:crypto';
-import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
+import type { V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { Journal } from '../journal/journal.ts';
 import { loadBaselineManifests, TOPOLOGY } from '../platform/manifests.ts';
 import type { KubeObject, Platform } from '../platform/types.ts';
 import { cliJob } from '../procedures/actions.ts';
 import { parseCliJson, SyncResultSchema, type SyncResult } from '../procedures/cli-contract.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 
 const NS = TOPOLOGY.namespace;
 
 export interface BaselineOptions {
   platform: Platform;
   journal: Journal;
+  /** The app under drill: how its containers are set up, and the jobs that seed and migrate it. */
+  target: TargetProfile;
   image: string;
   datasetSize: number;
   progress(line: string): void;
@@ -21,8 +24,8 @@ export interface BaselineOptions {
 }
 
 export interface Baseline {
-  /** Forward migration result (SQLite → PostgreSQL), with per-table counts and checksums. */
-  forward: SyncResult;
+  /** Forward migration result (SQLite → PostgreSQL), with per-table counts and checksums, when the target has one. */
+  forward?: SyncResult;
   seedMs: number;
   deployMs: number;
 }
@@ -49,15 +52,41 @@ export function withPassword(objects: KubeObject[], password: string): KubeObjec
   });
 }
 
+/**
+ * The harness's baseline manifests (the runbook's topology: its object names) made to run the target:
+ * the app containers get its image, port, health path and the env names it reads; the Service
+ * forwards to its port.
+ */
+export function forTarget(objects: KubeObject[], target: TargetProfile, image: string): KubeObject[] {
+  const { app } = target;
+  return objects.map((o) => {
+    if (o.kind === 'Service' && o.metadata?.name === TOPOLOGY.appService) {
+      const svc = structuredClone(o) as V1Service;
+      for (const p of svc.spec?.ports ?? []) p.targetPort = app.port;
+      return svc;
+    }
+    if (o.kind !== 'Deployment' || o.metadata?.name !== TOPOLOGY.appDeployment) return o;
+    const dep = structuredClone(o) as V1Deployment;
+    for (const c of dep.spec?.template.spec?.containers ?? []) {
+      c.image = image;
+      const dbUrl = c.env?.find((e) => e.name === 'DATABASE_URL')?.valueFrom;
+      c.env = [
+        ...Object.entries(app.extraEnv).map(([name, value]) => ({ name, value })),
+        { name: app.env.engine, value: app.engines.postgres },
+        { name: app.env.databaseUrl, ...(dbUrl ? { valueFrom: dbUrl } : {}) },
+        { name: app.env.sqlitePath, value: TOPOLOGY.sqlitePath },
+      ];
+      c.ports = [{ containerPort: app.port, name: 'http' }];
+      for (const probe of [c.livenessProbe, c.readinessProbe]) if (probe?.httpGet) probe.httpGet = { ...probe.httpGet, path: target.health.path, port: app.port };
+    }
+    return dep;
+  });
+}
+
 export async function deployBaseline(o: BaselineOptions): Promise<Baseline> {
   const t0 = Date.now();
-  const objects = withRunCredentials(await loadBaselineManifests(), o.journal);
-  const image = o.image;
-  for (const obj of objects) {
-    if (obj.kind === 'Deployment') {
-      for (const c of (obj as V1Deployment).spec?.template.spec?.containers ?? []) if (c.image?.startsWith('hyperpage:')) c.image = image;
-    }
-  }
+  const { target, image } = o;
+  const objects = forTarget(withRunCredentials(await loadBaselineManifests(), o.journal), target, image);
   o.progress(`  deploying baseline (${objects.length} objects) to namespace ${NS}`);
   await o.platform.apply(objects);
   await o.platform.waitForReady(NS, TOPOLOGY.postgresDeployment, 1, {
@@ -72,25 +101,21 @@ export async function deployBaseline(o: BaselineOptions): Promise<Baseline> {
   });
   const deployMs = Date.now() - t0;
 
+  // The target's jobs (seed, migrate, the forward migration), in its image, in order.
   const t1 = Date.now();
-  o.progress(`  seeding ${o.datasetSize} users into SQLite (pre-migration dataset)`);
-  const seed = await o.platform.runJob(
-    cliJob({ name: 'hyperpage-seed', image, args: ['seed', '--users', String(o.datasetSize), '--json'], env: { DB_ENGINE: 'sqlite' } }),
-    { timeoutMs: 300_000, signal: o.signal },
-  );
-  if (!seed.succeeded) throw new Error(`seeding SQLite failed (exit ${seed.exitCode}): ${seed.logs.trim().split('\n').pop()}`);
-
-  o.progress('  forward migration SQLite → PostgreSQL (hyperpage-cli sync)');
-  const fwd = await o.platform.runJob(
-    cliJob({ name: 'hyperpage-forward-migration', image, args: ['sync', '--from', 'sqlite', '--to', 'postgres', '--mode', 'mirror', '--json'] }),
-    { timeoutMs: 600_000, signal: o.signal },
-  );
-  const forward = parseCliJson(fwd.logs, SyncResultSchema, 'hyperpage-cli sync (forward migration)');
-  if (!fwd.succeeded || !forward?.ok) {
-    throw new Error(`forward migration failed (exit ${fwd.exitCode}): ${fwd.logs.trim().split('\n').pop()}`);
+  let forward: SyncResult | undefined;
+  const fill = (x: string) => x.replaceAll('{{datasetSize}}', String(o.datasetSize));
+  for (const job of target.baseline) {
+    o.progress(`  ${fill(job.says)}`);
+    const env = Object.fromEntries(Object.entries(job.env).map(([k, v]) => [k, fill(v)]));
+    const r = await o.platform.runJob(cliJob({ name: job.name, image, args: [], command: job.command.map(fill), env, appEnv: target.app.env }), { timeoutMs: 600_000, signal: o.signal });
+    const last = r.logs.trim().split('\n').pop() ?? '';
+    if (job.result === 'sync') {
+      forward = parseCliJson(r.logs, SyncResultSchema, `${job.command[0]} (${job.name})`);
+      if (!r.succeeded || !forward?.ok) throw new Error(`${job.name} failed (exit ${r.exitCode}): ${last}`);
+      o.journal.write({ type: 'probe.summary', probe: 'forward-migration', summary: { ...forward } });
+      o.progress(`  migrated ${forward.rows} rows in ${forward.durationMs} ms, verified`);
+    } else if (!r.succeeded) throw new Error(`${job.name} failed (exit ${r.exitCode}): ${last}`);
   }
-  const seedMs = Date.now() - t1;
-  o.journal.write({ type: 'probe.summary', probe: 'forward-migration', summary: { ...forward } });
-  o.progress(`  migrated ${forward.rows} rows in ${forward.durationMs} ms, verified`);
-  return { forward, seedMs, deployMs };
+  return { forward, seedMs: Date.now() - t1, deployMs };
 }

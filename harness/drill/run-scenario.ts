@@ -86,7 +86,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
       () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runIdPrefix: o.runIdPrefix, progress, handleSignals: o.handleSignals }),
       `the ${resolvePlatformName(o.config, o.platform)} platform`,
     );
-    const s = new DrillState(o, spec, target, o.variant, journal, drill.platform, drill.image, signal, progress);
+    const s = new DrillState(o, spec, target, o.variant, journal, drill.platform, target.app.image, signal, progress);
     try {
       for (const p of o.phases ?? PHASES) {
         if (p.when && !p.when(spec, s)) continue;

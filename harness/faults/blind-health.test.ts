@@ -14,6 +14,7 @@ import { databaseCorruption } from './database-corruption.ts';
 import { performanceIssues } from './performance-issues.ts';
 import { securityIncident } from './security-incident.ts';
 import { injectAndVerify, type FaultContext } from './types.ts';
+import { loadTarget } from '../targets/load.ts';
 
 const BLIND_IMAGE = 'hyperpage-blind-health:mutant';
 
@@ -39,7 +40,7 @@ describe('an app whose health check is blind to the database (real baseline)', (
         },
       },
     });
-    await deployBaseline({ platform, journal, image: BLIND_IMAGE, datasetSize: 50, progress: () => undefined });
+    await deployBaseline({ platform, journal, target: await loadTarget('reference'), image: BLIND_IMAGE, datasetSize: 50, progress: () => undefined });
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
     ctx = { platform, journal, serviceUrl, image: BLIND_IMAGE, progress: () => undefined, reactionWindowMs: 2_000 };
   }, 120_000);

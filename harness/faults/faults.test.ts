@@ -16,6 +16,7 @@ import { functionalityBroken } from './functionality-broken.ts';
 import { loadScenarios } from '../scenarios/registry.ts';
 import { POSTGRES_PODS, scaleToZero } from '../procedures/actions.ts';
 import { FaultNotEffectiveError, injectAndVerify, type Fault, type FaultContext } from './types.ts';
+import { loadTarget } from '../targets/load.ts';
 
 // Every fault a scenario of the decision matrix injects.
 const registry = await loadScenarios();
@@ -29,7 +30,7 @@ describe('faults made no-ops are caught as not effective (real baseline)', () =>
     const dir = mkdtempSync(path.join(tmpdir(), 'faults-'));
     const journal = new Journal(path.join(dir, 'journal.jsonl'));
     platform = await createLocalPlatform({ handleSignals: false });
-    await deployBaseline({ platform, journal, image: TOPOLOGY.appImage, datasetSize: 100, progress: () => undefined });
+    await deployBaseline({ platform, journal, target: await loadTarget('reference'), image: TOPOLOGY.appImage, datasetSize: 100, progress: () => undefined });
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
     ctx = { platform, journal, serviceUrl, image: TOPOLOGY.appImage, progress: () => undefined, verifyTimeoutMs: 3_000 };
   }, 120_000);

@@ -87,6 +87,10 @@ export interface CliJobOptions {
   /** Mount the PostgreSQL data claim at /pgdata (salvage of a broken server). */
   mountPostgresData?: boolean;
   env?: Record<string, string>;
+  /** The whole argv (executable first); default: the reference CLI with `args`. */
+  command?: string[];
+  /** The env names the image reads the database URL and the SQLite file from (default DATABASE_URL, DATABASE_PATH). */
+  appEnv?: { databaseUrl: string; sqlitePath: string };
 }
 
 /** A one-shot Job running the app's CLI with both databases reachable (DATABASE_URL from the app secret). */
@@ -114,10 +118,10 @@ export function cliJob(o: CliJobOptions): V1Job {
             {
               name: 'cli',
               image: o.image,
-              command: ['hyperpage-cli', ...o.args],
+              command: o.command ?? ['hyperpage-cli', ...o.args],
               env: [
-                { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } },
-                { name: 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
+                { name: o.appEnv?.databaseUrl ?? 'DATABASE_URL', valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } },
+                { name: o.appEnv?.sqlitePath ?? 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
                 ...Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
               ],
               volumeMounts: mounts,

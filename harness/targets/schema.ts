@@ -158,6 +158,8 @@ export const BaselineJobSchema = z.object({
   env: z.record(EnvName, z.string()).default({}),
   /** What the progress line says it does. */
   says: z.string().min(1),
+  /** Its last JSON line is a sync result (tables with counts and checksums): journalled as the forward migration, and it must say ok. */
+  result: z.enum(['sync']).optional(),
 });
 
 export const TargetProfileSchema = z
