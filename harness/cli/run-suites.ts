@@ -14,8 +14,9 @@ import { childPids } from '../platform/local/leaks.ts';
 import { renderRunReports } from '../report/write.ts';
 import { generateAllureReport } from './allure.ts';
 import { JournalProgress } from './progress.ts';
+import { DRILL_CONFIG_ENV } from './drill-config-env.ts';
 
-export const DRILL_CONFIG_ENV = 'DRILL_CONFIG';
+export { DRILL_CONFIG_ENV } from './drill-config-env.ts';
 
 export interface SuiteRun {
   config: DrillConfig;
