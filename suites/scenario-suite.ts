@@ -20,17 +20,18 @@ import {
 import { resilienceScore } from '../harness/criteria/score.ts';
 import { runScenario, type ScenarioOutcome } from '../harness/drill/run-scenario.ts';
 import { Journal } from '../harness/journal/journal.ts';
-import { FINDINGS } from '../harness/procedures/context.ts';
+import { FINDINGS, type FindingSpec } from '../harness/procedures/context.ts';
+import type { TargetProfile } from '../harness/targets/schema.ts';
 import { hasPhase, type ScenarioSpec } from '../harness/scenarios/spec.ts';
 import { drillEnv, progress } from './drill-env.ts';
 
 export const CRITERIA = ['data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'] as const;
 
-export function defineScenarioSuite(spec: ScenarioSpec): void {
+export function defineScenarioSuite(spec: ScenarioSpec, target: TargetProfile): void {
   const env = drillEnv();
   const scenario = spec.name;
-  // The runbook's findings and the row's own: what explains each expected failure.
-  const findings = [...Object.values(FINDINGS), ...(spec.findings ?? [])];
+  // The runbook's findings, the row's own and the target's: what explains each expected failure.
+  const findings = [...Object.values(FINDINGS), ...(spec.findings ?? []), ...(target.findings as FindingSpec[])];
   describe.each(env.variants)(`${scenario} (%s variant): ${spec.method} rollback < ${spec.budgetMs / 60_000} min, ${spec.validation}`, (variant) => {
     let outcome: ScenarioOutcome;
     let verdicts: Map<string, Verdict>;

@@ -191,6 +191,22 @@ export const TargetProfileSchema = z
     baseline: z.array(BaselineJobSchema).min(1),
     /** PostgreSQL → SQLite, for the drill's data tool (copy, salvage, checksums). */
     mapping: MappingSchema,
+    /**
+     * What is known to fail with this app, and why: findings with the checks they are expected to fail
+     * (seed variant), beside the runbook's own FINDINGS (e.g. the runbook's manifest sets env names this app
+     * does not read). Strict, as every expected failure: one that passes is a mismatch.
+     */
+    findings: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][-a-z0-9]*$/),
+          title: z.string().min(1),
+          expectedFailures: z
+            .array(z.object({ check: z.string().regex(/^(criterion:[a-z0-9-]+|checklist:[1-5]|data-recovery|step:[a-z]+:[a-z0-9-]+)$/), variant: z.literal('seed'), scenarios: z.array(z.string()).optional() }))
+            .default([]),
+        }),
+      )
+      .default([]),
     /** A row count the app answers, compared with COUNT(*) read in the database by exec (writes may be in flight: it must lie between two answers). */
     countCheck: z
       .object({
