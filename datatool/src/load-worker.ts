@@ -22,7 +22,7 @@ const db = new Database((workerData as { file: string }).file, { fileMustExist: 
 db.pragma('busy_timeout = 10000');
 // A crash mid-copy rolls back from the journal; one fsync at COMMIT is what durability needs.
 db.pragma('synchronous = NORMAL');
-db.pragma('cache_size = -262144');
+db.pragma('cache_size = -65536');
 db.pragma('temp_store = MEMORY');
 
 interface Current {
