@@ -49,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
   // Files are named relative to where the drill is started; the suites run elsewhere.
   config.scenarioFiles = config.scenarioFiles.map((f) => path.resolve(f));
   if (/[\\/]|\.m?[jt]s$/.test(config.target)) config.target = path.resolve(config.target);
-  const target = await loadTarget(config.target).catch((err: unknown) => {
+  if (config.appDir) config.appDir = path.resolve(config.appDir);
+  const target = await loadTarget(config.target, config.appDir).catch((err: unknown) => {
     throw err instanceof TargetProfileError ? new UsageError(err.message) : err;
   });
   // Said before anything starts: the drill's phases judge the set model only for now.

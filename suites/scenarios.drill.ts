@@ -7,5 +7,5 @@ import { defineScenarioSuite } from './scenario-suite.ts';
 
 const env = drillEnv();
 const registry = await loadScenarios(env.config.scenarioFiles);
-const target = await loadTarget(env.config.target);
+const target = await loadTarget(env.config.target, env.config.appDir);
 for (const name of env.scenarios ?? registry.builtin) defineScenarioSuite(registry.get(name), target);

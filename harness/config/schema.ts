@@ -13,14 +13,31 @@ export type VariantChoice = (typeof VARIANTS)[number];
 export type Variant = Exclude<VariantChoice, 'both'>;
 export type ClusterChoice = (typeof CLUSTERS)[number];
 
-/** How the local platform runs an image: a command, plus executables put on PATH inside its pods. */
-export const LocalImageSchema = z.object({
-  command: z.array(z.string().min(1)).min(1),
-  bins: z.record(z.string(), z.string()).default({}),
-  /** Env var names through which the pod is told its port/host (locally every pod gets its own port). */
-  portEnv: z.string().default('PORT'),
-  hostEnv: z.string().default('HOST'),
-});
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A name on PATH inside an image: no slash, no space. */
+const EXECUTABLE = z.string().regex(/^[^/\s]+$/, 'an executable name (no "/" or space)');
+
+/**
+ * How the local platform runs an image: a command, executables put on PATH inside its pods, its
+ * working directory and ENV, and (optionally) every tool inside it: with `tools`, an exec or a
+ * container command naming anything else fails as it does in the real container. Strict: a
+ * misspelt key is an error, not a silently ignored setting.
+ */
+export const LocalImageSchema = z
+  .object({
+    command: z.array(z.string().min(1)).min(1),
+    bins: z.record(EXECUTABLE, z.string().min(1)).default({}),
+    /** Env var names through which the pod is told its port/host (locally every pod gets its own port). */
+    portEnv: z.string().regex(ENV_NAME, 'an environment variable name').default('PORT'),
+    hostEnv: z.string().regex(ENV_NAME, 'an environment variable name').default('HOST'),
+    /** Working directory of the process (a container's workingDir wins). Default: the pod's own dir. */
+    cwd: z.string().min(1).optional(),
+    /** Image ENV: set unless the container sets the name; `$(VAR)` refers to the container's env. */
+    env: z.record(z.string().regex(ENV_NAME, 'an environment variable name'), z.string()).default({}),
+    /** Executables inside the image (bins included); absent: anything on this host's PATH. */
+    tools: z.array(EXECUTABLE).min(1).optional(),
+  })
+  .strict();
 
 export const DrillConfigSchema = z
   .object({
@@ -32,6 +49,8 @@ export const DrillConfigSchema = z
       .optional(),
     /** The app under drill: a profile in targets/ by name, or the path of a profile file of your own. */
     target: z.string().min(1).default('reference'),
+    /** The user's checkout of the app, for a profile whose images run it (`{{appDir}}`). */
+    appDir: z.string().min(1).optional(),
     /** The user's own scenario files (`export default defineScenario({...})`), beside the built-in rows. */
     scenarioFiles: z.array(z.string().min(1)).default([]),
     /** Absent: the profile decides (pre-release: both, else hardened; see planDrill). */

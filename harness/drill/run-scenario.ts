@@ -49,7 +49,7 @@ export interface ScenarioOptions {
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> {
   const progress = o.progress ?? (() => undefined);
   const spec = o.spec ?? (await loadScenarios(o.config.scenarioFiles)).get(o.scenario);
-  const target = await loadTarget(o.config.target);
+  const target = await loadTarget(o.config.target, o.config.appDir);
   mkdirSync(o.runDir, { recursive: true });
   const journal = o.journal ?? new Journal(path.join(o.runDir, 'journal.jsonl'));
   journal.setContext({ scenario: spec.name, variant: o.variant });

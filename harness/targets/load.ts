@@ -1,31 +1,40 @@
 // Which app is drilled: `--target NAME` (a profile in targets/NAME.ts of this repository) or
 // `--target PATH` (a profile file of the user's). Default: the reference app.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TargetProfileError, TargetProfileSchema, type TargetProfile } from './schema.ts';
 
 const TARGETS_DIR = path.join(import.meta.dirname, '..', '..', 'targets');
 
+/** The profiles in targets/ (one file each). */
 export function builtinTargets(): string[] {
-  return ['reference', 'settings-app'].filter((n) => existsSync(path.join(TARGETS_DIR, `${n}.ts`)));
+  return readdirSync(TARGETS_DIR)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort((a, b) => (a === 'reference' ? -1 : b === 'reference' ? 1 : a.localeCompare(b)));
 }
 
 const cache = new Map<string, Promise<TargetProfile>>();
 
-export function loadTarget(nameOrPath = 'reference', cwd = process.cwd()): Promise<TargetProfile> {
+/**
+ * The profile `nameOrPath` names. `appDir`: the user's checkout of the app (`--app-dir`), filled in
+ * where the profile's image paths say `{{appDir}}`; a profile that needs one and gets none is an error.
+ */
+export function loadTarget(nameOrPath = 'reference', appDir?: string, cwd = process.cwd()): Promise<TargetProfile> {
   const isPath = /[\\/]|\.m?[jt]s$/.test(nameOrPath);
   const file = isPath ? path.resolve(cwd, nameOrPath) : path.join(TARGETS_DIR, `${nameOrPath}.ts`);
-  let p = cache.get(file);
+  const key = `${file}\n${appDir ?? ''}`;
+  let p = cache.get(key);
   if (!p) {
-    p = importTarget(file, nameOrPath, isPath);
-    cache.set(file, p);
-    p.catch(() => cache.delete(file));
+    p = importTarget(file, nameOrPath, isPath, appDir && path.resolve(cwd, appDir));
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
   }
   return p;
 }
 
-async function importTarget(file: string, given: string, isPath: boolean): Promise<TargetProfile> {
+async function importTarget(file: string, given: string, isPath: boolean, appDir: string | undefined): Promise<TargetProfile> {
   if (!existsSync(file)) {
     throw new TargetProfileError(isPath ? `target profile ${file} does not exist` : `unknown target "${given}" (known: ${builtinTargets().join(', ')}; or a path to a profile file)`);
   }
@@ -37,7 +46,16 @@ async function importTarget(file: string, given: string, isPath: boolean): Promi
   }
   const r = TargetProfileSchema.safeParse(mod.default);
   if (!r.success) throw new TargetProfileError(`target profile ${file}: ${r.error.issues.map((i) => `${i.path.join('.') || '(profile)'}: ${i.message}`).join('; ')}`);
-  return withAbsolutePaths(r.data, path.dirname(file));
+  return withAbsolutePaths(withAppDir(r.data, appDir), path.dirname(file));
+}
+
+/** `{{appDir}}` in the images' command, bins, cwd and env, filled in with the user's checkout. */
+export function withAppDir(t: TargetProfile, appDir: string | undefined): TargetProfile {
+  const text = JSON.stringify(t.images);
+  if (!text.includes('{{appDir}}')) return t;
+  if (!appDir) throw new TargetProfileError(`target ${t.name} runs a checkout of its app: give its folder with --app-dir PATH (config appDir)`);
+  if (!existsSync(appDir)) throw new TargetProfileError(`--app-dir ${appDir} does not exist`);
+  return { ...t, images: JSON.parse(text.replaceAll('{{appDir}}', appDir.replaceAll('\\', '/'))) as TargetProfile['images'] };
 }
 
 /** The images' files (a script to run, bins, the working directory) relative to the profile's folder, made absolute. */

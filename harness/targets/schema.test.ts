@@ -22,6 +22,16 @@ describe('target profiles', () => {
     );
   });
 
+  it('{{appDir}} in an image is the user\'s checkout (--app-dir), required when the profile uses it', async () => {
+    const { withAppDir } = await import('./load.ts');
+    const t = await loadTarget('reference');
+    const needs = { ...t, images: { 'x:*': { ...t.images['hyperpage:*']!, command: ['{{appDir}}/server.js'], cwd: '{{appDir}}' } } };
+    expect(() => withAppDir(needs, undefined)).toThrow(/target reference runs a checkout of its app: give its folder with --app-dir PATH/);
+    expect(() => withAppDir(needs, '/nonexistent-app-dir')).toThrow(/--app-dir \/nonexistent-app-dir does not exist/);
+    expect(withAppDir(needs, '/tmp').images['x:*']).toMatchObject({ command: ['/tmp/server.js'], cwd: '/tmp' });
+    expect(withAppDir(t, undefined)).toBe(t);
+  });
+
   it('a write is built from the workload template, JSON- and URL-escaped', async () => {
     const t = await loadTarget('reference');
     const w = writeRequest(setWorkload(t), 'ledger-r1-', 7, 'ledger "7"');
