@@ -7,17 +7,20 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { postgresChecksum, sqliteChecksum } from './checksum.ts';
 import { copyTables, openExistingSqlite } from './copy.ts';
-import { loadMapping, MappingError, selectTables } from './mapping.ts';
+import { loadMapping, MappingError, parseMapping, selectTables, type TableMapping } from './mapping.ts';
 import { parseHostPort, startLatencyProxy } from './proxy.ts';
 import { redact, rememberSecretsOf } from './redact.ts';
-import { PG_SESSION_SQL, resolveOnPostgres, resolveOnSqlite, SchemaError } from './resolve.ts';
+import { PG_SESSION_SQL, resolveOnPostgres, resolveOnSqlite, SchemaError, withMaxKey, type ResolvedTable } from './resolve.ts';
 import type { ChecksumResult, CopyResult, ProxyReady, SalvageResult } from './result.ts';
 import { SalvageInputError, startSalvageServer } from './salvage.ts';
 
 export const USAGE = `usage: drill-data <command> [options]
   copy --from postgres://… --to FILE.db --mapping FILE [--tables a,b] [--batch N] [--json]
         PostgreSQL → existing SQLite schema through the mapping, then verify counts and checksums
-  checksum --engine postgres|sqlite --db URL|FILE --mapping FILE [--tables a,b] [--json]
+  checksum --engine postgres|sqlite --db URL|FILE --mapping FILE [--tables a,b] [--max-key TABLE=N]… [--json]
+        --max-key: only rows whose (single, integer) key is ≤ N
+  everywhere: --from-env VAR / --db-env VAR instead of a URL (a password stays off argv),
+        --mapping-json TEXT instead of --mapping FILE (no file to write first)
   salvage --data-dir DIR --to FILE.db --mapping FILE [--user U] [--database D] [--tables a,b] [--batch N] [--json]
         read a PostgreSQL data directory whose server cannot start (works on a copy)
   proxy --listen [HOST:]PORT --to HOST:PORT --latency-ms N [--json]
@@ -52,6 +55,36 @@ function postgresUrl(v: string, flag: string): string {
   return v;
 }
 
+/** --FLAG URL, or --FLAG-env VAR naming the variable that holds it (a password stays off argv). */
+function urlFlag(values: Record<string, unknown>, flag: string): string {
+  const env = values[`${flag}-env`];
+  if (typeof env !== 'string' || env === '') return postgresUrl(need(values, flag), `--${flag}`);
+  if (values[flag] !== undefined) throw new UsageError(`give --${flag} or --${flag}-env, not both`);
+  const v = process.env[env];
+  if (!v) throw new UsageError(`--${flag}-env: the variable ${env} is not set`);
+  return postgresUrl(v, `$${env}`);
+}
+
+/** --mapping FILE, or --mapping-json TEXT (the mapping inline, JSON or YAML). */
+function mappingFlag(values: Record<string, unknown>): TableMapping[] {
+  const text = values['mapping-json'];
+  if (typeof text !== 'string' || text === '') return loadMapping(need(values, 'mapping'));
+  if (values.mapping !== undefined) throw new UsageError('give --mapping or --mapping-json, not both');
+  return parseMapping(text, '--mapping-json');
+}
+
+/** --max-key TABLE=N (repeatable): table (by either name) → the largest key counted. */
+function maxKeys(values: Record<string, unknown>, tables: TableMapping[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const spec of (values['max-key'] as string[] | undefined) ?? []) {
+    const m = /^([^=]+)=(-?\d+)$/.exec(spec);
+    const t = m && tables.find((x) => x.sqlite.table === m[1] || x.postgres.table === m[1]);
+    if (!m || !t) throw new UsageError(`--max-key must be TABLE=N with a mapped table (got ${JSON.stringify(spec)})`);
+    out.set(t.sqlite.table, m[2]!);
+  }
+  return out;
+}
+
 async function connect(config: pg.ClientConfig, what: string): Promise<pg.Client> {
   const c = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
   try {
@@ -81,14 +114,14 @@ function hostPort(v: string, flag: string): { host: string; port: number } {
   }
 }
 
-const COMMON = { mapping: { type: 'string' }, tables: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } } as const;
+const COMMON = { mapping: { type: 'string' }, 'mapping-json': { type: 'string' }, tables: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } } as const;
 
 async function run(command: string, args: string[]): Promise<number> {
   switch (command) {
     case 'copy': {
-      const { values } = parseArgs({ args, options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } }, strict: true });
-      const url = postgresUrl(need(values, 'from'), '--from');
-      const tables = selectTables(loadMapping(need(values, 'mapping')), tablesFlag(values));
+      const { values } = parseArgs({ args, options: { ...COMMON, from: { type: 'string' }, 'from-env': { type: 'string' }, to: { type: 'string' } }, strict: true });
+      const url = urlFlag(values, 'from');
+      const tables = selectTables(mappingFlag(values), tablesFlag(values));
       const file = need(values, 'to');
       const batch = intFlag(values, 'batch', 5000, 1);
       const client = await connect({ connectionString: url }, redact(url));
@@ -101,26 +134,27 @@ async function run(command: string, args: string[]): Promise<number> {
       }
     }
     case 'checksum': {
-      const { values } = parseArgs({ args, options: { ...COMMON, engine: { type: 'string' }, db: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args, options: { ...COMMON, engine: { type: 'string' }, db: { type: 'string' }, 'db-env': { type: 'string' }, 'max-key': { type: 'string', multiple: true } }, strict: true });
       const engine = need(values, 'engine');
       if (engine !== 'postgres' && engine !== 'sqlite') throw new UsageError(`--engine must be postgres or sqlite (got ${JSON.stringify(engine)})`);
-      const target = need(values, 'db');
-      const tables = selectTables(loadMapping(need(values, 'mapping')), tablesFlag(values));
+      const tables = selectTables(mappingFlag(values), tablesFlag(values));
+      const bounds = maxKeys(values, tables);
+      const bounded = (t: ResolvedTable): ResolvedTable => (bounds.has(t.name) ? withMaxKey(t, bounds.get(t.name)!) : t);
       const result: ChecksumResult = { command: 'checksum', engine, tables: [] };
       if (engine === 'postgres') {
-        const url = postgresUrl(target, '--db');
+        const url = urlFlag(values, 'db');
         const client = await connect({ connectionString: url }, redact(url));
         try {
           await client.query(PG_SESSION_SQL);
           await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          for (const t of tables) result.tables.push(await postgresChecksum(client, await resolveOnPostgres(client, t)));
+          for (const t of tables) result.tables.push(await postgresChecksum(client, bounded(await resolveOnPostgres(client, t))));
         } finally {
           await client.end().catch(() => undefined);
         }
       } else {
-        const db = openExistingSqlite(target, true);
+        const db = openExistingSqlite(need(values, 'db'), true);
         try {
-          for (const t of tables) result.tables.push(sqliteChecksum(db, resolveOnSqlite(db, t)));
+          for (const t of tables) result.tables.push(sqliteChecksum(db, bounded(resolveOnSqlite(db, t))));
         } finally {
           db.close();
         }
@@ -133,7 +167,7 @@ async function run(command: string, args: string[]): Promise<number> {
       const { values } = parseArgs({ args, options: { ...COMMON, 'data-dir': { type: 'string' }, to: { type: 'string' }, user: { type: 'string' }, database: { type: 'string' } }, strict: true });
       const dataDir = need(values, 'data-dir');
       const file = need(values, 'to');
-      const tables = selectTables(loadMapping(need(values, 'mapping')), tablesFlag(values));
+      const tables = selectTables(mappingFlag(values), tablesFlag(values));
       const batch = intFlag(values, 'batch', 5000, 1);
       await using server = await startSalvageServer(dataDir, { user: values.user, database: values.database, log });
       const client = await connect(server.config, `the salvage server's socket`);

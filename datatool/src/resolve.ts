@@ -27,6 +27,15 @@ export interface ResolvedTable {
   columns: ResolvedColumn[];
   /** Indexes into columns, in key order. */
   key: number[];
+  /** Only rows whose single key is ≤ this integer (checksum --max-key). */
+  maxKey?: string;
+}
+
+/** The table restricted to rows whose key is ≤ max: one key column, compared as an integer. */
+export function withMaxKey(t: ResolvedTable, max: string): ResolvedTable {
+  if (t.key.length !== 1) throw new SchemaError(`--max-key ${t.name}: its key has ${t.key.length} columns; a bound needs exactly one`);
+  if (!/^-?\d+$/.test(max)) throw new SchemaError(`--max-key ${t.name}: ${JSON.stringify(max)} is not an integer`);
+  return { ...t, maxKey: max };
 }
 
 export const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
@@ -123,12 +132,14 @@ export function pgCopySql(t: ResolvedTable): string {
     const c = t.columns[i]!;
     return c.text ? `(${c.pgSql}) COLLATE "C"` : `(${c.pgSql})`;
   });
-  return `COPY (SELECT ${t.columns.map((c) => c.pgSql).join(', ')} FROM ${pgName(t)} ORDER BY ${order.join(', ')}) TO STDOUT`;
+  const where = t.maxKey === undefined ? '' : ` WHERE ${q(t.columns[t.key[0]!]!.pg)} <= ${t.maxKey}`;
+  return `COPY (SELECT ${t.columns.map((c) => c.pgSql).join(', ')} FROM ${pgName(t)}${where} ORDER BY ${order.join(', ')}) TO STDOUT`;
 }
 
 /** The stored rows of a table in key order (BINARY: whatever collation the app declared). */
 export function sqliteSelectSql(t: ResolvedTable): string {
-  return `SELECT ${t.columns.map((c) => q(c.sqlite)).join(', ')} FROM ${q(t.name)} ORDER BY ${t.key.map((i) => `${q(t.columns[i]!.sqlite)} COLLATE BINARY`).join(', ')}`;
+  const where = t.maxKey === undefined ? '' : ` WHERE ${q(t.columns[t.key[0]!]!.sqlite)} <= ${t.maxKey}`;
+  return `SELECT ${t.columns.map((c) => q(c.sqlite)).join(', ')} FROM ${q(t.name)}${where} ORDER BY ${t.key.map((i) => `${q(t.columns[i]!.sqlite)} COLLATE BINARY`).join(', ')}`;
 }
 
 /** Session settings that make every 'none' value's text form independent of the server's defaults. */
