@@ -88,6 +88,35 @@ describe('drill-data options for Jobs', () => {
     expect(mutated.find((t) => t.table === 'users')?.checksum).not.toBe(before.find((t) => t.table === 'users')?.checksum);
   });
 
+  it('copy --mode upsert: PostgreSQL rows inserted or updated by key, rows only on SQLite kept, verified over PostgreSQL\'s key range', async () => {
+    const file = path.join(dir, 'upsert.db');
+    createSqlite(file);
+    const m = JSON.stringify(MAPPING);
+    expect((await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m], env())).code).toBe(0);
+    const db = new Database(file);
+    db.prepare("INSERT INTO users (user_id, email, is_active, created) VALUES (1000, 'sqlite-only@x', 1, 'x')").run();
+    db.prepare("UPDATE users SET email = 'stale@x' WHERE user_id = 3").run();
+    db.prepare('DELETE FROM users WHERE user_id = 4').run();
+    db.close();
+    const r = await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m, '--mode', 'upsert', '--json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const out = CopyResultSchema.parse(jsonLine(r));
+    expect(out.mode).toBe('upsert');
+    expect(out.tables.find((t) => t.table === 'users')).toMatchObject({ ok: true, rows: { postgres: 50, sqlite: 50 } });
+    const after = new Database(file, { readonly: true });
+    const emails = after.prepare('SELECT user_id, email FROM users WHERE user_id IN (3, 4, 1000) ORDER BY user_id').all();
+    after.close();
+    expect(emails).toEqual([
+      { user_id: 3, email: 'u3@x' },
+      { user_id: 4, email: 'u4@x' },
+      { user_id: 1000, email: 'sqlite-only@x' },
+    ]);
+    // The same copy in mirror mode (the default) drops the SQLite-only row.
+    const mirror = await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m, '--json'], env());
+    expect(CopyResultSchema.parse(jsonLine(mirror)).tables.find((t) => t.table === 'users')?.rows.sqlite).toBe(50);
+    expect((await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m, '--mode', 'merge'], env())).code).toBe(2);
+  });
+
   it('--max-key on an unmapped table is exit 2', async () => {
     const r = await drillData(['checksum', '--engine', 'postgres', '--db-env', 'SOURCE_URL', '--mapping-json', JSON.stringify(MAPPING), '--max-key', 'nope=1'], env());
     expect(r.code).toBe(2);

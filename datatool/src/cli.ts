@@ -15,13 +15,14 @@ import type { ChecksumResult, CopyResult, ProxyReady, SalvageResult } from './re
 import { SalvageInputError, startSalvageServer } from './salvage.ts';
 
 export const USAGE = `usage: drill-data <command> [options]
-  copy --from postgres://… --to FILE.db --mapping FILE [--tables a,b] [--batch N] [--json]
+  copy --from postgres://… --to FILE.db --mapping FILE [--tables a,b] [--batch N] [--mode mirror|upsert] [--json]
         PostgreSQL → existing SQLite schema through the mapping, then verify counts and checksums
+        (upsert: keyed, rows only on SQLite kept, verified over PostgreSQL's integer key range)
   checksum --engine postgres|sqlite --db URL|FILE --mapping FILE [--tables a,b] [--max-key TABLE=N]… [--json]
         --max-key: only rows whose (single, integer) key is ≤ N
   everywhere: --from-env VAR / --db-env VAR instead of a URL (a password stays off argv),
         --mapping-json TEXT instead of --mapping FILE (no file to write first)
-  salvage --data-dir DIR --to FILE.db --mapping FILE [--user U] [--database D] [--tables a,b] [--batch N] [--json]
+  salvage --data-dir DIR --to FILE.db --mapping FILE [--user U] [--database D] [--tables a,b] [--batch N] [--mode mirror|upsert] [--json]
         read a PostgreSQL data directory whose server cannot start (works on a copy)
   proxy --listen [HOST:]PORT --to HOST:PORT --latency-ms N [--json]
         TCP proxy adding N ms each way, until SIGTERM/SIGINT`;
@@ -42,6 +43,12 @@ function intFlag(values: Record<string, unknown>, flag: string, dflt: number, mi
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min} (got ${JSON.stringify(v)})`);
   return n;
+}
+
+function modeFlag(values: Record<string, unknown>): 'mirror' | 'upsert' {
+  const v = values.mode ?? 'mirror';
+  if (v !== 'mirror' && v !== 'upsert') throw new UsageError(`--mode must be mirror or upsert (got ${JSON.stringify(v)})`);
+  return v;
 }
 
 function tablesFlag(values: Record<string, unknown>): string[] | undefined {
@@ -114,7 +121,7 @@ function hostPort(v: string, flag: string): { host: string; port: number } {
   }
 }
 
-const COMMON = { mapping: { type: 'string' }, 'mapping-json': { type: 'string' }, tables: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } } as const;
+const COMMON = { mapping: { type: 'string' }, 'mapping-json': { type: 'string' }, mode: { type: 'string' }, tables: { type: 'string' }, json: { type: 'boolean' }, batch: { type: 'string' } } as const;
 
 async function run(command: string, args: string[]): Promise<number> {
   switch (command) {
@@ -126,7 +133,7 @@ async function run(command: string, args: string[]): Promise<number> {
       const batch = intFlag(values, 'batch', 5000, 1);
       const client = await connect({ connectionString: url }, redact(url));
       try {
-        const r = await copyTables(client, { sqliteFile: file, tables, batch, log });
+        const r = await copyTables(client, { sqliteFile: file, tables, batch, mode: modeFlag(values), log });
         emit(!!values.json, r);
         return copyExit(r);
       } finally {
@@ -172,7 +179,7 @@ async function run(command: string, args: string[]): Promise<number> {
       await using server = await startSalvageServer(dataDir, { user: values.user, database: values.database, log });
       const client = await connect(server.config, `the salvage server's socket`);
       try {
-        const r = await copyTables(client, { sqliteFile: file, tables, batch, log });
+        const r = await copyTables(client, { sqliteFile: file, tables, batch, mode: modeFlag(values), log });
         const result: SalvageResult = { ...r, command: 'salvage', repairs: server.repairs, database: server.database };
         emit(!!values.json, result);
         return copyExit(result);

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { sqliteChecksum } from './checksum.ts';
 import { startWriter } from './load.ts';
 import type { TableMapping } from './mapping.ts';
-import { checkOnSqlite, PG_SESSION_SQL, resolveOnPostgres, SchemaError, type ResolvedTable } from './resolve.ts';
+import { checkOnSqlite, PG_SESSION_SQL, q, resolveOnPostgres, SchemaError, withMaxKey, type ResolvedTable } from './resolve.ts';
 import type { CopyResult, TableCopy } from './result.ts';
 
 export interface CopyOptions {
@@ -15,6 +15,8 @@ export interface CopyOptions {
   tables: TableMapping[];
   /** Rows per batch handed to the SQLite writer. */
   batch: number;
+  /** mirror (default): each table ends equal to PostgreSQL's. upsert: rows keyed, SQLite-only rows kept. */
+  mode?: 'mirror' | 'upsert';
   log: (line: string) => void;
 }
 
@@ -42,6 +44,14 @@ async function resolveAll(client: pg.ClientBase, file: string, tables: TableMapp
   }
 }
 
+/** The rows an upsert is verified over: a single integer key up to PostgreSQL's largest (in the copy's snapshot); else the whole table. */
+async function upsertScope(client: pg.ClientBase, t: ResolvedTable): Promise<ResolvedTable> {
+  const key = t.key.length === 1 ? t.columns[t.key[0]!]! : undefined;
+  if (!key || key.bind !== 'integer') return t;
+  const r = await client.query<{ m: string | null }>(`SELECT max(${q(key.pg)})::text AS m FROM ${q(t.postgres.schema)}.${q(t.postgres.table)}`);
+  return withMaxKey(t, r.rows[0]?.m ?? '-9223372036854775808');
+}
+
 export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Promise<CopyResult> {
   // The writer thread boots while the mapping is resolved.
   await using writer = startWriter(opts.sqliteFile);
@@ -53,12 +63,15 @@ export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Prom
     for (const t of resolved) {
       const t0 = performance.now();
       opts.log(`copying ${t.postgres.schema}.${t.postgres.table} → ${t.name} (${t.columns.length} columns)`);
-      const { source, written, indexMs, commitMs } = await writer.load(client, t, opts.batch, (n) => opts.log(`  ${t.name}: ${n.toLocaleString('en')} rows`));
+      const upsert = opts.mode === 'upsert';
+      const { source, written, indexMs, commitMs } = await writer.load(client, t, opts.batch, (n) => opts.log(`  ${t.name}: ${n.toLocaleString('en')} rows`), upsert);
+      // An upsert keeps SQLite's newer rows: with one integer key, verify PostgreSQL's key range only.
+      const verified = upsert ? await upsertScope(client, t) : t;
       const copyMs = performance.now() - t0;
       const db = openExistingSqlite(opts.sqliteFile, true);
       const stored = (() => {
         try {
-          return sqliteChecksum(db, t);
+          return sqliteChecksum(db, verified);
         } finally {
           db.close();
         }
@@ -87,6 +100,7 @@ export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Prom
       verifyMs: tables.reduce((n, t) => n + t.verifyMs, 0),
       rowsPerSec: copyMs > 0 ? Math.round(rows / (copyMs / 1000)) : 0,
       batch: opts.batch,
+      mode: opts.mode ?? 'mirror',
     };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -14,6 +14,8 @@ export interface TableLoad {
   table: string;
   columns: string[];
   binds: Bind[];
+  /** Upsert by these SQLite key columns: rows only on SQLite are kept (default: the table is replaced). */
+  upsertKey?: string[];
 }
 export type LoadMessage = { begin: TableLoad } | { chunk: Uint8Array } | { end: true };
 export type LoadReply = { ready: true } | { ack: number } | { done: true; rows: number; indexMs: number; commitMs: number } | { error: string };
@@ -47,12 +49,15 @@ function begin(t: TableLoad): Current {
   // Multi-row INSERTs: far fewer statement executions; kept under SQLite's 32766 bound parameters.
   const rowsPerStatement = Math.max(1, Math.min(100, Math.floor(32_000 / width)));
   db.exec('BEGIN IMMEDIATE');
-  db.prepare(`DELETE FROM ${q(t.table)}`).run();
-  // Secondary indexes are dropped for the load and rebuilt once at the end (cheaper than row by row).
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(t.table) as { name: string; sql: string }[];
+  if (!t.upsertKey) db.prepare(`DELETE FROM ${q(t.table)}`).run();
+  // Secondary indexes are dropped for the load and rebuilt once at the end (cheaper than row by row);
+  // an upsert keeps them (the conflict target is one of them, and the table is not empty).
+  const indexes = t.upsertKey ? [] : db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(t.table) as { name: string; sql: string }[];
   for (const ix of indexes) db.exec(`DROP INDEX ${q(ix.name)}`);
   const one = `(${t.columns.map(() => '?').join(', ')})`;
-  const sqlFor = (n: number) => `INSERT INTO ${q(t.table)} (${t.columns.map(q).join(', ')}) VALUES ${Array(n).fill(one).join(', ')}`;
+  const rest = t.columns.filter((c) => !t.upsertKey?.includes(c));
+  const onConflict = !t.upsertKey ? '' : ` ON CONFLICT (${t.upsertKey.map(q).join(', ')}) DO ${rest.length ? `UPDATE SET ${rest.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}` : 'NOTHING'}`;
+  const sqlFor = (n: number) => `INSERT INTO ${q(t.table)} (${t.columns.map(q).join(', ')}) VALUES ${Array(n).fill(one).join(', ')}${onConflict}`;
   return {
     t,
     width,

@@ -21,7 +21,7 @@ export interface LoadResult {
 }
 
 export interface SqliteWriter extends AsyncDisposable {
-  load(client: pg.ClientBase, t: ResolvedTable, batchRows: number, progress: (rows: number) => void): Promise<LoadResult>;
+  load(client: pg.ClientBase, t: ResolvedTable, batchRows: number, progress: (rows: number) => void, upsert?: boolean): Promise<LoadResult>;
 }
 
 /** Starts the writer thread on a SQLite file (call it before the first query: it boots meanwhile). */
@@ -43,7 +43,7 @@ export function startWriter(file: string): SqliteWriter {
   const post = (m: LoadMessage, transfer?: ArrayBuffer[]) => worker.postMessage(m, transfer);
 
   return {
-    async load(client, t, batchRows, progress) {
+    async load(client, t, batchRows, progress, upsert) {
       if (failure) throw failure;
       let inFlight = 0;
       let wake: (() => void) | undefined;
@@ -61,7 +61,7 @@ export function startWriter(file: string): SqliteWriter {
       const failed = new Promise<never>((_, reject) => wakeups.add(() => reject(failure)));
       failed.catch(() => undefined);
       try {
-        post({ begin: { table: t.name, columns: t.columns.map((c) => c.sqlite), binds: t.columns.map((c) => c.bind) } });
+        post({ begin: { table: t.name, columns: t.columns.map((c) => c.sqlite), binds: t.columns.map((c) => c.bind), ...(upsert ? { upsertKey: t.key.map((i) => t.columns[i]!.sqlite) } : {}) } });
         let pending: Buffer[] = [];
         let pendingBytes = 0;
         let pendingRows = 0;

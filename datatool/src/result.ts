@@ -28,6 +28,8 @@ export const CopyResultSchema = z.object({
   /** rows / copyMs (the copy alone; verification is verifyMs). */
   rowsPerSec: z.number().nonnegative(),
   batch: z.number().int().positive(),
+  /** mirror: tables replaced; upsert: keyed, SQLite-only rows kept, verified over PostgreSQL's key range. */
+  mode: z.enum(['mirror', 'upsert']).default('mirror'),
 });
 export type CopyResult = z.infer<typeof CopyResultSchema>;
 
