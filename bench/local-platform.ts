@@ -18,6 +18,8 @@ import { loadBaselineManifests, REPO_ROOT, TOPOLOGY } from '../harness/platform/
 import { fixtureDeployment, fixtureImages, fixtureService, FIXTURE_NS, namespace } from '../harness/platform/local/fixtures/objects.ts';
 import { createLocalPlatform, type LocalPlatform } from '../harness/platform/local/platform.ts';
 import { ENDPOINT_HEADER } from '../harness/platform/local/service-proxy.ts';
+import { targetImages } from '../harness/platform/local/target-images.ts';
+import { loadTarget } from '../harness/targets/load.ts';
 import { sqliteDeployment } from '../harness/procedures/actions.ts';
 
 export interface LocalPlatformBench {
@@ -114,7 +116,7 @@ export async function benchLocalPlatform(opts: { runs: number; switches: number;
   };
   if (app === 'reference') {
     for (let i = 1; i <= opts.runs; i++) {
-      await using p = await createLocalPlatform({ handleSignals: true });
+      await using p = await createLocalPlatform({ handleSignals: true, images: targetImages(await loadTarget('reference')) });
       const ms = await baselineReady(p);
       result.baselineReadyMs.push(ms);
       say(`baseline run ${i}/${opts.runs}: apply → 3/3 ready in ${(ms / 1000).toFixed(2)} s`);

@@ -14,8 +14,16 @@ export type Variant = Exclude<VariantChoice, 'both'>;
 export type ClusterChoice = (typeof CLUSTERS)[number];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const EXECUTABLE_NAME = /^[^/\s]+$/;
 /** A name on PATH inside an image: no slash, no space. */
-const EXECUTABLE = z.string().regex(/^[^/\s]+$/, 'an executable name (no "/" or space)');
+const EXECUTABLE = z.string().regex(EXECUTABLE_NAME, 'an executable name (no "/" or space)');
+
+/** A record whose keys must match `re` (zod's own record-key error does not say what a key must be). */
+function keyedRecord<V extends z.ZodType>(re: RegExp, what: string, value: V) {
+  return z.record(z.string(), value).superRefine((r, ctx) => {
+    for (const k of Object.keys(r)) if (!re.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: `not ${what}` });
+  });
+}
 
 /**
  * How the local platform runs an image: a command, executables put on PATH inside its pods, its
@@ -26,14 +34,14 @@ const EXECUTABLE = z.string().regex(/^[^/\s]+$/, 'an executable name (no "/" or 
 export const LocalImageSchema = z
   .object({
     command: z.array(z.string().min(1)).min(1),
-    bins: z.record(EXECUTABLE, z.string().min(1)).default({}),
+    bins: keyedRecord(EXECUTABLE_NAME, 'an executable name (no "/" or space)', z.string().min(1)).default({}),
     /** Env var names through which the pod is told its port/host (locally every pod gets its own port). */
     portEnv: z.string().regex(ENV_NAME, 'an environment variable name').default('PORT'),
     hostEnv: z.string().regex(ENV_NAME, 'an environment variable name').default('HOST'),
     /** Working directory of the process (a container's workingDir wins). Default: the pod's own dir. */
     cwd: z.string().min(1).optional(),
     /** Image ENV: set unless the container sets the name; `$(VAR)` refers to the container's env. */
-    env: z.record(z.string().regex(ENV_NAME, 'an environment variable name'), z.string()).default({}),
+    env: keyedRecord(ENV_NAME, 'an environment variable name', z.string()).default({}),
     /** Executables inside the image (bins included); absent: anything on this host's PATH. */
     tools: z.array(EXECUTABLE).min(1).optional(),
   })

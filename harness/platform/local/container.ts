@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { LocalImageSpec } from './config.ts';
 import { ContainerProbes } from './container-probes.ts';
 import { ContainerConfigError } from './env.ts';
+import { lookupInImage, MISSING_TOOL_EXIT, ociExecFailure } from './image-tools.ts';
 import { prepareLaunch, type Launch } from './launch.ts';
 import type { LocalPod } from './pod.ts';
 import { spawnGroup, stopGroup, type GroupProcess } from './process-group.ts';
@@ -131,6 +132,12 @@ export class LocalContainer {
 
   /** One start of the container, until its process group exits; returns the exit code. */
   private async runOnce(launch: Launch, startedAt: Date): Promise<number> {
+    if (launch.startError) {
+      // The image lacks the pod's command: nothing runs, the container ends as StartError (image-tools.ts).
+      this.event('Warning', 'Failed', `Error: failed to start container "${this.spec.name}": ${launch.startError}`);
+      this.setState({ kind: 'terminated', exitCode: MISSING_TOOL_EXIT, reason: 'StartError', startedAt, finishedAt: new Date() });
+      return MISSING_TOOL_EXIT;
+    }
     const fd = openSync(this.logPath, 'a');
     try {
       this.proc = spawnGroup(launch.command[0]!, launch.command.slice(1), { env: launch.env, cwd: launch.cwd, logFd: fd });
@@ -214,7 +221,17 @@ export class LocalContainer {
     const services = this.pod.node.services();
     const ports = this.pod.portMap();
     const args = command.map((a) => translateLocalPorts(translateServiceDns(translatePaths(a, this.pod.mounts), services, this.pod.namespace), ports));
-    return runCommand(args, { env: this.env, cwd: this.cwd, timeoutMs: opts.timeoutMs, stdin: opts.stdin, signal: opts.signal });
+    let env = this.env;
+    const image = this.image;
+    if (image?.tools && command[0] !== undefined) {
+      // Only the image's tools, on PATH and as argv[0] (image-tools.ts).
+      const dir = this.pod.node.shimDir(image);
+      const found = lookupInImage(command[0], image, dir, args[0] !== command[0]);
+      if (!found.ok) return { exitCode: MISSING_TOOL_EXIT, stdout: '', stderr: ociExecFailure(found.reason), timedOut: false, aborted: false };
+      if (command[0].includes('/')) args[0] = found.file; // a bare name is found on PATH, keeping its argv[0]
+      env = { ...this.env, PATH: dir };
+    }
+    return runCommand(args, { env, cwd: this.cwd, timeoutMs: opts.timeoutMs, stdin: opts.stdin, signal: opts.signal });
   }
 
   status(): V1ContainerStatus {

@@ -1,11 +1,12 @@
 // Where the run's things live on this host, under the run dir: a claim's directory (the volume of a
 // PersistentVolumeClaim; writable by any pod user, as a fresh PV is; moved aside when the claim is
-// deleted, so a claim created again starts empty) and the bin shims of an image (hyperpage-cli →
-// app/bin/hyperpage-cli) that go first on a container's PATH.
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// deleted, so a claim created again starts empty) and an image's directory of bin shims and tool
+// links (image-tools.ts) that is a container's PATH.
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalImageSpec } from './config.ts';
+import { writeImageDir } from './image-tools.ts';
 
 export class HostDirs {
   private readonly shims = new Map<LocalImageSpec, string>();
@@ -29,16 +30,12 @@ export class HostDirs {
     if (existsSync(dir)) await rename(dir, `${dir}.deleted-${Date.now()}`).catch(() => undefined);
   }
 
-  /** Directory with the image's bin shims (one per image, written once). */
+  /** Directory with the image's bin shims and tool links (one per image, written once; image-tools.ts). */
   shimDir(image: LocalImageSpec): string {
     let dir = this.shims.get(image);
     if (dir) return dir;
     dir = path.join(this.runDir, 'bin', String(this.shims.size));
-    mkdirSync(dir, { recursive: true });
-    for (const [name, target] of Object.entries(image.bins)) {
-      const quoted = `'${target.replace(/'/g, `'\\''`)}'`;
-      writeFileSync(path.join(dir, name), `#!/bin/sh\nexec ${quoted} "$@"\n`, { mode: 0o755 });
-    }
+    writeImageDir(dir, image);
     this.shims.set(image, dir);
     return dir;
   }

@@ -7,11 +7,12 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LocalImageSpec } from './config.ts';
 import { containerEnv } from './env.ts';
+import { hostSearchPath, lookupInImage } from './image-tools.ts';
 import { OWNER_ENV } from './leaks.ts';
 import type { LocalPod } from './pod.ts';
 import { freePort } from './ports.ts';
 import { RUN_MARKER_ENV } from './process-group.ts';
-import { expandVars, translateLocalPorts, translatePaths, translateServiceDns } from './translate.ts';
+import { expandVars, hostPathOf, translateLocalPorts, translatePaths, translateServiceDns } from './translate.ts';
 
 export interface Launch {
   command: string[];
@@ -20,6 +21,8 @@ export interface Launch {
   /** The port the container listens on as declared, and the host port it really gets. */
   listenPort: number;
   hostPort: number;
+  /** The pod's command names an executable the image does not have: the runtime's reason, nothing is started. */
+  startError?: string;
 }
 
 /**
@@ -27,12 +30,11 @@ export interface Launch {
  * password file while initdb runs) go with the run dir even when a process is killed mid-way.
  */
 function baseEnv(home: string, shims: string): Record<string, string> {
-  const hostPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
   const tmp = path.join(home, 'tmp');
   mkdirSync(tmp, { recursive: true, mode: 0o1777 });
   chmodSync(tmp, 0o1777);
   const env: Record<string, string> = {
-    PATH: [shims, path.dirname(process.execPath), hostPath].join(':'),
+    PATH: hostSearchPath(shims),
     HOME: home,
     TMPDIR: tmp,
   };
@@ -72,7 +74,16 @@ export async function prepareLaunch(pod: LocalPod, container: { readonly spec: V
   // The pod's own command/args are container paths and names; the image's command is already a host command.
   const fromSpec = [...(spec.command ?? []), ...(spec.args ?? [])].map((a) => translateLocalPorts(tr(expandVars(a, env)), own));
   const command = spec.command?.length ? fromSpec : [...image.command, ...fromSpec];
+  let startError: string | undefined;
+  if (spec.command?.length && image.tools) {
+    // What the pod names runs among the image's tools only (image-tools.ts); its entrypoint keeps this host's PATH.
+    const dir = pod.node.shimDir(image);
+    const found = lookupInImage(spec.command[0]!, image, dir, hostPathOf(spec.command[0]!, pod.mounts) !== undefined);
+    if (!found.ok) startError = found.reason;
+    else if (spec.command[0]!.includes('/')) command[0] = found.file; // a bare name is found on PATH, keeping its argv[0]
+    env.PATH = dir;
+  }
   const cwd = spec.workingDir ? tr(spec.workingDir) : (image.cwd ?? pod.homeDir);
   mkdirSync(cwd, { recursive: true });
-  return { command, env, cwd, listenPort, hostPort };
+  return { command, env, cwd, listenPort, hostPort, ...(startError ? { startError } : {}) };
 }

@@ -45,6 +45,7 @@ import { ServiceProxies } from './services.ts';
 import { registerForSignals, unregisterForSignals } from './signals.ts';
 import type { LocalState } from './state.ts';
 import { ObjectStore } from './store.ts';
+import { mergeImageLayers } from './target-images.ts';
 import type { ServiceAddress } from './translate.ts';
 
 function generateRunId(): string {
@@ -89,7 +90,7 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
   ) {
     this.runId = config.runId ?? generateRunId();
     this.runDir = runDir;
-    this.images = new ImageMap({ ...defaultImages(config.repoRoot), ...config.images });
+    this.images = new ImageMap(mergeImageLayers(defaultImages(config.repoRoot), config.images));
     this.restartBackoffMs = config.restartBackoffMs;
     this.eventLog = new EventLog((e) => {
       if (e.type === 'Warning') this.progress(`  event ${e.namespace}/${e.object} ${e.reason}: ${e.message}`);
