@@ -17,6 +17,8 @@ beforeEach(async () => {
   repo = await mkdtemp(path.join(tmpdir(), 'kind-platform-test-'));
   await mkdir(path.join(repo, 'app'));
   await writeFile(path.join(repo, 'app', 'Dockerfile'), 'FROM scratch\n');
+  await mkdir(path.join(repo, 'datatool'));
+  await writeFile(path.join(repo, 'datatool', 'Dockerfile'), 'FROM scratch\n');
 });
 afterEach(async () => {
   await fake[Symbol.asyncDispose]();
@@ -61,6 +63,8 @@ describe('openKindPlatform', () => {
       'docker port drill-control-plane 30080/tcp',
       'docker build -t hyperpage:v0.1.0 -f app/Dockerfile .',
       'kind load docker-image hyperpage:v0.1.0 --name drill',
+      'docker build -t drill-data:v0.1.0 -f datatool/Dockerfile .',
+      'kind load docker-image drill-data:v0.1.0 --name drill',
       'docker image inspect --format {{.Id}} postgres:15-alpine',
       'kind load docker-image postgres:15-alpine --name drill',
       'kind get kubeconfig --name drill',
@@ -95,6 +99,22 @@ describe('openKindPlatform', () => {
     const err = await openKindPlatform(options(rec)).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^build image hyperpage:v0\.1\.0 failed/);
     expect(rec.lines().at(-1)).toBe('kind delete cluster --name drill');
+  });
+
+  it('the data tool image: built from datatool/Dockerfile beside the app; without it, exit 2 and the new cluster deleted', async () => {
+    const rec = kindMachine();
+    const noBuild = await openKindPlatform(options(rec, { dataToolImage: false, logsDir: undefined }));
+    await noBuild[Symbol.asyncDispose]();
+    expect(rec.lines().some((l) => l.includes('drill-data'))).toBe(false);
+
+    await rm(path.join(repo, 'datatool'), { recursive: true });
+    const rec2 = kindMachine();
+    const err = (await openKindPlatform(options(rec2)).catch((e: unknown) => e)) as PlatformError;
+    expect(err).toBeInstanceOf(PlatformError);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(`cannot build the data tool image: datatool/Dockerfile not found in ${repo}`);
+    expect(rec2.lines().some((l) => l.includes('drill-data'))).toBe(false);
+    expect(rec2.lines().at(-1)).toBe('kind delete cluster --name drill');
   });
 
   it('a reused cluster without the port mapping is refused and left alone', async () => {

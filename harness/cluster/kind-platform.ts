@@ -1,8 +1,9 @@
 // `--cluster kind` end to end: check the tools, create or reuse the cluster, build and load the
-// images, connect the Kubernetes platform to context kind-<name>, and on dispose export the
-// cluster's logs, tear down the run's objects and delete the cluster (unless --keep-cluster).
+// images (the app's, the data tool's, postgres), connect the Kubernetes platform to context
+// kind-<name>, and on dispose export the cluster's logs, tear down the run's objects and delete
+// the cluster (unless --keep-cluster).
 import { KubeConfig } from '@kubernetes/client-node';
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import { KubernetesPlatform } from '../platform/kubernetes.ts';
 import { PlatformError } from '../platform/types.ts';
 import { APP_NODE_PORT, KindCluster, POSTGRES_IMAGE, type KindTimeouts } from './kind.ts';
@@ -21,6 +22,8 @@ export interface KindPlatformOptions {
   /** Build app/Dockerfile and load it (default true); false when the image is already loaded. */
   buildApp?: boolean;
   appImage?: string;
+  /** The drill's data tool, built from datatool/Dockerfile and loaded beside the app (default DATA_TOOL_IMAGE); false: not built. */
+  dataToolImage?: string | false;
   /** Other images the manifests use, pulled and loaded into the node (default postgres:15-alpine). */
   extraImages?: string[];
   repoRoot?: string;
@@ -65,6 +68,8 @@ export async function openKindPlatform(opts: KindPlatformOptions): Promise<KindP
       );
     }
     if (opts.buildApp ?? true) await cluster.buildAndLoadApp(opts.appImage ?? TOPOLOGY.appImage);
+    const dataTool = opts.dataToolImage ?? DATA_TOOL_IMAGE;
+    if (dataTool !== false) await cluster.buildAndLoad(dataTool, 'datatool/Dockerfile', 'the data tool image');
     for (const image of opts.extraImages ?? [POSTGRES_IMAGE]) await cluster.pullAndLoad(image);
 
     const kc = new KubeConfig();

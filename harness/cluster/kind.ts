@@ -186,11 +186,16 @@ export class KindCluster implements AsyncDisposable {
 
   /** `docker build` of the app image from the repo root (the Dockerfile's context), then `kind load`. */
   async buildAndLoadApp(image: string = TOPOLOGY.appImage, dockerfile = 'app/Dockerfile'): Promise<void> {
+    await this.buildAndLoad(image, dockerfile, 'the app image');
+  }
+
+  /** `docker build -t image -f dockerfile .` from the repo root, then `kind load`; a missing Dockerfile is exit 2 before docker runs. */
+  async buildAndLoad(image: string, dockerfile: string, what = `image ${image}`): Promise<void> {
     const root = this.opts.repoRoot ?? REPO_ROOT;
     try {
       await access(path.join(root, dockerfile));
     } catch {
-      throw new PlatformError(`cannot build the app image: ${dockerfile} not found in ${root}`, 2);
+      throw new PlatformError(`cannot build ${what}: ${dockerfile} not found in ${root}`, 2);
     }
     this.progress(`building ${image} from ${dockerfile}`);
     const started = Date.now();

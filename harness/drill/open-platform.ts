@@ -1,17 +1,21 @@
 // The platform a scenario drills on, by the CLI's choice: the local processes, a kind cluster
 // (created or reused, images built and loaded, deleted afterwards unless --keep-cluster) or an
 // existing context the user named and allowed. Disposing it tears down what the run created.
+// The target profile says which image the app runs and, locally, how each of its images runs.
 import path from 'node:path';
 import type { DrillConfig } from '../config/schema.ts';
-import { openExistingPlatform, openKindPlatform } from '../cluster/index.ts';
-import { createLocalPlatform } from '../platform/local/index.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { openExistingPlatform, openKindPlatform, POSTGRES_IMAGE } from '../cluster/index.ts';
+import { createLocalPlatform, drillImages } from '../platform/local/index.ts';
+import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 
 export type DrillPlatformName = 'local' | 'kind' | 'existing';
 
 export interface OpenPlatformOptions {
   config: DrillConfig;
+  /** The app under drill: its image, and its images' local commands and tools. */
+  target: TargetProfile;
   /** Resolved by the CLI (`--cluster auto` → kind or local); default: config.cluster, auto → local. */
   platform?: DrillPlatformName;
   /** The run label is `<runIdPrefix>-<random>` (the CLI's run id: what a run created is found by it); default: random. */
@@ -25,8 +29,10 @@ export interface OpenPlatformOptions {
 
 export interface DrillPlatform extends AsyncDisposable {
   platform: Platform;
-  /** The app image the baseline and procedures deploy. */
+  /** The app image the baseline and procedures deploy (the target's). */
   image: string;
+  /** The drill's data tool image (its Jobs and the latency proxy). */
+  dataToolImage: string;
 }
 
 export function resolvePlatformName(config: DrillConfig, chosen?: DrillPlatformName): DrillPlatformName {
@@ -36,11 +42,18 @@ export function resolvePlatformName(config: DrillConfig, chosen?: DrillPlatformN
 export async function openDrillPlatform(o: OpenPlatformOptions): Promise<DrillPlatform> {
   const name = resolvePlatformName(o.config, o.platform);
   const runId = o.runIdPrefix ? `${o.runIdPrefix}-${Math.random().toString(36).slice(2, 8)}` : `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const image = o.target.app.image;
+  const dataToolImage = DATA_TOOL_IMAGE;
   if (name === 'local') {
-    const platform = await createLocalPlatform({ progress: o.progress, images: o.config.images, runId, keepRunDir: o.config.keepCluster, handleSignals: o.handleSignals ?? false });
-    return { platform, image: TOPOLOGY.appImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };
+    // The harness's images < the target's < the config's `images` (target-images.ts).
+    const images = drillImages(o.target, o.config.images);
+    const platform = await createLocalPlatform({ progress: o.progress, images, runId, keepRunDir: o.config.keepCluster, handleSignals: o.handleSignals ?? false });
+    return { platform, image, dataToolImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };
   }
   if (name === 'kind') {
+    // app/Dockerfile builds this repository's app (its image name); any other target's image is the
+    // user's, loaded from their docker (pulled if it is not there).
+    const ownApp = image === TOPOLOGY.appImage;
     const handle = await openKindPlatform({
       clusterName: o.config.clusterName,
       runId,
@@ -48,11 +61,14 @@ export async function openDrillPlatform(o: OpenPlatformOptions): Promise<DrillPl
       reuseCluster: o.config.reuseCluster,
       keepCluster: o.config.keepCluster,
       logsDir: path.join(o.runDir, 'kind-logs', runId),
-      appImage: TOPOLOGY.appImage,
+      appImage: image,
+      buildApp: ownApp,
+      dataToolImage,
+      extraImages: ownApp ? [POSTGRES_IMAGE] : [image, POSTGRES_IMAGE],
       progress: o.progress,
     });
-    return { platform: handle.platform, image: TOPOLOGY.appImage, [Symbol.asyncDispose]: () => handle[Symbol.asyncDispose]() };
+    return { platform: handle.platform, image, dataToolImage, [Symbol.asyncDispose]: () => handle[Symbol.asyncDispose]() };
   }
   const platform = openExistingPlatform({ context: o.config.context, allowContext: o.config.allowContext, runId, progress: o.progress });
-  return { platform, image: TOPOLOGY.appImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };
+  return { platform, image, dataToolImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };
 }

@@ -83,7 +83,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
   try {
     await using drill = await phase(
       'provision',
-      () => openDrillPlatform({ config: o.config, platform: o.platform, runDir: o.runDir, runIdPrefix: o.runIdPrefix, progress, handleSignals: o.handleSignals }),
+      () => openDrillPlatform({ config: o.config, target, platform: o.platform, runDir: o.runDir, runIdPrefix: o.runIdPrefix, progress, handleSignals: o.handleSignals }),
       `the ${resolvePlatformName(o.config, o.platform)} platform`,
     );
     const s = new DrillState(o, spec, target, o.variant, journal, drill.platform, target.app.image, signal, progress);
