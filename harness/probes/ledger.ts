@@ -5,8 +5,8 @@
 // that was never attempted (unexpected), nothing present twice (duplicated).
 import { Agent, request } from 'undici';
 import { at } from './features.ts';
-import { headerOf, readBackPath, writeId, writeOutcome, writeRequest, type WriteOutcome } from './workload.ts';
-import { setWorkload, type TargetProfile } from '../targets/schema.ts';
+import { headerOf, readBackPath, setWorkloadOf, writeId, writeOutcome, writeRequest, type WriteOutcome } from './workload.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 
 export { writeOutcome, type WriteOutcome } from './workload.ts';
 
@@ -46,6 +46,7 @@ export class WriteLedger implements AsyncDisposable {
   #workers: Promise<void>[] = [];
 
   constructor(opts: LedgerOptions) {
+    setWorkloadOf(opts.target, 'the set ledger');
     this.#opts = { rate: 20, concurrency: 2, timeoutMs: 2_000, ...opts };
     this.#rate = this.#opts.rate;
     this.#target = opts.target;
@@ -60,7 +61,7 @@ export class WriteLedger implements AsyncDisposable {
   /** One write, recorded. */
   async write(): Promise<WriteRecord> {
     const seq = ++this.#seq;
-    const w = setWorkload(this.#target, 'the set ledger');
+    const w = setWorkloadOf(this.#target, 'the set ledger');
     const req = writeRequest(w, this.prefix, seq, `ledger ${seq}`);
     const email = req.key;
     const t = Date.now();
@@ -118,7 +119,7 @@ export class WriteLedger implements AsyncDisposable {
 
   /** Reads back every key with this ledger's prefix (or another of the run's) through the app's own API, page by page. */
   async readBack(prefix = this.prefix): Promise<string[]> {
-    const api = setWorkload(this.#target, 'the set ledger').readBack.api;
+    const api = setWorkloadOf(this.#target, 'the set ledger').readBack.api;
     const keys: string[] = [];
     let cursor = api.firstCursor;
     for (;;) {

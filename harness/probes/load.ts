@@ -2,13 +2,16 @@
 // the service URL. Every response's latency is kept (raw samples file + an HDR histogram), so
 // p50…p99 and max are computed from what was measured, not from autocannon's bucketed summary.
 // Every write is recorded like a ledger write (ok / fail / unknown, with the pod that answered), so
-// the restored engine takes thousands of checked writes per drill, not a few dozen.
+// the restored engine takes thousands of checked writes per drill, not a few dozen. A target with a
+// register workload gets register writes instead: unique values PUT over its fixed keys, each with
+// its window, for the register rule (registerWrites).
 import { createWriteStream } from 'node:fs';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
-import { setWorkload, type TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 import type { WriteRecord } from './ledger.ts';
-import { headerOf, writeId, writeOutcome, writeRequest } from './workload.ts';
+import { registerWorkload, registerWriteRequest, type RegisterWriteRecord } from './register-ledger.ts';
+import { headerOf, setWorkloadOf, writeId, writeOutcome, writeRequest } from './workload.ts';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -26,6 +29,17 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Unique-key writes in the mix: this share of all requests (0 → reads only). */
   writes?: LoadWrites;
+  /** Or register writes (a register target): this share of all requests. */
+  registerWrites?: LoadRegisterWrites;
+}
+
+export interface LoadRegisterWrites {
+  /** Share of requests that are writes, 0…0.9. */
+  ratio: number;
+  /** Value prefix: write n writes `<prefix><n>` (unique in the run) to the next key round-robin. */
+  prefix: string;
+  /** Every write attempted is pushed here with its start; its end and outcome are filled in when (if) it is answered. */
+  records: RegisterWriteRecord[];
 }
 
 export interface LoadWrites {
@@ -89,7 +103,8 @@ export function mixSequence(paths: readonly string[], ratio: number, slots = 20)
 export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const paths = [...(o.paths ?? o.target.reads)];
   const engineHeader = o.target.identity.engineHeader;
-  const ratio = o.writes?.ratio ?? 0;
+  if (o.writes && o.registerWrites) throw new Error('runLoad: set writes or register writes, not both');
+  const ratio = o.writes?.ratio ?? o.registerWrites?.ratio ?? 0;
   // Microseconds, so sub-millisecond answers keep 3 significant digits.
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
   const engines: Record<string, number> = {};
@@ -106,7 +121,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       connections: o.connections,
       duration: o.durationSec,
       timeout: o.timeoutSec ?? 10,
-      requests: ratio > 0 && o.writes ? mixedRequests(paths, o.writes, o.target) : paths.map((p) => ({ method: 'GET' as const, path: p })),
+      requests:
+        ratio > 0 && o.writes
+          ? mixedRequests(paths, o.writes, o.target)
+          : ratio > 0 && o.registerWrites
+            ? registerMixedRequests(paths, o.registerWrites, o.target)
+            : paths.map((p) => ({ method: 'GET' as const, path: p })),
       setupClient(client) {
         // autocannon hands over llhttp's parse: { headers: [name, value, name, value, …] }.
         client.on('headers', (info: unknown) => {
@@ -152,6 +172,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       paths,
       writeRatio: ratio,
       ...(o.writes && ratio > 0 ? { writes: summarizeWrites(o.writes.records, o.writes.prefix) } : {}),
+      ...(o.registerWrites && ratio > 0 ? { writes: summarizeRegisterWrites(o.registerWrites.records, o.registerWrites.prefix) } : {}),
     };
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
@@ -171,7 +192,7 @@ type Ctx = { pending?: WriteRecord; t0?: number };
  */
 function mixedRequests(paths: readonly string[], w: LoadWrites, target: TargetProfile): autocannon.Request[] {
   let seq = 0;
-  const workload = setWorkload(target, 'the load');
+  const workload = setWorkloadOf(target, 'the load (set writes)');
   return mixSequence(paths, w.ratio).map((slot) => {
     if ('read' in slot) return { method: 'GET' as const, path: slot.read };
     return {
@@ -200,6 +221,62 @@ function mixedRequests(paths: readonly string[], w: LoadWrites, target: TargetPr
       },
     } as autocannon.Request;
   });
+}
+
+type RegisterCtx = { pending?: RegisterWriteRecord; t0?: number };
+
+/**
+ * The mix for a register target: a write slot PUTs value `<prefix><n>` to the next fixed key. Its
+ * window starts when autocannon builds it (setupRequest, just before it is sent) and ends when its
+ * answer is parsed: both on the safe side of the real one. Unanswered, it stays unknown (it may
+ * still land, at any time: the register rule allows for that).
+ */
+function registerMixedRequests(paths: readonly string[], w: LoadRegisterWrites, target: TargetProfile): autocannon.Request[] {
+  let seq = 0;
+  const workload = registerWorkload(target);
+  const first = registerWriteRequest(workload, workload.keys[0]!, `${w.prefix}0`);
+  return mixSequence(paths, w.ratio).map((slot) => {
+    if ('read' in slot) return { method: 'GET' as const, path: slot.read };
+    return {
+      method: first.method,
+      path: first.path,
+      headers: { 'content-type': 'application/json' },
+      setupRequest(req: autocannon.Request, context: RegisterCtx) {
+        const n = ++seq;
+        const key = workload.keys[(n - 1) % workload.keys.length]!;
+        const write = registerWriteRequest(workload, key, `${w.prefix}${n}`);
+        const startedAt = Date.now();
+        const rec: RegisterWriteRecord = { key, value: `${w.prefix}${n}`, seq: n, startedAt, endedAt: startedAt, outcome: 'unknown', status: 0, latencyMs: 0 };
+        w.records.push(rec);
+        context.pending = rec;
+        context.t0 = performance.now();
+        return { ...req, method: write.method, path: write.path, body: write.body };
+      },
+      onResponse(status: number, _body: string, context: RegisterCtx, headers?: Record<string, string | string[]>) {
+        const rec = context.pending;
+        if (!rec) return;
+        context.pending = undefined;
+        rec.endedAt = Date.now();
+        rec.status = status;
+        rec.latencyMs = performance.now() - (context.t0 ?? performance.now());
+        rec.outcome = writeOutcome(status, workload.write.ack);
+        const pod = headerOf(headers, target.identity.podHeader);
+        if (pod !== undefined) rec.pod = pod;
+      },
+    } as autocannon.Request;
+  });
+}
+
+/** The register writes of one load phase, in the same shape as the set's (okByPod `?` when the app names no pod). */
+export function summarizeRegisterWrites(records: readonly RegisterWriteRecord[], prefix?: string): LoadWriteSummary {
+  const s: LoadWriteSummary = { attempted: 0, ok: 0, fail: 0, unknown: 0, okByPod: {} };
+  for (const r of records) {
+    if (prefix && !r.value.startsWith(prefix)) continue;
+    s.attempted++;
+    s[r.outcome]++;
+    if (r.outcome === 'ok') s.okByPod[r.pod ?? '?'] = (s.okByPod[r.pod ?? '?'] ?? 0) + 1;
+  }
+  return s;
 }
 
 export function summarizeWrites(records: readonly WriteRecord[], prefix?: string): LoadWriteSummary {

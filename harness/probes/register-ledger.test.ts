@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../../fixtures/settings-app/test-support/postgres.ts';
 import { CLI_BIN, startSettingsApp } from '../../fixtures/settings-app/test-support/process.ts';
 import { loadTarget } from '../targets/load.ts';
-import { defineTarget, setWorkload, TargetProfileError, type TargetProfileInput } from '../targets/schema.ts';
+import { defineTarget, TargetProfileError, type TargetProfileInput } from '../targets/schema.ts';
+import { WriteLedger } from './ledger.ts';
+import { setWorkloadOf } from './workload.ts';
 import { httpFeatureChecks } from './features.ts';
 import { parseDirectRows, postgresDirectSql, RegisterLedger, registerWorkload, registerWriteRequest, sqliteDirectCommand } from './register-ledger.ts';
 
@@ -38,9 +40,10 @@ async function seededFile(name: string): Promise<string> {
 }
 
 describe('register workload in a profile', () => {
-  it('the settings-app profile parses as a register; the set-only phases refuse it in one line', () => {
+  it('the settings-app profile parses as a register; the set ledger and set writes refuse it in one line', () => {
     expect(w.keys).toHaveLength(8);
-    expect(() => setWorkload(target, 'the load')).toThrow(new TargetProfileError('target settings-app has a register workload: not yet drilled by the load'));
+    expect(() => setWorkloadOf(target, 'the load')).toThrow(new TargetProfileError('target settings-app has a register workload: the load writes a set (use the register ledger)'));
+    expect(() => new WriteLedger({ baseUrl: 'http://127.0.0.1:9', target, runId: 'x' })).toThrow('target settings-app has a register workload: the set ledger writes a set');
   });
 
   it('a register profile must name its key in paths, its value in the body, and read with one SELECT', async () => {

@@ -100,6 +100,8 @@ export interface RegisterLedgerCheck extends RegisterCheck {
   initialFrom: 'api' | 'direct' | 'given' | 'none';
   /** Acknowledged writes per pod, when the app names its pods; else why there is none. */
   perPod: { okByPod: Record<string, number> } | { unavailable: string };
+  /** Reads and anomalies by where the value was read: through the app, or from the database itself. */
+  bySource: Record<RegisterReadRecord['source'], { reads: number; anomalies: number }>;
 }
 
 export class RegisterLedger implements AsyncDisposable {
@@ -282,21 +284,32 @@ export class RegisterLedger implements AsyncDisposable {
     return parsed;
   }
 
-  /** The register rule over every write and read so far. */
-  check(): RegisterLedgerCheck {
-    const c = checkRegister({ writes: this.writes, reads: this.reads, ...(this.#initial ? { initial: this.#initial } : {}) });
-    const count = (o: RegisterWrite['outcome']) => this.writes.filter((w) => w.outcome === o).length;
+  /**
+   * The register rule over every write and read so far, plus `extraWrites` made by others to the same
+   * keys (the load's, with values of their own prefix): a read may return any of them.
+   */
+  check(extraWrites: readonly RegisterWriteRecord[] = []): RegisterLedgerCheck {
+    const writes = extraWrites.length ? [...this.writes, ...extraWrites] : this.writes;
+    const c = checkRegister({ writes, reads: this.reads, ...(this.#initial ? { initial: this.#initial } : {}) });
+    const count = (o: RegisterWrite['outcome']) => writes.filter((w) => w.outcome === o).length;
     const okByPod: Record<string, number> = {};
-    for (const w of this.writes) if (w.outcome === 'ok' && w.pod !== undefined) okByPod[w.pod] = (okByPod[w.pod] ?? 0) + 1;
+    for (const w of writes) if (w.outcome === 'ok' && w.pod !== undefined) okByPod[w.pod] = (okByPod[w.pod] ?? 0) + 1;
+    // checkRegister keeps the reads' order (keys never read come after them, as missing).
+    const bySource: RegisterLedgerCheck['bySource'] = { api: { reads: 0, anomalies: 0 }, direct: { reads: 0, anomalies: 0 } };
+    this.reads.forEach((r, i) => {
+      bySource[r.source].reads++;
+      if (c.results[i]!.verdict !== 'ok') bySource[r.source].anomalies++;
+    });
     const podHeader = this.#target.identity.podHeader;
     return {
       ...c,
       headline: registerHeadline(c),
-      writes: { attempted: this.writes.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown') },
+      writes: { attempted: writes.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown') },
       reads: { api: this.reads.filter((r) => r.source === 'api').length, direct: this.reads.filter((r) => r.source === 'direct').length, apiErrors: this.readErrors.length },
       initialFrom: this.#initialFrom,
       // Never invented: without a pod header the answers do not say which pod took a write.
       perPod: podHeader ? { okByPod } : { unavailable: `target ${this.#target.name} names no pod (no identity.podHeader): per-pod coverage not measured` },
+      bySource,
     };
   }
 

@@ -1,7 +1,7 @@
 // The register rule in pass/fail pairs: each rule has a history a correct register can produce
 // (ok) and the nearest one it cannot (the anomaly), so a checker that is too lax or too strict fails.
 import { describe, expect, it } from 'vitest';
-import { checkRegister, registerHeadline, RegisterInputError, type RegisterRead, type RegisterWrite } from './register.ts';
+import { checkRegister, pinnedValues, registerHeadline, RegisterInputError, type RegisterRead, type RegisterWrite } from './register.ts';
 
 const w = (value: string, startedAt: number, endedAt: number, outcome: RegisterWrite['outcome'] = 'ok', key = 'theme'): RegisterWrite => ({ key, value, startedAt, endedAt, outcome });
 const final = (value: string | null, key = 'theme'): RegisterRead => ({ key, value });
@@ -178,5 +178,21 @@ describe('input', () => {
     const c = checkRegister({ writes, reads });
     expect(performance.now() - t0).toBeLessThan(3_000);
     expect(c.totals).toMatchObject({ reads: 40_000, ok: 40_000 });
+  });
+});
+
+describe('pinned values (the writes whose loss a read would have shown)', () => {
+  it('a read after a lone acknowledged write pins it; one among concurrent writes pins none; the initial value is pinned before any write', () => {
+    const writes = [w('a', 0, 10), w('b', 20, 30), w('c', 21, 31)];
+    const reads: RegisterRead[] = [
+      { key: 'theme', value: 'light', startedAt: -5, endedAt: -4 },
+      { key: 'theme', value: 'a', startedAt: 12, endedAt: 14 },
+      { key: 'theme', value: 'b', startedAt: 25, endedAt: 26 },
+      final('c'),
+    ];
+    const c = checkRegister({ writes, reads, initial: { theme: 'light' } });
+    expect(c.totals.ok).toBe(4);
+    // read 3 may see a, b or c (b and c in flight); the final read may see b or c (concurrent).
+    expect([...pinnedValues(c)].sort()).toEqual(['a', 'light']);
   });
 });

@@ -233,9 +233,24 @@ function judge(r: RegisterRead, h: KeyHistory, initial: string | null): Register
   return { ...base, verdict: 'unknown-value', ...(w ? { readFrom: w.outcome } : {}), detail: `${r.key}: ${where} ${JSON.stringify(r.value)}, ${never}; ${legalText}` };
 }
 
+/** Every kind of anomaly, named with its count ("3 stale (lost update)"); empty when clean. */
+export function registerAnomalies(c: Pick<RegisterCheck, 'totals'>): string[] {
+  const t = c.totals;
+  return [t.stale && `${t.stale} stale (lost update)`, t.unknownValue && `${t.unknownValue} never-written value`, t.missing && `${t.missing} missing`].filter((x): x is string => Boolean(x));
+}
+
 /** One line for a verdict: "no anomaly" or every anomaly named, with the coverage. */
 export function registerHeadline(c: RegisterCheck): string {
   const t = c.totals;
-  const anomalies = [t.stale && `${t.stale} stale (lost update)`, t.unknownValue && `${t.unknownValue} never-written value`, t.missing && `${t.missing} missing`].filter(Boolean);
+  const anomalies = registerAnomalies(c);
   return `${anomalies.length ? anomalies.join(', ') : 'no anomaly'}: ${t.reads} read(s) of ${t.keys} key(s) against ${t.acknowledged} acknowledged write(s)`;
+}
+
+/**
+ * Values that were the only legal value of some read (no absence legal either): had that write been
+ * lost, the read would have found something else. What a run can actually catch, write by write: a
+ * register read sees a lost update only while it is its key's latest.
+ */
+export function pinnedValues(c: RegisterCheck): Set<string> {
+  return new Set(c.results.filter((r) => r.expected.length === 1 && !r.absentLegal).map((r) => r.expected[0]!));
 }

@@ -1,7 +1,13 @@
 // The write workload of a target profile made concrete: the key, request and body of write n, and
 // what an answer means (acknowledged by the profile's statuses; a gateway timeout or no answer may
 // still have been applied: unknown; anything else refused). Shared by the ledger and the load.
-import { setWorkload, type SetWorkload, type TargetProfile } from '../targets/schema.ts';
+import { TargetProfileError, type SetWorkload, type TargetProfile } from '../targets/schema.ts';
+
+/** The profile's set workload, for the set ledger and the load's set writes (a register target has RegisterLedger and registerWrites). */
+export function setWorkloadOf(t: Pick<TargetProfile, 'name' | 'workload'>, who: string): SetWorkload {
+  if (t.workload.model !== 'set') throw new TargetProfileError(`target ${t.name} has a ${t.workload.model} workload: ${who} writes a set (use the register ledger)`);
+  return t.workload;
+}
 
 export type WriteOutcome = 'ok' | 'fail' | 'unknown';
 
@@ -52,5 +58,5 @@ export function headerOf(headers: Record<string, string | string[] | undefined> 
 
 /** The page of the app's own read-back: `{{prefix}}` and `{{cursor}}` filled in. */
 export function readBackPath(t: TargetProfile, prefix: string, cursor: string): string {
-  return fill(setWorkload(t, 'the set read-back').readBack.api.path, { prefix, cursor }, encodeURIComponent);
+  return fill(setWorkloadOf(t, 'the set read-back').readBack.api.path, { prefix, cursor }, encodeURIComponent);
 }
