@@ -139,6 +139,21 @@ describe('drill-data copy', () => {
     expect(r.stderr).not.toContain(server.password);
   });
 
+  it('a row SQLite refuses mid-copy is exit 3 naming the table, and that table keeps what it held', async () => {
+    // An unmapped NOT NULL column without a default: SQLite refuses the first batch.
+    const file = freshSqlite('refused.db', `CREATE TABLE users (user_id INTEGER PRIMARY KEY, email TEXT, name TEXT, profile_json TEXT, is_active INTEGER,
+      created TEXT, seen_ms INTEGER, updated_s INTEGER, balance TEXT, score REAL, counter INTEGER, tenant TEXT NOT NULL);
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT); INSERT INTO users (user_id, tenant) VALUES (42, 'old');`);
+    const t0 = performance.now();
+    const r = await drillData(['copy', '--from', server.url, '--to', file, '--mapping', mappingFile]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('writing users into SQLite: NOT NULL constraint failed: users.tenant');
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT user_id, tenant FROM users').all()).toEqual([{ user_id: 42, tenant: 'old' }]);
+    db.close();
+  });
+
   it('a lossy SQLite column fails verification: exit 1 naming the table and both checksums', async () => {
     // INTEGER affinity turns the text '007' into 7: the stored value is not the one sent.
     const file = freshSqlite('lossy.db', 'CREATE TABLE settings (key TEXT PRIMARY KEY, value INTEGER);');
