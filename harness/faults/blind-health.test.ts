@@ -40,9 +40,10 @@ describe('an app whose health check is blind to the database (real baseline)', (
         },
       },
     });
-    await deployBaseline({ platform, journal, target: await loadTarget('reference'), image: BLIND_IMAGE, datasetSize: 50, progress: () => undefined });
+    const target = await loadTarget('reference');
+    await deployBaseline({ platform, journal, target, image: BLIND_IMAGE, datasetSize: 50, progress: () => undefined });
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
-    ctx = { platform, journal, serviceUrl, image: BLIND_IMAGE, progress: () => undefined, reactionWindowMs: 2_000 };
+    ctx = { platform, journal, serviceUrl, image: BLIND_IMAGE, target, progress: () => undefined, reactionWindowMs: 2_000 };
   }, 120_000);
 
   afterAll(async () => {

@@ -50,7 +50,7 @@ export const databaseCorruption: Fault = {
     if (!r.done) {
       return { effective: false, evidence: `PostgreSQL did not fail to start: ${last}, ${crashed.length ? crashed.join('; ') : 'no container exited with an error'} (${r.checks} checks in ${took})` };
     }
-    const login = await appLoginRefused(ctx.platform, ctx.image, ctx.signal);
+    const login = await appLoginRefused(ctx);
     if (!login.refused) return { effective: false, evidence: `PostgreSQL looked down (${last}) but a Job's ${login.detail}` };
     return {
       effective: true,

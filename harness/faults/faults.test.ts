@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployBaseline } from '../drill/baseline.ts';
 import { Journal } from '../journal/journal.ts';
-import { createLocalPlatform, type LocalPlatform } from '../platform/local/index.ts';
+import { createLocalPlatform, targetImages, type LocalPlatform } from '../platform/local/index.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { readJournal } from '../journal/journal.ts';
 import { databaseCorruption } from './database-corruption.ts';
@@ -29,10 +29,11 @@ describe('faults made no-ops are caught as not effective (real baseline)', () =>
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'faults-'));
     const journal = new Journal(path.join(dir, 'journal.jsonl'));
-    platform = await createLocalPlatform({ handleSignals: false });
-    await deployBaseline({ platform, journal, target: await loadTarget('reference'), image: TOPOLOGY.appImage, datasetSize: 100, progress: () => undefined });
+    platform = await createLocalPlatform({ handleSignals: false, images: targetImages(await loadTarget('reference')) });
+    const target = await loadTarget('reference');
+    await deployBaseline({ platform, journal, target, image: TOPOLOGY.appImage, datasetSize: 100, progress: () => undefined });
     const serviceUrl = await platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
-    ctx = { platform, journal, serviceUrl, image: TOPOLOGY.appImage, progress: () => undefined, verifyTimeoutMs: 3_000 };
+    ctx = { platform, journal, serviceUrl, image: TOPOLOGY.appImage, target, progress: () => undefined, verifyTimeoutMs: 3_000 };
   }, 120_000);
 
   afterAll(async () => {

@@ -1,12 +1,13 @@
 // performance-issues (high, planned, < 30 min, performance test): latency between the app and
-// PostgreSQL. The app's own fault proxy (hyperpage-cli fault-proxy) runs as a deployment; the
-// PostgreSQL Service is pointed at it and the proxy forwards to the database pod through a direct
+// PostgreSQL. The drill's latency proxy (drill-data proxy, in the data tool's image: no app's CLI
+// needed) runs as a deployment; the PostgreSQL Service is pointed at it and the proxy forwards to the database pod through a direct
 // Service, then the app's pooled connections are ended so every new one pays the latency both ways.
 // Proven at the proxy: SELECT 1 through the app's path (the PostgreSQL Service) vs the direct Service.
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
 import { POSTGRES_PODS } from '../procedures/actions.ts';
+import { DATA_TOOL_IMAGE } from '../procedures/data-tool.ts';
 import { selectOneMs } from './postgres-checks.ts';
 import { END_APP_SESSIONS_SQL, psql } from './psql.ts';
 import type { Fault, FaultContext } from './types.ts';
@@ -18,7 +19,7 @@ export const DIRECT = 'hyperpage-postgres-direct';
 export const LATENCY_MS = 300;
 const PROXY_LABELS = { app: 'hyperpage', component: 'pg-latency' };
 
-function objects(image: string): [V1Service, V1Deployment] {
+function objects(): [V1Service, V1Deployment] {
   return [
     {
       apiVersion: 'v1',
@@ -38,9 +39,9 @@ function objects(image: string): [V1Service, V1Deployment] {
           spec: {
             containers: [
               {
-                name: 'fault-proxy',
-                image,
-                command: ['hyperpage-cli', 'fault-proxy', '--listen', '0.0.0.0:5432', '--target', `${DIRECT}:5432`, '--latency-ms', String(LATENCY_MS)],
+                name: 'latency-proxy',
+                image: DATA_TOOL_IMAGE,
+                command: ['drill-data', 'proxy', '--listen', '0.0.0.0:5432', '--to', `${DIRECT}:5432`, '--latency-ms', String(LATENCY_MS)],
                 ports: [{ containerPort: 5432, name: 'postgres' }],
                 readinessProbe: { tcpSocket: { port: 5432 }, initialDelaySeconds: 1, periodSeconds: 1 },
               },
@@ -54,10 +55,10 @@ function objects(image: string): [V1Service, V1Deployment] {
 
 export const performanceIssues: Fault = {
   name: 'performance-issues',
-  description: `${LATENCY_MS} ms added each way between the app and PostgreSQL (fault proxy)`,
+  description: `${LATENCY_MS} ms added each way between the app and PostgreSQL (drill-data proxy)`,
   cutsAppFromDatabase: false,
   async inject(ctx: FaultContext) {
-    await ctx.platform.apply(objects(ctx.image));
+    await ctx.platform.apply(objects());
     await ctx.platform.waitForReady(NS, PROXY, 1, { timeoutMs: 60_000, signal: ctx.signal });
     await ctx.platform.patchServiceSelector(NS, TOPOLOGY.postgresService, { ...PROXY_LABELS });
     // Pooled connections were opened before the switch: end them, so the app's pools reconnect

@@ -1,8 +1,9 @@
-// Measurements taken on PostgreSQL itself, through the Platform (exec in its pod, a Job with the
-// app's credentials), never through the app: a fault proves itself on the component it breaks.
+// Measurements taken on PostgreSQL itself, through the Platform (exec in its pod, a drill-data Job
+// with the app's credentials), never through the app: a fault proves itself on the component it breaks.
 import type { Platform } from '../platform/types.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { cliJob, POSTGRES_PODS } from '../procedures/actions.ts';
+import { POSTGRES_PODS } from '../procedures/actions.ts';
+import { checksum, lastLine, type DataToolContext } from '../procedures/data-tool.ts';
 
 const NS = TOPOLOGY.namespace;
 
@@ -24,16 +25,17 @@ export async function postgresStartFailures(platform: Platform): Promise<string[
   );
 }
 
-/** Tries a login with the app's credentials (the app secret's DATABASE_URL) from a Job. */
-export async function appLoginRefused(platform: Platform, image: string, signal?: AbortSignal): Promise<{ refused: boolean; detail: string }> {
-  const job = cliJob({ name: `hyperpage-login-check-${Date.now().toString(36)}`, image, args: ['checksum', '--engine', 'postgres', '--json'] });
+/**
+ * Tries a login with the app's credentials (the app secret's DATABASE_URL) from a drill-data Job
+ * that reads the profile's mapped tables (`checksum --engine postgres`).
+ */
+export async function appLoginRefused(ctx: DataToolContext & { signal?: AbortSignal }): Promise<{ refused: boolean; detail: string }> {
   const t0 = Date.now();
-  const r = await platform.runJob(job, { timeoutMs: 30_000, signal });
+  const { res: r } = await checksum(ctx, 'postgres', { signal: ctx.signal, timeoutMs: 30_000 });
   const took = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-  const last = r.logs.trim().split('\n').pop() ?? '';
   return {
     refused: !r.succeeded,
-    detail: r.succeeded ? `login with the app credentials succeeded (exit 0, Job ${took})` : `login refused (exit ${r.exitCode}, Job ${took}): ${last.slice(0, 200)}`,
+    detail: r.succeeded ? `login with the app credentials succeeded (exit 0, Job ${took})` : `login refused (exit ${r.exitCode}, Job ${took}): ${lastLine(r.logs).slice(0, 200)}`,
   };
 }
 
@@ -43,7 +45,7 @@ export const APP_TABLES_SQL =
 
 /**
  * Times `SELECT 1` (psql's \timing, so exec and connection set-up are not counted) from inside the
- * PostgreSQL pod to `host:5432`, a Service name: the app's path (through the fault proxy once
+ * PostgreSQL pod to `host:5432`, a Service name: the app's path (through the latency proxy once
  * injected) vs the server directly. Median of `n` queries on one connection.
  */
 export async function selectOneMs(platform: Platform, host: string, n: number, signal?: AbortSignal): Promise<{ ms?: number; detail: string }> {

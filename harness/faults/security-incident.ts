@@ -27,7 +27,7 @@ export const securityIncident: Fault = {
   },
   async verify(ctx: FaultContext) {
     // On PostgreSQL itself: a login with the app's credentials, from a Job, must be refused for its password.
-    const login = await appLoginRefused(ctx.platform, ctx.image, ctx.signal);
+    const login = await appLoginRefused(ctx);
     if (!login.refused) return { effective: false, evidence: `the role is not revoked: a Job's ${login.detail}` };
     if (!/password|authentication/i.test(login.detail)) return { effective: false, evidence: `the login failed, but not for its credentials: ${login.detail}` };
     return { effective: true, evidence: `a Job with the app's credentials: ${login.detail}` };

@@ -3,6 +3,7 @@
 // effective"), and clear it. The app's reaction is observed afterwards and separately.
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 import { recordFinding } from '../procedures/context.ts';
 import { observeAppReaction } from './app-reaction.ts';
 
@@ -12,6 +13,8 @@ export interface FaultContext {
   /** Host-reachable URL of the app's Service. */
   serviceUrl: string;
   image: string;
+  /** The app under drill: drill-data Jobs read its mapping. */
+  target: TargetProfile;
   progress(line: string): void;
   signal?: AbortSignal;
   /** How long verify() waits for the fault to show (default per fault; tests of no-op faults shorten it). */

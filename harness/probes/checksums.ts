@@ -1,13 +1,14 @@
-// Seeded-table checksums: every table the app owns, counted and hashed on PostgreSQL before the
-// fault and on SQLite after the rollback (the app's own `checksum` command, run as a Job), up to the
-// highest user id acknowledged before the fault so the ledger's later writes do not blur the view.
-import type { Platform } from '../platform/types.ts';
-import { cliJob } from '../procedures/actions.ts';
-import { ChecksumResultSchema, parseCliJson, type TableSum } from '../procedures/cli-contract.ts';
+// Seeded-table checksums: every table of the profile's mapping, counted and hashed over the mapped
+// columns by drill-data (engine-independent) on PostgreSQL before the fault and on SQLite after the
+// rollback, each as a Job in the data tool's image; bounded by key (the largest id acknowledged before
+// the fault) so the ledger's later writes do not blur the view.
+import { checksum, lastLine, mappedPostgresTables, type DataToolContext } from '../procedures/data-tool.ts';
+import type { TableSum } from '../procedures/cli-contract.ts';
 
 export interface ChecksumSnapshot {
   engine: 'sqlite' | 'postgres';
   tables: TableSum[];
+  /** The key bounds applied (table → largest key counted); only tables of the mapping. */
   maxIds: Record<string, number>;
 }
 
@@ -20,18 +21,13 @@ export interface ChecksumComparison {
   after?: ChecksumSnapshot;
 }
 
-export async function takeChecksums(
-  platform: Platform,
-  image: string,
-  engine: 'sqlite' | 'postgres',
-  maxIds: Record<string, number>,
-  signal?: AbortSignal,
-): Promise<ChecksumSnapshot> {
-  const args = ['checksum', '--engine', engine, ...Object.entries(maxIds).flatMap(([t, n]) => ['--max-id', `${t}=${n}`]), '--json'];
-  const res = await platform.runJob(cliJob({ name: `hyperpage-checksum-${engine}-${Date.now().toString(36)}`, image, args }), { timeoutMs: 120_000, signal });
-  const out = parseCliJson(res.logs, ChecksumResultSchema, `hyperpage-cli checksum --engine ${engine}`);
-  if (!res.succeeded || !out?.tables) throw new Error(`checksum on ${engine} failed (exit ${res.exitCode}): ${res.logs.trim().split('\n').pop() ?? ''}`);
-  return { engine, tables: out.tables, maxIds };
+/** `maxIds` names tables by either engine's name; a bound on a table the mapping lacks is not applied (and not reported as applied). */
+export async function takeChecksums(ctx: DataToolContext, engine: 'sqlite' | 'postgres', maxIds: Record<string, number>, signal?: AbortSignal): Promise<ChecksumSnapshot> {
+  const mapped = mappedPostgresTables(ctx.target.mapping);
+  const bounds = Object.fromEntries(Object.entries(maxIds).filter(([t]) => mapped.some((m) => m.sqlite === t || m.postgres.split('.')[1] === t)));
+  const { res, out } = await checksum(ctx, engine, { maxKeys: bounds, signal });
+  if (!res.succeeded || !out) throw new Error(`drill-data checksum on ${engine} failed (exit ${res.exitCode}): ${lastLine(res.logs)}`);
+  return { engine, tables: out.tables.map((t) => ({ name: t.table, rows: t.rows, checksum: t.checksum })), maxIds: bounds };
 }
 
 export function compareChecksums(before: ChecksumSnapshot | undefined, after: ChecksumSnapshot | undefined, why?: string): ChecksumComparison {
@@ -42,7 +38,7 @@ export function compareChecksums(before: ChecksumSnapshot | undefined, after: Ch
     if (!a) mismatched.push(`${b.name} missing on ${after.engine}`);
     else if (a.rows !== b.rows || a.checksum !== b.checksum) mismatched.push(`${b.name} ${b.rows}→${a.rows}${a.rows === b.rows ? ' (checksum differs)' : ''}`);
   }
-  const scope = Object.entries(before.maxIds).map(([t, n]) => `${t} id ≤ ${n}`).join(', ');
+  const scope = Object.entries(before.maxIds).map(([t, n]) => `${t} key ≤ ${n}`).join(', ');
   return {
     equal: mismatched.length === 0,
     mismatched,

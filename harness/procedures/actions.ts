@@ -82,18 +82,19 @@ export function sqliteDeployment(o: SqliteDeploymentOptions): V1Deployment {
 export interface CliJobOptions {
   name: string;
   image: string;
-  args: string[];
+  /** Appended to `command`. */
+  args?: string[];
   namespace?: string;
   /** Mount the PostgreSQL data claim at /pgdata (salvage of a broken server). */
   mountPostgresData?: boolean;
   env?: Record<string, string>;
-  /** The whole argv (executable first); default: the reference CLI with `args`. */
-  command?: string[];
+  /** The whole argv (executable first): the target's own tool (its baseline jobs) or drill-data (data-tool.ts). */
+  command: string[];
   /** The env names the image reads the database URL and the SQLite file from (default DATABASE_URL, DATABASE_PATH). */
   appEnv?: { databaseUrl: string; sqlitePath: string };
 }
 
-/** A one-shot Job running the app's CLI with both databases reachable (DATABASE_URL from the app secret). */
+/** A one-shot Job with both databases reachable (the app secret's DATABASE_URL in an env var, the SQLite claim at /data). */
 export function cliJob(o: CliJobOptions): V1Job {
   const ns = o.namespace ?? TOPOLOGY.namespace;
   const volumes: NonNullable<NonNullable<V1Job['spec']>['template']['spec']>['volumes'] = [
@@ -118,16 +119,16 @@ export function cliJob(o: CliJobOptions): V1Job {
             {
               name: 'cli',
               image: o.image,
-              command: o.command ?? ['hyperpage-cli', ...o.args],
+              command: [...o.command, ...(o.args ?? [])],
               env: [
                 { name: o.appEnv?.databaseUrl ?? 'DATABASE_URL', valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } },
                 { name: o.appEnv?.sqlitePath ?? 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
                 ...Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
               ],
               volumeMounts: mounts,
-              // PostgreSQL's data directory is 0700, owned by the postgres image's uid (70); the app image
-              // runs as node. Only root reads it: salvage runs its throwaway server as the image's postgres
-              // user and hands the SQLite file back to its owner.
+              // PostgreSQL's data directory is 0700, owned by the postgres image's uid (70); the data tool's
+              // image runs as node. Only root reads it: drill-data salvage runs its throwaway server as the
+              // image's postgres user.
               ...(o.mountPostgresData ? { securityContext: { runAsUser: 0, runAsGroup: 0 } } : {}),
             },
           ],
@@ -137,9 +138,6 @@ export function cliJob(o: CliJobOptions): V1Job {
     },
   };
 }
-
-// The CLI's JSON result contract, declared on the harness side and validated where it is parsed.
-import { parseCliJson, SyncResultSchema, type SyncResult } from './cli-contract.ts';
 
 export { describeHealth, healthCheck, type HealthSample } from './health.ts';
 
@@ -229,25 +227,6 @@ export async function postgresAcceptsConnections(platform: Platform, signal?: Ab
 export async function scaleToZero(platform: Platform, deployment: string, selector: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<number> {
   await platform.scale(TOPOLOGY.namespace, deployment, 0);
   return waitForNoPods(platform, TOPOLOGY.namespace, { ...selector }, timeoutMs, signal);
-}
-
-/** A sync or salvage run as a Job: its result line and the Job's outcome. */
-export async function runSyncJob(
-  ctx: Pick<ProcedureContext, 'platform' | 'image'>,
-  args: string[],
-  opts: { mountPostgresData: boolean; signal?: AbortSignal },
-): Promise<{ res: Awaited<ReturnType<Platform['runJob']>>; out: SyncResult | undefined }> {
-  const job = cliJob({ name: `hyperpage-${args[0]}-${Date.now().toString(36)}`, image: ctx.image, args, mountPostgresData: opts.mountPostgresData });
-  const res = await ctx.platform.runJob(job, { timeoutMs: 110_000, signal: opts.signal });
-  return { res, out: parseCliJson(res.logs, SyncResultSchema, `hyperpage-cli ${args[0]}`) };
-}
-
-/** Throws unless the Job succeeded and verified, naming the tables that differ and the last log line. */
-export function assertSynced(how: string, r: { res: { succeeded: boolean; exitCode: number; logs: string }; out: SyncResult | undefined }): SyncResult {
-  if (r.res.succeeded && r.out?.ok) return r.out;
-  const bad = r.out?.tables.filter((t) => !t.ok).map((t) => `${t.name} ${t.sourceRows}→${t.targetRows}`) ?? [];
-  const last = (r.res.logs.trim().split('\n').pop() ?? '').slice(0, 300);
-  throw new Error(`${how} failed (exit ${r.res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${last}`);
 }
 
 export function selectorOf(dep: V1Deployment): Record<string, string> {

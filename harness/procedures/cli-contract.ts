@@ -1,7 +1,8 @@
-// The data tool's JSON contract, declared on the harness side: what the drill reads from the one
-// result line `hyperpage-cli … --json` prints (sync, salvage, checksum). Validated with zod where it
-// is parsed, so the harness depends on this contract, not on any app's source (users drill their
-// own image). Unknown top-level keys are kept (e.g. salvage's `repairs`): they are journalled as printed.
+// The JSON contract of a target's own baseline jobs (its forward migration prints a sync result),
+// declared on the harness side, and parseCliJson, which reads the result line of any Job. Validated
+// with zod where it is parsed, so the harness depends on no app's source. The drill's data tool
+// (drill-data) has its own schemas in datatool/src/result.ts (procedures/data-tool.ts reads them).
+// Unknown top-level keys are kept: they are journalled as printed.
 import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
@@ -11,7 +12,7 @@ const engine = z.enum(['sqlite', 'postgres']);
 export const TableSumSchema = z.object({ name: z.string(), rows: count, checksum: z.string() });
 export type TableSum = z.infer<typeof TableSumSchema>;
 
-/** `hyperpage-cli checksum --json`. */
+/** A checksum result line (`checksum --json`). */
 export const ChecksumResultSchema = z.looseObject({ ok: z.boolean(), engine, tables: z.array(TableSumSchema) });
 export type ChecksumResult = z.infer<typeof ChecksumResultSchema>;
 
@@ -26,7 +27,7 @@ export const SyncTableSchema = z.object({
 });
 export type SyncTable = z.infer<typeof SyncTableSchema>;
 
-/** `hyperpage-cli sync --json` and `salvage --json`. */
+/** A sync result line (`sync --json`, the forward migration). */
 export const SyncResultSchema = z.looseObject({
   ok: z.boolean(),
   from: engine,

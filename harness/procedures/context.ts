@@ -5,7 +5,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
 import type { TargetProfile } from '../targets/schema.ts';
 import type { FeatureCheck } from '../probes/features.ts';
-import type { SyncResult } from './cli-contract.ts';
+import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
 
 export interface ProcedureContext {
   platform: Platform;
@@ -28,8 +28,8 @@ export interface ProcedureContext {
 export interface ProcedureState {
   /** The SQLite deployment the rollback ended up serving from (the runbook's, or the hardened one). */
   sqliteDeployment?: string;
-  /** The last PostgreSQL → SQLite sync/salvage result of the rollback. */
-  sync?: SyncResult;
+  /** The last PostgreSQL → SQLite copy/salvage result (drill-data) of the rollback. */
+  copy?: CopyResult | SalvageResult;
   /** Feature checks the validation checklist ran (kept for the report). */
   validationChecks?: FeatureCheck[];
 }

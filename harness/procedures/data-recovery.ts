@@ -2,12 +2,14 @@
 // seed: the runbook's recovery pod pg_dumps into /tmp of a throwaway pod and sleeps 300 s; nothing
 //   reaches SQLite. Not executed (it would only leave a pod behind); its manifest is checked and the
 //   finding recorded as read, not measured.
-// hardened: every row PostgreSQL has and SQLite lacks is copied (upsert, keyed, SQLite's newer rows
-//   kept), from the server or, when it is down or cut off, from its data directory; then verified
-//   by per-table counts and checksums over PostgreSQL's key range.
+// hardened: drill-data copies every row PostgreSQL has into SQLite (upsert, keyed: SQLite's newer
+//   rows kept, as the restored app keeps taking writes), from the server or, when it is down or cut
+//   off, from its data directory; verified by per-table counts and checksums over PostgreSQL's key
+//   range. A mapped table missing on PostgreSQL is left as SQLite has it.
 import type { Procedure } from '../drill/procedure.ts';
 import { validateManifest } from '../platform/schema.ts';
-import { assertSynced, postgresAcceptsConnections, runSyncJob } from './actions.ts';
+import { postgresAcceptsConnections } from './actions.ts';
+import { assertCopied, copyToSqlite, presentOnPostgres, salvageToSqlite } from './data-tool.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { recoveryPod } from './runbook-manifests.ts';
 
@@ -23,11 +25,11 @@ export function hardenedDataRecovery(): Procedure<ProcedureContext> {
         budgetMs: 120_000,
         async run(ctx, signal) {
           const up = await postgresAcceptsConnections(ctx.platform, signal);
-          const r = up
-            ? await runSyncJob(ctx, ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'upsert', '--skip-missing', '--json'], { mountPostgresData: false, signal })
-            : await runSyncJob(ctx, ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'upsert', '--json'], { mountPostgresData: true, signal });
-          const out = assertSynced(`${up ? 'sync' : 'salvage'} (upsert)`, r);
-          return `${up ? 'from the server' : 'from the data directory (server down)'}: ${out.rows} rows upserted, verified over PostgreSQL's key range (${out.tables.map((t) => `${t.name}=${t.sourceRows}`).join(' ')})`;
+          const tables = up ? await presentOnPostgres(ctx, signal) : undefined;
+          const r = tables ? await copyToSqlite(ctx, { mode: 'upsert', tables: tables.present, signal }) : await salvageToSqlite(ctx, { mode: 'upsert', signal });
+          const out = assertCopied(`drill-data ${up ? 'copy' : 'salvage'} (upsert)`, r);
+          const kept = tables?.missing.length ? `; missing on PostgreSQL, kept from SQLite: ${tables.missing.join(', ')}` : '';
+          return `${up ? 'from the server' : 'from the data directory (server down)'}: ${out.rows} rows upserted by drill-data, verified over PostgreSQL's key range (${out.tables.map((t) => `${t.table}=${t.rows.postgres}`).join(' ')})${kept}`;
         },
       },
     ],

@@ -4,8 +4,10 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Step } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
-import { assertSynced, observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, runSyncJob, scaleToZero, selectorOf, sqliteDeployment, verifyServedBy } from './actions.ts';
+import { observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, scaleToZero, selectorOf, sqliteDeployment, verifyServedBy } from './actions.ts';
 import { RUNBOOK, withClaim } from './runbook-manifests.ts';
+import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
+import { assertCopied, copyToSqlite, presentOnPostgres, salvageToSqlite, tableRows, type DataToolRun } from './data-tool.ts';
 
 const NS = TOPOLOGY.namespace;
 type S = Step<ProcedureContext>;
@@ -117,9 +119,10 @@ export function freezeWritesStep(): S {
 }
 
 /**
- * Copies every table PostgreSQL → SQLite with verification (the data-recovery procedure as a step).
- * Server down: salvage from its data directory. Server up but refusing the app's credentials
- * (revoked): cut it off, then salvage. A table missing on PostgreSQL (dropped) is left as SQLite has it.
+ * Copies every mapped table PostgreSQL → SQLite with drill-data (mirror: each table ends equal to
+ * PostgreSQL's), verified by counts and checksums. Server down: salvage from its data directory.
+ * Server up but refusing the app's credentials (revoked): cut it off, then salvage. A mapped table
+ * missing on PostgreSQL (dropped) is left as SQLite has it.
  */
 export function copyPostgresToSqliteStep(): S {
   return {
@@ -127,22 +130,26 @@ export function copyPostgresToSqliteStep(): S {
     name: 'Copy PostgreSQL → SQLite and verify counts and checksums',
     budgetMs: 120_000,
     async run(ctx, signal) {
-      let how = 'sync';
-      let r = (await postgresAcceptsConnections(ctx.platform, signal))
-        ? await runSyncJob(ctx, ['sync', '--from', 'postgres', '--to', 'sqlite', '--mode', 'mirror', '--skip-missing', '--json'], { mountPostgresData: false, signal })
-        : undefined;
-      if (r && !r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {
-        ctx.progress('    PostgreSQL refuses the app credentials: cutting it off, then salvaging from its data directory');
-        await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, signal);
-        r = undefined;
-        how = 'credentials refused → PostgreSQL cut off, salvage from data directory';
-      } else if (!r) how = 'salvage from data directory';
-      r ??= await runSyncJob(ctx, ['salvage', '--pgdata', '/pgdata/pgdata', '--to', 'sqlite', '--mode', 'mirror', '--json'], { mountPostgresData: true, signal });
-      ctx.state.sync = r.out;
-      const out = assertSynced(how, r);
-      const rows = out.tables.map((t) => `${t.name}=${t.targetRows}`).join(' ');
-      const skipped = out.skipped?.length ? `; missing on PostgreSQL, kept from SQLite: ${out.skipped.join(', ')}` : '';
-      return `${how}: ${out.rows} rows in ${out.durationMs} ms, verified (${rows})${skipped}`;
+      let how = 'copy';
+      let skipped: string[] = [];
+      let r: DataToolRun<CopyResult | SalvageResult> | undefined;
+      if (await postgresAcceptsConnections(ctx.platform, signal)) {
+        const { present, missing } = await presentOnPostgres(ctx, signal);
+        skipped = missing;
+        r = await copyToSqlite(ctx, { mode: 'mirror', tables: present, signal });
+        if (!r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {
+          ctx.progress('    PostgreSQL refuses the app credentials: cutting it off, then salvaging from its data directory');
+          await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, signal);
+          r = undefined;
+          skipped = [];
+          how = 'credentials refused → PostgreSQL cut off, salvage from data directory';
+        }
+      } else how = 'salvage from data directory';
+      r ??= await salvageToSqlite(ctx, { mode: 'mirror', signal });
+      ctx.state.copy = r.out;
+      const out = assertCopied(`drill-data ${how}`, r);
+      const kept = skipped.length ? `; missing on PostgreSQL, kept from SQLite: ${skipped.join(', ')}` : '';
+      return `drill-data ${how} (${out.mode}): ${out.rows} rows in ${out.copyMs + out.verifyMs} ms, verified (${tableRows(out)})${kept}`;
     },
   };
 }

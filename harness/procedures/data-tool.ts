@@ -1,0 +1,130 @@
+// The drill's own data tool (datatool/, bin drill-data) as Jobs: every PostgreSQL → SQLite copy,
+// salvage and checksum of a procedure or probe runs it in its own image, through the target
+// profile's mapping — never the app's CLI, so any app with a profile can be drilled. The database
+// URL comes from the app secret through an env var (never argv); results are read with the tool's
+// own zod schemas.
+import type { V1Job } from '@kubernetes/client-node';
+import type { z } from 'zod';
+import { ChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type ChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/src/result.ts';
+import { TOPOLOGY } from '../platform/manifests.ts';
+import type { JobResult, Platform } from '../platform/types.ts';
+import type { TargetProfile } from '../targets/schema.ts';
+import { cliJob } from './actions.ts';
+import { parseCliJson } from './cli-contract.ts';
+
+/**
+ * The data tool's image (datatool/Dockerfile: drill-data, sh and the PostgreSQL binaries for salvage;
+ * locally 'drill-data:*'). The tag kind builds and loads (platform/manifests.ts), so Jobs find it there too.
+ */
+export const DATA_TOOL_IMAGE = 'drill-data:v0.1.0';
+/** The env var the Job reads the app's database URL from (the app secret's DATABASE_URL). */
+export const URL_ENV = 'DRILL_DATA_POSTGRES_URL';
+/** Where the PostgreSQL claim is mounted, and its data directory inside it (the postgres image's PGDATA). */
+export const PGDATA_MOUNT = '/pgdata';
+export const PGDATA_DIR = `${PGDATA_MOUNT}/pgdata`;
+
+export type DataToolContext = { platform: Platform; target: Pick<TargetProfile, 'mapping'> };
+export type CopyMode = 'mirror' | 'upsert';
+
+export interface DataToolJobOptions {
+  /** drill-data's arguments after the command name's executable (`copy --to …`). */
+  args: string[];
+  mapping: TargetProfile['mapping'];
+  /** Mount the PostgreSQL claim at /pgdata (salvage), run as root to read its 0700 data directory. */
+  mountPostgresData?: boolean;
+  name?: string;
+}
+
+/** One drill-data Job: the SQLite claim at /data, the URL in URL_ENV, the profile's mapping inline. */
+export function dataToolJob(o: DataToolJobOptions): V1Job {
+  const name = o.name ?? `drill-data-${o.args[0] ?? 'run'}-${Date.now().toString(36)}`;
+  return cliJob({
+    name,
+    image: DATA_TOOL_IMAGE,
+    args: [],
+    command: ['drill-data', ...o.args, '--mapping-json', JSON.stringify(o.mapping), '--json'],
+    // The URL env var is set from the secret; the SQLite path one is informative (argv names the file).
+    appEnv: { databaseUrl: URL_ENV, sqlitePath: 'DRILL_DATA_SQLITE' },
+    mountPostgresData: o.mountPostgresData ?? false,
+  });
+}
+
+/** A finished drill-data Job: its outcome and the result line (undefined when it printed none). */
+export interface DataToolRun<T> {
+  res: JobResult;
+  out: T | undefined;
+}
+
+/** A Job's outcome with its result line validated by the tool's schema (undefined: none printed; a line that breaks the schema throws). */
+export function readResult<S extends z.ZodType>(res: JobResult, schema: S, command: string): DataToolRun<z.infer<S>> {
+  return { res, out: parseCliJson(res.logs, schema, `drill-data ${command}`) };
+}
+
+async function run<S extends z.ZodType>(ctx: DataToolContext, o: Omit<DataToolJobOptions, 'mapping'>, schema: S, timeoutMs: number, signal?: AbortSignal): Promise<DataToolRun<z.infer<S>>> {
+  const res = await ctx.platform.runJob(dataToolJob({ ...o, mapping: ctx.target.mapping }), { timeoutMs, signal });
+  return readResult(res, schema, o.args[0] ?? '');
+}
+
+/**
+ * PostgreSQL (the app's database) → the SQLite file, verified per table. mirror: each table ends
+ * equal to PostgreSQL's; upsert: keyed, SQLite-only rows kept. `tables`: a subset of the mapping.
+ */
+export function copyToSqlite(ctx: DataToolContext, o: { mode: CopyMode; tables?: string[]; signal?: AbortSignal }): Promise<DataToolRun<CopyResult>> {
+  const args = ['copy', '--from-env', URL_ENV, '--to', TOPOLOGY.sqlitePath, '--mode', o.mode, ...(o.tables ? ['--tables', o.tables.join(',')] : [])];
+  return run(ctx, { args }, CopyResultSchema, 110_000, o.signal);
+}
+
+/** The same copy from PostgreSQL's data directory, for a server that cannot start or is cut off. */
+export function salvageToSqlite(ctx: DataToolContext, o: { mode: CopyMode; signal?: AbortSignal }): Promise<DataToolRun<SalvageResult>> {
+  const args = ['salvage', '--data-dir', PGDATA_DIR, '--to', TOPOLOGY.sqlitePath, '--mode', o.mode];
+  return run(ctx, { args, mountPostgresData: true }, SalvageResultSchema, 110_000, o.signal);
+}
+
+/** Per-table counts and checksums over the mapped columns; `maxKeys`: table → largest key counted. */
+export function checksum(ctx: DataToolContext, engine: 'postgres' | 'sqlite', o: { maxKeys?: Record<string, number>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<DataToolRun<ChecksumResult>> {
+  const db = engine === 'postgres' ? ['--db-env', URL_ENV] : ['--db', TOPOLOGY.sqlitePath];
+  const bounds = Object.entries(o.maxKeys ?? {}).flatMap(([t, n]) => ['--max-key', `${t}=${n}`]);
+  return run(ctx, { args: ['checksum', '--engine', engine, ...db, ...bounds] }, ChecksumResultSchema, o.timeoutMs ?? 120_000, o.signal);
+}
+
+/** Throws unless the copy succeeded and verified, naming the tables that differ and the last log line. */
+export function assertCopied(how: string, r: DataToolRun<CopyResult | SalvageResult>): CopyResult | SalvageResult {
+  if (r.res.succeeded && r.out?.ok) return r.out;
+  const bad = r.out?.tables.filter((t) => !t.ok).map((t) => `${t.table} ${t.rows.postgres}→${t.rows.sqlite}`) ?? [];
+  throw new Error(`${how} failed (exit ${r.res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${lastLine(r.res.logs)}`);
+}
+
+export const lastLine = (logs: string): string => (logs.trim().split('\n').pop() ?? '').slice(0, 300);
+
+/** "users=2050 tool_configs=3": the rows each table holds on SQLite after a copy. */
+export const tableRows = (out: CopyResult | SalvageResult): string => out.tables.map((t) => `${t.table}=${t.rows.sqlite}`).join(' ');
+
+/** The PostgreSQL schema.table names the mapping reads (public when the mapping names none). */
+export function mappedPostgresTables(mapping: TargetProfile['mapping']): { sqlite: string; postgres: string }[] {
+  return mapping.tables.map((t) => {
+    if (typeof t === 'string') return { sqlite: t, postgres: `public.${t}` };
+    const pg = typeof t.postgres === 'string' ? { schema: 'public', table: t.postgres } : (t.postgres ?? { schema: 'public', table: t.name! });
+    const sqlite = typeof t.sqlite === 'string' ? t.sqlite : (t.sqlite?.table ?? t.name ?? pg.table);
+    return { sqlite, postgres: `${pg.schema}.${pg.table}` };
+  });
+}
+
+/** Every table of the app's database (schema.table), read from pg_catalog by exec in the PostgreSQL pod (as its owner). */
+export const PRESENT_TABLES_SQL =
+  "SELECT coalesce(string_agg(n.nspname || '.' || c.relname, ',' ORDER BY 1), '') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%';";
+
+/**
+ * The mapped tables present on PostgreSQL and those missing (a dropped table is an incident, not
+ * a schema): the copy takes the present ones, a missing one is left as SQLite has it.
+ */
+export async function presentOnPostgres(ctx: DataToolContext, signal?: AbortSignal): Promise<{ present: string[]; missing: string[] }> {
+  const r = await ctx.platform.exec(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {
+    stdin: PRESENT_TABLES_SQL,
+    timeoutMs: 15_000,
+    signal,
+  });
+  if (r.exitCode !== 0) throw new Error(`listing PostgreSQL's tables: psql exit ${r.exitCode}: ${lastLine(r.stderr)}`);
+  const have = new Set(r.stdout.trim().split(',').filter(Boolean));
+  const mapped = mappedPostgresTables(ctx.target.mapping);
+  return { present: mapped.filter((t) => have.has(t.postgres)).map((t) => t.sqlite), missing: mapped.filter((t) => !have.has(t.postgres)).map((t) => t.sqlite) };
+}
