@@ -1,8 +1,10 @@
 // One command run to completion inside a pod's environment (exec, exec probes): its own process
 // group (a `sh -c` leaves no stragglers), stdin fed, stdout/stderr collected, the whole group
-// killed on timeout or abort. A missing executable answers like the container runtime does (127).
+// killed on timeout or abort. A missing executable answers like the container runtime does (127,
+// image-tools.ts).
 import { execa } from 'execa';
 import { constants as osConstants } from 'node:os';
+import { ociExecFailure } from './image-tools.ts';
 import { signalGroup, trackGroup, untrackGroup } from './process-group.ts';
 
 export interface CommandResult {
@@ -57,7 +59,7 @@ export async function runCommand(command: string[], opts: RunCommandOptions): Pr
       return {
         exitCode: code === 'ENOENT' ? 127 : 126,
         stdout: '',
-        stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${file}": ${why}: unknown\n`,
+        stderr: ociExecFailure(`exec: "${file}": ${why}`),
         timedOut,
         aborted,
       };
