@@ -98,6 +98,8 @@ export function defaultImages(repoRoot: string): Record<string, LocalImageSpec> 
       command: [...node, path.join(repoRoot, 'datatool', 'src', 'cli.ts')],
       bins: { 'drill-data': path.join(repoRoot, 'bin', 'drill-data') },
       tools: ['drill-data', 'node', 'sh', 'cat', 'ls', 'cp', 'mv', 'rm', 'mkdir', 'echo', 'printf', 'sleep', 'test', 'id', 'env'],
+      // The image's WORKDIR /datatool holds its node_modules: the copy's worker thread resolves packages from there.
+      cwd: repoRoot,
     }),
   };
 }

@@ -20,6 +20,7 @@ describe('image sources', () => {
     expect(d['drill-data:*']!.bins['drill-data']).toBe(path.join(REPO_ROOT, 'bin', 'drill-data'));
     expect(d['drill-data:*']!.tools).toEqual(expect.arrayContaining(['drill-data', 'node', 'sh']));
     expect(d['drill-data:*']!.tools).not.toContain('sqlite3');
+    expect(d['drill-data:*']!.cwd).toBe(REPO_ROOT); // its WORKDIR has node_modules (the copy's worker resolves tsx there)
     expect(d['postgres:*']!.tools).toEqual(expect.arrayContaining(['psql', 'pg_dump', 'pg_isready', 'sh', 'cat']));
     expect(new ImageMap(d).resolve(TOPOLOGY.appImage)).toBeUndefined();
   });
