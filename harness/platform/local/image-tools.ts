@@ -15,19 +15,19 @@ export function hostSearchPath(dir: string): string {
   return [dir, path.dirname(process.execPath), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(':');
 }
 
+function executable(file: string): boolean {
+  try {
+    accessSync(file, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The executable `name` on this host (node's own directory first, as a pod's PATH has it). */
 function onHostPath(name: string): string | undefined {
   const dirs = [path.dirname(process.execPath), ...(process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':')].filter(Boolean);
-  for (const d of dirs) {
-    const file = path.join(d, name);
-    try {
-      accessSync(file, fsConstants.X_OK);
-      return file;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
+  return dirs.map((d) => path.join(d, name)).find(executable);
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -58,18 +58,9 @@ export type ToolLookup = { ok: true; file: string } | { ok: false; reason: strin
 export function lookupInImage(argv0: string, image: LocalImageSpec, dir: string, onVolume: boolean): ToolLookup {
   if (!image.tools || onVolume) return { ok: true, file: argv0 };
   const name = argv0.includes('/') ? path.posix.basename(argv0) : argv0;
-  const allowed = image.tools.includes(name) || Object.hasOwn(image.bins, name);
   const file = path.join(dir, name);
-  let present = false;
-  if (allowed) {
-    try {
-      accessSync(file, fsConstants.X_OK);
-      present = true;
-    } catch {
-      present = false;
-    }
-  }
-  if (present) return { ok: true, file };
+  // In the image (a listed tool or a bin) and present here (a tool this host lacks has no link).
+  if ((image.tools.includes(name) || Object.hasOwn(image.bins, name)) && executable(file)) return { ok: true, file };
   // runc's words: a bare name is searched on PATH, a path is stat'ed.
   return { ok: false, reason: argv0.includes('/') ? `exec: "${argv0}": stat ${argv0}: no such file or directory` : `exec: "${argv0}": executable file not found in $PATH` };
 }
