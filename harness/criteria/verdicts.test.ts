@@ -1,10 +1,14 @@
 // The pass/fail logic of every criterion, in pass/fail pairs on a synthetic outcome: data integrity
 // (anomalies named, "not measured" below coverage or without a direct read), engine in use (where
 // the writes landed; a header that disagrees fails), performance (errors and non-2xx count against
-// a budget, not only p99), the rollback times, functionality, monitoring and security validation.
+// a budget, not only p99), the rollback times, functionality, monitoring and security validation;
+// and the register path (the register rule's anomalies, coverage over the ready replicas, keys landed).
 import { describe, expect, it } from 'vitest';
 import type { ScenarioOutcome } from '../drill/run-scenario.ts';
-import type { LedgerCheck } from '../probes/ledger.ts';
+import type { RegisterOutcome } from '../drill/register-outcome.ts';
+import { checkLedger, type LedgerCheck } from '../probes/ledger.ts';
+import type { RegisterLedgerCheck } from '../probes/register-ledger.ts';
+import { checkRegister, registerHeadline } from '../probes/register.ts';
 import type { LoadSummary } from '../probes/load.ts';
 import { coverage } from '../probes/landed-writes.ts';
 import { dataIntegrityVerdict, emergencyVerdicts, engineInUseVerdict, functionalityVerdict, monitoringVerdict, performanceVerdict, plannedVerdict, securityVerdict } from './verdicts.ts';
@@ -193,5 +197,82 @@ describe('security validation', () => {
     expect(securityVerdict(outcome({ security: { passed: true, evidence: 'ok', checks: [checks[0]!] } })).passed).toBe(true);
     const v = securityVerdict(outcome({ security: { passed: false, evidence: 'PostgreSQL not cut off', checks } }));
     expect([v.passed, v.measured, v.budget]).toEqual([false, '1/2', '2/2']);
+  });
+});
+
+// A register target (probes/register.ts): the real checker over a small history, judged by the same verdicts.
+describe('data integrity and engine in use of a register target', () => {
+  const writes = [
+    { key: 'theme', value: 'reg-1', startedAt: 0, endedAt: 10, outcome: 'ok' as const },
+    { key: 'theme', value: 'reg-2', startedAt: 20, endedAt: 30, outcome: 'ok' as const },
+  ];
+  function register(final: string, over: Partial<RegisterOutcome> = {}): RegisterOutcome {
+    const reads = [
+      { key: 'theme', value: 'reg-1', startedAt: 12, endedAt: 14, source: 'api' as const },
+      { key: 'theme', value: final, source: 'direct' as const },
+    ];
+    const c = checkRegister({ writes, reads, initial: { theme: 'light' } });
+    const anomalies = (src: 'api' | 'direct') => reads.filter((r, i) => r.source === src && c.results[i]!.verdict !== 'ok').length;
+    const check: RegisterLedgerCheck = {
+      ...c,
+      headline: registerHeadline(c),
+      writes: { attempted: 2, ok: 2, fail: 0, unknown: 0 },
+      reads: { api: 1, direct: 1, apiErrors: 0 },
+      initialFrom: 'direct',
+      perPod: { unavailable: 'names no pod' },
+      bySource: { api: { reads: 1, anomalies: anomalies('api') }, direct: { reads: 1, anomalies: anomalies('direct') } },
+    };
+    return { check, source: 'sqlite-file', sqliteHow: 'sqlite3 -readonly /data/hyperpage.db in deployment/x', afterRestore: { acknowledged: 2400, pinned: 900 }, ...over };
+  }
+  // The app names no pod: 900 writes after the restore pinned by a read, split over 3 ready replicas.
+  const unnamed = coverage(Array.from({ length: 900 }, () => undefined), 3, 300);
+  const landed = { acknowledged: 900, keys: 8, inSqlite: 8, onlyInSqlite: 8, inPostgres: null, postgresState: 'not running (0 ready)', engineHeaders: { none: 900 } };
+  const regOutcome = (r: RegisterOutcome, over: Partial<ScenarioOutcome> = {}) => outcome({ register: r, ledger: checkLedger([], []), coverage: unnamed, landed, enginesAfter: [], ...over });
+
+  it('passes when every read is legal, read from the SQLite file, with enough writes over the ready replicas (said so)', () => {
+    const v = dataIntegrityVerdict(regOutcome(register('reg-2')));
+    expect(v.passed, v.evidence).toBe(true);
+    expect(v.measured).toBe('no anomaly');
+    expect(v.evidence).toContain('no anomaly: 2 read(s) of 1 key(s) against 2 acknowledged write(s)');
+    expect(v.evidence).toContain('(the app names no pod: split evenly over the ready replicas)');
+    expect(v.evidence).toContain('coverage after the restore: 900 of the 2400 acknowledged writes were pinned by a read');
+  });
+
+  it('fails on a stale final value (a lost update), naming it and the write that overwrote it', () => {
+    const v = dataIntegrityVerdict(regOutcome(register('reg-1')));
+    expect(v.passed).toBe(false);
+    expect(v.measured).toBe('1 stale (lost update)');
+    expect(v.evidence).toMatch(/theme: final read "reg-1" \(ok, \+0 ms\.\.\+10 ms\), overwritten by acknowledged "reg-2"/);
+    expect(v.evidence).toContain('from the database 1 in 1');
+  });
+
+  it('a seeded-table checksum that differs does not fail a register (its writes change the table by design)', () => {
+    const v = dataIntegrityVerdict(regOutcome(register('reg-2'), { checksums: { equal: false, mismatched: [], evidence: 'not compared' } }));
+    expect(v.passed, v.evidence).toBe(true);
+  });
+
+  it('is not measured when the SQLite file could not be read (the app alone is not enough), but an anomaly still fails', () => {
+    const apiOnly = { source: 'app-api' as const, directReadError: 'sqlite3 in x exit 127: not found' };
+    const v = dataIntegrityVerdict(regOutcome(register('reg-2', apiOnly)));
+    expect([v.passed, v.measured]).toEqual([false, 'not measured']);
+    expect(v.evidence).toMatch(/^NOT MEASURED: the SQLite file could not be read directly; .*read through the app only \(sqlite3 in x exit 127: not found\)/);
+    expect(dataIntegrityVerdict(regOutcome(register('reg-1', apiOnly))).measured).toBe('1 stale (lost update)');
+  });
+
+  it('is not measured with too few writes after the restore checked by a read, however many were acknowledged', () => {
+    const thin = coverage(Array.from({ length: 30 }, () => undefined), 3, 300);
+    const v = dataIntegrityVerdict(regOutcome(register('reg-2', { afterRestore: { acknowledged: 5000, pinned: 30 } }), { coverage: thin }));
+    expect([v.passed, v.measured]).toEqual([false, 'not measured']);
+    expect(v.evidence).toContain('NOT MEASURED: too few writes after the restore checked by a read (min 10/pod < 300)');
+  });
+
+  it('engine in use: passes when the keys hold post-restore values in the SQLite file, fails when they are in PostgreSQL', () => {
+    const ok = engineInUseVerdict(regOutcome(register('reg-2')));
+    expect([ok.passed, ok.measured], ok.evidence).toEqual([true, 'sqlite']);
+    expect(ok.evidence).toContain('of 900 writes acknowledged after the restore, over 8 keys: 8/8 keys hold one of them in the SQLite file');
+    expect(ok.evidence).toContain('the app names no engine');
+    const pg = engineInUseVerdict(regOutcome(register('reg-2'), { landed: { ...landed, inSqlite: 0, onlyInSqlite: 0, inPostgres: 8, postgresState: 'psql in deployment/hyperpage-postgres' } }));
+    expect([pg.passed, pg.measured]).toEqual([false, 'postgres']);
+    expect(pg.evidence).toContain('8/8 in PostgreSQL');
   });
 });

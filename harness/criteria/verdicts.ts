@@ -3,6 +3,8 @@
 import type { EventOf } from '../journal/events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { ScenarioOutcome } from '../drill/run-scenario.ts';
+import type { RegisterOutcome } from '../drill/register-outcome.ts';
+import { registerAnomalies } from '../probes/register.ts';
 import type { ExtraCriterion } from '../scenarios/spec.ts';
 import { SUCCESS_CRITERIA } from './matrix.ts';
 
@@ -168,12 +170,11 @@ export function dataAnomalies(o: Pick<ScenarioOutcome, 'ledger' | 'checksums'>):
  * minimum it is "not measured", never a pass.
  */
 export function dataIntegrityVerdict(o: ScenarioOutcome): Verdict {
+  if (o.register) return registerIntegrityVerdict(o, o.register);
   const l = o.ledger;
   const c = o.coverage;
   const anomalies = dataAnomalies(o);
-  const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-  const pods = Object.entries(c.okByPod).map(([p, n]) => `${p} ${n}`).join(', ') || 'none';
-  const coverageText = `coverage after the restore: ${pods} acknowledged writes per pod${c.podsNamed ? '' : ' (the app names no pod: split evenly over the ready replicas)'}, a per-pod loss rate ≥ ${pct(c.detectableLossRate)} detectable at 95 % (minimum ${c.minRequired}/pod)`;
+  const coverageText = coverageEvidence(c);
   const source = o.ledgerSource === 'sqlite-file' ? 'read from the SQLite file' : `read through the app only (${o.directReadError ?? 'direct read unavailable'})`;
   const api = o.apiLedger ? `; through the app's API: ${o.apiLedger.lost} lost, ${o.apiLedger.duplicated} duplicated, ${o.apiLedger.unexpected} unexpected` : '';
   const detail = `${l.lost} of ${l.ok} acknowledged writes lost, ${l.duplicated} duplicated, ${l.unexpected} unexpected, ${l.recovered}/${l.unknown} unknown writes found (${source})${l.lost ? `; first lost: ${l.lostEmails.slice(0, 3).join(', ')}` : ''}${l.duplicated ? `; first duplicated: ${l.duplicatedEmails.slice(0, 3).join(', ')}` : ''}${api}; ${o.checksums.evidence}; ${coverageText}`;
@@ -187,6 +188,54 @@ export function dataIntegrityVerdict(o: ScenarioOutcome): Verdict {
     budget: 'no anomaly',
     evidence: notMeasured
       ? `NOT MEASURED: ${o.ledgerSource !== 'sqlite-file' ? 'the SQLite file could not be read directly' : `too few writes after the restore (min ${c.minPerPod}/pod < ${c.minRequired})`}; ${detail}`
+      : detail,
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+function coverageEvidence(c: ScenarioOutcome['coverage']): string {
+  const pods = Object.entries(c.okByPod).map(([p, n]) => `${p} ${n}`).join(', ') || 'none';
+  return `coverage after the restore: ${pods} acknowledged writes per pod${c.podsNamed ? '' : ' (the app names no pod: split evenly over the ready replicas)'}, a per-pod loss rate ≥ ${pct(c.detectableLossRate)} detectable at 95 % (minimum ${c.minRequired}/pod)`;
+}
+
+/** A register's coverage: the post-restore writes a read pinned (their loss would show), per ready replica when the app names no pod. */
+function registerCoverageEvidence(c: ScenarioOutcome['coverage'], r: RegisterOutcome): string {
+  const pods = Object.entries(c.okByPod).map(([p, n]) => `${p} ${n}`).join(', ') || 'none';
+  return (
+    `coverage after the restore: ${r.afterRestore.pinned} of the ${r.afterRestore.acknowledged} acknowledged writes were pinned by a read (its only legal value: their loss would show), ` +
+    `${pods} per pod${c.podsNamed ? '' : ' (the app names no pod: split evenly over the ready replicas)'}, a per-pod loss rate ≥ ${pct(c.detectableLossRate)} detectable at 95 % (minimum ${c.minRequired}/pod)`
+  );
+}
+
+/**
+ * Data integrity of a register target: every value read (the SQLite file's final rows, the app's
+ * reads during and after the workload) is one a correct register could hold — the last acknowledged
+ * write or a later indeterminate one. Measured only with the file read directly and enough writes
+ * after the restore checked by a read (pinned; per ready replica when the app names no pod);
+ * anomalies fail whatever the coverage. Seeded-table checksums are not judged: the register's writes change its table.
+ */
+function registerIntegrityVerdict(o: ScenarioOutcome, r: RegisterOutcome): Verdict {
+  const c = o.coverage;
+  const k = r.check;
+  const anomalies = registerAnomalies(k);
+  const notMeasured = anomalies.length === 0 && (r.source !== 'sqlite-file' || !c.sufficient || r.afterRestore.acknowledged === 0);
+  const source = r.source === 'sqlite-file' ? `final values read from the SQLite file (${r.sqliteHow ?? 'direct read'})` : `read through the app only (${r.directReadError ?? 'direct read unavailable'})`;
+  const first = k.results.filter((x) => x.verdict !== 'ok').slice(0, 3).map((x) => x.detail);
+  const detail =
+    `${k.headline}; ${source}; through the app's API ${k.bySource.api.anomalies} anomalies in ${k.bySource.api.reads} reads, from the database ${k.bySource.direct.anomalies} in ${k.bySource.direct.reads}` +
+    `; writes ${k.writes.ok}/${k.writes.attempted} acknowledged, ${k.writes.fail} failed, ${k.writes.unknown} unknown; initial values from ${k.initialFrom}` +
+    (first.length ? `; first: ${first.join(' | ')}` : '') +
+    `; ${registerCoverageEvidence(c, r)}` +
+    `; seeded-table checksums not judged (a register's writes change its table)`;
+  return {
+    id: 'data-integrity',
+    title: 'Data integrity: every value read back (the SQLite file, the app) is one a correct register could hold: the last acknowledged write or a later indeterminate one',
+    passed: anomalies.length === 0 && !notMeasured,
+    measured: notMeasured ? 'not measured' : anomalies.length ? anomalies.join(', ') : 'no anomaly',
+    budget: 'no anomaly',
+    evidence: notMeasured
+      ? `NOT MEASURED: ${r.source !== 'sqlite-file' ? 'the SQLite file could not be read directly' : r.afterRestore.acknowledged === 0 ? 'no write acknowledged after the restore' : `too few writes after the restore checked by a read (min ${c.minPerPod}/pod < ${c.minRequired})`}; ${detail}`
       : detail,
   };
 }
@@ -210,10 +259,21 @@ export function engineInUseVerdict(o: ScenarioOutcome): Verdict {
     measured: d.acknowledged === 0 ? 'no writes' : landedEngine,
     budget: 'sqlite',
     evidence:
+      d.keys !== undefined ? registerLandedEvidence(d, landedEngine, headers, headerDisagrees) :
       `of ${d.acknowledged} writes acknowledged after the restore: ${d.inSqlite ?? '?'} in the SQLite file (${d.sqliteHow ?? 'not read'}${d.inSqlite && d.onlyInSqlite !== d.inSqlite ? `; ${(d.inSqlite ?? 0) - (d.onlyInSqlite ?? 0)} of them copied there from PostgreSQL` : ''}), ` +
       `${d.inPostgres ?? '?'} in PostgreSQL (${d.postgresState}); ${headers}` +
       (headerDisagrees ? `: DISAGREES with where the writes landed (${landedEngine})` : ''),
   };
+}
+
+/** Where a register's post-restore writes landed, in keys (each holds the last value written to it). */
+function registerLandedEvidence(d: ScenarioOutcome['landed'], landedEngine: string, headers: string, headerDisagrees: boolean): string {
+  const copied = d.inSqlite && d.onlyInSqlite !== d.inSqlite ? `; ${(d.inSqlite ?? 0) - (d.onlyInSqlite ?? 0)} of them hold the same value in PostgreSQL (copied there from PostgreSQL)` : '';
+  return (
+    `of ${d.acknowledged} writes acknowledged after the restore, over ${d.keys} keys: ${d.inSqlite ?? '?'}/${d.keys} keys hold one of them in the SQLite file (${d.sqliteHow ?? 'not read'}${copied}), ` +
+    `${d.inPostgres ?? '?'}/${d.keys} in PostgreSQL (${d.postgresState}); ${headers}` +
+    (headerDisagrees ? `: DISAGREES with where the writes landed (${landedEngine})` : '')
+  );
 }
 
 /** The app named an engine after the restore other than the one its acknowledged writes landed in. */

@@ -1,6 +1,7 @@
 // What a drill measured, built from the phases' state once they have run: availability and time
-// to restore, the triggers, the set rule over every write against the SQLite file, coverage, where
-// the post-restore writes landed. Journalled as probe summaries; criteria judge it (verdicts.ts).
+// to restore, the triggers, the set rule over every write against the SQLite file (or the register
+// rule, register-outcome.ts), coverage, where the post-restore writes landed. Journalled as probe
+// summaries; criteria judge it (verdicts.ts).
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { Variant } from '../config/schema.ts';
@@ -17,7 +18,9 @@ import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, ty
 import { recordFinding } from '../procedures/context.ts';
 import type { Detection } from './detection.ts';
 import type { ProcedureResult } from './procedure.ts';
+import { RegisterLedger } from '../probes/register-ledger.ts';
 import { landedAfter, type Landed } from './read-back.ts';
+import { registerData, type RegisterOutcome } from './register-outcome.ts';
 import type { DrillState } from './state.ts';
 
 export type { Landed } from './read-back.ts';
@@ -43,11 +46,14 @@ export interface ScenarioOutcome {
   /**
    * The set rule over every write of the run (ledger + the load's writes) against what the SQLite
    * file the rollback targeted holds, read directly through the platform (`source`), or through the
-   * app when the file could not be read (then data integrity is not measured).
+   * app when the file could not be read (then data integrity is not measured). A register target has
+   * no set: all zeros, its check is `register`.
    */
   ledger: LedgerCheck;
-  /** Where `ledger` was read from. */
+  /** Where `ledger` (or the register's final values) was read from. */
   ledgerSource: 'sqlite-file' | 'app-api';
+  /** A register target: the register rule over every write and read of the run (data integrity judges it). */
+  register?: RegisterOutcome;
   /** The same rule on what the app's own API reads back (a second, user-visible check). */
   apiLedger?: LedgerCheck;
   /** The direct read failed: why (data integrity is then not measured). */
@@ -56,7 +62,7 @@ export interface ScenarioOutcome {
   coverage: Coverage;
   /** Where the acknowledged writes made after the restore actually landed. */
   landed: Landed;
-  /** Acknowledged writes made while PostgreSQL served (post-migration writes included). */
+  /** Acknowledged writes made while PostgreSQL served (post-migration writes included); a register target: acknowledged before the rollback started. */
   okWritesOnPostgres: number;
   /** What the app said served it after the restore (x-db-engine of healthy probes): recorded, compared with `landed`. */
   enginesAfter: string[];
@@ -78,13 +84,11 @@ export interface ScenarioOutcome {
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
 }
 
+/** What the writes came to: the model's check, where it was read from, coverage and where the post-restore writes landed. */
+export type DataOutcome = Pick<ScenarioOutcome, 'ledger' | 'ledgerSource' | 'apiLedger' | 'directReadError' | 'coverage' | 'landed' | 'okWritesOnPostgres' | 'register'>;
+
 export function buildOutcome(s: DrillState): ScenarioOutcome {
-  const { journal, samples, readBack, spec } = s;
-  const ledger = s.ledger!;
-  const allWrites = [...ledger.writes, ...s.loadWrites];
-  const direct = readBack.sqlite instanceof Error ? undefined : checkLedger(allWrites, readBack.sqlite.keys);
-  const apiLedger = readBack.api instanceof Error ? undefined : checkLedger(allWrites, readBack.api);
-  const check = direct ?? apiLedger ?? checkLedger(allWrites, []);
+  const { journal, samples, spec } = s;
   const availability = summarize(samples);
   const samplesFile = path.join(s.o.runDir, `availability-${s.tag}.jsonl`);
   writeFileSync(samplesFile, samples.map((x) => JSON.stringify(x)).join('\n') + '\n');
@@ -98,6 +102,57 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
   // Which engine serves once restored; if never restored, what served after the procedure ended.
   const from = ttr !== undefined ? s.triggerAt + ttr : s.rollbackEndAt;
   const enginesAfter = samples.filter((x) => x.t >= from && x.status === 200).map((x) => x.engine ?? '?');
+  const data = s.ledger instanceof RegisterLedger ? registerData(s, from) : setData(s, from);
+  const { landed, coverage: cov } = data;
+  if (engineHeaderDisagrees({ landed, enginesAfter })) {
+    recordFinding(
+      { journal },
+      'engineHeaderLies',
+      `after the restore the app said ${[...new Set(enginesAfter)].join(', ')}, but of ${landed.acknowledged} acknowledged writes ${landed.inSqlite ?? '?'} landed in the SQLite file and ${landed.inPostgres ?? '?'} in PostgreSQL`,
+      true,
+    );
+  }
+  const unit = landed.keys === undefined ? '' : ` (keys of ${landed.keys} holding one)`;
+  s.progress(
+    `  writes after the restore: ${landed.acknowledged} acknowledged, min ${cov.minPerPod}/pod (a ${(cov.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 %); ` +
+      `in the SQLite file${unit} ${landed.inSqlite ?? '?'}, in PostgreSQL ${landed.inPostgres ?? `? (${landed.postgresState})`}`,
+  );
+  return {
+    scenario: spec.name,
+    method: spec.method,
+    budgetMs: spec.budgetMs,
+    errorBudget: s.config.errorBudget,
+    variant: s.variant,
+    journalFile: journal.file,
+    procedure: s.procedure,
+    validation: s.validation,
+    dataRecovery: s.dataRecovery,
+    faultEvidence: s.effect.evidence,
+    timeToRestoreMs: ttr,
+    sqliteReady: s.sqliteReady,
+    availability,
+    ...data,
+    enginesAfter: [...new Set(enginesAfter)],
+    checksums: s.checksums,
+    features: s.features,
+    load: s.load,
+    triggers,
+    expectedTriggers: [...spec.expectedTriggers],
+    procedureStartedAt: s.triggerAt,
+    detection: s.detection,
+    alerts,
+    security: s.security,
+  };
+}
+
+/** The set rule over every write (ledger + load) against the SQLite file, else the app's read-back. */
+function setData(s: DrillState, from: number): DataOutcome {
+  const { journal, readBack } = s;
+  const ledger = s.writeLedger;
+  const allWrites = [...ledger.writes, ...s.loadWrites];
+  const direct = readBack.sqlite instanceof Error ? undefined : checkLedger(allWrites, readBack.sqlite.keys);
+  const apiLedger = readBack.api instanceof Error ? undefined : checkLedger(allWrites, readBack.api);
+  const check = direct ?? apiLedger ?? checkLedger(allWrites, []);
   const postRestore = allWrites.filter((w) => w.outcome === 'ok' && w.t >= from);
   const cov = coverage(postRestore.map((w) => w.pod), s.sqliteReady, s.config.minWritesPerPod);
   journal.write({
@@ -115,32 +170,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
   const landed = landedAfter(postRestore, readBack);
   journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
   journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });
-  if (engineHeaderDisagrees({ landed, enginesAfter })) {
-    recordFinding(
-      { journal },
-      'engineHeaderLies',
-      `after the restore the app said ${[...new Set(enginesAfter)].join(', ')}, but of ${landed.acknowledged} acknowledged writes ${landed.inSqlite ?? '?'} landed in the SQLite file and ${landed.inPostgres ?? '?'} in PostgreSQL`,
-      true,
-    );
-  }
-  s.progress(
-    `  writes after the restore: ${postRestore.length} acknowledged, min ${cov.minPerPod}/pod (a ${(cov.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 %); ` +
-      `in the SQLite file ${landed.inSqlite ?? '?'}, in PostgreSQL ${landed.inPostgres ?? `? (${landed.postgresState})`}`,
-  );
   return {
-    scenario: spec.name,
-    method: spec.method,
-    budgetMs: spec.budgetMs,
-    errorBudget: s.config.errorBudget,
-    variant: s.variant,
-    journalFile: journal.file,
-    procedure: s.procedure,
-    validation: s.validation,
-    dataRecovery: s.dataRecovery,
-    faultEvidence: s.effect.evidence,
-    timeToRestoreMs: ttr,
-    sqliteReady: s.sqliteReady,
-    availability,
     ledger: check,
     ledgerSource: direct ? 'sqlite-file' : 'app-api',
     apiLedger,
@@ -148,15 +178,5 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     coverage: cov,
     landed,
     okWritesOnPostgres: allWrites.filter((w) => w.outcome === 'ok' && w.engine === 'postgres').length,
-    enginesAfter: [...new Set(enginesAfter)],
-    checksums: s.checksums,
-    features: s.features,
-    load: s.load,
-    triggers,
-    expectedTriggers: [...spec.expectedTriggers],
-    procedureStartedAt: s.triggerAt,
-    detection: s.detection,
-    alerts,
-    security: s.security,
   };
 }

@@ -16,11 +16,11 @@ import { sleep } from '../procedures/actions.ts';
 import { hardenedDataRecovery, seedDataRecovery } from '../procedures/data-recovery.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
 import { hasPhase, type ScenarioSpec } from '../scenarios/spec.ts';
-import { setWorkload } from '../targets/schema.ts';
 import { deployBaseline } from './baseline.ts';
 import { waitForTriggers } from './detection.ts';
 import { runProcedure } from './procedure.ts';
 import { readWhereWritesLanded } from './read-back.ts';
+import { openRegisterLedger, registerPreFaultWrites, registerReadBackPhase } from './register-phases.ts';
 import type { DrillState } from './state.ts';
 
 export interface Phase {
@@ -32,7 +32,7 @@ export interface Phase {
   setup?: string;
 }
 
-/** One autocannon load phase (reads and unique-key writes, every write recorded for the read-back). */
+/** One autocannon load phase (reads and unique-key writes, or register writes, every write recorded for the read-back). */
 function loadPhase(name: 'baseline' | 'faulted' | 'after', when?: Phase['when']): Phase {
   return {
     id: `load-${name}`,
@@ -40,6 +40,10 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after', when?: Phase['when'])
     async run(s) {
       const c = s.config;
       const file = path.join(s.o.runDir, `load-${name}-${s.tag}.jsonl`);
+      const register = s.target.workload.model === 'register';
+      // A register's initial values are read before its first write, whichever phase makes it.
+      if (register) await openRegisterLedger(s);
+      const prefix = `${s.loadPrefix}${name}-`;
       s.progress(`  autocannon ${c.loadDurationSec} s × ${c.loadConnections} connections (${name}, ${Math.round(c.writeRatio * 100)} % writes)`);
       const r = await runLoad({
         baseUrl: s.serviceUrl,
@@ -49,7 +53,7 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after', when?: Phase['when'])
         target: s.target,
         samplesFile: file,
         signal: s.signal,
-        writes: { ratio: c.writeRatio, prefix: `${s.loadPrefix}${name}-`, records: s.loadWrites },
+        ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites } }),
       });
       s.journal.write({ type: 'probe.samples', probe: `load-${name}`, file: path.basename(file), count: r.requests });
       s.journal.write({ type: 'probe.summary', probe: 'load', summary: { ...r } });
@@ -67,7 +71,7 @@ export const PHASES: readonly Phase[] = [
     id: 'setup',
     setup: 'the baseline (PostgreSQL, app 3/3, seeded and migrated data)',
     async run(s) {
-      await deployBaseline({ platform: s.platform, journal: s.journal, image: s.image, datasetSize: s.config.datasetSize, progress: s.progress, signal: s.signal });
+      await deployBaseline({ platform: s.platform, journal: s.journal, target: s.target, image: s.image, datasetSize: s.config.datasetSize, progress: s.progress, signal: s.signal });
       s.serviceUrl = await s.platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
       s.ctx = { platform: s.platform, journal: s.journal, config: s.config, runId: s.platform.runId, runDir: s.o.runDir, serviceUrl: s.serviceUrl, image: s.image, target: s.target, progress: s.progress, state: {} };
       await s.o.afterSetup?.(s.ctx);
@@ -77,6 +81,7 @@ export const PHASES: readonly Phase[] = [
   {
     id: 'pre-fault-writes',
     async run(s) {
+      if (s.target.workload.model === 'register') return registerPreFaultWrites(s);
       const ledger = (s.ledger = new WriteLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20 }));
       s.progress(`  ${s.config.postMigrationWrites} post-migration writes on PostgreSQL`);
       for (let i = 0; i < s.config.postMigrationWrites; i++) await ledger.write();
@@ -185,13 +190,15 @@ export const PHASES: readonly Phase[] = [
     id: 'read-back',
     async run(s) {
       s.sqliteReady = (await s.platform.getDeploymentStatus(TOPOLOGY.namespace, s.sqliteDeployment).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
-      const ledger = s.ledger!;
+      const w = s.target.workload;
+      if (w.model === 'register') return registerReadBackPhase(s);
+      const ledger = s.writeLedger;
       s.readBack = await readWhereWritesLanded({
         platform: s.platform,
         journal: s.journal,
         sqliteDep: s.sqliteDeployment,
         prefixes: [ledger.prefix, s.loadPrefix],
-        keys: setWorkload(s.target, 'the read-back phase').readBack,
+        keys: w.readBack,
         signal: s.signal,
         api: () => Promise.all([ledger.prefix, s.loadPrefix].map((p) => ledger.readBack(p))).then((r) => r.flat()),
       });

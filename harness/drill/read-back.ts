@@ -16,6 +16,11 @@ export interface ReadBack {
 export interface Landed {
   /** Acknowledged writes sent after the restore (or after the procedure, when never restored). */
   acknowledged: number;
+  /**
+   * A register target's key count: then inSqlite/inPostgres/onlyInSqlite count keys holding one of
+   * those writes' values (register-read-back.ts), not writes.
+   */
+  keys?: number;
   inSqlite: number | null;
   /** null: PostgreSQL not asked (not running) or not readable (see postgresState). */
   inPostgres: number | null;

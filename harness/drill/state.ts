@@ -7,7 +7,8 @@ import type { Platform } from '../platform/types.ts';
 import type { AvailabilityProbe, Sample } from '../probes/availability.ts';
 import type { ChecksumComparison, ChecksumSnapshot } from '../probes/checksums.ts';
 import type { FeatureCheck } from '../probes/features.ts';
-import type { WriteLedger, WriteRecord } from '../probes/ledger.ts';
+import { WriteLedger, type WriteRecord } from '../probes/ledger.ts';
+import { RegisterLedger, type RegisterWriteRecord } from '../probes/register-ledger.ts';
 import type { LoadSummary } from '../probes/load.ts';
 import type { SecurityCheck } from '../faults/security-incident.ts';
 import type { Fault, FaultEffect } from '../faults/types.ts';
@@ -18,6 +19,7 @@ import type { TargetProfile } from '../targets/schema.ts';
 import type { Detection } from './detection.ts';
 import type { ProcedureResult } from './procedure.ts';
 import type { ReadBack } from './read-back.ts';
+import type { RegisterReadBack } from './register-read-back.ts';
 import type { ScenarioOptions } from './run-scenario.ts';
 
 export class DrillState {
@@ -26,13 +28,18 @@ export class DrillState {
   readonly load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary } = {};
   /** Every write the load phases made (unique keys), checked in the database at the end. */
   readonly loadWrites: WriteRecord[] = [];
+  /** The same for a register target: unique values over its fixed keys, merged into the register check. */
+  readonly loadRegisterWrites: RegisterWriteRecord[] = [];
   readonly loadPrefix: string;
 
   /** setup */
   serviceUrl!: string;
   ctx!: ProcedureContext;
-  /** pre-fault-writes (disposed in the finally stage) */
-  ledger?: WriteLedger;
+  /**
+   * pre-fault-writes (disposed in the finally stage): the set ledger, or the register ledger when the
+   * target's workload is a register (opened by the first phase that writes: its initial values are read first).
+   */
+  ledger?: WriteLedger | RegisterLedger;
   /** Seeded tables on PostgreSQL before anything breaks, or why they could not be read. */
   before!: ChecksumSnapshot | Error;
   /** probes-on (disposed in the finally stage) */
@@ -56,6 +63,8 @@ export class DrillState {
   /** read-back */
   sqliteReady!: number;
   readBack!: ReadBack;
+  /** read-back of a register target */
+  registerReadBack?: RegisterReadBack;
 
   constructor(
     readonly o: ScenarioOptions,
@@ -74,6 +83,18 @@ export class DrillState {
 
   get config() {
     return this.o.config;
+  }
+
+  /** The set ledger (a target with a set workload). */
+  get writeLedger(): WriteLedger {
+    if (!(this.ledger instanceof WriteLedger)) throw new Error(this.ledger ? `no set ledger: target ${this.target.name} has a ${this.target.workload.model} workload` : 'no ledger yet: no phase has written');
+    return this.ledger;
+  }
+
+  /** The register ledger (a target with a register workload). */
+  get registerLedger(): RegisterLedger {
+    if (!(this.ledger instanceof RegisterLedger)) throw new Error(this.ledger ? `no register ledger: target ${this.target.name} has a ${this.target.workload.model} workload` : 'no ledger yet: no phase has written');
+    return this.ledger;
   }
 
   /** The SQLite deployment the rollback ended up serving from. */

@@ -72,6 +72,23 @@ export const LedgerSummarySchema = z.looseObject({
   detectableLoss: z.number(),
 });
 
+/** The register rule over a register target's writes and reads (drill/register-outcome.ts). */
+export const RegisterSummarySchema = z.looseObject({
+  headline: z.string(),
+  keys: count,
+  reads: count,
+  ok: count,
+  stale: count,
+  unknownValue: count,
+  missing: count,
+  acknowledged: count,
+  source: z.enum(['sqlite-file', 'app-api']),
+  acknowledgedAfterRestore: count,
+  pinnedAfterRestore: count,
+  minPerPod: count,
+  detectableLoss: z.number(),
+});
+
 /** Acknowledged writes per serving pod after the restore (probes/landed-writes.ts Coverage; okByPod as JSON text). */
 export const CoverageSummarySchema = z.looseObject({
   okByPod: z.string(),
@@ -118,6 +135,7 @@ export const PROBE_SUMMARY_SCHEMAS = {
   load: LoadSummarySchema,
   availability: AvailabilitySummarySchema,
   ledger: LedgerSummarySchema,
+  register: RegisterSummarySchema,
   coverage: CoverageSummarySchema,
   landed: LandedSummarySchema,
   checksums: ChecksumsSummarySchema,
