@@ -9,7 +9,7 @@
 import type { Procedure } from '../drill/procedure.ts';
 import { validateManifest } from '../platform/schema.ts';
 import { postgresAcceptsConnections } from './actions.ts';
-import { assertCopied, copyToSqlite, presentOnPostgres, salvageToSqlite } from './data-tool.ts';
+import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite } from './data-tool.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { recoveryPod } from './runbook-manifests.ts';
 
@@ -25,8 +25,8 @@ export function hardenedDataRecovery(): Procedure<ProcedureContext> {
         budgetMs: 120_000,
         async run(ctx, signal) {
           const up = await postgresAcceptsConnections(ctx.platform, signal);
-          const tables = up ? await presentOnPostgres(ctx, signal) : undefined;
-          const r = tables ? await copyToSqlite(ctx, { mode: 'upsert', tables: tables.present, signal }) : await salvageToSqlite(ctx, { mode: 'upsert', signal });
+          const tables = up ? await presentTablesOrAll(ctx, signal) : undefined;
+          const r = up ? await copyToSqlite(ctx, { mode: 'upsert', tables: tables?.present, signal }) : await salvageToSqlite(ctx, { mode: 'upsert', signal });
           const out = assertCopied(`drill-data ${up ? 'copy' : 'salvage'} (upsert)`, r);
           const kept = tables?.missing.length ? `; missing on PostgreSQL, kept from SQLite: ${tables.missing.join(', ')}` : '';
           return `${up ? 'from the server' : 'from the data directory (server down)'}: ${out.rows} rows upserted by drill-data, verified over PostgreSQL's key range (${out.tables.map((t) => `${t.table}=${t.rows.postgres}`).join(' ')})${kept}`;

@@ -117,6 +117,17 @@ export const PRESENT_TABLES_SQL =
  * The mapped tables present on PostgreSQL and those missing (a dropped table is an incident, not
  * a schema): the copy takes the present ones, a missing one is left as SQLite has it.
  */
+/**
+ * presentOnPostgres, or undefined (copy every mapped table) when the catalog cannot be read: e.g. the
+ * owner's login refused once the credentials are revoked; the copy then shows why for itself.
+ */
+export async function presentTablesOrAll(ctx: DataToolContext & { progress(line: string): void }, signal?: AbortSignal): Promise<{ present: string[]; missing: string[] } | undefined> {
+  return presentOnPostgres(ctx, signal).catch((err: Error) => {
+    ctx.progress(`    ${err.message.split('\n')[0]}: copying every mapped table`);
+    return undefined;
+  });
+}
+
 export async function presentOnPostgres(ctx: DataToolContext, signal?: AbortSignal): Promise<{ present: string[]; missing: string[] }> {
   const r = await ctx.platform.exec(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {
     stdin: PRESENT_TABLES_SQL,

@@ -7,7 +7,7 @@ import { recordFinding, type ProcedureContext } from './context.ts';
 import { observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, scaleToZero, selectorOf, sqliteDeployment, verifyServedBy } from './actions.ts';
 import { RUNBOOK, withClaim } from './runbook-manifests.ts';
 import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
-import { assertCopied, copyToSqlite, presentOnPostgres, salvageToSqlite, tableRows, type DataToolRun } from './data-tool.ts';
+import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite, tableRows, type DataToolRun } from './data-tool.ts';
 
 const NS = TOPOLOGY.namespace;
 type S = Step<ProcedureContext>;
@@ -134,9 +134,9 @@ export function copyPostgresToSqliteStep(): S {
       let skipped: string[] = [];
       let r: DataToolRun<CopyResult | SalvageResult> | undefined;
       if (await postgresAcceptsConnections(ctx.platform, signal)) {
-        const { present, missing } = await presentOnPostgres(ctx, signal);
-        skipped = missing;
-        r = await copyToSqlite(ctx, { mode: 'mirror', tables: present, signal });
+        const listed = await presentTablesOrAll(ctx, signal);
+        skipped = listed?.missing ?? [];
+        r = await copyToSqlite(ctx, { mode: 'mirror', tables: listed?.present, signal });
         if (!r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {
           ctx.progress('    PostgreSQL refuses the app credentials: cutting it off, then salvaging from its data directory');
           await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, signal);
