@@ -14,6 +14,7 @@ import { databaseCorruption } from './database-corruption.ts';
 import { performanceIssues } from './performance-issues.ts';
 import { securityIncident } from './security-incident.ts';
 import { injectAndVerify, type FaultContext } from './types.ts';
+import { DATA_TOOL_IMAGE } from '../procedures/data-tool.ts';
 import { loadTarget } from '../targets/load.ts';
 
 const BLIND_IMAGE = 'hyperpage-blind-health:mutant';
@@ -53,6 +54,10 @@ describe('an app whose health check is blind to the database (real baseline)', (
   // In this order: each fault leaves PostgreSQL more broken than the one before.
   it('performance-issues: the added latency is measured at the proxy, not through the app', { timeout: 90_000 }, async () => {
     const effect = await injectAndVerify(performanceIssues, ctx);
+    // The proxy is the drill's own (drill-data proxy in the data tool's image), not the app's CLI.
+    const proxy = (await ctx.platform.listPods(TOPOLOGY.namespace, { app: 'hyperpage', component: 'pg-latency' }))[0]?.spec?.containers[0];
+    expect(proxy?.image).toBe(DATA_TOOL_IMAGE);
+    expect(proxy?.command?.slice(0, 2)).toEqual(['drill-data', 'proxy']);
     const added = Number(/: \+(\d+) ms added at the proxy/.exec(effect.evidence)?.[1]);
     // One round trip through the proxy pays the injected latency both ways.
     expect(added).toBeGreaterThanOrEqual(2 * 300 * 0.9);
