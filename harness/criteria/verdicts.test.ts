@@ -221,6 +221,7 @@ describe('data integrity and engine in use of a register target', () => {
       initialFrom: 'direct',
       perPod: { unavailable: 'names no pod' },
       bySource: { api: { reads: 1, anomalies: anomalies('api') }, direct: { reads: 1, anomalies: anomalies('direct') } },
+      unread: [],
     };
     return { check, source: 'sqlite-file', sqliteHow: 'sqlite3 -readonly /data/hyperpage.db in deployment/x', afterRestore: { acknowledged: 2400, pinned: 900 }, ...over };
   }
@@ -257,6 +258,17 @@ describe('data integrity and engine in use of a register target', () => {
     expect([v.passed, v.measured]).toEqual([false, 'not measured']);
     expect(v.evidence).toMatch(/^NOT MEASURED: the SQLite file could not be read directly; .*read through the app only \(sqlite3 in x exit 127: not found\)/);
     expect(dataIntegrityVerdict(regOutcome(register('reg-1', apiOnly))).measured).toBe('1 stale (lost update)');
+  });
+
+  it('a key never read (neither the file nor the app answered) is not measured, not a "missing" anomaly', () => {
+    // The rule counts the unread key as missing; the verdict must not call that a loss.
+    const c = checkRegister({ writes: [...writes, { key: 'locale', value: 'reg-3', startedAt: 0, endedAt: 5, outcome: 'ok' }], reads: [{ key: 'theme', value: 'reg-2' }] });
+    expect(c.totals.missing).toBe(1);
+    const r = register('reg-2', { source: 'app-api', directReadError: 'pod not running' });
+    const unread = { ...r, check: { ...r.check, ...c, headline: registerHeadline(c), unread: ['locale'] } };
+    const v = dataIntegrityVerdict(regOutcome(unread));
+    expect([v.passed, v.measured]).toEqual([false, 'not measured']);
+    expect(v.evidence).toContain('1 key(s) never read, not judged: locale');
   });
 
   it('is not measured with too few writes after the restore checked by a read, however many were acknowledged', () => {

@@ -218,13 +218,17 @@ function registerCoverageEvidence(c: ScenarioOutcome['coverage'], r: RegisterOut
 function registerIntegrityVerdict(o: ScenarioOutcome, r: RegisterOutcome): Verdict {
   const c = o.coverage;
   const k = r.check;
-  const anomalies = registerAnomalies(k);
+  // A key never read is "missing" to the rule (not reading must not pass), but here it is a read that
+  // did not happen (neither the file nor the app answered): not measured, not an anomaly.
+  const anomalies = registerAnomalies({ totals: { ...k.totals, missing: k.totals.missing - k.unread.length } });
   const notMeasured = anomalies.length === 0 && (r.source !== 'sqlite-file' || !c.sufficient || r.afterRestore.acknowledged === 0);
   const source = r.source === 'sqlite-file' ? `final values read from the SQLite file (${r.sqliteHow ?? 'direct read'})` : `read through the app only (${r.directReadError ?? 'direct read unavailable'})`;
-  const first = k.results.filter((x) => x.verdict !== 'ok').slice(0, 3).map((x) => x.detail);
+  const read = k.results.length - k.unread.length;
+  const first = k.results.slice(0, read).filter((x) => x.verdict !== 'ok').slice(0, 3).map((x) => x.detail);
   const detail =
     `${k.headline}; ${source}; through the app's API ${k.bySource.api.anomalies} anomalies in ${k.bySource.api.reads} reads, from the database ${k.bySource.direct.anomalies} in ${k.bySource.direct.reads}` +
     `; writes ${k.writes.ok}/${k.writes.attempted} acknowledged, ${k.writes.fail} failed, ${k.writes.unknown} unknown; initial values from ${k.initialFrom}` +
+    (k.unread.length ? `; ${k.unread.length} key(s) never read, not judged: ${k.unread.join(', ')}` : '') +
     (first.length ? `; first: ${first.join(' | ')}` : '') +
     `; ${registerCoverageEvidence(c, r)}` +
     `; seeded-table checksums not judged (a register's writes change its table)`;

@@ -130,7 +130,10 @@ describe('RegisterLedger on the real settings service (SQLite)', () => {
       // PUT n goes to key (n-1) mod 8; the mutant drops PUTs 5, 10, …, 40: the last writes of keys 3..8
       // are PUTs 33..40, so PUT 35 (timezone) and PUT 40 (digest_hour) leave stale values.
       for (let i = 0; i < 40; i++) expect((await ledger.write()).outcome).toBe('ok');
+      // Not read yet: the rule counts every key as missing, and the check names them as unread.
+      expect(ledger.check().unread).toEqual(w.keys);
       ledger.readDirect(await sqliteDirect(file));
+      expect(ledger.check().unread).toEqual([]);
       return ledger.check();
     };
     const mutant = await run('mutant');

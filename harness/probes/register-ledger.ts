@@ -102,6 +102,8 @@ export interface RegisterLedgerCheck extends RegisterCheck {
   perPod: { okByPod: Record<string, number> } | { unavailable: string };
   /** Reads and anomalies by where the value was read: through the app, or from the database itself. */
   bySource: Record<RegisterReadRecord['source'], { reads: number; anomalies: number }>;
+  /** Keys written but never read (no answer from the database or the app): the rule counts each as missing. */
+  unread: string[];
 }
 
 export class RegisterLedger implements AsyncDisposable {
@@ -310,6 +312,7 @@ export class RegisterLedger implements AsyncDisposable {
       // Never invented: without a pod header the answers do not say which pod took a write.
       perPod: podHeader ? { okByPod } : { unavailable: `target ${this.#target.name} names no pod (no identity.podHeader): per-pod coverage not measured` },
       bySource,
+      unread: c.results.slice(this.reads.length).map((r) => r.key),
     };
   }
 
