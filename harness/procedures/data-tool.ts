@@ -6,17 +6,16 @@
 import type { V1Job } from '@kubernetes/client-node';
 import type { z } from 'zod';
 import { ChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type ChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/src/result.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import type { JobResult, Platform } from '../platform/types.ts';
 import type { TargetProfile } from '../targets/schema.ts';
 import { cliJob } from './actions.ts';
 import { parseCliJson } from './cli-contract.ts';
 
-/**
- * The data tool's image (datatool/Dockerfile: drill-data, sh and the PostgreSQL binaries for salvage;
- * locally 'drill-data:*'). The tag kind builds and loads (platform/manifests.ts), so Jobs find it there too.
- */
-export const DATA_TOOL_IMAGE = 'drill-data:v0.1.0';
+// The data tool's image (datatool/Dockerfile: drill-data, sh and the PostgreSQL binaries for salvage;
+// locally 'drill-data:*'): one declaration, the tag kind builds and loads.
+export { DATA_TOOL_IMAGE };
+
 /** The env var the Job reads the app's database URL from (the app secret's DATABASE_URL). */
 export const URL_ENV = 'DRILL_DATA_POSTGRES_URL';
 /** Where the PostgreSQL claim is mounted, and its data directory inside it (the postgres image's PGDATA). */
