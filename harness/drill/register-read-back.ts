@@ -9,6 +9,7 @@ import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
 import { parseDirectRows, postgresDirectSql, sqliteDirectCommand, type DirectRows, type RegisterLedger, type RegisterWriteRecord } from '../probes/register-ledger.ts';
 import type { RegisterWorkload } from '../targets/schema.ts';
+import { sqliteQueryJob } from '../probes/sqlite-query-job.ts';
 import type { Landed } from './read-back.ts';
 
 export interface DirectRead extends DirectRows {
@@ -23,11 +24,22 @@ export interface RegisterReadBack {
   apiErrors: number;
 }
 
-/** The direct query's output from the SQLite file, in a pod of the serving deployment (read-only). */
+/**
+ * The direct query's output from the SQLite file: sqlite3 exec'd in a pod of the serving deployment
+ * (read-only, the file as those pods see it); when that cannot run (the app's image has no sqlite3:
+ * exit 127, or no pod runs), the same query from the drill's data-tool image in a Job on the claim.
+ */
 export async function querySqliteRegister(platform: Platform, w: RegisterWorkload, deployment: string, signal?: AbortSignal): Promise<{ stdout: string; how: string }> {
-  const r = await platform.exec(TOPOLOGY.namespace, deployment, sqliteDirectCommand(w, TOPOLOGY.sqlitePath), { timeoutMs: 60_000, signal });
-  if (r.exitCode !== 0) throw new Error(`sqlite3 in ${deployment} exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
-  return { stdout: r.stdout, how: `sqlite3 -readonly ${TOPOLOGY.sqlitePath} in deployment/${deployment}` };
+  const r = await platform.exec(TOPOLOGY.namespace, deployment, sqliteDirectCommand(w, TOPOLOGY.sqlitePath), { timeoutMs: 60_000, signal }).catch((err: Error) => err);
+  signal?.throwIfAborted();
+  if (!(r instanceof Error) && r.exitCode === 0) return { stdout: r.stdout, how: `sqlite3 -readonly ${TOPOLOGY.sqlitePath} in deployment/${deployment}` };
+  const why = r instanceof Error ? r.message : `sqlite3 in ${deployment} exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`;
+  // Any other exit is the query's or the file's problem: the Job would say the same.
+  if (!(r instanceof Error) && r.exitCode !== 127) throw new Error(why);
+  const job = await sqliteQueryJob(platform, TOPOLOGY.sqlitePath, w.direct.sqlite, signal).catch((err: Error) => {
+    throw new Error(`${why}; then ${err.message}`);
+  });
+  return { stdout: job.stdout, how: `${job.how} (${r instanceof Error ? 'no pod to exec into' : `no sqlite3 in the app's image: exit 127`})` };
 }
 
 /** The direct query's output from PostgreSQL (psql in its pod, the SQL on stdin). */
