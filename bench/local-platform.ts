@@ -123,7 +123,7 @@ export async function benchLocalPlatform(opts: { runs: number; switches: number;
       if (i === 1) {
         const labels = { app: 'hyperpage', component: 'app', engine: 'sqlite' };
         await p.apply(
-          sqliteDeployment({ name: 'hyperpage-sqlite', image: TOPOLOGY.appImage, replicas: 2, labels, readiness: { initialDelaySeconds: 1, periodSeconds: 1 } }),
+          sqliteDeployment({ name: 'hyperpage-sqlite', image: TOPOLOGY.appImage, target: await loadTarget('reference'), replicas: 2, labels, readiness: { initialDelaySeconds: 1, periodSeconds: 1 } }),
         );
         await p.waitForReady(TOPOLOGY.namespace, 'hyperpage-sqlite', 2, { timeoutMs: 60_000 });
         Object.assign(

@@ -88,7 +88,7 @@ export const PHASES: readonly Phase[] = [
       // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
       // A loop, not Math.max(...spread): a million post-migration writes would overflow the call stack.
       const maxUserId = ledger.writes.reduce((m, w) => Math.max(m, w.id ?? 0), s.config.datasetSize);
-      s.before = await takeChecksums({ platform: s.platform, target: s.target }, 'postgres', { users: maxUserId }, s.signal).catch((err: Error) => err);
+      s.before = await takeChecksums({ platform: s.platform, target: s.target }, 'postgres', maxUserId, s.signal).catch((err: Error) => err);
       if (s.before instanceof Error) s.journal.write({ type: 'log', level: 'error', message: `checksum before the fault: ${s.before.message}` });
     },
   },

@@ -1,9 +1,10 @@
 // Seeded-table checksums: every table of the profile's mapping, counted and hashed over the mapped
 // columns by drill-data (engine-independent) on PostgreSQL before the fault and on SQLite after the
 // rollback, each as a Job in the data tool's image; bounded by key (the largest id acknowledged before
-// the fault) so the ledger's later writes do not blur the view.
+// the fault, on the table the profile's set workload writes) so the ledger's later writes do not blur the view.
 import { checksum, lastLine, mappedPostgresTables, type DataToolContext } from '../procedures/data-tool.ts';
 import type { TableSum } from '../procedures/cli-contract.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 
 export interface ChecksumSnapshot {
   engine: 'sqlite' | 'postgres';
@@ -21,10 +22,25 @@ export interface ChecksumComparison {
   after?: ChecksumSnapshot;
 }
 
-/** `maxIds` names tables by either engine's name; a bound on a table the mapping lacks is not applied (and not reported as applied). */
-export async function takeChecksums(ctx: DataToolContext, engine: 'sqlite' | 'postgres', maxIds: Record<string, number>, signal?: AbortSignal): Promise<ChecksumSnapshot> {
-  const mapped = mappedPostgresTables(ctx.target.mapping);
-  const bounds = Object.fromEntries(Object.entries(maxIds).filter(([t]) => mapped.some((m) => m.sqlite === t || m.postgres.split('.')[1] === t)));
+/**
+ * The key bounds of a snapshot, from the profile: a set workload's writes land in its
+ * readBack.postgres.table, so that table is counted up to the largest acknowledged id; a register
+ * workload adds no rows (it updates fixed keys): no bound.
+ */
+export function checksumBounds(target: Pick<TargetProfile, 'workload' | 'mapping'>, maxAckedId: number): Record<string, number> {
+  if (target.workload.model !== 'set') return {};
+  const table = target.workload.readBack.postgres.table;
+  // Only a table of the mapping: a bound on another would not be applied (and must not be reported as applied).
+  const mapped = mappedPostgresTables(target.mapping);
+  return mapped.some((m) => m.sqlite === table || m.postgres.split('.')[1] === table) ? { [table]: maxAckedId } : {};
+}
+
+/**
+ * `bound`: the largest acknowledged id (turned into the profile's bounds by checksumBounds), or the
+ * bounds of an earlier snapshot to compare with (`before.maxIds`).
+ */
+export async function takeChecksums(ctx: DataToolContext & { target: Pick<TargetProfile, 'mapping' | 'workload'> }, engine: 'sqlite' | 'postgres', bound: number | Record<string, number>, signal?: AbortSignal): Promise<ChecksumSnapshot> {
+  const bounds = typeof bound === 'number' ? checksumBounds(ctx.target, bound) : bound;
   const { res, out } = await checksum(ctx, engine, { maxKeys: bounds, signal });
   if (!res.succeeded || !out) throw new Error(`drill-data checksum on ${engine} failed (exit ${res.exitCode}): ${lastLine(res.logs)}`);
   return { engine, tables: out.tables.map((t) => ({ name: t.table, rows: t.rows, checksum: t.checksum })), maxIds: bounds };

@@ -4,6 +4,7 @@ import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 import { done, notYet, poll, waitFor } from '../platform/wait.ts';
 import { noPodsMatching, selectorText, servedHealthyBy } from './conditions.ts';
 import type { ProcedureContext } from './context.ts';
@@ -17,6 +18,8 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 export interface SqliteDeploymentOptions {
   name: string;
   image: string;
+  /** The app under drill: its port, env names, engine value, extra env and health path (as forTarget in drill/baseline.ts). */
+  target: Pick<TargetProfile, 'app' | 'health'>;
   replicas: number;
   labels: Record<string, string>;
   claim?: string;
@@ -25,10 +28,12 @@ export interface SqliteDeploymentOptions {
   readiness?: { initialDelaySeconds: number; periodSeconds: number; failureThreshold?: number };
 }
 
-/** The app in SQLite mode, typed (the hardened variant's deployment). */
+/** The app in SQLite mode, typed (the hardened variant's deployment), with the target's names. */
 export function sqliteDeployment(o: SqliteDeploymentOptions): V1Deployment {
   const ns = o.namespace ?? TOPOLOGY.namespace;
   const readiness = o.readiness ?? { initialDelaySeconds: 5, periodSeconds: 5 };
+  const { app, health } = o.target;
+  const probe = { path: health.path, port: app.port };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -44,28 +49,25 @@ export function sqliteDeployment(o: SqliteDeploymentOptions): V1Deployment {
             {
               name: 'hyperpage',
               image: o.image,
+              // No database URL: a SQLite pod has no business reaching PostgreSQL (a security incident cuts it off).
               env: [
-                { name: 'NODE_ENV', value: 'production' },
-                { name: 'DB_ENGINE', value: 'sqlite' },
-                { name: 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
-                { name: 'ENABLE_RATE_LIMITING', value: 'true' },
-                { name: 'ENABLE_GITHUB', value: 'true' },
-                { name: 'ENABLE_GITLAB', value: 'true' },
-                { name: 'ENABLE_JIRA', value: 'true' },
+                ...Object.entries(app.extraEnv).map(([name, value]) => ({ name, value })),
+                { name: app.env.engine, value: app.engines.sqlite },
+                { name: app.env.sqlitePath, value: TOPOLOGY.sqlitePath },
               ],
-              ports: [{ containerPort: 3000, name: 'http' }],
+              ports: [{ containerPort: app.port, name: 'http' }],
               volumeMounts: [{ name: 'data-volume', mountPath: '/data' }],
               resources: {
                 requests: { memory: '256Mi', cpu: '100m' },
                 limits: { memory: '512Mi', cpu: '500m' },
               },
               livenessProbe: {
-                httpGet: { path: '/api/health', port: 3000 },
+                httpGet: { ...probe },
                 initialDelaySeconds: 30,
                 periodSeconds: 10,
               },
               readinessProbe: {
-                httpGet: { path: '/api/health', port: 3000 },
+                httpGet: { ...probe },
                 initialDelaySeconds: readiness.initialDelaySeconds,
                 periodSeconds: readiness.periodSeconds,
                 failureThreshold: readiness.failureThreshold ?? 3,

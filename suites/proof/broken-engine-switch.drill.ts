@@ -12,12 +12,13 @@ import { sqliteDeployment } from '../../harness/procedures/actions.ts';
 import { ENGINE_SELECTOR, HARDENED_SQLITE, verifyEngineStep } from '../../harness/procedures/emergency.ts';
 import { hardenedPlanned } from '../../harness/procedures/planned.ts';
 import { drillEnv, progress } from '../drill-env.ts';
+import reference from '../../targets/reference.ts';
 
 const env = drillEnv();
 
 /** The hardened SQLite deployment with its engine switch broken: DB_ENGINE stays postgres. */
 function brokenSwitch(image: string): V1Deployment {
-  const dep = sqliteDeployment({ name: HARDENED_SQLITE, image, replicas: 1, labels: { ...ENGINE_SELECTOR.sqlite }, readiness: { initialDelaySeconds: 1, periodSeconds: 1 } });
+  const dep = sqliteDeployment({ name: HARDENED_SQLITE, image, target: reference, replicas: 1, labels: { ...ENGINE_SELECTOR.sqlite }, readiness: { initialDelaySeconds: 1, periodSeconds: 1 } });
   const c = dep.spec!.template.spec!.containers[0]!;
   c.env = c.env!.map((e) => (e.name === 'DB_ENGINE' ? { name: 'DB_ENGINE', value: 'postgres' } : e));
   c.env.push({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } });
