@@ -33,8 +33,10 @@ export function registerData(s: DrillState, from: number): DataOutcome {
   const { journal } = s;
   const ledger = s.registerLedger;
   const rb = s.registerReadBack!;
-  const check = ledger.check(s.loadRegisterWrites);
-  const allWrites = [...ledger.writes, ...s.loadRegisterWrites];
+  // The procedures' own probe writes (verify-engine) too: a read may return their values.
+  const others = [...s.loadRegisterWrites, ...(s.ctx?.state.probeWrites ?? [])];
+  const check = ledger.check(others);
+  const allWrites = [...ledger.writes, ...others];
   const postRestore = allWrites.filter((w) => w.outcome === 'ok' && w.startedAt >= from);
   const pinned = pinnedValues(check);
   const pinnedAfter = postRestore.filter((w) => pinned.has(w.value));

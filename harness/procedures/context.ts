@@ -5,6 +5,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
 import type { TargetProfile } from '../targets/schema.ts';
 import type { FeatureCheck } from '../probes/features.ts';
+import type { RegisterWriteRecord } from '../probes/register-ledger.ts';
 import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
 
 export interface ProcedureContext {
@@ -32,6 +33,8 @@ export interface ProcedureState {
   copy?: CopyResult | SalvageResult;
   /** Feature checks the validation checklist ran (kept for the report). */
   validationChecks?: FeatureCheck[];
+  /** Register writes the procedures made themselves (the engine probe), for the register rule to know their values. */
+  probeWrites?: RegisterWriteRecord[];
 }
 
 /**

@@ -1,4 +1,4 @@
-// One GET /api/health through a URL, as the drill sees it: status, engine (header first, then body),
+// One GET of the health path (default /api/health) through a URL, as the drill sees it: status, engine (header first, then body),
 // latency, and the error when nothing answered. Never throws.
 import { request } from 'undici';
 
@@ -10,10 +10,10 @@ export interface HealthSample {
   error?: string;
 }
 
-export async function healthCheck(baseUrl: string, timeoutMs = 3000): Promise<HealthSample> {
+export async function healthCheck(baseUrl: string, timeoutMs = 3000, path = '/api/health'): Promise<HealthSample> {
   const t0 = performance.now();
   try {
-    const res = await request(new URL('/api/health', baseUrl), {
+    const res = await request(new URL(path, baseUrl), {
       method: 'GET',
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

@@ -6,6 +6,7 @@ import type { Step } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, scaleToZero, selectorOf, sqliteDeployment, verifyServedBy } from './actions.ts';
 import { RUNBOOK, withClaim } from './runbook-manifests.ts';
+import { namesEngine, verifySqliteFromOutside } from './verify-engine.ts';
 import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
 import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite, tableRows, type DataToolRun } from './data-tool.ts';
 
@@ -79,6 +80,7 @@ export async function applyHardenedSqlite(ctx: ProcedureContext, replicas: numbe
     sqliteDeployment({
       name: HARDENED_SQLITE,
       image: ctx.image,
+      target: ctx.target,
       replicas,
       labels: { ...ENGINE_SELECTOR.sqlite },
       readiness: { initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
@@ -169,12 +171,14 @@ export function switchToSqliteStep(): S {
   return selectorStep({ id: 'switch-to-sqlite', name: 'Switch the service to SQLite', budgetMs: 5_000 }, TOPOLOGY.appService, ENGINE_SELECTOR.sqlite, 'switch');
 }
 
+/** The app's engine header when it names one; otherwise a probe write looked for in both databases (verify-engine.ts). */
 export function verifyEngineStep(timeoutMs = 30_000): S {
   return {
     id: 'verify-engine',
     name: 'Verify through the service: healthy and served by SQLite',
     budgetMs: timeoutMs,
     async run(ctx, signal) {
+      if (!namesEngine(ctx.target)) return verifySqliteFromOutside(ctx, { consecutive: 5, timeoutMs, signal });
       return verifyServedBy(ctx.serviceUrl, 'sqlite', { consecutive: 5, timeoutMs, signal });
     },
   };
