@@ -1,11 +1,16 @@
 // Feature checks: the runbook's validation checklist made exact, from the target profile's feature
 // list (targets/<name>.ts): each is one request through the service with its expected status and
 // assertions on the body, a measurement with its evidence. Plus the database itself, through exec
-// into the serving pod (SELECT 1, and the profile's row count against what the app answers).
+// into the serving pod (SELECT 1, and the profile's row count against what the app answers), or,
+// when its image has no sqlite3, from a data-tool Job on the SQLite claim.
 import { request } from 'undici';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
 import type { FeatureSpec, JsonAssertion, TargetProfile } from '../targets/schema.ts';
+import { sqliteQueryJob } from './sqlite-query-job.ts';
+
+/** Exit status of a command the image does not have (shells and the local platform's tools rule). */
+const MISSING_TOOL = 127;
 
 export interface FeatureCheck {
   id: string;
@@ -110,25 +115,35 @@ export async function httpFeatureChecks(target: TargetProfile, serviceUrl: strin
 /** Database checks by exec into the serving deployment: SELECT 1, and the profile's row count vs the app's. */
 export async function databaseFeatureChecks(o: FeatureOptions): Promise<FeatureCheck[]> {
   const ns = o.namespace ?? TOPOLOGY.namespace;
-  const query = async (sql: string) => {
+  const query = async (sql: string): Promise<{ ok: boolean; out: string; err: string; where: string }> => {
     const [deployment, command] =
       o.engine === 'sqlite'
         ? [o.deployment, ['sqlite3', TOPOLOGY.sqlitePath, sql]]
         : [TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-tAc', sql]];
     try {
       const r = await o.platform.exec(ns, deployment, command, { timeoutMs: 15_000, signal: o.signal });
-      return { ok: r.exitCode === 0, out: r.stdout.trim(), err: r.stderr.trim().split('\n')[0] ?? '', where: `${deployment} (pod ${r.pod})` };
+      // An image without sqlite3 (exit 127: not in the image): the same read from a data-tool Job on the claim.
+      if (r.exitCode === MISSING_TOOL && o.engine === 'sqlite') return await byJob(sql, `no sqlite3 in ${deployment} (exec exit ${r.exitCode})`);
+      return { ok: r.exitCode === 0, out: r.stdout.trim(), err: r.stderr.trim().split('\n')[0] ?? '', where: `exec in ${deployment} (pod ${r.pod})` };
     } catch (err) {
       return { ok: false, out: '', err: (err as Error).message.split('\n')[0]!, where: deployment };
+    }
+  };
+  const byJob = async (sql: string, why: string) => {
+    try {
+      const j = await sqliteQueryJob(o.platform, TOPOLOGY.sqlitePath, sql, o.signal);
+      return { ok: true, out: j.stdout.trim(), err: '', where: `${why}: ${j.how}` };
+    } catch (err) {
+      return { ok: false, out: '', err: (err as Error).message.split('\n')[0]!, where: `${why}: data-tool Job` };
     }
   };
   const out: FeatureCheck[] = [];
   const one = await query('SELECT 1;');
   out.push({
     id: 'db-select-1',
-    title: `Database connectivity (SELECT 1 on ${o.engine} by exec)`,
+    title: `Database connectivity (SELECT 1 on ${o.engine})`,
     passed: one.ok && one.out === '1',
-    evidence: one.ok ? `SELECT 1 → ${one.out} in ${one.where}` : `exec failed in ${one.where}: ${one.err}`,
+    evidence: one.ok ? `SELECT 1 → ${one.out} by ${one.where}` : `failed: ${one.where}: ${one.err}`,
   });
   const c = o.target.countCheck;
   if (!c) return out;
@@ -146,11 +161,11 @@ export async function databaseFeatureChecks(o: FeatureOptions): Promise<FeatureC
   const n = Number(count.out);
   out.push({
     id: `db-${table}-count`,
-    title: `${table} count by exec agrees with the count the service answers`,
+    title: `${table} count in the database agrees with the count the service answers`,
     passed: count.ok && /^\d+$/.test(count.out) && n > 0 && lo !== undefined && hi !== undefined && lo <= n && n <= hi,
     evidence: count.ok
-      ? `exec COUNT(*) = ${count.out}, GET ${c.api.path} = ${lo ?? 'no answer'} before and ${hi ?? 'no answer'} after`
-      : `exec failed in ${count.where}: ${count.err}`,
+      ? `COUNT(*) = ${count.out} by ${count.where}, GET ${c.api.path} = ${lo ?? 'no answer'} before and ${hi ?? 'no answer'} after`
+      : `failed: ${count.where}: ${count.err}`,
   });
   return out;
 }
