@@ -34,7 +34,7 @@ describe('rollback-drill bad input', () => {
     [['--profile', 'weekly'], /profile: Invalid option.*"monthly"\|"quarterly"\|"pre-release"\|"post-incident"/],
     [['--scenario', 'meteor-strike'], /unknown scenario "meteor-strike" \(known: database-corruption, security-incident, performance-issues, functionality-broken, maintenance-window\)/],
     [['--scenario', 'Meteor Strike'], /scenario: a scenario name: lowercase letters/],
-    [['--target', 'nope'], /unknown target "nope" \(known: reference, settings-app; or a path to a profile file\)/],
+    [['--target', 'nope'], /unknown target "nope" \(known: reference, hyperpage, settings-app; or a path to a profile file\)/],
     [['--target', 'missing-profile.ts'], /target profile .*missing-profile\.ts does not exist/],
     [['--target', 'settings-app'], /target settings-app has a register workload: not yet drilled by the drill/],
     [['--scenario-file', 'missing.scenario.ts'], /scenario file .*missing\.scenario\.ts: could not load/],
