@@ -264,7 +264,7 @@ export function engineInUseVerdict(o: ScenarioOutcome): Verdict {
     budget: 'sqlite',
     evidence:
       d.keys !== undefined ? registerLandedEvidence(d, landedEngine, headers, headerDisagrees) :
-      `of ${d.acknowledged} writes acknowledged after the restore: ${d.inSqlite ?? '?'} in the SQLite file (${d.sqliteHow ?? 'not read'}${d.inSqlite && d.onlyInSqlite !== d.inSqlite ? `; ${(d.inSqlite ?? 0) - (d.onlyInSqlite ?? 0)} of them copied there from PostgreSQL` : ''}), ` +
+      `of ${d.acknowledged} writes acknowledged after the restore, started once the rollback was complete: ${d.inSqlite ?? '?'} in the SQLite file (${d.sqliteHow ?? 'not read'}${d.inSqlite && d.onlyInSqlite !== d.inSqlite ? `; ${(d.inSqlite ?? 0) - (d.onlyInSqlite ?? 0)} of them copied there from PostgreSQL` : ''}), ` +
       `${d.inPostgres ?? '?'} in PostgreSQL (${d.postgresState}); ${headers}` +
       (headerDisagrees ? `: DISAGREES with where the writes landed (${landedEngine})` : ''),
   };

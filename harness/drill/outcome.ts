@@ -167,7 +167,12 @@ function setData(s: DrillState, from: number): DataOutcome {
       detectableLoss: cov.detectableLossRate,
     },
   });
-  const landed = landedAfter(postRestore, readBack);
+  // Where writes land once the rollback is complete: writes started while the procedure still ran may
+  // reach pods it is about to retire (the seed planned rollback's SQLite pods share the live selector
+  // with the PostgreSQL ones until its step 4, so a few writes of that window land in PostgreSQL by
+  // chance); those are the data-integrity verdict's to count, not the engine's.
+  const settledFrom = Math.max(from, s.rollbackEndAt);
+  const landed = landedAfter(postRestore.filter((w) => w.t >= settledFrom), readBack);
   journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
   journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });
   return {
