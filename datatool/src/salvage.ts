@@ -80,7 +80,11 @@ export async function startSalvageServer(dataDir: string, opts: { user?: string;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
       child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      // The grace timer is cleared once the server is gone: left pending, it kept the tool alive 10 s
+      // after every salvage (the hardened rollback's time to restore with it).
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (grace = setTimeout(r, 10_000)))]);
+      clearTimeout(grace);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
     await rm(work, { recursive: true, force: true });
