@@ -84,7 +84,7 @@ describe('drill-data copy', () => {
     expect(got[0]!.balance).toBe('12.50');
     expect(got[1]!.seen_ms).toBe(-500n);
     // The app's index survives the load (dropped for speed, rebuilt before COMMIT).
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'users_email'").get()).toBeTruthy();
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'users_email'").get()).toEqual({ name: 'users_email' });
     db.close();
   });
 
