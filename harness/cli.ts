@@ -14,7 +14,7 @@ import { PlatformError } from './platform/types.ts';
 import { loadScenarios } from './scenarios/registry.ts';
 import { ScenarioSpecError } from './scenarios/spec.ts';
 import { loadTarget } from './targets/load.ts';
-import { setWorkload, TargetProfileError } from './targets/schema.ts';
+import { TargetProfileError } from './targets/schema.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -54,10 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     throw err instanceof TargetProfileError ? new UsageError(err.message) : err;
   });
   // Said before anything starts: the drill's phases judge the set model only for now.
-  try {
-    setWorkload(target, 'the drill (the register model is judged by probes/register-ledger.ts, not yet by a drill)');
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  if (target.workload.model !== 'set') {
+    throw new UsageError(`target ${target.name} has a register workload: not yet drilled by the drill (the register model is judged by probes/register-ledger.ts, not yet by a drill)`);
   }
   // The built-in rows and the user's scenario files; an unknown name or a bad file is a usage error.
   let plan: DrillPlan;

@@ -18,7 +18,8 @@ export interface WriteRequest {
   body?: string;
 }
 
-const fill = (template: string, values: Record<string, string>, escape: (v: string) => string) =>
+/** `{{name}}` placeholders of a profile's template filled in, each value escaped for where it goes. */
+export const fill = (template: string, values: Record<string, string>, escape: (v: string) => string) =>
   template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (name in values ? escape(values[name]!) : m));
 
 /** Write number `n` with key prefix `prefix`; `label` names who wrote it ("ledger 12", "load 7"). */

@@ -4,9 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFeature } from '../probes/features.ts';
-import { readBackPath, writeOutcome, writeRequest } from '../probes/workload.ts';
+import { readBackPath, setWorkloadOf, writeOutcome, writeRequest } from '../probes/workload.ts';
 import { builtinTargets, loadTarget } from './load.ts';
-import { defineTarget, setWorkload, TargetProfileError, type TargetProfile } from './schema.ts';
+import { defineTarget, TargetProfileError, type TargetProfile } from './schema.ts';
 
 describe('target profiles', () => {
   it('the shipped profiles parse', async () => {
@@ -35,7 +35,7 @@ describe('target profiles', () => {
 
   it('a write is built from the workload template, JSON- and URL-escaped', async () => {
     const t = await loadTarget('reference');
-    const w = writeRequest(setWorkload(t), 'ledger-r1-', 7, 'ledger "7"');
+    const w = writeRequest(setWorkloadOf(t, 'the test'), 'ledger-r1-', 7, 'ledger "7"');
     expect(w).toEqual({ key: 'ledger-r1-7@drill.local', method: 'POST', path: '/api/users', body: '{"email":"ledger-r1-7@drill.local","name":"ledger \\"7\\""}' });
     expect(JSON.parse(w.body!)).toEqual({ email: 'ledger-r1-7@drill.local', name: 'ledger "7"' });
     expect(readBackPath(t, 'a b&', '0')).toBe('/api/users?prefix=a%20b%26&afterId=0&limit=5000');

@@ -230,11 +230,6 @@ export class TargetProfileError extends Error {
   override readonly name = 'TargetProfileError';
 }
 
-/** The set workload of a profile, for the phases that drill only that model (the register one is not wired in yet). */
-export function setWorkload(t: Pick<TargetProfile, 'name' | 'workload'>, where = 'this phase'): SetWorkload {
-  if (t.workload.model !== 'set') throw new TargetProfileError(`target ${t.name} has a register workload: not yet drilled by ${where}`);
-  return t.workload;
-}
 
 /** `export default defineTarget({...})`: checked now, one line naming every bad field. */
 export function defineTarget(input: TargetProfileInput): TargetProfile {
