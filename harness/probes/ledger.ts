@@ -7,6 +7,7 @@ import { Agent, request } from 'undici';
 import { at } from './features.ts';
 import { headerOf, readBackPath, setWorkloadOf, writeId, writeOutcome, writeRequest, type WriteOutcome } from './workload.ts';
 import type { TargetProfile } from '../targets/schema.ts';
+import { startPaced } from './paced.ts';
 
 export { writeOutcome, type WriteOutcome } from './workload.ts';
 
@@ -94,19 +95,7 @@ export class WriteLedger implements AsyncDisposable {
   start(): this {
     if (this.#running) return this;
     this.#running = true;
-    const gap = () => (1000 / this.#rate) * this.#opts.concurrency;
-    for (let w = 0; w < this.#opts.concurrency; w++) {
-      this.#workers.push(
-        (async () => {
-          await sleep((gap() / this.#opts.concurrency) * w);
-          while (this.#running) {
-            const t0 = Date.now();
-            await this.write();
-            await sleep(Math.max(0, gap() - (Date.now() - t0)));
-          }
-        })(),
-      );
-    }
+    this.#workers = startPaced({ concurrency: this.#opts.concurrency, rate: () => this.#rate, running: () => this.#running, op: () => this.write() });
     return this;
   }
 
@@ -190,8 +179,4 @@ export function checkLedger(writes: readonly WriteRecord[], found: readonly stri
     unexpectedEmails: unexpected.slice(0, CAP),
     duplicatedEmails: duplicated.slice(0, CAP),
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

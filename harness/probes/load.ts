@@ -171,8 +171,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
       connections: o.connections,
       paths,
       writeRatio: ratio,
-      ...(o.writes && ratio > 0 ? { writes: summarizeWrites(o.writes.records, o.writes.prefix) } : {}),
-      ...(o.registerWrites && ratio > 0 ? { writes: summarizeRegisterWrites(o.registerWrites.records, o.registerWrites.prefix) } : {}),
+      ...(o.writes && ratio > 0 ? { writes: summarizeWrites(o.writes.records, (w) => w.email, o.writes.prefix) } : {}),
+      ...(o.registerWrites && ratio > 0 ? { writes: summarizeWrites(o.registerWrites.records, (w) => w.value, o.registerWrites.prefix) } : {}),
     };
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
@@ -267,22 +267,14 @@ function registerMixedRequests(paths: readonly string[], w: LoadRegisterWrites, 
   });
 }
 
-/** The register writes of one load phase, in the same shape as the set's (okByPod `?` when the app names no pod). */
-export function summarizeRegisterWrites(records: readonly RegisterWriteRecord[], prefix?: string): LoadWriteSummary {
+/**
+ * What the writes of one load phase came to: set writes (filtered by their key's prefix) or register
+ * writes (by their value's), in one shape; okByPod `?` when the app names no pod.
+ */
+export function summarizeWrites<R extends { outcome: WriteRecord['outcome']; pod?: string }>(records: readonly R[], id: (r: R) => string, prefix?: string): LoadWriteSummary {
   const s: LoadWriteSummary = { attempted: 0, ok: 0, fail: 0, unknown: 0, okByPod: {} };
   for (const r of records) {
-    if (prefix && !r.value.startsWith(prefix)) continue;
-    s.attempted++;
-    s[r.outcome]++;
-    if (r.outcome === 'ok') s.okByPod[r.pod ?? '?'] = (s.okByPod[r.pod ?? '?'] ?? 0) + 1;
-  }
-  return s;
-}
-
-export function summarizeWrites(records: readonly WriteRecord[], prefix?: string): LoadWriteSummary {
-  const s: LoadWriteSummary = { attempted: 0, ok: 0, fail: 0, unknown: 0, okByPod: {} };
-  for (const r of records) {
-    if (prefix && !r.email.startsWith(prefix)) continue;
+    if (prefix && !id(r).startsWith(prefix)) continue;
     s.attempted++;
     s[r.outcome]++;
     if (r.outcome === 'ok') s.okByPod[r.pod ?? '?'] = (s.okByPod[r.pod ?? '?'] ?? 0) + 1;

@@ -9,8 +9,9 @@
 import { Agent, request } from 'undici';
 import { at } from './features.ts';
 import { checkRegister, registerHeadline, type RegisterCheck, type RegisterRead, type RegisterWrite } from './register.ts';
-import { headerOf, writeOutcome } from './workload.ts';
+import { fill, headerOf, writeOutcome } from './workload.ts';
 import { TargetProfileError, type RegisterWorkload, type TargetProfile } from '../targets/schema.ts';
+import { startPaced } from './paced.ts';
 
 export interface RegisterWriteRecord extends RegisterWrite {
   seq: number;
@@ -43,8 +44,6 @@ export function registerWorkload(t: Pick<TargetProfile, 'name' | 'workload'>): R
   return t.workload;
 }
 
-const fill = (template: string, values: Record<string, string>, escape: (v: string) => string) =>
-  template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (name in values ? escape(values[name]!) : m));
 
 /** The request writing `value` to `key`: path URL-encoded, body JSON-escaped (quotes included). */
 export function registerWriteRequest(w: RegisterWorkload, key: string, value: string): { method: RegisterWorkload['write']['method']; path: string; body: string } {
@@ -249,20 +248,7 @@ export class RegisterLedger implements AsyncDisposable {
   start(): this {
     if (this.#running) return this;
     this.#running = true;
-    const gap = () => (1000 / this.#rate) * this.#opts.concurrency;
-    for (let i = 0; i < this.#opts.concurrency; i++) {
-      this.#workers.push(
-        (async () => {
-          await sleep((gap() / this.#opts.concurrency) * i);
-          while (this.#running) {
-            const t0 = Date.now();
-            if (this.#nextIsRead()) await this.read();
-            else await this.write();
-            await sleep(Math.max(0, gap() - (Date.now() - t0)));
-          }
-        })(),
-      );
-    }
+    this.#workers = startPaced({ concurrency: this.#opts.concurrency, rate: () => this.#rate, running: () => this.#running, op: () => (this.#nextIsRead() ? this.read() : this.write()) });
     return this;
   }
 
@@ -320,8 +306,4 @@ export class RegisterLedger implements AsyncDisposable {
     await this.stop();
     await this.#agent.close();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
