@@ -178,33 +178,49 @@ export function dataIntegrityVerdict(o: ScenarioOutcome): Verdict {
   const source = o.ledgerSource === 'sqlite-file' ? 'read from the SQLite file' : `read through the app only (${o.directReadError ?? 'direct read unavailable'})`;
   const api = o.apiLedger ? `; through the app's API: ${o.apiLedger.lost} lost, ${o.apiLedger.duplicated} duplicated, ${o.apiLedger.unexpected} unexpected` : '';
   const detail = `${l.lost} of ${l.ok} acknowledged writes lost, ${l.duplicated} duplicated, ${l.unexpected} unexpected, ${l.recovered}/${l.unknown} unknown writes found (${source})${l.lost ? `; first lost: ${l.lostEmails.slice(0, 3).join(', ')}` : ''}${l.duplicated ? `; first duplicated: ${l.duplicatedEmails.slice(0, 3).join(', ')}` : ''}${api}; ${o.checksums.evidence}; ${coverageText}`;
-  // Anomalies fail the run whatever the coverage; a clean result counts only with enough coverage, read from the database.
-  const notMeasured = anomalies.length === 0 && (o.ledgerSource !== 'sqlite-file' || !c.sufficient || l.ok === 0);
+  const whyNot =
+    o.ledgerSource !== 'sqlite-file'
+      ? 'the SQLite file could not be read directly'
+      : !c.sufficient || l.ok === 0
+        ? `too few writes after the restore (min ${c.minPerPod}/pod < ${c.minRequired})`
+        : undefined;
+  return integrityVerdict('Data integrity: no acknowledged write lost, duplicated or unexpected in the SQLite file, seeded tables equal', anomalies, whyNot, detail);
+}
+
+/**
+ * Both write models' data integrity: anomalies fail the run whatever the coverage; a clean result
+ * counts only when it was measured (`whyNot` says why it was not: read through the app only, too few
+ * writes after the restore).
+ */
+function integrityVerdict(title: string, anomalies: readonly string[], whyNot: string | undefined, detail: string): Verdict {
+  const notMeasured = anomalies.length === 0 && whyNot !== undefined;
   return {
     id: 'data-integrity',
-    title: 'Data integrity: no acknowledged write lost, duplicated or unexpected in the SQLite file, seeded tables equal',
+    title,
     passed: anomalies.length === 0 && !notMeasured,
     measured: notMeasured ? 'not measured' : anomalies.length ? anomalies.join(', ') : 'no anomaly',
     budget: 'no anomaly',
-    evidence: notMeasured
-      ? `NOT MEASURED: ${o.ledgerSource !== 'sqlite-file' ? 'the SQLite file could not be read directly' : `too few writes after the restore (min ${c.minPerPod}/pod < ${c.minRequired})`}; ${detail}`
-      : detail,
+    evidence: notMeasured ? `NOT MEASURED: ${whyNot}; ${detail}` : detail,
   };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-function coverageEvidence(c: ScenarioOutcome['coverage']): string {
+/** The counted writes per pod and the loss rate they could show: "p1 400 acknowledged writes per pod, a per-pod loss rate ≥ …". */
+function perPodCoverage(c: ScenarioOutcome['coverage'], counted: string): string {
   const pods = Object.entries(c.okByPod).map(([p, n]) => `${p} ${n}`).join(', ') || 'none';
-  return `coverage after the restore: ${pods} acknowledged writes per pod${c.podsNamed ? '' : ' (the app names no pod: split evenly over the ready replicas)'}, a per-pod loss rate ≥ ${pct(c.detectableLossRate)} detectable at 95 % (minimum ${c.minRequired}/pod)`;
+  return `${pods}${counted} per pod${c.podsNamed ? '' : ' (the app names no pod: split evenly over the ready replicas)'}, a per-pod loss rate ≥ ${pct(c.detectableLossRate)} detectable at 95 % (minimum ${c.minRequired}/pod)`;
+}
+
+function coverageEvidence(c: ScenarioOutcome['coverage']): string {
+  return `coverage after the restore: ${perPodCoverage(c, ' acknowledged writes')}`;
 }
 
 /** A register's coverage: the post-restore writes a read pinned (their loss would show), per ready replica when the app names no pod. */
 function registerCoverageEvidence(c: ScenarioOutcome['coverage'], r: RegisterOutcome): string {
-  const pods = Object.entries(c.okByPod).map(([p, n]) => `${p} ${n}`).join(', ') || 'none';
   return (
     `coverage after the restore: ${r.afterRestore.pinned} of the ${r.afterRestore.acknowledged} acknowledged writes were pinned by a read (its only legal value: their loss would show), ` +
-    `${pods} per pod${c.podsNamed ? '' : ' (the app names no pod: split evenly over the ready replicas)'}, a per-pod loss rate ≥ ${pct(c.detectableLossRate)} detectable at 95 % (minimum ${c.minRequired}/pod)`
+    perPodCoverage(c, '')
   );
 }
 
@@ -221,7 +237,6 @@ function registerIntegrityVerdict(o: ScenarioOutcome, r: RegisterOutcome): Verdi
   // A key never read is "missing" to the rule (not reading must not pass), but here it is a read that
   // did not happen (neither the file nor the app answered): not measured, not an anomaly.
   const anomalies = registerAnomalies({ totals: { ...k.totals, missing: k.totals.missing - k.unread.length } });
-  const notMeasured = anomalies.length === 0 && (r.source !== 'sqlite-file' || !c.sufficient || r.afterRestore.acknowledged === 0);
   const source = r.source === 'sqlite-file' ? `final values read from the SQLite file (${r.sqliteHow ?? 'direct read'})` : `read through the app only (${r.directReadError ?? 'direct read unavailable'})`;
   const read = k.results.length - k.unread.length;
   const first = k.results.slice(0, read).filter((x) => x.verdict !== 'ok').slice(0, 3).map((x) => x.detail);
@@ -232,16 +247,15 @@ function registerIntegrityVerdict(o: ScenarioOutcome, r: RegisterOutcome): Verdi
     (first.length ? `; first: ${first.join(' | ')}` : '') +
     `; ${registerCoverageEvidence(c, r)}` +
     `; seeded-table checksums not judged (a register's writes change its table)`;
-  return {
-    id: 'data-integrity',
-    title: 'Data integrity: every value read back (the SQLite file, the app) is one a correct register could hold: the last acknowledged write or a later indeterminate one',
-    passed: anomalies.length === 0 && !notMeasured,
-    measured: notMeasured ? 'not measured' : anomalies.length ? anomalies.join(', ') : 'no anomaly',
-    budget: 'no anomaly',
-    evidence: notMeasured
-      ? `NOT MEASURED: ${r.source !== 'sqlite-file' ? 'the SQLite file could not be read directly' : r.afterRestore.acknowledged === 0 ? 'no write acknowledged after the restore' : `too few writes after the restore checked by a read (min ${c.minPerPod}/pod < ${c.minRequired})`}; ${detail}`
-      : detail,
-  };
+  const whyNot =
+    r.source !== 'sqlite-file'
+      ? 'the SQLite file could not be read directly'
+      : r.afterRestore.acknowledged === 0
+        ? 'no write acknowledged after the restore'
+        : !c.sufficient
+          ? `too few writes after the restore checked by a read (min ${c.minPerPod}/pod < ${c.minRequired})`
+          : undefined;
+  return integrityVerdict('Data integrity: every value read back (the SQLite file, the app) is one a correct register could hold: the last acknowledged write or a later indeterminate one', anomalies, whyNot, detail);
 }
 
 /**
