@@ -14,6 +14,8 @@ import { drillEnv } from '../drill-env.ts';
 const env = drillEnv();
 const FIXTURE = path.join(REPO_ROOT, 'suites', 'fixtures', 'postgres-stopped.scenario.ts');
 
+// Skipped under a CLI run (DRILL_CONFIG set): a proof of the harness that starts a CLI drill of its own,
+// not part of the user's drill (which runs suites/scenarios.drill.ts only).
 describe.skipIf(env.fromCli)('a sixth scenario in one file: plan, suite, verdicts, report', () => {
   let code: number | null;
   let output = '';
