@@ -14,9 +14,10 @@ import type { DrillState } from './state.ts';
  */
 export async function openRegisterLedger(s: DrillState): Promise<RegisterLedger> {
   if (s.ledger) return s.registerLedger;
-  // Half reads: a read pins (checks) its key's latest write, so pinned writes/s peak when reads and
-  // writes are even (0.3 pinned 151 of 1,354 post-restore writes in a settings-app drill).
-  const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, readShare: 0.5 });
+  // Read-your-write pairs: each write is read back by its worker, so each acknowledged one is checked
+  // (round-robin reads pinned only 246 of 1,144 post-restore writes in a settings-app drill). 4 workers
+  // (2 keys each) keep up with postRestoreWriteRate pairs/s where a pair takes a few ms.
+  const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, concurrency: 4 });
   s.ledger = ledger;
   const keys = ledger.keys.length;
   try {

@@ -30,7 +30,7 @@ async function drill(entry: 'main' | 'mutant') {
   const file = path.join(dir, `${entry}.db`);
   await exec(CLI_BIN, ['seed', '--engine', 'sqlite'], { env: { PATH: process.env.PATH ?? '', SETTINGS_DB_FILE: file } });
   await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, MUTANT_DROP_EVERY: '5' }, entry);
-  await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: entry, rate: 400, readShare: 0.5 });
+  await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: entry, rate: 400 });
   ledger.initialFromDirect(await direct(file));
   const records: RegisterWriteRecord[] = [];
   ledger.start();

@@ -1,7 +1,8 @@
 // The register ledger against the real settings service (fixtures/settings-app) on a real SQLite
 // file, read back through its API during the workload and straight from the file with the sqlite3
-// CLI (as the drill execs it in a pod). Pass/fail pairs: the app → every read legal; its mutant
-// (one acknowledged PUT in 5 not written) → stale reads, found by API reads and by the direct read.
+// CLI (as the drill execs it in a pod). Pass/fail pairs: the app → every read legal and every
+// acknowledged write pinned by its read-back; its mutant (one acknowledged PUT in 5, or in 100, not
+// written) → exactly one stale read-back per dropped PUT, and the direct read's stale last values.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { defineTarget, TargetProfileError, type TargetProfileInput } from '../ta
 import { WriteLedger } from './ledger.ts';
 import { setWorkloadOf } from './workload.ts';
 import { httpFeatureChecks } from './features.ts';
+import { pinnedValues } from './register.ts';
 import { parseDirectRows, postgresDirectSql, RegisterLedger, registerWorkload, registerWriteRequest, sqliteDirectCommand } from './register-ledger.ts';
 
 const exec = promisify(execFile);
@@ -74,6 +76,18 @@ describe('register workload in a profile', () => {
     expect(() => parseDirectRows(w, '8\n')).toThrow('direct read: a row without "key|value": "8"');
   });
 
+  it('each worker has keys of its own (disjoint, all covered); more workers than keys is refused', () => {
+    const at = (concurrency: number) => new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target, runId: 'x', concurrency });
+    expect([0, 1, 2].map((i) => at(3).workerKeys(i))).toEqual([
+      ['theme', 'page_size', 'retention_days'],
+      ['locale', 'beta', 'digest_hour'],
+      ['timezone', 'motd'],
+    ]);
+    expect(at(8).workerKeys(7)).toEqual(['digest_hour']);
+    expect(() => at(9)).toThrow(new RangeError('concurrency must be a whole number within 1..8 (the register\'s keys; got 9)'));
+    expect(() => at(0)).toThrow(RangeError);
+  });
+
   it('a set profile has no register workload', async () => {
     const reference = await loadTarget('reference');
     expect(() => new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target: reference, runId: 'x' })).toThrow('target reference has a set workload, not a register one');
@@ -81,51 +95,60 @@ describe('register workload in a profile', () => {
 });
 
 describe('RegisterLedger on the real settings service (SQLite)', () => {
-  it('the app under a concurrent workload: every API read during it and every row of the file is legal', async () => {
-    const file = await seededFile('correct');
-    await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file });
-    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'ok', rate: 300, concurrency: 4, readShare: 0.4 });
+  /** Read-your-write pairs at 300 writes/s for 3 s (4 workers, 2 keys each), then the file read directly. */
+  async function pairs(name: string, env: Record<string, string>, entry: 'main' | 'mutant') {
+    const file = await seededFile(name);
+    await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, ...env }, entry);
+    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: name, rate: 300, concurrency: 4 });
     expect(ledger.initialFromDirect(await sqliteDirect(file))).toMatchObject({ theme: 'light', page_size: '25' });
     await ledger.readAll(); // before any write: the seed values, legal as the initial values
     ledger.start();
     await new Promise((r) => setTimeout(r, 3_000));
     await ledger.stop();
-    await ledger.readAll();
     ledger.readDirect(await sqliteDirect(file));
-    const c = ledger.check();
+    return ledger.check();
+  }
+
+  it('the app under read-your-write pairs: every read legal, every acknowledged write pinned by its read-back', async () => {
+    const c = await pairs('correct', {}, 'main');
     expect(c.headline).toMatch(/^no anomaly: \d+ read\(s\) of 8 key\(s\) against \d+ acknowledged write\(s\)$/);
     expect(c.results.filter((r) => r.verdict !== 'ok').map((r) => r.detail)).toEqual([]);
+    // ~900 at 300/s; the floor leaves room for a slow machine.
     expect(c.writes.ok).toBeGreaterThan(300);
     expect(c.writes.fail + c.writes.unknown).toBe(0);
-    expect(c.reads).toEqual({ api: expect.any(Number), direct: 8, apiErrors: 0 });
-    expect(c.reads.api).toBeGreaterThan(200);
+    expect(c.reads).toEqual({ api: 8 + c.writes.attempted, direct: 8, apiErrors: 0 });
+    // The point of the pairs: no acknowledged write goes unchecked (round-robin reads pinned ~1 in 5).
+    const pinned = pinnedValues(c);
+    expect(c.writes.ok).toBe(c.writes.attempted);
+    expect(c.results.filter((r) => r.readFrom === 'ok' && !pinned.has(r.read!)).map((r) => r.detail)).toEqual([]);
+    // Every ledger value is pinned (the 8 others are the seed values, pinned by the reads before any write).
+    expect([...pinned].filter((v) => v.startsWith('reg-correct-'))).toHaveLength(c.writes.ok);
     expect(c.results.slice(0, 8).map((r) => [r.read, r.readFrom])).toEqual(Object.entries(SEED).map(([, v]) => [v, 'initial']));
     expect(c.initialFrom).toBe('direct');
     expect(c.perPod).toEqual({ unavailable: 'target settings-app names no pod (no identity.podHeader): per-pod coverage not measured' });
   }, 20_000);
 
-  it('the mutant (1 PUT in 5 acknowledged, not written) under the same workload: API reads during it find stale values', async () => {
-    const file = await seededFile('mutant-concurrent');
-    await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, MUTANT_DROP_EVERY: '5' }, 'mutant');
-    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'mut', rate: 300, concurrency: 4, readShare: 0.4 });
-    ledger.initialFromDirect(await sqliteDirect(file));
-    ledger.start();
-    await new Promise((r) => setTimeout(r, 3_000));
-    await ledger.stop();
-    const c = ledger.check();
-    const stale = c.results.filter((r) => r.verdict === 'stale');
-    // ~1 write in 5 dropped; a read of its key before the key's next write sees the older value.
-    expect(stale.length).toBeGreaterThan(10);
-    expect(c.totals.unknownValue + c.totals.missing).toBe(0);
-    for (const r of stale) expect(r.detail).toMatch(/: read at \+\d+ ms .*, overwritten by acknowledged "reg-mut-\d+" \(ok, \+\d+ ms\.\.\+\d+ ms\).*: lost update; legal: "reg-mut-/);
-    expect(c.headline).toMatch(/^\d+ stale \(lost update\): /);
-  }, 20_000);
+  // The mutant drops every n-th PUT it receives; only the ledger writes, so floor(writes / n) are lost.
+  for (const n of [5, 100]) {
+    it(`the mutant (1 acknowledged PUT in ${n} not written): exactly one stale read-back per dropped PUT, nothing else`, async () => {
+      const c = await pairs(`mutant-${n}`, { MUTANT_DROP_EVERY: String(n) }, 'mutant');
+      const drops = Math.floor(c.writes.attempted / n);
+      console.log(`mutant 1/${n}: ${c.writes.attempted} writes, ${drops} dropped; ${c.headline}`);
+      expect(c.writes.ok).toBe(c.writes.attempted);
+      expect(drops, c.headline).toBeGreaterThanOrEqual(3);
+      expect(c.bySource.api, c.headline).toEqual({ reads: 8 + c.writes.attempted, anomalies: drops });
+      expect(c.totals.unknownValue + c.totals.missing).toBe(0);
+      const stale = c.results.filter((r) => r.verdict === 'stale');
+      for (const r of stale) expect(r.detail).toMatch(/: (read at \+\d+ ms|final read) .*, overwritten by acknowledged "reg-mutant-\d+-\d+" \(ok, \+\d+ ms\.\.\+\d+ ms\).*: lost update; legal: "reg-mutant-\d+-\d+"$/);
+      expect(c.headline).toMatch(/^\d+ stale \(lost update\): /);
+    }, 20_000);
+  }
 
   it('40 sequential writes, no reads during them: the direct read sees only the drops that were their key\'s last write (2 of 8), the app none', async () => {
     const run = async (entry: 'main' | 'mutant') => {
       const file = await seededFile(`sequential-${entry}`);
       await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, MUTANT_DROP_EVERY: '5' }, entry);
-      await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: entry, readShare: 0 });
+      await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: entry });
       ledger.initialFromDirect(await sqliteDirect(file));
       // PUT n goes to key (n-1) mod 8; the mutant drops PUTs 5, 10, …, 40: the last writes of keys 3..8
       // are PUTs 33..40, so PUT 35 (timezone) and PUT 40 (digest_hour) leave stale values.
@@ -170,7 +193,7 @@ describe('the settings-app profile against the real app', () => {
         const child = execFile('psql', [url.href, '-v', 'ON_ERROR_STOP=1', '-qtA'], { env: pgEnv }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
         child.stdin!.end(sql);
       });
-    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'pg', readShare: 0 });
+    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'pg' });
     expect(ledger.initialFromDirect(await psql(postgresDirectSql(w)))).toEqual(SEED);
     for (let i = 0; i < 16; i++) await ledger.write();
     await psql(`UPDATE app_settings SET setting_value = to_jsonb('rogue'::text) WHERE setting_key = 'motd';`);

@@ -1,11 +1,14 @@
 // Register ledger: the write workload of an app that only updates a few fixed keys (the profile's
-// register workload). A steady stream of operations through the service: writes of unique values
-// (`<prefix><n>`, keys round-robin), each recorded with its window and outcome (ack status → ok; 504
-// or no answer → unknown, it may still land; any other answer → fail), and reads of one key through
-// the app's API, each with its window. The register rule (register.ts) is then applied read by read.
-// Reads DURING the workload are what catch a dropped update that is not its key's last: a final read
-// only sees the last one. The final read should come from the database itself (readDirect over the
-// output of the profile's direct query, exec'd where the database lives), not from the app.
+// register workload). A steady stream of read-your-write pairs through the service: write a unique
+// value (`<prefix><n>`) to key k, then, once answered (ack status → ok; 504 or no answer → unknown,
+// it may still land; any other answer → fail), read k back through the app's API. Each worker has
+// keys of its own (round-robin over them), so no other ledger write to k is in flight during its
+// pair: the read pins an acknowledged write as its key's only legal value, or finds it lost (the
+// older value: stale). Every write is checkable, not only the few a round-robin read happens to
+// catch as their key's latest. The register rule (register.ts) is then applied read by read. The
+// final read should come from the database itself (readDirect over the output of the profile's
+// direct query, exec'd where the database lives), not from the app.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { at } from './features.ts';
 import { checkRegister, registerHeadline, type RegisterCheck, type RegisterRead, type RegisterWrite } from './register.ts';
@@ -30,12 +33,16 @@ export interface RegisterLedgerOptions {
   baseUrl: string;
   target: TargetProfile;
   runId: string;
-  /** Operations (writes + reads) per second, spread evenly. */
+  /** Writes per second (each followed by its read-back), spread evenly. */
   rate?: number;
+  /** Workers, each with keys of its own: at most the number of keys. */
   concurrency?: number;
-  /** Share of the operations that are API reads (0..1). */
-  readShare?: number;
   timeoutMs?: number;
+}
+
+/** Resolves once the clock (Date.now) has passed `t`. */
+async function afterMs(t: number): Promise<void> {
+  while (Date.now() <= t) await sleep(1);
 }
 
 /** The profile's register workload, or one line saying the profile has none. */
@@ -118,8 +125,11 @@ export class RegisterLedger implements AsyncDisposable {
   #initial: Record<string, string | null> | undefined;
   #initialFrom: RegisterLedgerCheck['initialFrom'] = 'none';
   #seq = 0;
-  #op = 0;
   #writeKey = 0;
+  /** Per worker: its next key's position in its own keys. */
+  readonly #workerTurn: number[];
+  /** Per key: when its latest ledger write ended. */
+  readonly #keyEnd = new Map<string, number>();
   #readKey = 0;
   #rate: number;
   #running = false;
@@ -128,8 +138,11 @@ export class RegisterLedger implements AsyncDisposable {
   constructor(opts: RegisterLedgerOptions) {
     this.#w = registerWorkload(opts.target);
     this.#target = opts.target;
-    this.#opts = { rate: 50, concurrency: 2, readShare: 0.3, timeoutMs: 2_000, ...opts };
-    if (!(this.#opts.readShare >= 0 && this.#opts.readShare <= 1)) throw new RangeError(`readShare must be within 0..1 (got ${this.#opts.readShare})`);
+    this.#opts = { rate: 50, concurrency: 2, timeoutMs: 2_000, ...opts };
+    const c = this.#opts.concurrency;
+    // More workers than keys would put two pairs on one key at once: neither read could pin its write.
+    if (!(Number.isInteger(c) && c >= 1 && c <= this.#w.keys.length)) throw new RangeError(`concurrency must be a whole number within 1..${this.#w.keys.length} (the register's keys; got ${c})`);
+    this.#workerTurn = Array.from({ length: c }, () => 0);
     this.#rate = this.#opts.rate;
     this.prefix = `reg-${opts.runId}-`;
   }
@@ -198,6 +211,7 @@ export class RegisterLedger implements AsyncDisposable {
     }
     const rec: RegisterWriteRecord = { key, value, seq, startedAt, endedAt: Date.now(), outcome: writeOutcome(status, this.#w.write.ack), status, latencyMs: performance.now() - t0, ...(pod === undefined ? {} : { pod }) };
     this.writes.push(rec);
+    this.#keyEnd.set(key, Math.max(rec.endedAt, this.#keyEnd.get(key) ?? 0));
     return rec;
   }
 
@@ -238,17 +252,32 @@ export class RegisterLedger implements AsyncDisposable {
     }
   }
 
-  /** The next operation: reads spread evenly at `readShare` among the writes. */
-  #nextIsRead(): boolean {
-    const n = this.#op++;
-    const s = this.#opts.readShare;
-    return Math.floor((n + 1) * s) > Math.floor(n * s);
+  /** The keys worker i (of `concurrency`) writes: every concurrency-th key from the i-th, disjoint across workers. */
+  workerKeys(worker: number): string[] {
+    return this.#w.keys.filter((_, j) => j % this.#opts.concurrency === worker);
+  }
+
+  /**
+   * One read-your-write pair on the worker's next key: the write, then (acknowledged or not) a read
+   * of the same key. With no other ledger write to the key in flight, the read's only legal value is
+   * the write's when it was acknowledged (pinned), unless a write of someone else (the load's) overlaps.
+   */
+  async pair(worker: number): Promise<{ write: RegisterWriteRecord; read: RegisterReadRecord | undefined }> {
+    const keys = this.workerKeys(worker);
+    const key = keys[this.#workerTurn[worker]!++ % keys.length]!;
+    // Windows are whole milliseconds and a tie is read in the app's favour (either order legal): the
+    // write must start after this key's previous write ended, its read after it answered, else
+    // neither pins. Waiting out the millisecond costs at most 1 ms a step.
+    await afterMs(this.#keyEnd.get(key) ?? 0);
+    const write = await this.write(key);
+    await afterMs(write.endedAt);
+    return { write, read: await this.read(key) };
   }
 
   start(): this {
     if (this.#running) return this;
     this.#running = true;
-    this.#workers = startPaced({ concurrency: this.#opts.concurrency, rate: () => this.#rate, running: () => this.#running, op: () => (this.#nextIsRead() ? this.read() : this.write()) });
+    this.#workers = startPaced({ concurrency: this.#opts.concurrency, rate: () => this.#rate, running: () => this.#running, op: (i) => this.pair(i) });
     return this;
   }
 
