@@ -74,3 +74,42 @@ describe('summarize (pure)', () => {
     expect(timeToRestore(samples, 0, 'sqlite', 2)).toBe(500);
   });
 });
+
+describe('an app that names no engine: judged on where the Service routed (route)', () => {
+  // Healthy on PostgreSQL pods until 1 s, down until 2 s, then answers from SQLite pods (no engine field anywhere).
+  const routed = (t: number, status: number, route: string | undefined): Sample => ({ t, status, latencyMs: 5, route });
+  const run = (after: (t: number) => Sample) => Array.from({ length: 40 }, (_, i) => i * 100).map((t) => (t < 1_000 ? routed(t, 200, 'postgres') : t < 2_000 ? routed(t, 0, undefined) : after(t)));
+
+  it('restore found through the route', () => {
+    const samples = run((t) => routed(t, 200, 'sqlite'));
+    expect(timeToRestore(samples, 1_000, 'sqlite', 5)).toBe(1_000);
+    expect(summarize(samples)).toMatchObject({ engineFrom: 'route', engines: { postgres: 10, sqlite: 20 }, engineFirstSeen: [{ engine: 'postgres', t: 0 }, { engine: 'sqlite', t: 2_000 }] });
+  });
+
+  it('a Service that never routes to SQLite is never restored', () => {
+    expect(timeToRestore(run((t) => routed(t, 200, 'postgres')), 1_000, 'sqlite', 5)).toBeUndefined();
+    // Routed to pods given an undeclared engine value (Hyperpage's `postgresql`): not SQLite either.
+    expect(timeToRestore(run((t) => routed(t, 200, 'unknown:postgresql')), 1_000, 'sqlite', 5)).toBeUndefined();
+  });
+
+  it('routed to SQLite but unhealthy is not restored', () => {
+    expect(timeToRestore(run((t) => routed(t, 503, 'sqlite')), 1_000, 'sqlite', 5)).toBeUndefined();
+  });
+
+  it('what the app says wins over the route; both sources make engineFrom mixed', () => {
+    // The app says postgres while the Service routes to SQLite pods: judged on the app's word.
+    const says = run((t) => ({ ...routed(t, 200, 'sqlite'), engine: 'postgres' }));
+    expect(timeToRestore(says, 1_000, 'sqlite', 5)).toBeUndefined();
+    expect(summarize(says).engineFrom).toBe('mixed');
+    expect(summarize([{ t: 0, status: 200, latencyMs: 1, engine: 'sqlite', route: 'sqlite' }]).engineFrom).toBe('app');
+    expect(summarize([{ t: 0, status: 503, latencyMs: 1 }]).engineFrom).toBe('none');
+  });
+
+  it('a Service routing to both engines at once counts as mixed serving', () => {
+    const samples = [routed(0, 200, 'postgres'), routed(100, 200, 'mixed'), routed(200, 200, 'mixed'), routed(400, 200, 'mixed'), routed(500, 200, 'sqlite')];
+    const s = summarize(samples);
+    expect(s.mixedEngineMs).toBe(300);
+    expect(s.engineFirstSeen.map((e) => e.engine)).toEqual(['postgres', 'sqlite']);
+    expect(timeToRestore(samples, 0, 'sqlite', 1)).toBe(500);
+  });
+});

@@ -19,9 +19,17 @@ export interface Sample {
   engine?: string;
   pod?: string;
   error?: string;
+  /**
+   * Where the Service routed at `t` (route-watch.ts engineAt): the one engine of every ready routed
+   * pod, 'mixed', or absent when none was ready. Judged from outside, for an app that names no engine.
+   */
+  route?: string;
 }
 
 export const isHealthy = (s: Sample) => s.status === 200;
+
+/** The engine a sample is judged on: what the app says, else where the Service routed. */
+export const engineOf = (s: Sample): string | undefined => s.engine ?? s.route;
 
 export interface AvailabilityOptions {
   baseUrl: string;
@@ -144,6 +152,11 @@ export interface AvailabilitySummary {
   /** Span during which both engines answered (mixed serving), 0 if none. */
   mixedEngineMs: number;
   p99LatencyMs: number;
+  /**
+   * Where the engines of healthy answers came from: the app's own header/body field, the Service's
+   * routed pods (the app named none), both (some answers named it), or neither.
+   */
+  engineFrom: 'app' | 'route' | 'mixed' | 'none';
 }
 
 export function summarize(samples: readonly Sample[]): AvailabilitySummary {
@@ -171,17 +184,28 @@ export function summarize(samples: readonly Sample[]): AvailabilitySummary {
   const engines: Record<string, number> = {};
   const firstSeen: { engine: string; t: number }[] = [];
   const lastSeen = new Map<string, number>();
+  let fromApp = 0;
+  let fromRoute = 0;
+  // The Service routing to pods of several engines at once ('mixed'): first and last such answer.
+  let routeMixed: [number, number] | undefined;
   for (const s of samples) {
-    if (!s.engine || !isHealthy(s)) continue;
-    engines[s.engine] = (engines[s.engine] ?? 0) + 1;
-    if (!firstSeen.some((f) => f.engine === s.engine)) firstSeen.push({ engine: s.engine, t: s.t });
-    lastSeen.set(s.engine, s.t);
+    const engine = engineOf(s);
+    if (!engine || !isHealthy(s)) continue;
+    if (s.engine) fromApp++;
+    else fromRoute++;
+    engines[engine] = (engines[engine] ?? 0) + 1;
+    if (engine === 'mixed') {
+      routeMixed = [routeMixed?.[0] ?? s.t, s.t];
+      continue;
+    }
+    if (!firstSeen.some((f) => f.engine === engine)) firstSeen.push({ engine, t: s.t });
+    lastSeen.set(engine, s.t);
   }
-  let mixedEngineMs = 0;
+  let mixedEngineMs = routeMixed ? routeMixed[1] - routeMixed[0] : 0;
   if (firstSeen.length >= 2) {
     // Overlap of the [first, last] answer windows of the first two engines seen.
     const [a, b] = firstSeen;
-    mixedEngineMs = Math.max(0, Math.min(lastSeen.get(a!.engine)!, lastSeen.get(b!.engine)!) - Math.max(a!.t, b!.t));
+    mixedEngineMs = Math.max(mixedEngineMs, Math.min(lastSeen.get(a!.engine)!, lastSeen.get(b!.engine)!) - Math.max(a!.t, b!.t));
   }
   const lat = samples.filter(isHealthy).map((s) => s.latencyMs).sort((x, y) => x - y);
   return {
@@ -197,12 +221,14 @@ export function summarize(samples: readonly Sample[]): AvailabilitySummary {
     engineFirstSeen: firstSeen,
     mixedEngineMs,
     p99LatencyMs: lat.length ? lat[Math.min(lat.length - 1, Math.ceil(lat.length * 0.99) - 1)]! : 0,
+    engineFrom: fromApp && fromRoute ? 'mixed' : fromApp ? 'app' : fromRoute ? 'route' : 'none',
   };
 }
 
 /**
  * Time to restore: from `from` to the start of the first run of `consecutive` healthy answers on
- * `engine` after which no answer fails. undefined when the service never got there.
+ * `engine` (what the app says, else where the Service routed: engineOf) after which no answer fails.
+ * undefined when the service never got there.
  */
 export function timeToRestore(samples: readonly Sample[], from: number, engine: string, consecutive = 5): number | undefined {
   const after = samples.filter((s) => s.t >= from);
@@ -210,7 +236,7 @@ export function timeToRestore(samples: readonly Sample[], from: number, engine: 
   let streak = 0;
   let restoredAt: number | undefined;
   for (const s of after) {
-    if (isHealthy(s) && s.engine === engine) {
+    if (isHealthy(s) && engineOf(s) === engine) {
       if (streak === 0) streakStart = s.t;
       streak++;
       if (streak >= consecutive && restoredAt === undefined) restoredAt = streakStart;

@@ -79,6 +79,22 @@ describe('automatic triggers on probe samples (time scale 60)', () => {
     expect(byId(evaluateTriggers(sqlite, { timeScale: 60 }))['postgres-unavailable']!.fired).toBe(0);
   });
 
+  it('an app that names no engine: PostgreSQL judged from where the Service routed', () => {
+    // No engine field anywhere; the route watch says which engine's pods the Service routes to.
+    const noName = (spec: (t: number) => Partial<Sample>) => stream(0, 8_000, 100, (t) => ({ engine: undefined, ...spec(t) }));
+    const downOnPg = noName((t) => (t < 1_000 ? { route: 'postgres' } : { status: 503, route: 'postgres' }));
+    expect(byId(evaluateTriggers(downOnPg, { timeScale: 60 }))['postgres-unavailable']!.firedAt).toBe(3_000);
+    // The app's pods fail their readiness: routed nowhere, so PostgreSQL is the engine that served last.
+    const noneReady = noName((t) => (t < 1_000 ? { route: 'postgres' } : { status: 0, route: undefined }));
+    expect(byId(evaluateTriggers(noneReady, { timeScale: 60 }))['postgres-unavailable']!.firedAt).toBe(3_000);
+    // Down while routed to SQLite pods: not a PostgreSQL outage.
+    const downOnSqlite = noName((t) => (t < 1_000 ? { route: 'sqlite' } : { status: 503, route: 'sqlite' }));
+    expect(byId(evaluateTriggers(downOnSqlite, { timeScale: 60 }))['postgres-unavailable']!.fired).toBe(0);
+    // No engine from the app nor the route: nothing to say it was PostgreSQL.
+    const unknown = noName((t) => (t < 1_000 ? {} : { status: 503 }));
+    expect(byId(evaluateTriggers(unknown, { timeScale: 60 }))['postgres-unavailable']!.fired).toBe(0);
+  });
+
   it('slow answers for the scaled 10 minutes fire slow-responses', () => {
     const slow = stream(0, 20_000, 500, (t) => (t >= 2_000 ? { latencyMs: 6_000 } : {}));
     const st = byId(evaluateTriggers(slow, { timeScale: 60 }));

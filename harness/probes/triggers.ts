@@ -4,10 +4,11 @@
 //   health-check-failures  3 consecutive failed health checks (count, not time)
 //   error-rate             > 10 % of requests failed over a trailing 5-minute window
 //   postgres-unavailable   no healthy answer for 2 minutes while PostgreSQL was the engine serving
+//                          (what the app says, else where the Service routed: an app may name none)
 //   slow-responses         every request slower than 5 s for 10 minutes (late answers and requests the
 //                          prober gave up on at 10 s included: it keeps waiting past the 2 s health timeout)
 // A trigger is active from the sample that fires it to the first sample that clears it.
-import type { Sample } from './availability.ts';
+import { engineOf, type Sample } from './availability.ts';
 
 const MIN = 60_000;
 
@@ -80,12 +81,13 @@ const CONDITIONS: Record<TriggerId, (s: readonly Sample[], windowMs: number) => 
     return (i) => {
       const x = s[i]!;
       if (!failed(x)) {
-        lastEngine = x.engine ?? lastEngine;
+        lastEngine = engineOf(x) ?? lastEngine;
         downSince = undefined;
         return false;
       }
-      // Unhealthy on PostgreSQL: the answer says so, or (no answer) PostgreSQL served last.
-      const onPostgres = (x.engine ?? lastEngine) === 'postgres';
+      // Unhealthy on PostgreSQL: the answer says so, or the Service routes only to PostgreSQL pods, or
+      // (neither) PostgreSQL served last.
+      const onPostgres = (engineOf(x) ?? lastEngine) === 'postgres';
       if (!onPostgres) return false;
       downSince ??= x.t;
       return x.t - downSince >= windowMs;
