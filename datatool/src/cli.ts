@@ -5,13 +5,14 @@
 // Passwords are masked in every message.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { backupSqlite } from './backup.ts';
 import { postgresChecksum, sqliteChecksum } from './checksum.ts';
 import { copyTables, openExistingSqlite } from './copy.ts';
 import { loadMapping, MappingError, parseMapping, selectTables, type TableMapping } from './mapping.ts';
 import { parseHostPort, startLatencyProxy } from './proxy.ts';
 import { redact, rememberSecretsOf } from './redact.ts';
 import { PG_SESSION_SQL, resolveOnPostgres, resolveOnSqlite, SchemaError, withMaxKey, type ResolvedTable } from './resolve.ts';
-import type { ChecksumResult, CopyResult, ProxyReady, SalvageResult } from './result.ts';
+import type { BackupResult, ChecksumResult, CopyResult, ProxyReady, SalvageResult } from './result.ts';
 import { SalvageInputError, startSalvageServer } from './salvage.ts';
 
 export const USAGE = `usage: drill-data <command> [options]
@@ -24,6 +25,8 @@ export const USAGE = `usage: drill-data <command> [options]
         --mapping-json TEXT instead of --mapping FILE (no file to write first)
   salvage --data-dir DIR --to FILE.db --mapping FILE [--user U] [--database D] [--tables a,b] [--batch N] [--mode mirror|upsert] [--json]
         read a PostgreSQL data directory whose server cannot start (works on a copy)
+  backup --from FILE.db --to FILE.db --mapping FILE [--tables a,b] [--json]
+        online backup of a live SQLite file, checked on the copy (integrity_check, each table's rows and checksum)
   proxy --listen [HOST:]PORT --to HOST:PORT --latency-ms N [--json]
         TCP proxy adding N ms each way, until SIGTERM/SIGINT`;
 
@@ -102,7 +105,7 @@ async function connect(config: pg.ClientConfig, what: string): Promise<pg.Client
   return c;
 }
 
-function emit(json: boolean, result: CopyResult | SalvageResult | ChecksumResult | ProxyReady): void {
+function emit(json: boolean, result: CopyResult | SalvageResult | ChecksumResult | ProxyReady | BackupResult): void {
   if (json) process.stdout.write(JSON.stringify(result) + '\n');
 }
 
@@ -186,6 +189,14 @@ async function run(command: string, args: string[]): Promise<number> {
       } finally {
         await client.end().catch(() => undefined);
       }
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args, options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } }, strict: true });
+      const tables = selectTables(mappingFlag(values), tablesFlag(values));
+      const r = await backupSqlite(need(values, 'from'), need(values, 'to'), tables);
+      log(`backup ${r.file}: ${r.bytes} bytes in ${r.backupMs} ms, integrity ${r.integrity}; ${r.tables.map((t) => `${t.table} ${t.rows} rows`).join(', ')}`);
+      emit(!!values.json, r);
+      return r.ok ? 0 : 1;
     }
     case 'proxy': {
       const { values } = parseArgs({ args, options: { listen: { type: 'string' }, to: { type: 'string' }, 'latency-ms': { type: 'string' }, json: { type: 'boolean' } }, strict: true });

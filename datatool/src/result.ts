@@ -57,5 +57,17 @@ export const ProxyReadySchema = z.object({
 });
 export type ProxyReady = z.infer<typeof ProxyReadySchema>;
 
-export const ResultSchema = z.discriminatedUnion('command', [CopyResultSchema, ChecksumResultSchema, SalvageResultSchema, ProxyReadySchema]);
+/** `backup`: an online copy of a live SQLite file, checked on the copy (integrity_check, each mapped table). */
+export const BackupResultSchema = z.object({
+  command: z.literal('backup'),
+  ok: z.boolean(),
+  file: z.string(),
+  bytes: z.number().int().nonnegative(),
+  integrity: z.string(),
+  backupMs: z.number().nonnegative(),
+  tables: z.array(TableSumSchema),
+});
+export type BackupResult = z.infer<typeof BackupResultSchema>;
+
+export const ResultSchema = z.discriminatedUnion('command', [CopyResultSchema, ChecksumResultSchema, SalvageResultSchema, ProxyReadySchema, BackupResultSchema]);
 export type Result = z.infer<typeof ResultSchema>;
