@@ -191,6 +191,21 @@ describe('monitoring', () => {
   });
 });
 
+describe("engine source: an app that names no engine is judged on the Service's routed pods, and the evidence says so", () => {
+  const availability = (engineFrom: ScenarioOutcome['availability']['engineFrom']) => ({ failed: 10, total: 100, downtimeMs: 1_500, engineFrom }) as ScenarioOutcome['availability'];
+  const alerts = { cleared: true, clearedAfterMs: 2_000, deadlineMs: 10_000, evidence: 'all clear' };
+  it('time to restore and monitoring name the route as the source; an app that names its engine reads as before', () => {
+    const route = outcome({ timeToRestoreMs: 2_000, sqliteReady: 3, availability: availability('route'), alerts, expectedTriggers: [], triggers: [], procedureStartedAt: 0 });
+    expect(emergencyVerdicts(route)[0]!.evidence).toMatch(/restored 2\.0 s after the trigger .*; engine from the Service's routed pods \(the app names none\)$/);
+    expect(monitoringVerdict(route).evidence).toMatch(/the serving engine \(postgres-unavailable\) from the Service's routed pods/);
+    const never = outcome({ sqliteReady: 3, availability: availability('route') });
+    expect(emergencyVerdicts(never)[0]!.evidence).toMatch(/^never restored: .*; engine from the Service's routed pods/);
+    const app = outcome({ timeToRestoreMs: 2_000, sqliteReady: 3, availability: availability('app'), alerts, expectedTriggers: [], triggers: [], procedureStartedAt: 0 });
+    expect(emergencyVerdicts(app)[0]!.evidence).not.toMatch(/routed pods/);
+    expect(monitoringVerdict(app).evidence).not.toMatch(/routed pods/);
+  });
+});
+
 describe('security validation', () => {
   it('passes when every check passes, fails with the count otherwise', () => {
     const checks = [{ name: 'no credentials', passed: true, evidence: 'none' }, { name: 'cut off', passed: false, evidence: '1/1 ready' }];

@@ -77,7 +77,9 @@ export function monitoringVerdict(o: ScenarioOutcome): Verdict {
     unit: 'ms',
     evidence:
       `${missing.length ? `expected trigger(s) never fired before the rollback started: ${missing.join(', ')}; ` : ''}` +
-      `${fired.map((t) => `${t.id} ${t.evidence}`).join('; ') || 'no trigger fired'}; ${o.alerts.evidence}`,
+      `${fired.map((t) => `${t.id} ${t.evidence}`).join('; ') || 'no trigger fired'}; ${o.alerts.evidence}` +
+      // postgres-unavailable needs the engine that served: say where it came from when the app does not name it.
+      (engineSource(o) ? `; the serving engine (postgres-unavailable) ${engineSource(o)}` : ''),
   };
 }
 
@@ -131,6 +133,12 @@ export function performanceVerdict(o: ScenarioOutcome, budgetMs: number = SUCCES
   };
 }
 
+/** Where the engine of the availability answers came from, when not (only) from the app; undefined for an app that names its engine. */
+export function engineSource(o: Pick<ScenarioOutcome, 'availability'>): string | undefined {
+  const from = o.availability?.engineFrom;
+  return from === 'route' ? "from the Service's routed pods (the app names none)" : from === 'mixed' ? "from the app's answers where it named one, else from the Service's routed pods" : undefined;
+}
+
 export function emergencyVerdicts(o: ScenarioOutcome, budgetMs = EMERGENCY_BUDGET_MS): Verdict[] {
   const ttr = o.timeToRestoreMs;
   const l = o.ledger;
@@ -144,8 +152,8 @@ export function emergencyVerdicts(o: ScenarioOutcome, budgetMs = EMERGENCY_BUDGE
       unit: 'ms',
       evidence:
         ttr === undefined
-          ? `never restored: no 5 consecutive healthy SQLite answers after the trigger (${o.availability.failed}/${o.availability.total} probes failed); SQLite ready ${o.sqliteReady}/3`
-          : `restored ${(ttr / 1000).toFixed(1)} s after the trigger (budget ${budgetMs / 60_000} min), SQLite ready ${o.sqliteReady}/3, downtime ${(o.availability.downtimeMs / 1000).toFixed(1)} s`,
+          ? `never restored: no 5 consecutive healthy SQLite answers after the trigger (${o.availability.failed}/${o.availability.total} probes failed); SQLite ready ${o.sqliteReady}/3${engineSource(o) ? `; engine ${engineSource(o)}` : ''}`
+          : `restored ${(ttr / 1000).toFixed(1)} s after the trigger (budget ${budgetMs / 60_000} min), SQLite ready ${o.sqliteReady}/3, downtime ${(o.availability.downtimeMs / 1000).toFixed(1)} s${engineSource(o) ? `; engine ${engineSource(o)}` : ''}`,
     },
     dataIntegrityVerdict(o),
     engineInUseVerdict(o),
@@ -269,7 +277,7 @@ export function engineInUseVerdict(o: ScenarioOutcome): Verdict {
   const said = o.enginesAfter.filter((e) => e !== '?');
   const headerDisagrees = engineHeaderDisagrees(o);
   const onlySqlite = landedEngine === 'sqlite';
-  const headers = said.length ? `the app said ${said.join(', ')} (x-db-engine of healthy answers)` : 'the app names no engine';
+  const headers = said.length ? `the app said ${said.join(', ')} (the engine it named on healthy answers)` : 'the app names no engine';
   return {
     id: 'engine-in-use',
     title: 'The restored service is served by SQLite (where the writes landed)',

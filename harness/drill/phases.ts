@@ -3,11 +3,13 @@
 // runScenario runs them one after the other and then its finally stage (finally.ts); the outcome is
 // built from the state afterwards (outcome.ts). Nothing here decides pass or fail.
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { SUCCESS_CRITERIA } from '../criteria/matrix.ts';
 import { securityValidation } from '../faults/security-incident.ts';
 import { injectAndVerify } from '../faults/types.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { AvailabilityProbe } from '../probes/availability.ts';
+import { RouteWatch } from '../probes/route-watch.ts';
 import { compareChecksums, takeChecksums, type ChecksumSnapshot } from '../probes/checksums.ts';
 import { checkFeatures } from '../probes/features.ts';
 import { WriteLedger } from '../probes/ledger.ts';
@@ -95,7 +97,10 @@ export const PHASES: readonly Phase[] = [
   {
     id: 'probes-on',
     async run(s) {
-      s.avail = new AvailabilityProbe({ baseUrl: s.serviceUrl, target: s.target }).start();
+      // Where the Service routes, first: each sample gets its route as it comes in (the detection phase
+      // judges postgres-unavailable on live samples, for an app that names no engine too).
+      const route = (s.route = await new RouteWatch({ platform: s.platform, namespace: TOPOLOGY.namespace, service: TOPOLOGY.appService, app: s.target.app }).start());
+      s.avail = new AvailabilityProbe({ baseUrl: s.serviceUrl, target: s.target, onSample: (x) => void (x.route = route.engineAt(x.t)) }).start();
       s.ledger!.start();
       await sleep(1_000, s.signal);
     },
@@ -182,6 +187,15 @@ export const PHASES: readonly Phase[] = [
     async run(s) {
       s.samples = await s.avail!.stop();
       await s.ledger!.stop();
+      if (s.route) {
+        // Again with the whole timeline: a change seen by a poll after a sample answered is applied too.
+        await s.route.stop();
+        s.route.annotate(s.samples);
+        const file = path.join(s.o.runDir, `route-${s.tag}.json`);
+        writeFileSync(file, JSON.stringify(s.route.timeline) + '\n');
+        s.journal.write({ type: 'artifact', kind: 'route-timeline', path: file });
+        s.journal.write({ type: 'probe.summary', probe: 'route', summary: { ...s.route.summary(s.triggerAt) } });
+      }
       // Let in-flight writes settle before reading everything back.
       await sleep(1_000, s.signal);
     },

@@ -109,6 +109,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
  */
 async function finallyStage(s: DrillState): Promise<void> {
   await s.avail?.[Symbol.asyncDispose]();
+  await s.route?.[Symbol.asyncDispose]();
   await s.ledger?.[Symbol.asyncDispose]();
   const { platform, journal } = s;
   if (platform.collectArtifacts) {

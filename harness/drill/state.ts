@@ -6,6 +6,7 @@ import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
 import type { AvailabilityProbe, Sample } from '../probes/availability.ts';
 import type { ChecksumComparison, ChecksumSnapshot } from '../probes/checksums.ts';
+import type { RouteWatch } from '../probes/route-watch.ts';
 import type { FeatureCheck } from '../probes/features.ts';
 import { WriteLedger, type WriteRecord } from '../probes/ledger.ts';
 import { RegisterLedger, type RegisterWriteRecord } from '../probes/register-ledger.ts';
@@ -44,6 +45,8 @@ export class DrillState {
   before!: ChecksumSnapshot | Error;
   /** probes-on (disposed in the finally stage) */
   avail?: AvailabilityProbe;
+  /** probes-on: where the app Service routes (the engine of an app that names none; disposed in the finally stage). */
+  route?: RouteWatch;
   /** fault: when it was injected, what was measured; `injected` is set before inject (a half-applied fault is cleared too). */
   faultAt?: number;
   effect: FaultEffect = { effective: true, evidence: 'no fault: maintenance window' };

@@ -130,6 +130,9 @@ export const FaultReactionSummarySchema = z.looseObject({
   text: z.string(),
 });
 
+/** Where the app Service routed while the probes ran (probes/route-watch.ts RouteSummary; timeline in s from the rollback's start). */
+export const RouteSummarySchema = z.looseObject({ polls: count, errors: count, lastError: z.string().optional(), changes: count, timeline: z.string() });
+
 /** Every probe kind and its summary: the discriminant of `probe.summary` events. */
 export const PROBE_SUMMARY_SCHEMAS = {
   load: LoadSummarySchema,
@@ -144,6 +147,7 @@ export const PROBE_SUMMARY_SCHEMAS = {
   resilience: ResilienceSummarySchema,
   'fault-reaction': FaultReactionSummarySchema,
   'forward-migration': SyncResultSchema,
+  route: RouteSummarySchema,
 } as const;
 
 export type ProbeKind = keyof typeof PROBE_SUMMARY_SCHEMAS;
