@@ -104,6 +104,8 @@ export default defineTarget({
     // The runbook's checklist calls /api/rate-limit/test: no platform, 400 at this commit.
     { id: 'rate-limit-unknown-platform', title: 'Rate limit for "test" (as the runbook calls it) is refused with 400', path: '/api/rate-limit/test', status: 400, show: ['error'], checklist: 4 },
   ],
+  // Its only mapped table; the reaction is read on GET /api/tools/config, which reads the database.
+  faults: { functionalityBroken: { table: 'tool_configs' }, reactionPath: '/api/tools/config' },
   app: {
     image: 'hyperpage:151e93f',
     port: 3000,

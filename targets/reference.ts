@@ -58,6 +58,8 @@ export default defineTarget({
     { id: 'rate-limit-unknown-platform', title: 'Rate limit for an unknown platform ("test", as the runbook calls it) is refused with 400', path: '/api/rate-limit/test', status: 400, show: ['error'], checklist: 4 },
   ],
   countCheck: { table: { sqlite: 'users', postgres: 'users' }, api: { path: '/api/users/count', field: 'count' } },
+  // functionality-broken drops the tools' table: health (SELECT 1) stays green, the tool integrations fail.
+  faults: { functionalityBroken: { table: 'tool_configs' }, reactionPath: '/api/tools/github' },
   app: {
     image: 'hyperpage:v0.1.0',
     port: 3000,

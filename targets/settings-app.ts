@@ -4,6 +4,9 @@
 // from its README's contract alone; nothing here is imported from the app.
 import { defineTarget } from '../harness/targets/schema.ts';
 
+const AFTER_SWITCH = ['criterion:engine-in-use', 'criterion:functionality', 'criterion:performance', 'criterion:monitoring'];
+const seedFails = (scenario: string, checks: string[]) => checks.map((check) => ({ check, variant: 'seed' as const, scenarios: [scenario] }));
+
 /** The fixed keys, as its README lists them (the `keys` feature check holds the app to this count). */
 const KEYS = ['theme', 'locale', 'timezone', 'page_size', 'beta', 'motd', 'retention_days', 'digest_hour'];
 
@@ -35,6 +38,8 @@ export default defineTarget({
   ],
   // /v1/stats is COUNT(*) over the whole table on either engine.
   countCheck: { table: { sqlite: 'kv', postgres: 'app_settings' }, api: { path: '/v1/stats', field: 'rows' } },
+  // Its only table: dropping it breaks health too (it queries app_settings); the reaction is read on the list.
+  faults: { functionalityBroken: { table: 'app_settings' }, reactionPath: '/v1/settings' },
   app: {
     image: 'settings-app:dev',
     port: 8080,
@@ -73,4 +78,20 @@ export default defineTarget({
       },
     ],
   },
+  // What the runbook as written does to this app (seed variant), measured by the quarterly drill
+  // (suites/targets/settings-app.drill.ts): its SQLite deployments are Hyperpage's.
+  findings: [
+    {
+      id: 'settings-app-runbook-env',
+      title:
+        "The runbook's SQLite deployments are written for Hyperpage (DATABASE_PATH, port 3000, /api/health): the settings app reads SETTINGS_DB_FILE, so every SQLite pod exits at start (\"SETTINGS_DB_FILE is required when DB_ENGINE=sqlite\"), never ready, and the service answers 503 after the switch",
+      expectedFailures: [
+        ...seedFails('database-corruption', ['criterion:emergency-rollback', 'step:emergency:step-5a-wait-ready']),
+        ...seedFails('maintenance-window', ['criterion:planned-rollback', 'step:planned:step-5-sqlite-select-1']),
+        // Nothing serves after the switch: no write lands, no feature answers, every request is a 503, the alerts stay on.
+        ...seedFails('database-corruption', AFTER_SWITCH),
+        ...seedFails('maintenance-window', AFTER_SWITCH),
+      ],
+    },
+  ],
 });

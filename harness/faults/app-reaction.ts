@@ -1,15 +1,21 @@
-// How the app reacts to a fault already proven on its component: /api/health and one feature
-// endpoint through the service, sampled for a few seconds. An observation of the suspect, never
-// the proof that the fault took effect.
+// How the app reacts to a fault already proven on its component: its health path and one feature
+// path of its profile through the service, sampled for a few seconds. An observation of the suspect,
+// never the proof that the fault took effect.
 import { request } from 'undici';
-import { healthCheck, sleep } from '../procedures/actions.ts';
+import { answeredHealthy, healthCheck, sleep } from '../procedures/actions.ts';
+import type { TargetProfile } from '../targets/schema.ts';
 
-export const FEATURE_PATH = '/api/tools/github';
+export type ReactionTarget = Pick<TargetProfile, 'health' | 'identity' | 'features' | 'faults'>;
+
+/** The profile's reaction path; else its first feature check off the health path (undefined: health alone). */
+export function reactionPath(target: ReactionTarget): string | undefined {
+  return target.faults.reactionPath ?? target.features.find((f) => f.path !== target.health.path)?.path;
+}
 
 export interface AppReaction {
   windowMs: number;
   samples: number;
-  /** Health answers that said 200 + status "healthy". */
+  /** Health answers that were healthy (200, and a JSON status, if any, "healthy"). */
   healthy: number;
   /** "HTTP 503" / "no answer" → count, for health and the feature endpoint. */
   health: Record<string, number>;
@@ -34,7 +40,12 @@ const describe = (counts: Record<string, number>) =>
     .map(([k, n]) => `${n}× ${k}`)
     .join(', ');
 
-export async function observeAppReaction(serviceUrl: string, opts: { windowMs: number; intervalMs?: number; signal?: AbortSignal }): Promise<AppReaction> {
+export async function observeAppReaction(
+  serviceUrl: string,
+  target: ReactionTarget,
+  opts: { windowMs: number; intervalMs?: number; signal?: AbortSignal },
+): Promise<AppReaction> {
+  const featurePath = reactionPath(target);
   const t0 = Date.now();
   const health: Record<string, number> = {};
   const feature: Record<string, number> = {};
@@ -42,16 +53,16 @@ export async function observeAppReaction(serviceUrl: string, opts: { windowMs: n
   let healthy = 0;
   // At least one sample, even when a slow app takes the whole window to answer it.
   do {
-    const [h, f] = await Promise.all([healthCheck(serviceUrl, 2_000), featureStatus(new URL(FEATURE_PATH, serviceUrl).href)]);
+    const [h, f] = await Promise.all([healthCheck(serviceUrl, 2_000, target), featurePath ? featureStatus(new URL(featurePath, serviceUrl).href) : undefined]);
     samples++;
-    const ok = h.status === 200 && h.body?.status === 'healthy';
+    const ok = answeredHealthy(h);
     if (ok) healthy++;
     const key = ok ? 'HTTP 200 healthy' : label(h.status);
     health[key] = (health[key] ?? 0) + 1;
-    feature[label(f)] = (feature[label(f)] ?? 0) + 1;
+    if (f !== undefined) feature[label(f)] = (feature[label(f)] ?? 0) + 1;
     if (Date.now() - t0 < opts.windowMs) await sleep(opts.intervalMs ?? 250, opts.signal);
   } while (Date.now() - t0 < opts.windowMs && !opts.signal?.aborted);
   const windowMs = Date.now() - t0;
-  const text = `over ${(windowMs / 1000).toFixed(1)} s: GET /api/health ${describe(health)}; GET ${FEATURE_PATH} ${describe(feature)}`;
+  const text = `over ${(windowMs / 1000).toFixed(1)} s: GET ${target.health.path} ${describe(health)}${featurePath ? `; GET ${featurePath} ${describe(feature)}` : ''}`;
   return { windowMs, samples, healthy, health, feature, text };
 }

@@ -63,7 +63,7 @@ export async function injectAndVerify(fault: Fault, ctx: FaultContext): Promise<
   ctx.progress(`  ${effect.effective ? '⚡ fault took effect' : '✘ fault NOT effective'}: ${effect.evidence}`);
   if (!effect.effective) throw new FaultNotEffectiveError(`fault not effective: ${fault.name}: ${effect.evidence}`);
 
-  const reaction = await observeAppReaction(ctx.serviceUrl, { windowMs: ctx.reactionWindowMs ?? 3_000, signal: ctx.signal });
+  const reaction = await observeAppReaction(ctx.serviceUrl, ctx.target, { windowMs: ctx.reactionWindowMs ?? 3_000, signal: ctx.signal });
   ctx.journal.write({
     type: 'probe.summary',
     probe: 'fault-reaction',
@@ -74,7 +74,7 @@ export async function injectAndVerify(fault: Fault, ctx: FaultContext): Promise<
     recordFinding(
       ctx,
       'appHealthBlind',
-      `${fault.name} in effect (${effect.evidence}), yet /api/health answered 200 healthy ${reaction.healthy} of ${reaction.samples} times ${reaction.text.replace(/^over/, 'over the next')}`,
+      `${fault.name} in effect (${effect.evidence}), yet ${ctx.target.health.path} answered 200 healthy ${reaction.healthy} of ${reaction.samples} times ${reaction.text.replace(/^over/, 'over the next')}`,
       true,
     );
   }

@@ -8,6 +8,7 @@ import type { TargetProfile } from '../targets/schema.ts';
 import { done, notYet, poll, waitFor } from '../platform/wait.ts';
 import { noPodsMatching, selectorText, servedHealthyBy } from './conditions.ts';
 import type { ProcedureContext } from './context.ts';
+import type { HealthTarget } from './health.ts';
 
 /** Waits ms; an abort rejects with the signal's reason. The listener goes with the timer (long polls add none). */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -92,9 +93,12 @@ export interface CliJobOptions {
   env?: Record<string, string>;
   /** The whole argv (executable first): the target's own tool (its baseline jobs) or drill-data (data-tool.ts). */
   command: string[];
-  /** The env names the image reads the database URL and the SQLite file from (default DATABASE_URL, DATABASE_PATH). */
+  /** The env names the image reads the database URL and the SQLite file from (the target's; default the data tool's, DRILL_JOB_ENV). */
   appEnv?: { databaseUrl: string; sqlitePath: string };
 }
+
+/** The env names of a drill-owned Job (the data tool): argv names the file, the URL comes from the app secret. */
+export const DRILL_JOB_ENV = { databaseUrl: 'DRILL_DATA_POSTGRES_URL', sqlitePath: 'DRILL_DATA_SQLITE' } as const;
 
 /** A one-shot Job with both databases reachable (the app secret's DATABASE_URL in an env var, the SQLite claim at /data). */
 export function cliJob(o: CliJobOptions): V1Job {
@@ -123,8 +127,8 @@ export function cliJob(o: CliJobOptions): V1Job {
               image: o.image,
               command: [...o.command, ...(o.args ?? [])],
               env: [
-                { name: o.appEnv?.databaseUrl ?? 'DATABASE_URL', valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } },
-                { name: o.appEnv?.sqlitePath ?? 'DATABASE_PATH', value: TOPOLOGY.sqlitePath },
+                { name: (o.appEnv ?? DRILL_JOB_ENV).databaseUrl, valueFrom: { secretKeyRef: { name: TOPOLOGY.appSecret, key: 'DATABASE_URL' } } },
+                { name: (o.appEnv ?? DRILL_JOB_ENV).sqlitePath, value: TOPOLOGY.sqlitePath },
                 ...Object.entries(o.env ?? {}).map(([name, value]) => ({ name, value })),
               ],
               volumeMounts: mounts,
@@ -141,7 +145,7 @@ export function cliJob(o: CliJobOptions): V1Job {
   };
 }
 
-export { describeHealth, healthCheck, type HealthSample } from './health.ts';
+export { answeredHealthy, describeHealth, healthCheck, type HealthSample, type HealthTarget } from './health.ts';
 
 /**
  * Health through the host-reachable service URL, N consecutive times, each healthy AND served by
@@ -149,10 +153,11 @@ export { describeHealth, healthCheck, type HealthSample } from './health.ts';
  */
 export async function verifyServedBy(
   baseUrl: string,
+  target: HealthTarget,
   engine: 'sqlite' | 'postgres',
   opts: { consecutive: number; timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
 ): Promise<string> {
-  const { streak, requests } = await waitFor(servedHealthyBy(baseUrl, engine, opts.consecutive), {
+  const { streak, requests } = await waitFor(servedHealthyBy(baseUrl, target, engine, opts.consecutive), {
     describe: `${opts.consecutive} consecutive healthy answers served by ${engine} at ${baseUrl}`,
     timeoutMs: opts.timeoutMs,
     intervalMs: opts.intervalMs ?? 100,

@@ -6,6 +6,10 @@ import { WaitTimeoutError, waitFor } from '../platform/wait.ts';
 import { startTestServer } from '../probes/test-server.ts';
 import { observeMissingClaim, verifyServedBy, waitForNoPods } from './actions.ts';
 import { deploymentReady, noPodsMatching, servedHealthyBy } from './conditions.ts';
+import type { HealthTarget } from './health.ts';
+
+/** The test server speaks the reference app's health contract: its path, its engine header. */
+const REF_HEALTH: HealthTarget = { health: { path: '/api/health', reflectsDatabase: true }, identity: { engineHeader: 'x-db-engine' } };
 
 const pod = (name: string, phase: string, terminating = false): PodInfo =>
   ({ metadata: { name, ...(terminating ? { deletionTimestamp: new Date() } : {}) }, status: { phase } }) as PodInfo;
@@ -61,7 +65,7 @@ describe('servedHealthyBy / verifyServedBy', () => {
   it('counts consecutive healthy answers by the engine; a wrong engine starts over', async () => {
     await using srv = await startTestServer();
     srv.state.engine = 'postgres';
-    const c = servedHealthyBy(srv.url, 'sqlite', 2);
+    const c = servedHealthyBy(srv.url, REF_HEALTH, 'sqlite', 2);
     expect(await c(undefined)).toEqual({ done: false, state: 'HTTP 200 engine=postgres healthy (0/2 in a row)' });
     srv.state.engine = 'sqlite';
     expect(await c(undefined)).toEqual({ done: false, state: 'HTTP 200 engine=sqlite healthy (1/2 in a row)' });
@@ -71,18 +75,18 @@ describe('servedHealthyBy / verifyServedBy', () => {
   it('verifyServedBy: a sentence with the numbers, or a timeout with the last answer', async () => {
     await using srv = await startTestServer();
     srv.state.engine = 'sqlite';
-    expect(await verifyServedBy(srv.url, 'sqlite', { consecutive: 3, timeoutMs: 2_000, intervalMs: 10 })).toBe(
+    expect(await verifyServedBy(srv.url, REF_HEALTH, 'sqlite', { consecutive: 3, timeoutMs: 2_000, intervalMs: 10 })).toBe(
       '3 consecutive healthy responses served by sqlite (3 requests)',
     );
     srv.state.healthy = false;
-    const err = (await verifyServedBy(srv.url, 'sqlite', { consecutive: 3, timeoutMs: 200, intervalMs: 20 }).catch((e: unknown) => e)) as Error;
+    const err = (await verifyServedBy(srv.url, REF_HEALTH, 'sqlite', { consecutive: 3, timeoutMs: 200, intervalMs: 20 }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(WaitTimeoutError);
     expect(err.message).toContain(`waiting for 3 consecutive healthy answers served by sqlite at ${srv.url}`);
     expect(err.message).toMatch(/last seen: HTTP 503 engine=sqlite unhealthy \(0\/3 in a row\)$/);
   });
 
   it('nothing listening: the last answer says why', async () => {
-    const err = (await waitFor(servedHealthyBy('http://127.0.0.1:9', 'sqlite', 1), { describe: 'x', timeoutMs: 0 }).catch((e: unknown) => e)) as WaitTimeoutError;
+    const err = (await waitFor(servedHealthyBy('http://127.0.0.1:9', REF_HEALTH, 'sqlite', 1), { describe: 'x', timeoutMs: 0 }).catch((e: unknown) => e)) as WaitTimeoutError;
     expect(err.lastState).toMatch(/^HTTP 0 engine=- .*ECONNREFUSED/);
   });
 });

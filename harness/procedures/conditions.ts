@@ -3,7 +3,7 @@
 import { isNotFound } from '../platform/kube-errors.ts';
 import { done, notYet, type Condition } from '../platform/wait.ts';
 import type { DeploymentStatus, Platform, PodInfo } from '../platform/types.ts';
-import { describeHealth, healthCheck } from './health.ts';
+import { answeredHealthy, describeHealth, healthCheck, type HealthTarget } from './health.ts';
 
 export const selectorText = (selector: Record<string, string>): string =>
   Object.entries(selector)
@@ -38,16 +38,17 @@ export function deploymentReady(platform: Platform, namespace: string, deploymen
 }
 
 /**
- * `consecutive` health answers in a row through the URL, each 200, status "healthy" and served by
- * `engine`; a bad answer starts the count again. Done with how many requests it took. Stateful: one per wait.
+ * `consecutive` answers in a row at the target's health path through the URL, each healthy and
+ * naming `engine` (header or body field, as the profile says); a bad answer starts the count again.
+ * Done with how many requests it took. Stateful: one per wait.
  */
-export function servedHealthyBy(baseUrl: string, engine: string, consecutive: number): Condition<{ streak: number; requests: number }> {
+export function servedHealthyBy(baseUrl: string, target: HealthTarget, engine: string, consecutive: number): Condition<{ streak: number; requests: number }> {
   let streak = 0;
   let requests = 0;
   return async () => {
     requests++;
-    const h = await healthCheck(baseUrl);
-    const good = h.status === 200 && h.body?.status === 'healthy' && h.engine === engine;
+    const h = await healthCheck(baseUrl, 3_000, target);
+    const good = answeredHealthy(h) && h.engine === engine;
     streak = good ? streak + 1 : 0;
     if (streak >= consecutive) return done({ streak, requests });
     return notYet(`${describeHealth(h)} (${streak}/${consecutive} in a row)`);

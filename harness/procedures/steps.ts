@@ -179,7 +179,7 @@ export function verifyEngineStep(timeoutMs = 30_000): S {
     budgetMs: timeoutMs,
     async run(ctx, signal) {
       if (!namesEngine(ctx.target)) return verifySqliteFromOutside(ctx, { consecutive: 5, timeoutMs, signal });
-      return verifyServedBy(ctx.serviceUrl, 'sqlite', { consecutive: 5, timeoutMs, signal });
+      return verifyServedBy(ctx.serviceUrl, ctx.target, 'sqlite', { consecutive: 5, timeoutMs, signal });
     },
   };
 }

@@ -74,7 +74,7 @@ async function healthyStreak(ctx: ProcedureContext, consecutive: number, timeout
   await waitFor(
     async () => {
       requests++;
-      const h = await healthCheck(ctx.serviceUrl, 3_000, ctx.target.health.path);
+      const h = await healthCheck(ctx.serviceUrl, 3_000, ctx.target);
       streak = h.status === 200 ? streak + 1 : 0;
       return streak >= consecutive ? done(undefined) : notYet(`${describeHealth(h)} (${streak}/${consecutive} in a row)`);
     },

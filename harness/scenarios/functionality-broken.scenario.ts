@@ -17,7 +17,7 @@ export default defineScenario({
   assertions: [
     {
       title: "the fault took effect (PostgreSQL's catalog no longer lists the table)",
-      check: (o) => ({ holds: /^pg_catalog: no table tool_configs in database hyperpage; \d+ others remain/.test(o.faultEvidence), measured: o.faultEvidence }),
+      check: (o) => ({ holds: /^pg_catalog: no table \w+ in database hyperpage; \d+ others remain/.test(o.faultEvidence), measured: o.faultEvidence }),
     },
   ],
 });

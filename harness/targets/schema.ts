@@ -3,7 +3,7 @@
 // another health path, other headers, other tables or another write API is drilled by writing a
 // profile (targets/<name>.ts), not by editing the harness. Validated with zod: a profile is input.
 import { z } from 'zod';
-import { MappingSchema } from '../../datatool/src/mapping.ts';
+import { MappingSchema, normalizeMapping } from '../../datatool/src/mapping.ts';
 
 const Path = z.string().regex(/^\/[^\s]*$/, 'an absolute request path ("/…")');
 const Identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an SQL identifier (letters, digits, _)');
@@ -207,6 +207,20 @@ export const TargetProfileSchema = z
         }),
       )
       .default([]),
+    /**
+     * What the decision matrix's faults break in this app. Optional: without it, functionality-broken
+     * drops the first mapped table and the app's reaction to a fault is sampled on the first feature
+     * check that is not the health path.
+     */
+    faults: z
+      .object({
+        /** functionality-broken: the PostgreSQL table dropped (a table a feature needs; one the mapping copies). */
+        functionalityBroken: z.object({ table: Identifier }).optional(),
+        /** The feature path sampled beside health once a fault is proven (its reaction, never its proof). */
+        reactionPath: Path.optional(),
+      })
+      .strict()
+      .default({}),
     /** A row count the app answers, compared with COUNT(*) read in the database by exec (writes may be in flight: it must lie between two answers). */
     countCheck: z
       .object({
@@ -215,7 +229,15 @@ export const TargetProfileSchema = z
       })
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    // The fault's proof reads the mapped tables back from pg_catalog: the dropped one must be one of them.
+    const dropped = t.faults.functionalityBroken?.table;
+    const mapped = normalizeMapping(t.mapping).map((m) => m.postgres.table);
+    if (dropped !== undefined && !mapped.includes(dropped)) {
+      ctx.addIssue({ code: 'custom', path: ['faults', 'functionalityBroken', 'table'], message: `"${dropped}" is not a PostgreSQL table of the mapping (${mapped.join(', ')})` });
+    }
+  });
 
 export type TargetProfile = z.output<typeof TargetProfileSchema>;
 export type TargetProfileInput = z.input<typeof TargetProfileSchema>;
