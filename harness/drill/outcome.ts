@@ -64,7 +64,7 @@ export interface ScenarioOutcome {
   landed: Landed;
   /** Acknowledged writes made while PostgreSQL served (post-migration writes included); a register target: acknowledged before the rollback started. */
   okWritesOnPostgres: number;
-  /** What the app said served it after the restore (x-db-engine of healthy probes): recorded, compared with `landed`. */
+  /** What the app said served it after the restore (the engine the app named on healthy probes, its header or body field): recorded, compared with `landed`. */
   enginesAfter: string[];
   /** Seeded tables: PostgreSQL before the fault vs SQLite after the rollback. */
   checksums: ChecksumComparison;

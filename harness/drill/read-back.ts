@@ -31,7 +31,7 @@ export interface Landed {
   onlyInSqlite: number | null;
   postgresState: string;
   sqliteHow?: string;
-  /** Engines the app named on those writes' answers (x-db-engine). */
+  /** Engines the app named on those writes' answers (its engine header, when it has one). */
   engineHeaders: Record<string, number>;
 }
 

@@ -79,7 +79,7 @@ export function detectableLossRate(n: number, confidence = 0.95): number {
 
 /**
  * Coverage of the restored engine: acknowledged writes per serving pod. Pods are named by the app
- * (x-pod-name); an app that names none counts as one pod per ready replica sharing the writes evenly
+ * (the profile's pod header); an app that names none counts as one pod per ready replica sharing the writes evenly
  * (stated in the evidence). The per-pod minimum never exceeds an even share over the replicas the
  * platform reports ready, so an app naming fewer pods than serve cannot inflate its coverage.
  */

@@ -17,7 +17,7 @@ export interface PreflightResult {
   id: PreflightId;
   title: string;
   holds: boolean;
-  /** One line with the measured values ("DB_ENGINE=postgresql: served; write HTTP 200 landed in sqlite"). */
+  /** One line with the measured values ("<engine var>=postgresql: served; write HTTP 200 landed in sqlite"). */
   measured: string;
   /** What was sent and read, in order. */
   evidence: string[];

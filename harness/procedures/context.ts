@@ -105,7 +105,7 @@ export const FINDINGS = {
   },
   appHealthBlind: {
     id: 'app-health-blind',
-    title: 'Health check does not reflect the database: /api/health answered 200 healthy while PostgreSQL was unreachable for the app',
+    title: 'Health check does not reflect the database: the health endpoint answered 200 healthy while PostgreSQL was unreachable for the app',
   },
   rateLimitTest: {
     id: 'runbook-rate-limit-test',

@@ -5,11 +5,11 @@
 // own zod schemas.
 import type { V1Job } from '@kubernetes/client-node';
 import type { z } from 'zod';
-import { ChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type ChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/src/result.ts';
+import { BackupResultSchema, ChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type BackupResult, type ChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/src/result.ts';
 import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import type { JobResult, Platform } from '../platform/types.ts';
 import type { TargetProfile } from '../targets/schema.ts';
-import { cliJob } from './actions.ts';
+import { cliJob, DRILL_JOB_ENV } from './actions.ts';
 import { parseCliJson } from './cli-contract.ts';
 
 // The data tool's image (datatool/Dockerfile: drill-data, sh and the PostgreSQL binaries for salvage;
@@ -17,7 +17,7 @@ import { parseCliJson } from './cli-contract.ts';
 export { DATA_TOOL_IMAGE };
 
 /** The env var the Job reads the app's database URL from (the app secret's DATABASE_URL). */
-export const URL_ENV = 'DRILL_DATA_POSTGRES_URL';
+export const URL_ENV = DRILL_JOB_ENV.databaseUrl;
 /** Where the PostgreSQL claim is mounted, and its data directory inside it (the postgres image's PGDATA). */
 export const PGDATA_MOUNT = '/pgdata';
 export const PGDATA_DIR = `${PGDATA_MOUNT}/pgdata`;
@@ -43,7 +43,7 @@ export function dataToolJob(o: DataToolJobOptions): V1Job {
     args: [],
     command: ['drill-data', ...o.args, '--mapping-json', JSON.stringify(o.mapping), '--json'],
     // The URL env var is set from the secret; the SQLite path one is informative (argv names the file).
-    appEnv: { databaseUrl: URL_ENV, sqlitePath: 'DRILL_DATA_SQLITE' },
+    appEnv: DRILL_JOB_ENV,
     mountPostgresData: o.mountPostgresData ?? false,
   });
 }
@@ -86,6 +86,11 @@ export function checksum(ctx: DataToolContext, engine: 'postgres' | 'sqlite', o:
   return run(ctx, { args: ['checksum', '--engine', engine, ...db, ...bounds] }, ChecksumResultSchema, o.timeoutMs ?? 120_000, o.signal);
 }
 
+/** An online backup of the live SQLite file into `to` on the same claim, checked on the copy (integrity, rows and checksum per mapped table). */
+export function backupSqlite(ctx: DataToolContext, to: string, signal?: AbortSignal): Promise<DataToolRun<BackupResult>> {
+  return run(ctx, { args: ['backup', '--from', TOPOLOGY.sqlitePath, '--to', to] }, BackupResultSchema, 60_000, signal);
+}
+
 /** Throws unless the copy succeeded and verified, naming the tables that differ and the last log line. */
 export function assertCopied(how: string, r: DataToolRun<CopyResult | SalvageResult>): CopyResult | SalvageResult {
   if (r.res.succeeded && r.out?.ok) return r.out;
@@ -95,7 +100,7 @@ export function assertCopied(how: string, r: DataToolRun<CopyResult | SalvageRes
 
 export const lastLine = (logs: string): string => (logs.trim().split('\n').pop() ?? '').slice(0, 300);
 
-/** "users=2050 tool_configs=3": the rows each table holds on SQLite after a copy. */
+/** "orders=2050 settings=3": the rows each table holds on SQLite after a copy. */
 export const tableRows = (out: CopyResult | SalvageResult): string => out.tables.map((t) => `${t.table}=${t.rows.sqlite}`).join(' ');
 
 /** The PostgreSQL schema.table names the mapping reads (public when the mapping names none). */

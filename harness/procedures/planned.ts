@@ -6,6 +6,7 @@ import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Procedure, Step } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { sleep } from './actions.ts';
+import { backupSqlite, lastLine } from './data-tool.ts';
 import { plannedDeployment, RUNBOOK } from './runbook-manifests.ts';
 import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, freezeWritesStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';
 
@@ -148,17 +149,15 @@ export function hardenedPlanned(): Procedure<ProcedureContext> {
   return planned('hardened', [
     {
       id: 'pre-check-sqlite-backup',
-      name: 'Pre-check: SQLite file backup in the pod (sqlite3 .backup)',
-      budgetMs: 30_000,
+      name: 'Pre-check: SQLite file backup (online backup in a data-tool Job, checked on the copy)',
+      budgetMs: 60_000,
       async run(ctx, signal) {
+        // The runbook execs `sqlite3 .backup` in the app pod; an app image need not have sqlite3, so the
+        // drill's own data tool takes it (SQLite's backup API: consistent while the app writes).
         const target = `/data/rollback-${stamp()}.db`;
-        const r = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', TOPOLOGY.sqlitePath, `.backup ${target}`], {
-          timeoutMs: 25_000,
-          signal,
-        });
-        if (r.exitCode !== 0) throw new Error(`sqlite3 .backup exit ${r.exitCode}: ${r.stderr.trim()}`);
-        const c = await ctx.platform.exec(NS, TOPOLOGY.appDeployment, ['sqlite3', target, 'SELECT COUNT(*) FROM users;'], { timeoutMs: 10_000, signal });
-        return `backup ${target} on ${TOPOLOGY.sqlitePvc}: ${c.stdout.trim()} users`;
+        const r = await backupSqlite(ctx, target, signal);
+        if (!r.res.succeeded || !r.out?.ok) throw new Error(`SQLite backup failed (exit ${r.res.exitCode}${r.out ? `, integrity ${r.out.integrity}` : ''}): ${lastLine(r.res.logs)}`);
+        return `backup ${target} on ${TOPOLOGY.sqlitePvc}: ${r.out.bytes} bytes in ${r.out.backupMs} ms, integrity ok, ${r.out.tables.map((t) => `${t.table} ${t.rows} rows`).join(', ')}`;
       },
     },
     pinServiceToPostgresStep(),

@@ -21,6 +21,13 @@ function keep(ctx: ProcedureContext, checks: FeatureCheck[]): string {
   return text;
 }
 
+/** The runbook's "test" platform, as the profile's feature `rate-limit-unknown-platform` checks it through the service (when it has one). */
+function recordRateLimitTest(ctx: ProcedureContext, checks: FeatureCheck[]): void {
+  const unknown = checks.find((c) => c.id === 'rate-limit-unknown-platform');
+  const path = ctx.target.features.find((f) => f.id === 'rate-limit-unknown-platform')?.path;
+  if (unknown) recordFinding(ctx, 'rateLimitTest', `GET ${path} through the service: ${unknown.evidence}`, unknown.passed);
+}
+
 export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Procedure<ProcedureContext> {
   const serving = (ctx: ProcedureContext) => ctx.state.sqliteDeployment ?? HARDENED_SQLITE;
   const steps: VStep[] = [
@@ -52,8 +59,7 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
       onFailure: 'continue',
       async run(ctx) {
         const checks = await httpFeatureChecks(ctx.target, ctx.serviceUrl, engine, 4);
-        const unknown = checks.find((c) => c.id === 'rate-limit-unknown-platform');
-        if (unknown) recordFinding(ctx, 'rateLimitTest', `GET /api/rate-limit/test through the service: ${unknown.evidence}`, unknown.passed);
+        recordRateLimitTest(ctx, checks);
         return keep(ctx, checks);
       },
     },
@@ -130,8 +136,7 @@ export function seedValidation(clusterUrl = `http://hyperpage-service.${NS}.svc.
       onFailure: 'continue',
       async run(ctx, signal) {
         // What the item would have seen had it reached the app: measured through the service.
-        const [unknown] = (await httpFeatureChecks(ctx.target, ctx.serviceUrl, 'sqlite', 4)).filter((c) => c.id === 'rate-limit-unknown-platform');
-        if (unknown) recordFinding(ctx, 'rateLimitTest', `GET /api/rate-limit/test through the service: ${unknown.evidence}`, unknown.passed);
+        recordRateLimitTest(ctx, await httpFeatureChecks(ctx.target, ctx.serviceUrl, 'sqlite', 4));
         return execInScaledApp(['curl', '-s', 'http://localhost:3000/api/rate-limit/test'], 'rate-limit/test')(ctx, signal);
       },
     },

@@ -1,5 +1,5 @@
 // What is inside an image on the local platform. Each image gets a directory on this host: a shim
-// per bin (hyperpage-cli → app/bin/hyperpage-cli) and, when the image lists its tools, a link per
+// per bin (a profile's `bins`: name → file) and, when the image lists its tools, a link per
 // tool to this host's executable of that name. An image with a tools list is then the whole PATH
 // of what the pod spec runs in it (an exec, an exec probe, a container command): argv[0] outside
 // the list, or listed but found neither as a bin nor on this host, fails as in the real container,

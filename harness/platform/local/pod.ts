@@ -29,7 +29,7 @@ export interface NodeContext {
   claimDir(namespace: string, claim: string): string | undefined;
   /** Services of the run with their local proxy ports (for DNS translation). */
   services(): ServiceAddress[];
-  /** Directory with the image's bin shims (hyperpage-cli → app/bin/hyperpage-cli). */
+  /** Directory with the image's bin shims (the profile's bins: name → file on this host). */
   shimDir(image: LocalImageSpec): string;
   /** Something observable about the pod changed (readiness, phase, gone). */
   podChanged(pod: LocalPod): void;
