@@ -97,4 +97,16 @@ describe('reports at any size', () => {
     expect(s.missing).toEqual(['gone.jsonl']);
     expect(s.availability.count).toBe(g.samples[0]!.count);
   });
+
+  it('an app that names no engine: the availability lane shows where the Service routed', async () => {
+    const dir = tmpDir();
+    const journal = writeFixtureRun(dir, 'hardened-pass');
+    const report = (await writeReports(journal, dir, { historyFile: null })).report as RunReport;
+    const g = report.groups.find((x) => x.key === 'database-corruption/hardened')!;
+    const file = path.join(dir, g.samples[0]!.file);
+    const t = FIXTURE_T0 + 1;
+    writeFileSync(file, [{ t, status: 200, latencyMs: 3, route: 'postgres' }, { t: t + 1, status: 200, latencyMs: 3, engine: 'sqlite', route: 'postgres' }].map((x) => JSON.stringify(x)).join('\n') + '\n');
+    const s = (await loadSamples(report, dir)).get(g.key)!;
+    expect(s.availability.sorted().flatMap((b) => b.enginesUp ?? [])).toEqual(['postgres', 'sqlite']);
+  });
 });

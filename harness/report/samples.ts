@@ -184,6 +184,8 @@ const SampleLineSchema = z.object({
   status: z.number(),
   latencyMs: z.number(),
   engine: z.string().nullable().optional(),
+  /** Where the Service routed (availability samples of an app that names no engine: probes/route-watch.ts). */
+  route: z.string().optional(),
   error: z.string().optional(),
 });
 
@@ -192,7 +194,7 @@ function addSampleTo(series: BinnedSeries, x: unknown): boolean {
   const r = SampleLineSchema.safeParse(x);
   if (!r.success) return false;
   const o = r.data;
-  series.add(o.t, o.status, o.latencyMs, o.engine ?? null, o.error);
+  series.add(o.t, o.status, o.latencyMs, o.engine ?? o.route ?? null, o.error);
   return true;
 }
 
