@@ -2,13 +2,12 @@
 // its own fault, criterion, finding and expected outcome) and nothing else edited: drilled through
 // the CLI as a user would (`--scenario-file`), it goes through the plan, the generated suite, the
 // verdicts (with the row's own criterion and expectation) and every report.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../harness/platform/manifests.ts';
 import type { RunReport } from '../../harness/report/model.ts';
+import { mismatches, runCliDrill, SMALL_DRILL } from '../cli-drill.ts';
 import { drillEnv } from '../drill-env.ts';
 
 const env = drillEnv();
@@ -23,22 +22,8 @@ describe.skipIf(env.fromCli)('a sixth scenario in one file: plan, suite, verdict
   let report: RunReport;
 
   beforeAll(async () => {
-    const reportDir = mkdtempSync(path.join(tmpdir(), 'drill-sixth-'));
-    const args = ['--cluster', 'local', '--profile', 'post-incident', '--scenario-file', path.relative(REPO_ROOT, FIXTURE), '--scenario', 'postgres-stopped', '--variant', 'both'];
-    const small = ['--dataset-size', '2000', '--post-migration-writes', '50', '--load-duration', '1', '--time-scale', '120', '--write-rate', '250', '--report-dir', reportDir];
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), ...args, ...small], {
-      cwd: REPO_ROOT,
-      // Not a CLI run of its own: the suites it starts must not see this worker's DRILL_CONFIG (there is none under npm test).
-      env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const name = readdirSync(reportDir).find((n) => existsSync(path.join(reportDir, n, 'report.json')));
-    if (!name) throw new Error(`no report written (exit ${code}):\n${output.slice(-3000)}`);
-    runDir = path.join(reportDir, name);
-    report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
+    const args = ['--profile', 'post-incident', '--scenario-file', path.relative(REPO_ROOT, FIXTURE), '--scenario', 'postgres-stopped', '--variant', 'both'];
+    ({ code, output, runDir, report } = await runCliDrill([...args, ...SMALL_DRILL], 'drill-sixth-'));
   });
 
   it('the plan took the scenario from its file, both variants', () => {
@@ -48,8 +33,7 @@ describe.skipIf(env.fromCli)('a sixth scenario in one file: plan, suite, verdict
   });
 
   it('exit 0: every verdict matches its expectation, the row\'s own one included', () => {
-    const mismatched = report.groups.flatMap((g) => [...g.criteria, ...g.checks].filter((c) => !c.matches).map((c) => `${g.key} ${c.id}: ${'evidence' in c ? c.evidence : ''}`));
-    expect(mismatched, output.slice(-3000)).toEqual([]);
+    expect(mismatches(report), output.slice(-3000)).toEqual([]);
     expect(code, output.slice(-3000)).toBe(0);
   });
 

@@ -1,0 +1,43 @@
+// Runs the real CLI (bin/rollback-drill.js) as a user would, for the suites that drill through it
+// (a scenario from a file, another target): waits for it, then reads the report it wrote.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../harness/platform/manifests.ts';
+import type { RunReport } from '../harness/report/model.ts';
+
+export interface CliDrill {
+  code: number | null;
+  /** stdout + stderr, interleaved. */
+  output: string;
+  /** The run's report folder. */
+  runDir: string;
+  report: RunReport;
+}
+
+/** The small local drill `npm test` runs (the same sizes as suites/drill-env.ts). */
+export const SMALL_DRILL = ['--cluster', 'local', '--dataset-size', '2000', '--post-migration-writes', '50', '--load-duration', '1', '--time-scale', '120', '--write-rate', '250'];
+
+export async function runCliDrill(args: readonly string[], tmpPrefix: string): Promise<CliDrill> {
+  const reportDir = mkdtempSync(path.join(tmpdir(), tmpPrefix));
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), ...args, '--report-dir', reportDir], {
+    cwd: REPO_ROOT,
+    // Not a CLI run of its own: the suites it starts must not see this worker's DRILL_CONFIG (there is none under npm test).
+    env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const name = readdirSync(reportDir).find((n) => existsSync(path.join(reportDir, n, 'report.json')));
+  if (!name) throw new Error(`no report written (exit ${code}):\n${output.slice(-3000)}`);
+  const runDir = path.join(reportDir, name);
+  return { code, output, runDir, report: JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport };
+}
+
+/** Every criterion or check that does not match its expectation, one line each (empty: the gate passes). */
+export function mismatches(report: RunReport): string[] {
+  return report.groups.flatMap((g) => [...g.criteria, ...g.checks].filter((c) => !c.matches).map((c) => `${g.key} ${c.id}: ${'evidence' in c ? c.evidence : ''}`));
+}
