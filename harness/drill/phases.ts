@@ -55,7 +55,7 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after', when?: Phase['when'])
         target: s.target,
         samplesFile: file,
         signal: s.signal,
-        ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites } }),
+        ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites, keys: s.registerLedger.loadKeys } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites } }),
       });
       s.journal.write({ type: 'probe.samples', probe: `load-${name}`, file: path.basename(file), count: r.requests });
       s.journal.write({ type: 'probe.summary', probe: 'load', summary: { ...r } });

@@ -3,7 +3,7 @@
 // the restored engine, and where the writes acknowledged after the restore landed (keys holding one).
 import { coverage } from '../probes/landed-writes.ts';
 import { checkLedger } from '../probes/ledger.ts';
-import type { RegisterLedgerCheck } from '../probes/register-ledger.ts';
+import type { RegisterLedgerCheck, RegisterWriteRecord } from '../probes/register-ledger.ts';
 import { pinnedValues } from '../probes/register.ts';
 import type { DataOutcome } from './outcome.ts';
 import { registerLandedAfter } from './register-read-back.ts';
@@ -29,6 +29,24 @@ export interface RegisterOutcome {
   };
 }
 
+/**
+ * The writes with no answer, why, and when against the restore: each stays a legal value of its key
+ * for every later read (it may still land), so its key's later writes cannot be pinned.
+ */
+export function unknownWritesLine(writes: readonly RegisterWriteRecord[], restoredAt: number): string {
+  const unknown = writes.filter((w) => w.outcome === 'unknown');
+  if (unknown.length === 0) return 'none';
+  const why = new Map<string, number>();
+  for (const w of unknown) {
+    const k = w.error?.split(':')[0] ?? `HTTP ${w.status}`;
+    why.set(k, (why.get(k) ?? 0) + 1);
+  }
+  const rel = (t: number) => `${t >= restoredAt ? '+' : ''}${((t - restoredAt) / 1000).toFixed(1)} s`;
+  const starts = unknown.map((w) => w.startedAt);
+  const keys = new Set(unknown.map((w) => w.key));
+  return `${unknown.length}: ${[...why].map(([k, n]) => `${n} × ${k}`).join(', ')}; started ${rel(Math.min(...starts))}..${rel(Math.max(...starts))} from the restore; keys ${[...keys].sort().join(', ')}`;
+}
+
 export function registerData(s: DrillState, from: number): DataOutcome {
   const { journal } = s;
   const ledger = s.registerLedger;
@@ -41,6 +59,8 @@ export function registerData(s: DrillState, from: number): DataOutcome {
   const pinned = pinnedValues(check);
   const pinnedAfter = postRestore.filter((w) => pinned.has(w.value));
   const afterRestore = { acknowledged: postRestore.length, pinned: pinnedAfter.length };
+  const ledgerValues = new Set(ledger.writes.map((w) => w.value));
+  const ledgerAfter = postRestore.filter((w) => ledgerValues.has(w.value));
   // Coverage counts the writes a read checked (pinned), not every acknowledged one: under a load most
   // writes of a key are overwritten before any read could see them (measured: 12 to 99 pinned of
   // 800 to 6,000 acknowledged in 2 s). The app names no pod: they are split over the ready replicas.
@@ -74,6 +94,8 @@ export function registerData(s: DrillState, from: number): DataOutcome {
       pinnedAfterRestore: afterRestore.pinned,
       minPerPod: cov.minPerPod,
       detectableLoss: cov.detectableLossRate,
+      ledgerAfterRestore: `${ledgerAfter.length} acknowledged, ${ledgerAfter.filter((w) => pinned.has(w.value)).length} pinned by their read-back (keys ${ledger.ownKeys.join(', ')})`,
+      unknownWrites: unknownWritesLine(allWrites, from),
       firstAnomalies: check.results.filter((r) => r.verdict !== 'ok').slice(0, 3).map((r) => r.detail).join(' | ') || 'none',
     },
   });

@@ -2,7 +2,7 @@
 // the ledger is opened with each key's value before any write (read from PostgreSQL itself), makes
 // the post-migration writes, and at the end the final values are read back (register-read-back.ts).
 // phases.ts calls these where the set model does its own; probes-on/procedure/probes-off are shared.
-import { registerWorkload, RegisterLedger } from '../probes/register-ledger.ts';
+import { ledgerKeys, registerWorkload, RegisterLedger } from '../probes/register-ledger.ts';
 import { queryPostgresRegister, readRegisterBack } from './register-read-back.ts';
 import type { DrillState } from './state.ts';
 
@@ -15,10 +15,13 @@ import type { DrillState } from './state.ts';
 export async function openRegisterLedger(s: DrillState): Promise<RegisterLedger> {
   if (s.ledger) return s.registerLedger;
   // Read-your-write pairs: each write is read back by its worker, so each acknowledged one is checked
-  // (round-robin reads pinned only 246 of 1,144 post-restore writes in a settings-app drill). 4 workers
-  // (2 keys each) keep up with postRestoreWriteRate pairs/s where a pair takes a few ms.
-  const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, concurrency: 4 });
+  // (round-robin reads pinned only 246 of 1,144 post-restore writes in a settings-app drill). The
+  // ledger writes keys of its own (the load's unanswered writes would leave its writes unpinnable);
+  // one worker per key, up to 4, keeps up with postRestoreWriteRate pairs/s where a pair takes a few ms.
+  const own = ledgerKeys(registerWorkload(s.target));
+  const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, keys: own, concurrency: Math.min(4, own.length) });
   s.ledger = ledger;
+  s.progress(`  register: ledger pairs on ${ledger.ownKeys.join(', ')}; the load writes ${ledger.loadKeys.join(', ')}`);
   const keys = ledger.keys.length;
   try {
     const q = await queryPostgresRegister(s.platform, registerWorkload(s.target), s.signal);

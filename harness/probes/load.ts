@@ -40,6 +40,8 @@ export interface LoadRegisterWrites {
   prefix: string;
   /** Every write attempted is pushed here with its start; its end and outcome are filled in when (if) it is answered. */
   records: RegisterWriteRecord[];
+  /** The keys written round-robin (default: every key of the workload). */
+  keys?: readonly string[];
 }
 
 export interface LoadWrites {
@@ -243,7 +245,8 @@ function registerMixedRequests(paths: readonly string[], w: LoadRegisterWrites, 
       headers: { 'content-type': 'application/json' },
       setupRequest(req: autocannon.Request, context: RegisterCtx) {
         const n = ++seq;
-        const key = workload.keys[(n - 1) % workload.keys.length]!;
+        const keys = w.keys ?? workload.keys;
+        const key = keys[(n - 1) % keys.length]!;
         const write = registerWriteRequest(workload, key, `${w.prefix}${n}`);
         const startedAt = Date.now();
         const rec: RegisterWriteRecord = { key, value: `${w.prefix}${n}`, seq: n, startedAt, endedAt: startedAt, outcome: 'unknown', status: 0, latencyMs: 0 };

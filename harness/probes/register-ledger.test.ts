@@ -16,8 +16,9 @@ import { defineTarget, TargetProfileError, type TargetProfileInput } from '../ta
 import { WriteLedger } from './ledger.ts';
 import { setWorkloadOf } from './workload.ts';
 import { httpFeatureChecks } from './features.ts';
+import { runLoad } from './load.ts';
 import { pinnedValues } from './register.ts';
-import { parseDirectRows, postgresDirectSql, RegisterLedger, registerWorkload, registerWriteRequest, sqliteDirectCommand } from './register-ledger.ts';
+import { ledgerKeys, parseDirectRows, postgresDirectSql, RegisterLedger, registerWorkload, registerWriteRequest, sqliteDirectCommand, type RegisterWriteRecord } from './register-ledger.ts';
 
 const exec = promisify(execFile);
 /** What `settings-cli seed` writes (its README), in key order. */
@@ -84,8 +85,23 @@ describe('register workload in a profile', () => {
       ['timezone', 'motd'],
     ]);
     expect(at(8).workerKeys(7)).toEqual(['digest_hour']);
-    expect(() => at(9)).toThrow(new RangeError('concurrency must be a whole number within 1..8 (the register\'s keys; got 9)'));
+    expect(() => at(9)).toThrow(new RangeError('concurrency must be a whole number within 1..8 (the keys the ledger writes; got 9)'));
     expect(() => at(0)).toThrow(RangeError);
+  });
+
+  it('a drill\'s ledger writes the last half of the keys and leaves the rest to the load; its workers split its own keys', () => {
+    expect(ledgerKeys(w)).toEqual(['beta', 'motd', 'retention_days', 'digest_hour']);
+    expect(ledgerKeys({ keys: ['a', 'b', 'c'] })).toEqual(['b', 'c']);
+    expect(ledgerKeys({ keys: ['only'] })).toEqual(['only']);
+    const l = new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target, runId: 'x', keys: ledgerKeys(w), concurrency: 4 });
+    expect([0, 1, 2, 3].map((i) => l.workerKeys(i))).toEqual([['beta'], ['motd'], ['retention_days'], ['digest_hour']]);
+    expect(l.loadKeys).toEqual(['theme', 'locale', 'timezone', 'page_size']);
+    expect(l.keys).toEqual(w.keys);
+    // Writing every key, the ledger shares them all with the load.
+    expect(new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target, runId: 'x' }).loadKeys).toEqual(w.keys);
+    expect(() => new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target, runId: 'x', keys: ledgerKeys(w), concurrency: 5 })).toThrow('concurrency must be a whole number within 1..4 (the keys the ledger writes; got 5)');
+    expect(() => new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target, runId: 'x', keys: ['theme', 'nope'] })).toThrow('keys must be distinct keys of the register (got ["theme","nope"])');
+    expect(() => new RegisterLedger({ baseUrl: 'http://127.0.0.1:9', target, runId: 'x', keys: [] })).toThrow(RangeError);
   });
 
   it('a set profile has no register workload', async () => {
@@ -143,6 +159,40 @@ describe('RegisterLedger on the real settings service (SQLite)', () => {
       expect(c.headline).toMatch(/^\d+ stale \(lost update\): /);
     }, 20_000);
   }
+
+  it('pairs beside a load that writes the other keys: the load\'s unanswered writes leave every ledger write pinned; on shared keys they do not', async () => {
+    const run = async (name: string, split: boolean) => {
+      const file = await seededFile(name);
+      await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file });
+      await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: name, rate: 200, concurrency: 4, ...(split ? { keys: ledgerKeys(w) } : {}) });
+      ledger.initialFromDirect(await sqliteDirect(file));
+      const records: RegisterWriteRecord[] = [];
+      ledger.start();
+      // Two load runs, as a drill's phases: each ends with autocannon abandoning its in-flight writes.
+      for (const phase of ['baseline', 'after']) {
+        await runLoad({ baseUrl: app.url, target, durationSec: 1, connections: 8, phase, paths: ['/v1/keys'], registerWrites: { ratio: 0.5, prefix: `load-${name}-${phase}-`, records, keys: ledger.loadKeys } });
+      }
+      await ledger.stop();
+      ledger.readDirect(await sqliteDirect(file));
+      const c = ledger.check(records);
+      const pinned = pinnedValues(c);
+      const ledgerOk = ledger.writes.filter((x) => x.outcome === 'ok');
+      return { c, records, ledgerOk: ledgerOk.length, ledgerPinned: ledgerOk.filter((x) => pinned.has(x.value)).length, loadUnknown: records.filter((r) => r.outcome === 'unknown'), errors: ledger.readErrors };
+    };
+    const split = await run('split', true);
+    expect(split.c.results.filter((r) => r.verdict !== 'ok').map((r) => r.detail)).toEqual([]);
+    expect(new Set(split.records.map((r) => r.key))).toEqual(new Set(['theme', 'locale', 'timezone', 'page_size']));
+    expect(split.ledgerOk).toBeGreaterThan(200);
+    const unpinned = split.c.results.filter((r) => r.readFrom === 'ok' && r.expected.length !== 1 && r.read?.startsWith('reg-'));
+    expect(split.ledgerPinned, `${unpinned.map((r) => r.detail).join('\n')}; read errors ${JSON.stringify(split.errors)}`).toBe(split.ledgerOk);
+    const shared = await run('shared', false);
+    console.log(`beside the load: split keys ${split.ledgerPinned}/${split.ledgerOk} ledger writes pinned (${split.loadUnknown.length} load writes unanswered); shared keys ${shared.ledgerPinned}/${shared.ledgerOk} (${shared.loadUnknown.length} unanswered, on ${new Set(shared.loadUnknown.map((r) => r.key)).size} keys)`);
+    expect(shared.c.results.filter((r) => r.verdict !== 'ok').map((r) => r.detail)).toEqual([]);
+    // autocannon abandons its in-flight requests when its duration ends (8 to 13 per two runs here);
+    // each may still land at any time, so its key's later ledger writes are not pinned.
+    expect(shared.loadUnknown.length).toBeGreaterThan(0);
+    expect(shared.ledgerPinned).toBeLessThan(shared.ledgerOk / 2);
+  }, 30_000);
 
   it('40 sequential writes, no reads during them: the direct read sees only the drops that were their key\'s last write (2 of 8), the app none', async () => {
     const run = async (entry: 'main' | 'mutant') => {
