@@ -36,7 +36,7 @@ describe('rollback-drill bad input', () => {
     [['--scenario', 'Meteor Strike'], /scenario: a scenario name: lowercase letters/],
     [['--target', 'nope'], /unknown target "nope" \(known: reference, hyperpage, settings-app; or a path to a profile file\)/],
     [['--target', 'missing-profile.ts'], /target profile .*missing-profile\.ts does not exist/],
-    [['--target', 'settings-app'], /target settings-app has a register workload: not yet drilled by the drill/],
+    [['--target', 'hyperpage'], /target hyperpage runs a checkout of its app: give its folder with --app-dir PATH/],
     [['--scenario-file', 'missing.scenario.ts'], /scenario file .*missing\.scenario\.ts: could not load/],
     [['--scenario-file', 'no-default.scenario.mts'], /scenario file .*no-default\.scenario\.mts: needs `export default defineScenario/],
     [['--scenario-file', 'bad.scenario.mts'], /scenario file .*bad\.scenario\.mts: scenario Bad Name: name: lowercase letters, digits and "-"; title: .*severity: /],
