@@ -122,9 +122,19 @@ export async function verifySqliteFromOutside(ctx: ProcedureContext, opts: { con
   let postgres: string;
   if (!pg.accepting) postgres = `PostgreSQL not accepting connections (${pg.detail})`;
   else {
-    const out = await psql({ platform: ctx.platform, signal: opts.signal }, probe.postgresSql);
-    if (probe.found(out)) throw new Error(`probe write (${probe.what}) found in PostgreSQL too: the service still writes to PostgreSQL`);
-    postgres = 'not in PostgreSQL (psql in its pod)';
+    const read = await psql({ platform: ctx.platform, signal: opts.signal }, probe.postgresSql).then(
+      (out) => ({ out }),
+      (err: Error) => ({ err }),
+    );
+    if ('err' in read) {
+      // A dropped table (functionality-broken) cannot hold the write: PostgreSQL says so itself.
+      const gone = /relation "([^"]+)" does not exist/.exec(read.err.message);
+      if (!gone) throw read.err;
+      postgres = `not in PostgreSQL (its table is gone there: relation "${gone[1]}" does not exist)`;
+    } else {
+      if (probe.found(read.out)) throw new Error(`probe write (${probe.what}) found in PostgreSQL too: the service still writes to PostgreSQL`);
+      postgres = 'not in PostgreSQL (psql in its pod)';
+    }
   }
   return `${opts.consecutive} consecutive 200 at ${ctx.target.health.path} (${requests} requests); probe write ${probe.what} acknowledged HTTP ${status}, found in the SQLite file (${sqlite.how}), ${postgres}`;
 }
