@@ -40,7 +40,7 @@ export function hardenedValidation(engine: 'sqlite' | 'postgres' = 'sqlite'): Pr
     },
     {
       id: 'checklist-2-database',
-      name: '2. Database connectivity (SELECT 1 and users count by exec in the serving pods)',
+      name: '2. Database connectivity (SELECT 1 and the row count by exec in the serving pods)',
       budgetMs: 30_000,
       onFailure: 'continue',
       run: async (ctx, signal) => keep(ctx, await databaseFeatureChecks({ platform: ctx.platform, target: ctx.target, serviceUrl: ctx.serviceUrl, deployment: serving(ctx), engine, signal })),
