@@ -88,32 +88,44 @@ describe('drill-data options for Jobs', () => {
     expect(mutated.find((t) => t.table === 'users')?.checksum).not.toBe(before.find((t) => t.table === 'users')?.checksum);
   });
 
-  it('copy --mode upsert: PostgreSQL rows inserted or updated by key, rows only on SQLite kept, verified over PostgreSQL\'s key range', async () => {
+  it('copy --mode upsert: keys SQLite lacks inserted, SQLite\'s row kept on a conflict (it is newer), verified by every PostgreSQL key found in SQLite', async () => {
     const file = path.join(dir, 'upsert.db');
     createSqlite(file);
     const m = JSON.stringify(MAPPING);
     expect((await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m], env())).code).toBe(0);
+    // What SQLite does while it serves after a rollback: new rows, updated rows; and a row gone.
     const db = new Database(file);
     db.prepare("INSERT INTO users (user_id, email, is_active, created) VALUES (1000, 'sqlite-only@x', 1, 'x')").run();
-    db.prepare("UPDATE users SET email = 'stale@x' WHERE user_id = 3").run();
+    db.prepare("UPDATE users SET email = 'newer-on-sqlite@x' WHERE user_id = 3").run();
+    db.prepare("UPDATE settings SET value = 'two (sqlite)' WHERE key = 'a'").run();
     db.prepare('DELETE FROM users WHERE user_id = 4').run();
     db.close();
     const r = await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m, '--mode', 'upsert', '--json'], env());
     expect(r.code, r.stderr).toBe(0);
     const out = CopyResultSchema.parse(jsonLine(r));
     expect(out.mode).toBe('upsert');
-    expect(out.tables.find((t) => t.table === 'users')).toMatchObject({ ok: true, rows: { postgres: 50, sqlite: 50 } });
+    expect(out.tables.map((t) => [t.table, t.ok, t.rows, t.keys])).toEqual([
+      ['users', true, { postgres: 50, sqlite: 51 }, { postgres: 50, foundInSqlite: 50, inserted: 1 }],
+      ['settings', true, { postgres: 1, sqlite: 1 }, { postgres: 1, foundInSqlite: 1, inserted: 0 }],
+    ]);
+    expect(r.stderr).toContain('verified users: 50 of 50 PostgreSQL keys in SQLite (1 inserted, 49 kept SQLite\'s row), SQLite holds 51 rows');
     const after = new Database(file, { readonly: true });
     const emails = after.prepare('SELECT user_id, email FROM users WHERE user_id IN (3, 4, 1000) ORDER BY user_id').all();
+    const setting = after.prepare("SELECT value FROM settings WHERE key = 'a'").pluck().get();
     after.close();
     expect(emails).toEqual([
-      { user_id: 3, email: 'u3@x' },
+      { user_id: 3, email: 'newer-on-sqlite@x' },
       { user_id: 4, email: 'u4@x' },
       { user_id: 1000, email: 'sqlite-only@x' },
     ]);
-    // The same copy in mirror mode (the default) drops the SQLite-only row.
+    expect(setting).toBe('two (sqlite)');
+    // The same copy in mirror mode (the default) makes SQLite PostgreSQL's again: verified by contents.
     const mirror = await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m, '--json'], env());
-    expect(CopyResultSchema.parse(jsonLine(mirror)).tables.find((t) => t.table === 'users')?.rows.sqlite).toBe(50);
+    const mirrored = CopyResultSchema.parse(jsonLine(mirror));
+    expect(mirrored.tables.map((t) => [t.table, t.ok, t.rows.sqlite, t.keys])).toEqual([
+      ['users', true, 50, undefined],
+      ['settings', true, 1, undefined],
+    ]);
     expect((await drillData(['copy', '--from-env', 'SOURCE_URL', '--to', file, '--mapping-json', m, '--mode', 'merge'], env())).code).toBe(2);
   });
 

@@ -18,7 +18,8 @@ import { SalvageInputError, startSalvageServer } from './salvage.ts';
 export const USAGE = `usage: drill-data <command> [options]
   copy --from postgres://… --to FILE.db --mapping FILE [--tables a,b] [--batch N] [--mode mirror|upsert] [--json]
         PostgreSQL → existing SQLite schema through the mapping, then verify counts and checksums
-        (upsert: keyed, rows only on SQLite kept, verified over PostgreSQL's integer key range)
+        (upsert: only keys SQLite lacks inserted, SQLite's row kept on a conflict; verified by
+        every PostgreSQL key found in SQLite, not by contents)
   checksum --engine postgres|sqlite --db URL|FILE --mapping FILE [--tables a,b] [--max-key TABLE=N]… [--json]
         --max-key: only rows whose (single, integer) key is ≤ N
   everywhere: --from-env VAR / --db-env VAR instead of a URL (a password stays off argv),

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillData, jsonLine } from '../test-support/cli.ts';
 import { startPostgres, type TestPostgres } from '../test-support/postgres.ts';
 import { createPgSchema, createSqlite, MAPPING } from '../test-support/schema.ts';
+import { keysFoundInSqlite } from './copy.ts';
+import { parseMapping } from './mapping.ts';
+import { PG_SESSION_SQL, resolveOnPostgres } from './resolve.ts';
 import { ChecksumResultSchema, CopyResultSchema } from './result.ts';
 
 let server: TestPostgres;
@@ -169,6 +172,48 @@ describe('drill-data copy', () => {
     expect(result.ok).toBe(false);
     expect(result.tables[0]!.rows).toEqual({ postgres: 1, sqlite: 1 });
     expect(r.stderr).toMatch(/mismatch in settings: rows postgres 1 vs sqlite 1, checksum [0-9a-f]{64} vs [0-9a-f]{64}/);
+  });
+});
+
+describe('drill-data copy --mode upsert (the recovery after a rollback: SQLite has served since)', () => {
+  it('keysFoundInSqlite: every PostgreSQL key looked up in SQLite as copied (escapes, unicode, case), the lacking ones named', async () => {
+    const file = freshSqlite('keys.db');
+    expect((await drillData(['copy', '--from', server.url, '--to', file, '--mapping', mappingFile])).code).toBe(0);
+    const db = new Database(file);
+    db.prepare('DELETE FROM users WHERE user_id = 7').run();
+    db.prepare("DELETE FROM settings WHERE key = 'é'").run();
+    db.close();
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    try {
+      await c.query(PG_SESSION_SQL);
+      const found = async (i: number) => keysFoundInSqlite(c, await resolveOnPostgres(c, parseMapping(JSON.stringify(MAPPING))[i]!), file);
+      expect(await found(0)).toEqual({ postgres: 20003, found: 20002, missing: ['7'] });
+      expect(await found(1)).toEqual({ postgres: 4, found: 3, missing: ['é'] });
+    } finally {
+      await c.end();
+    }
+    // The upsert puts them back and verifies all of them.
+    const r = await drillData(['copy', '--from', server.url, '--to', file, '--mapping', mappingFile, '--mode', 'upsert', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(CopyResultSchema.parse(jsonLine(r)).tables.map((t) => [t.table, t.keys])).toEqual([
+      ['users', { postgres: 20003, foundInSqlite: 20003, inserted: 1 }],
+      ['settings', { postgres: 4, foundInSqlite: 4, inserted: 1 }],
+    ]);
+  });
+
+  it('a PostgreSQL key that does not stay in SQLite fails verification: exit 1 naming the table and the key', async () => {
+    const file = freshSqlite('upsert-lost.db');
+    // A SQLite trigger that swallows one inserted key: the INSERT succeeds, the row is not there.
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER swallow AFTER INSERT ON settings WHEN NEW.key = 'A' BEGIN DELETE FROM settings WHERE key = NEW.key; END;");
+    db.close();
+    const r = await drillData(['copy', '--from', server.url, '--to', file, '--mapping', mappingFile, '--mode', 'upsert', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const out = CopyResultSchema.parse(jsonLine(r));
+    expect(out.tables.find((t) => t.table === 'settings')).toMatchObject({ ok: false, keys: { postgres: 4, foundInSqlite: 3, inserted: 4 } });
+    expect(out.tables.find((t) => t.table === 'users')).toMatchObject({ ok: true, keys: { postgres: 20003, foundInSqlite: 20003, inserted: 20003 } });
+    expect(r.stderr).toContain('MISMATCH settings: 3 of 4 PostgreSQL keys in SQLite (4 inserted, 0 kept SQLite\'s row), SQLite holds 3 rows; missing: "A"');
   });
 });
 

@@ -1,13 +1,17 @@
 // `copy`: every mapped table PostgreSQL → SQLite, then verified per table. All tables are read in
 // one REPEATABLE READ snapshot, so counts agree across tables; each table is written in its own
-// SQLite transaction (a failed table is left as it was). The PostgreSQL checksum is taken from the
-// very stream that was copied; the SQLite one from a fresh read-only connection after COMMIT.
+// SQLite transaction (a failed table is left as it was). mirror: the PostgreSQL checksum is taken
+// from the very stream that was copied; the SQLite one from a fresh read-only connection after
+// COMMIT. upsert (the recovery after a rollback, SQLite having served writes since): only the keys
+// SQLite lacks are inserted, a key it has keeps SQLite's (newer) row, so contents are not compared:
+// every PostgreSQL key of the snapshot is looked up in SQLite on a fresh connection instead.
 import Database from 'better-sqlite3';
 import type pg from 'pg';
-import { sqliteChecksum } from './checksum.ts';
+import { sqliteChecksum, streamPostgres } from './checksum.ts';
 import { startWriter } from './load.ts';
 import type { TableMapping } from './mapping.ts';
-import { checkOnSqlite, PG_SESSION_SQL, q, resolveOnPostgres, SchemaError, withMaxKey, type ResolvedTable } from './resolve.ts';
+import { parseLine } from './copy-text.ts';
+import { checkOnSqlite, PG_SESSION_SQL, q, resolveOnPostgres, SchemaError, type ResolvedTable } from './resolve.ts';
 import type { CopyResult, TableCopy } from './result.ts';
 
 export interface CopyOptions {
@@ -15,7 +19,7 @@ export interface CopyOptions {
   tables: TableMapping[];
   /** Rows per batch handed to the SQLite writer. */
   batch: number;
-  /** mirror (default): each table ends equal to PostgreSQL's. upsert: rows keyed, SQLite-only rows kept. */
+  /** mirror (default): each table ends equal to PostgreSQL's. upsert: keys SQLite lacks inserted, its own rows kept. */
   mode?: 'mirror' | 'upsert';
   log: (line: string) => void;
 }
@@ -44,12 +48,45 @@ async function resolveAll(client: pg.ClientBase, file: string, tables: TableMapp
   }
 }
 
-/** The rows an upsert is verified over: a single integer key up to PostgreSQL's largest (in the copy's snapshot); else the whole table. */
-async function upsertScope(client: pg.ClientBase, t: ResolvedTable): Promise<ResolvedTable> {
-  const key = t.key.length === 1 ? t.columns[t.key[0]!]! : undefined;
-  if (!key || key.bind !== 'integer') return t;
-  const r = await client.query<{ m: string | null }>(`SELECT max(${q(key.pg)})::text AS m FROM ${q(t.postgres.schema)}.${q(t.postgres.table)}`);
-  return withMaxKey(t, r.rows[0]?.m ?? '-9223372036854775808');
+export interface KeysFound {
+  /** PostgreSQL's keys in the snapshot. */
+  postgres: number;
+  /** Of those, the keys SQLite holds. */
+  found: number;
+  /** The first few keys SQLite lacks, as COPY text. */
+  missing: string[];
+}
+
+/**
+ * Looks every PostgreSQL key of a table (converted as the copy converts it, in the copy's snapshot)
+ * up in SQLite, on a fresh read-only connection: an upsert's verification. The key columns are bound
+ * as the writer binds them, and compared with the SQLite column's own collation, as the conflict was.
+ */
+export async function keysFoundInSqlite(client: pg.ClientBase, t: ResolvedTable, file: string): Promise<KeysFound> {
+  const cols = t.key.map((i) => t.columns[i]!);
+  const keysOnly: ResolvedTable = { name: t.name, postgres: t.postgres, columns: cols, key: cols.map((_, j) => j) };
+  const db = openExistingSqlite(file, true);
+  try {
+    const lookup = db.prepare(`SELECT 1 FROM ${q(t.name)} WHERE ${cols.map((c) => `${q(c.sqlite)} = ?`).join(' AND ')} LIMIT 1`).pluck();
+    let found = 0;
+    const missing: string[] = [];
+    let rest: Buffer | undefined;
+    const sum = await streamPostgres(client, keysOnly, (chunk) => {
+      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      const cut = buf.lastIndexOf(10);
+      rest = cut + 1 < buf.length ? Buffer.from(buf.subarray(cut + 1)) : undefined;
+      if (cut < 0) return;
+      for (const line of buf.toString('utf8', 0, cut).split('\n')) {
+        const params = parseLine(line).map((v, i) => (v === null ? null : cols[i]!.bind === 'integer' ? (v.length < 16 ? Number(v) : BigInt(v)) : cols[i]!.bind === 'real' ? Number(v) : v));
+        if (lookup.get(params) !== undefined) found++;
+        else if (missing.length < 3) missing.push(line);
+      }
+    });
+    if (rest) throw new Error(`${t.name}: PostgreSQL's key stream ended without a newline`);
+    return { postgres: sum.rows, found, missing };
+  } finally {
+    db.close();
+  }
 }
 
 export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Promise<CopyResult> {
@@ -64,20 +101,19 @@ export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Prom
       const t0 = performance.now();
       opts.log(`copying ${t.postgres.schema}.${t.postgres.table} → ${t.name} (${t.columns.length} columns)`);
       const upsert = opts.mode === 'upsert';
-      const { source, written, indexMs, commitMs } = await writer.load(client, t, opts.batch, (n) => opts.log(`  ${t.name}: ${n.toLocaleString('en')} rows`), upsert);
-      // An upsert keeps SQLite's newer rows: with one integer key, verify PostgreSQL's key range only.
-      const verified = upsert ? await upsertScope(client, t) : t;
+      const { source, written, inserted, indexMs, commitMs } = await writer.load(client, t, opts.batch, (n) => opts.log(`  ${t.name}: ${n.toLocaleString('en')} rows`), upsert);
       const copyMs = performance.now() - t0;
       const db = openExistingSqlite(opts.sqliteFile, true);
       const stored = (() => {
         try {
-          return sqliteChecksum(db, verified);
+          return sqliteChecksum(db, t);
         } finally {
           db.close();
         }
       })();
+      const keys = upsert ? await keysFoundInSqlite(client, t, opts.sqliteFile) : undefined;
       const verifyMs = performance.now() - t0 - copyMs;
-      const ok = source.rows === stored.rows && written === source.rows && source.checksum === stored.checksum;
+      const ok = written === source.rows && (keys ? keys.postgres === source.rows && keys.found === keys.postgres : source.rows === stored.rows && source.checksum === stored.checksum);
       tables.push({
         table: t.name,
         postgresTable: `${t.postgres.schema}.${t.postgres.table}`,
@@ -86,7 +122,13 @@ export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Prom
         checksum: { postgres: source.checksum, sqlite: stored.checksum },
         copyMs: Math.round(copyMs),
         verifyMs: Math.round(verifyMs),
+        ...(keys ? { keys: { postgres: keys.postgres, foundInSqlite: keys.found, inserted } } : {}),
       });
+      if (keys) {
+        const lacking = keys.missing.length ? `; missing: ${keys.missing.map((k) => JSON.stringify(k)).join(', ')}` : '';
+        opts.log(`  ${ok ? 'verified' : 'MISMATCH'} ${t.name}: ${keys.found} of ${keys.postgres} PostgreSQL keys in SQLite (${inserted} inserted, ${written - inserted} kept SQLite's row), SQLite holds ${stored.rows} rows${lacking} (copy ${Math.round(copyMs)} ms, verify ${Math.round(verifyMs)} ms)`);
+        continue;
+      }
       opts.log(`  ${ok ? 'verified' : 'MISMATCH'} ${t.name}: ${source.rows} → ${stored.rows} rows, checksum ${source.checksum.slice(0, 12)} ${ok ? '=' : '≠'} ${stored.checksum.slice(0, 12)} (copy ${Math.round(copyMs)} ms of which index rebuild ${indexMs} ms and commit ${commitMs} ms, verify ${Math.round(verifyMs)} ms)`);
     }
     const rows = tables.reduce((n, t) => n + t.rows.postgres, 0);

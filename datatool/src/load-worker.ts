@@ -2,8 +2,8 @@
 // thread forwards and inserts them into SQLite on its own connection, while the main thread keeps
 // reading (and hashing) PostgreSQL's output. Two cores, two halves of the work. One worker serves
 // every table of a copy (started before the first query, so its start-up is not on the clock).
-// One transaction per table: the table is emptied, filled and its indexes rebuilt, then COMMIT;
-// any failure rolls the table back to what it held before.
+// One transaction per table: the table is emptied, filled and its indexes rebuilt, then COMMIT (an
+// upsert only inserts the keys SQLite lacks); any failure rolls the table back to what it held before.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Bind } from './convert.ts';
@@ -14,11 +14,15 @@ export interface TableLoad {
   table: string;
   columns: string[];
   binds: Bind[];
-  /** Upsert by these SQLite key columns: rows only on SQLite are kept (default: the table is replaced). */
+  /**
+   * Upsert by these SQLite key columns: only keys SQLite lacks are inserted; a key it has keeps
+   * SQLite's row (it took writes after the rollback: newer than PostgreSQL's). Default: the table is replaced.
+   */
   upsertKey?: string[];
 }
 export type LoadMessage = { begin: TableLoad } | { chunk: Uint8Array } | { end: true };
-export type LoadReply = { ready: true } | { ack: number } | { done: true; rows: number; indexMs: number; commitMs: number } | { error: string };
+/** done: rows received, and how many of them were inserted (an upsert skips the keys SQLite has). */
+export type LoadReply = { ready: true } | { ack: number } | { done: true; rows: number; inserted: number; indexMs: number; commitMs: number } | { error: string };
 
 const db = new Database((workerData as { file: string }).file, { fileMustExist: true });
 db.pragma('busy_timeout = 10000');
@@ -39,6 +43,7 @@ interface Current {
   indexes: { name: string; sql: string }[];
   buffered: number;
   rows: number;
+  inserted: number;
   /** Bytes after the last newline of the previous chunk (a row cut in two). */
   rest: Buffer | undefined;
 }
@@ -55,8 +60,7 @@ function begin(t: TableLoad): Current {
   const indexes = t.upsertKey ? [] : db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(t.table) as { name: string; sql: string }[];
   for (const ix of indexes) db.exec(`DROP INDEX ${q(ix.name)}`);
   const one = `(${t.columns.map(() => '?').join(', ')})`;
-  const rest = t.columns.filter((c) => !t.upsertKey?.includes(c));
-  const onConflict = !t.upsertKey ? '' : ` ON CONFLICT (${t.upsertKey.map(q).join(', ')}) DO ${rest.length ? `UPDATE SET ${rest.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}` : 'NOTHING'}`;
+  const onConflict = !t.upsertKey ? '' : ` ON CONFLICT (${t.upsertKey.map(q).join(', ')}) DO NOTHING`;
   const sqlFor = (n: number) => `INSERT INTO ${q(t.table)} (${t.columns.map(q).join(', ')}) VALUES ${Array(n).fill(one).join(', ')}${onConflict}`;
   return {
     t,
@@ -70,6 +74,7 @@ function begin(t: TableLoad): Current {
     indexes,
     buffered: 0,
     rows: 0,
+    inserted: 0,
     rest: undefined,
   };
 }
@@ -101,7 +106,7 @@ function writeChunk(c: Current, chunk: Uint8Array): number {
     }
     c.rows++;
     if (++c.buffered === c.rowsPerStatement) {
-      c.full.run(params);
+      c.inserted += c.full.run(params).changes;
       c.buffered = 0;
     }
   }
@@ -110,12 +115,12 @@ function writeChunk(c: Current, chunk: Uint8Array): number {
 
 function end(c: Current): LoadReply {
   if (c.rest) throw new Error('COPY output ended without a newline');
-  if (c.buffered > 0) db.prepare(c.sqlFor(c.buffered)).run(c.params.slice(0, c.buffered * c.width));
+  if (c.buffered > 0) c.inserted += db.prepare(c.sqlFor(c.buffered)).run(c.params.slice(0, c.buffered * c.width)).changes;
   const t0 = performance.now();
   for (const ix of c.indexes) db.exec(ix.sql);
   const t1 = performance.now();
   db.exec('COMMIT');
-  return { done: true, rows: c.rows, indexMs: Math.round(t1 - t0), commitMs: Math.round(performance.now() - t1) };
+  return { done: true, rows: c.rows, inserted: c.inserted, indexMs: Math.round(t1 - t0), commitMs: Math.round(performance.now() - t1) };
 }
 
 parentPort!.on('message', (m: LoadMessage | { close: true }) => {

@@ -13,8 +13,10 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './load-worker.ts' :
 export interface LoadResult {
   /** What PostgreSQL sent: rows and the checksum of the converted values. */
   source: TableSum;
-  /** Rows the writer inserted. */
+  /** Rows the writer received. */
   written: number;
+  /** Of those, the rows inserted (all of them, but in an upsert: only keys SQLite lacked). */
+  inserted: number;
   /** Rebuilding the secondary indexes dropped for the load, and COMMIT. */
   indexMs: number;
   commitMs: number;
@@ -91,7 +93,7 @@ export function startWriter(file: string): SqliteWriter {
         if (pendingBytes) await send();
         post({ end: true });
         const r = await Promise.race([done, failed]);
-        return { source, written: r.rows, indexMs: r.indexMs, commitMs: r.commitMs };
+        return { source, written: r.rows, inserted: r.inserted, indexMs: r.indexMs, commitMs: r.commitMs };
       } finally {
         wakeups.delete(waker);
         listener = undefined;

@@ -14,6 +14,11 @@ export const TableCopySchema = z.object({
   checksum: z.object({ postgres: z.string(), sqlite: z.string() }),
   copyMs: z.number().nonnegative(),
   verifyMs: z.number().nonnegative(),
+  /**
+   * upsert only: PostgreSQL's keys, how many of them SQLite holds after the copy (ok when all), and
+   * how many the copy inserted (the others kept SQLite's row). rows.sqlite is then the whole table.
+   */
+  keys: z.object({ postgres: z.number().int().nonnegative(), foundInSqlite: z.number().int().nonnegative(), inserted: z.number().int().nonnegative() }).optional(),
 });
 export type TableCopy = z.infer<typeof TableCopySchema>;
 
@@ -28,7 +33,7 @@ export const CopyResultSchema = z.object({
   /** rows / copyMs (the copy alone; verification is verifyMs). */
   rowsPerSec: z.number().nonnegative(),
   batch: z.number().int().positive(),
-  /** mirror: tables replaced; upsert: keyed, SQLite-only rows kept, verified over PostgreSQL's key range. */
+  /** mirror: tables replaced, verified by counts and checksums; upsert: keys SQLite lacks inserted, its rows kept, verified by every PostgreSQL key found in SQLite. */
   mode: z.enum(['mirror', 'upsert']).default('mirror'),
 });
 export type CopyResult = z.infer<typeof CopyResultSchema>;
