@@ -2,10 +2,10 @@
 // seed: the runbook's recovery pod pg_dumps into /tmp of a throwaway pod and sleeps 300 s; nothing
 //   reaches SQLite. Not executed (it would only leave a pod behind); its manifest is checked and the
 //   finding recorded as read, not measured.
-// hardened: drill-data copies every row PostgreSQL has into SQLite (upsert, keyed: SQLite's newer
-//   rows kept, as the restored app keeps taking writes), from the server or, when it is down or cut
-//   off, from its data directory; verified by per-table counts and checksums over PostgreSQL's key
-//   range. A mapped table missing on PostgreSQL is left as SQLite has it.
+// hardened: drill-data copies every key PostgreSQL has and SQLite lacks into SQLite (upsert: on a key
+//   both hold, SQLite's row is kept: the restored app has been taking writes, so it is the newer), from
+//   the server or, when it is down or cut off, from its data directory; verified by every PostgreSQL
+//   key found in SQLite, per table. A mapped table missing on PostgreSQL is left as SQLite has it.
 import type { Procedure } from '../drill/procedure.ts';
 import { validateManifest } from '../platform/schema.ts';
 import { postgresAcceptsConnections } from './actions.ts';
@@ -21,7 +21,7 @@ export function hardenedDataRecovery(): Procedure<ProcedureContext> {
     steps: [
       {
         id: 'recover-postgres-to-sqlite',
-        name: 'Recover PostgreSQL → SQLite (upsert, keyed) and verify counts and checksums',
+        name: 'Recover PostgreSQL → SQLite (keys SQLite lacks; its own rows kept) and verify every PostgreSQL key is in SQLite',
         budgetMs: 120_000,
         async run(ctx, signal) {
           const up = await postgresAcceptsConnections(ctx.platform, signal);
@@ -29,7 +29,8 @@ export function hardenedDataRecovery(): Procedure<ProcedureContext> {
           const r = up ? await copyToSqlite(ctx, { mode: 'upsert', tables: tables?.present, signal }) : await salvageToSqlite(ctx, { mode: 'upsert', signal });
           const out = assertCopied(`drill-data ${up ? 'copy' : 'salvage'} (upsert)`, r);
           const kept = tables?.missing.length ? `; missing on PostgreSQL, kept from SQLite: ${tables.missing.join(', ')}` : '';
-          return `${up ? 'from the server' : 'from the data directory (server down)'}: ${out.rows} rows upserted by drill-data, verified over PostgreSQL's key range (${out.tables.map((t) => `${t.table}=${t.rows.postgres}`).join(' ')})${kept}`;
+          const keys = out.tables.map((t) => `${t.table} ${t.keys?.foundInSqlite ?? '?'}/${t.rows.postgres} (${t.keys?.inserted ?? '?'} inserted)`).join(', ');
+          return `${up ? 'from the server' : 'from the data directory (server down)'}: every PostgreSQL key in SQLite after drill-data's upsert, SQLite's rows kept on a conflict: ${keys}${kept}`;
         },
       },
     ],

@@ -66,7 +66,7 @@ async function run<S extends z.ZodType>(ctx: DataToolContext, o: Omit<DataToolJo
 
 /**
  * PostgreSQL (the app's database) → the SQLite file, verified per table. mirror: each table ends
- * equal to PostgreSQL's; upsert: keyed, SQLite-only rows kept. `tables`: a subset of the mapping.
+ * equal to PostgreSQL's; upsert: keys SQLite lacks inserted, its own rows kept (verified: every PostgreSQL key in SQLite). `tables`: a subset of the mapping.
  */
 export function copyToSqlite(ctx: DataToolContext, o: { mode: CopyMode; tables?: string[]; signal?: AbortSignal }): Promise<DataToolRun<CopyResult>> {
   const args = ['copy', '--from-env', URL_ENV, '--to', TOPOLOGY.sqlitePath, '--mode', o.mode, ...(o.tables ? ['--tables', o.tables.join(',')] : [])];
@@ -94,7 +94,7 @@ export function backupSqlite(ctx: DataToolContext, to: string, signal?: AbortSig
 /** Throws unless the copy succeeded and verified, naming the tables that differ and the last log line. */
 export function assertCopied(how: string, r: DataToolRun<CopyResult | SalvageResult>): CopyResult | SalvageResult {
   if (r.res.succeeded && r.out?.ok) return r.out;
-  const bad = r.out?.tables.filter((t) => !t.ok).map((t) => `${t.table} ${t.rows.postgres}→${t.rows.sqlite}`) ?? [];
+  const bad = r.out?.tables.filter((t) => !t.ok).map((t) => (t.keys ? `${t.table} ${t.keys.foundInSqlite} of ${t.keys.postgres} PostgreSQL keys in SQLite` : `${t.table} ${t.rows.postgres}→${t.rows.sqlite}`)) ?? [];
   throw new Error(`${how} failed (exit ${r.res.exitCode})${bad.length ? `: ${bad.join(', ')}` : ''}: ${lastLine(r.res.logs)}`);
 }
 
