@@ -284,12 +284,14 @@ export class RegisterLedger implements AsyncDisposable {
       if (this.#w.read.absent.includes(res.statusCode)) return { value: null };
       if (res.statusCode !== 200) return { status: res.statusCode, error: `HTTP ${res.statusCode}` };
       let v: unknown;
+      // The value's path may name the key (an answer keyed by it: `{{key}}.config.drill`).
+      const valuePath = fill(this.#w.read.value, { key }, (k) => k);
       try {
-        v = at(JSON.parse(text), this.#w.read.value);
+        v = at(JSON.parse(text), valuePath);
       } catch {
         return { status: 200, error: 'HTTP 200, body not JSON' };
       }
-      if (typeof v !== 'string') return { status: 200, error: `HTTP 200, ${this.#w.read.value} is ${v === null ? 'null' : typeof v} (expected a string)` };
+      if (typeof v !== 'string') return { status: 200, error: `HTTP 200, ${valuePath} is ${v === null ? 'null' : typeof v} (expected a string)` };
       return { value: v };
     } catch (err) {
       return { status: 0, error: (err as Error).message };
