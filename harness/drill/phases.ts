@@ -23,6 +23,7 @@ import { waitForTriggers } from './detection.ts';
 import { runProcedure } from './procedure.ts';
 import { readWhereWritesLanded } from './read-back.ts';
 import { openRegisterLedger, registerPreFaultWrites, registerReadBackPhase } from './register-phases.ts';
+import { PREFLIGHT_PHASE } from './preflight-phase.ts';
 import type { DrillState } from './state.ts';
 
 export interface Phase {
@@ -79,6 +80,8 @@ export const PHASES: readonly Phase[] = [
       await s.o.afterSetup?.(s.ctx);
     },
   },
+  // The runbook's premises about the app, measured before any drill traffic (preflight-phase.ts).
+  PREFLIGHT_PHASE,
   loadPhase('baseline'),
   {
     id: 'pre-fault-writes',

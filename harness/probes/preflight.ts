@@ -252,29 +252,46 @@ export function sqliteTablesNeeded(t: Pick<TargetProfile, 'workload' | 'mapping'
 
 /**
  * Premise: the SQLite schema exists before traffic reaches it. Read from the SQLite file itself:
- * every table the profile needs is there, and the workload's own read of it runs.
+ * every table the profile needs is there, and the workload's own read of it runs. With `baseUrl`
+ * (the app serving on that file), one probe write is then sent through it: the first traffic, whose
+ * answer says what serving that file means (acknowledged, or e.g. 500 "no such table").
  */
-export async function checkSqliteSchemaBeforeTraffic(o: { target: Pick<TargetProfile, 'workload' | 'mapping'>; reader: DatabaseReader }): Promise<PreflightResult> {
+export async function checkSqliteSchemaBeforeTraffic(o: { target: Pick<TargetProfile, 'workload' | 'mapping'>; reader: DatabaseReader; baseUrl?: string; tag?: string }): Promise<PreflightResult> {
   const base = { id: 'sqlite-schema-before-traffic' as const, title: 'The SQLite schema exists before traffic reaches it' };
   const needed = sqliteTablesNeeded(o.target);
+  const afterTables = await schemaOf(o.reader, o.target, needed);
+  if (!o.baseUrl) return { ...base, ...afterTables };
+  const p = probeWrite(o.target, o.tag ?? `schema-${Date.now().toString(36)}`, 0);
+  const a = await sendProbe(o.baseUrl, p);
+  const ok = writeOutcome(a.status, o.target.workload.write.ack) === 'ok';
+  const write = `then the first write through the app on that file: HTTP ${a.status}${ok ? ' (acknowledged)' : `: ${a.text.replace(/\s+/g, ' ').slice(0, 120)}`}`;
+  return {
+    ...base,
+    holds: afterTables.holds && ok,
+    measured: `${afterTables.measured}; ${write}`,
+    evidence: [...afterTables.evidence, `${p.method} ${p.path} ${p.body ?? ''} -> HTTP ${a.status} in ${a.ms} ms: ${a.text}`],
+  };
+}
+
+async function schemaOf(reader: DatabaseReader, target: Pick<TargetProfile, 'workload' | 'mapping'>, needed: string[]): Promise<Pick<PreflightResult, 'holds' | 'measured' | 'evidence'>> {
   let present: string[];
   try {
-    present = (await o.reader.query('sqlite', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).split('\n').map((l) => l.trim()).filter(Boolean);
+    present = (await reader.query('sqlite', "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).split('\n').map((l) => l.trim()).filter(Boolean);
   } catch (err) {
-    return { ...base, holds: false, measured: `the SQLite file could not be read: ${(err as Error).message}`, evidence: [] };
+    return { holds: false, measured: `the SQLite file could not be read: ${(err as Error).message}`, evidence: [] };
   }
   const missing = needed.filter((t) => !present.includes(t));
   const evidence = [`tables in the file (${present.length}): ${present.join(', ') || 'none'}`, `needed: ${needed.join(', ')}`];
-  if (missing.length) return { ...base, holds: false, measured: `missing ${missing.join(', ')} (the file has ${present.length} table${present.length === 1 ? '' : 's'})`, evidence };
-  const w = o.target.workload;
+  if (missing.length) return { holds: false, measured: `missing ${missing.join(', ')} (the file has ${present.length} table${present.length === 1 ? '' : 's'})`, evidence };
+  const w = target.workload;
   const sql = w.model === 'set' ? `SELECT COUNT(*) FROM ${ident(w.readBack.sqlite.table)}` : w.direct.sqlite;
   try {
-    const out = await o.reader.query('sqlite', sql);
+    const out = await reader.query('sqlite', sql);
     const rows = w.model === 'set' ? Number(out.trim()) : parseDirectRows(w, out).rows.length;
     evidence.push(`${sql} -> ${rows} row${w.model === 'set' ? 's counted' : 's'}`);
-    return { ...base, holds: true, measured: `all ${needed.length} needed table(s) present (${needed.join(', ')}); the workload's read returned ${rows} row(s)`, evidence };
+    return { holds: true, measured: `all ${needed.length} needed table(s) present (${needed.join(', ')}); the workload's read returned ${rows} row(s)`, evidence };
   } catch (err) {
     evidence.push(`${sql} -> ${(err as Error).message}`);
-    return { ...base, holds: false, measured: `tables present but the workload's read fails: ${(err as Error).message}`, evidence };
+    return { holds: false, measured: `tables present but the workload's read fails: ${(err as Error).message}`, evidence };
   }
 }
