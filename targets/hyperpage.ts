@@ -69,11 +69,13 @@ export default defineTarget({
     keys: [...TOOLS],
     // POST takes the tool from the body; the query names the key for the ledger's path template only.
     write: { method: 'POST', path: '/api/tools/config?tool={{key}}', body: '{"toolName":{{key}},"config":{"drill":{{value}}}}', ack: [200] },
-    // The answer is `{"<tool>": {enabled, notifications, config}}`: the value path names the key
-    // ({{key}} in `read.value` needs the register ledger to fill it in). 404: never configured.
-    // Answered from a per-process cache once read (finding hyperpage-per-process-config-cache): with
-    // several replicas the register rule sees stale reads unrelated to the rollback.
-    read: { path: '/api/tools/config?tool={{key}}', value: '{{key}}.config.drill', absent: [404] },
+    // GET /api/tools/config?tool=K answers from a per-process cache once read (finding
+    // hyperpage-per-process-config-cache): over 3 replicas a drill read 810 stale values in 946 API
+    // reads while the SQLite file held every acknowledged write (0 anomalies in 6 direct reads).
+    // Without `tool` the route reads every tool from the database (getAllToolConfigurations), in the
+    // same shape `{"<tool>": {enabled, notifications, config}}`; `drill-key` is ignored by the app and
+    // only names the key, as the profile's read path must. The value path names the key ({{key}} filled in).
+    read: { path: '/api/tools/config?drill-key={{key}}', value: '{{key}}.config.drill', absent: [404] },
     direct: {
       // SQLite keeps the user config alone as JSON text in `config`.
       sqlite: "SELECT tool_name, json_extract(config, '$.drill') FROM tool_configs WHERE json_extract(config, '$.drill') IS NOT NULL",
