@@ -63,6 +63,9 @@ describe('automatic triggers on probe samples (time scale 60)', () => {
     const a = alertsCleared(st, stuck, restored, 60);
     expect(a.cleared).toBe(false);
     expect(a.evidence).toMatch(/still active.*health-check-failures/);
+    // A measured failure (how long it stayed on past the rollback), not "not measured".
+    expect(a.clearedAfterMs).toBeUndefined();
+    expect(a.stillActiveAfterMs).toBeGreaterThan(a.deadlineMs);
   });
 
   it('no answer counts as a failure and PostgreSQL stays the engine last seen', () => {

@@ -148,6 +148,8 @@ export interface AlertsCleared {
   cleared: boolean;
   /** Rollback end → last alert cleared (0 when none was active after the rollback). */
   clearedAfterMs?: number;
+  /** An alert was still active when the probes stopped, this long after the rollback (past the deadline). */
+  stillActiveAfterMs?: number;
   deadlineMs: number;
   evidence: string;
 }
@@ -160,7 +162,8 @@ export function alertsCleared(triggers: readonly TriggerState[], samples: readon
     return { cleared: false, deadlineMs, evidence: `not measured: the probes stopped ${((lastT - rollbackEndAt) / 1000).toFixed(1)} s after the rollback, before the ${(deadlineMs / 1000).toFixed(1)} s deadline` };
   }
   const active = triggers.filter((t) => t.activeAtEnd);
-  if (active.length) return { cleared: false, deadlineMs, evidence: `still active at the end: ${active.map((t) => t.id).join(', ')}` };
+  // Still on when the probes stopped (past the deadline): a measured failure; its measure is how long it was watched.
+  if (active.length) return { cleared: false, stillActiveAfterMs: lastT - rollbackEndAt, deadlineMs, evidence: `still active at the end: ${active.map((t) => t.id).join(', ')}, ${((lastT - rollbackEndAt) / 1000).toFixed(1)} s after the rollback (deadline ${(deadlineMs / 1000).toFixed(1)} s)` };
   const late = triggers.filter((t) => t.clearedAt !== undefined && t.clearedAt > rollbackEndAt + deadlineMs);
   const clearedAfterMs = Math.max(0, ...triggers.filter((t) => t.clearedAt !== undefined).map((t) => t.clearedAt! - rollbackEndAt));
   if (late.length) return { cleared: false, clearedAfterMs, deadlineMs, evidence: `cleared too late: ${late.map((t) => `${t.id} ${((t.clearedAt! - rollbackEndAt) / 1000).toFixed(1)} s after the rollback`).join(', ')}` };
