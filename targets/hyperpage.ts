@@ -154,7 +154,12 @@ export default defineTarget({
   // declared once a drill of this target has shown which checks each finding fails.
   findings: [
     { id: 'hyperpage-engine-fallback', title: 'DB_ENGINE=postgresql (not exactly "postgres") is served by SQLite silently: POST /api/tools/config 200, the value landed in the SQLite file, PostgreSQL unchanged' },
-    { id: 'hyperpage-postgres-acks-no-write', title: 'PostgreSQL mode acknowledges no write: POST/PUT /api/tools/config 500, the repositories send SQLite-shaped SQL to PostgreSQL (42P01 without the table, 42703 with pg-schema.ts\'s table)' },
+    {
+      id: 'hyperpage-postgres-acks-no-write',
+      title: 'PostgreSQL mode acknowledges no write: POST/PUT /api/tools/config 500, the repositories send SQLite-shaped SQL to PostgreSQL (42P01 without the table, 42703 with pg-schema.ts\'s table)',
+      // Nothing acknowledged on PostgreSQL, nothing for the seed runbook to lose: its data-flow defect cannot show here.
+      masks: [{ finding: 'runbook-no-data-flow', check: 'criterion:data-integrity', variant: 'seed' }],
+    },
     { id: 'hyperpage-health-blind', title: '/api/health answers 200 healthy in PostgreSQL mode while PostgreSQL refuses connections (it queries no database)' },
     { id: 'hyperpage-production-health-needs-postgres', title: '/api/health/production answers 503 in SQLite mode when PostgreSQL is down, while SQLite serves and acknowledges writes (200)' },
     { id: 'hyperpage-unmigrated-sqlite', title: 'Nothing migrates on start and the SQLite migrator fails on a fresh file ("table schema_migrations already exists"): a SQLite deployment on a new file answers 500 "no such table: tool_configs"' },

@@ -56,6 +56,18 @@ describe('declared expected failures (FINDINGS)', () => {
   });
 });
 
+describe('a finding that masks another\'s expected failure', () => {
+  const runbook = Object.values(FINDINGS) as FindingSpec[];
+  const acksNoWrite: FindingSpec = { id: 'app-acks-no-write', title: 'PostgreSQL mode acknowledges no write', masks: [{ finding: 'runbook-no-data-flow', check: 'criterion:data-integrity', variant: 'seed', scenarios: ['database-corruption'] }] };
+  it('turns it into an expected pass where it applies, and nowhere else', () => {
+    expect(expectationFor('criterion:data-integrity', 'database-corruption', 'seed', runbook)).toEqual({ expected: 'fail', expectedBecause: 'runbook-no-data-flow' });
+    expect(expectationFor('criterion:data-integrity', 'database-corruption', 'seed', [...runbook, acksNoWrite])).toEqual({ expected: 'pass' });
+    // Another scenario, another check: untouched.
+    expect(expectationFor('criterion:data-integrity', 'maintenance-window', 'seed', [...runbook, acksNoWrite])).toEqual(expectationFor('criterion:data-integrity', 'maintenance-window', 'seed', runbook));
+    expect(expectationFor('checklist:1', 'database-corruption', 'seed', [...runbook, acksNoWrite])).toEqual(expectationFor('checklist:1', 'database-corruption', 'seed', runbook));
+  });
+});
+
 describe('applyExpectations', () => {
   it('an expected failure that failed matches; one that passed does not (strict)', () => {
     const [failed] = applyExpectations([verdict('data-integrity', false)], 'database-corruption', 'seed');

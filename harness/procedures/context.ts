@@ -60,6 +60,8 @@ export interface FindingSpec {
   id: string;
   title: string;
   expectedFailures?: readonly ExpectedFailure[];
+  /** Another finding's expected failure this one makes impossible to show (the check is then expected to pass). */
+  masks?: readonly (ExpectedFailure & { finding: string })[];
 }
 
 /** The runbook as written fails these checks in every scenario that evaluates them. */

@@ -204,6 +204,10 @@ export const TargetProfileSchema = z
           expectedFailures: z
             .array(z.object({ check: z.string().regex(/^(criterion:[a-z0-9-]+|checklist:[1-5]|data-recovery|step:[a-z]+:[a-z0-9-]+)$/), variant: z.literal('seed'), scenarios: z.array(z.string()).optional() }))
             .default([]),
+          /** Another finding's expected failure (e.g. the runbook's runbook-no-data-flow) that this app's defect makes impossible to show: expected to pass instead. */
+          masks: z
+            .array(z.object({ finding: z.string().min(1), check: z.string().regex(/^(criterion:[a-z0-9-]+|checklist:[1-5]|data-recovery|step:[a-z]+:[a-z0-9-]+)$/), variant: z.literal('seed'), scenarios: z.array(z.string()).optional() }))
+            .default([]),
         }),
       )
       .default([]),
