@@ -146,8 +146,12 @@ describe('emergency rollback', () => {
   it('fails over budget, never restored, or short of 3/3', () => {
     expect(emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 300_001 }), 300_000)[0]!.passed).toBe(false);
     const never = emergencyVerdicts(outcome({ ...base, timeToRestoreMs: undefined }), 300_000)[0]!;
+    // No sample after the trigger: nothing was watched, not measured.
     expect([never.passed, never.measured]).toEqual([false, null]);
     expect(never.evidence).toContain('never restored');
+    // Watched 95 s after the trigger and never restored: a measured failure.
+    const watched = emergencyVerdicts(outcome({ ...base, availability: { ...base.availability, lastAt: 195_000 }, procedureStartedAt: 100_000, timeToRestoreMs: undefined }), 300_000)[0]!;
+    expect([watched.passed, watched.measured]).toEqual([false, 'never (watched 95.0 s after the trigger)']);
     expect(emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 3_000, sqliteReady: 2 }), 300_000)[0]!.passed).toBe(false);
   });
 });

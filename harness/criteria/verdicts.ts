@@ -140,6 +140,12 @@ export function engineSource(o: Pick<ScenarioOutcome, 'availability'>): string |
   return from === 'route' ? "from the Service's routed pods (the app names none)" : from === 'mixed' ? "from the app's answers where it named one, else from the Service's routed pods" : undefined;
 }
 
+/** "never (watched 95.2 s after the trigger)", or null when the probe watched nothing after it. */
+function neverRestored(o: Pick<ScenarioOutcome, 'availability' | 'procedureStartedAt'>): string | null {
+  const watched = (o.availability.lastAt ?? -Infinity) - o.procedureStartedAt;
+  return watched > 0 ? `never (watched ${(watched / 1000).toFixed(1)} s after the trigger)` : null;
+}
+
 export function emergencyVerdicts(o: ScenarioOutcome, budgetMs = EMERGENCY_BUDGET_MS): Verdict[] {
   const ttr = o.timeToRestoreMs;
   const l = o.ledger;
@@ -148,7 +154,8 @@ export function emergencyVerdicts(o: ScenarioOutcome, budgetMs = EMERGENCY_BUDGE
       id: 'emergency-rollback',
       title: 'Emergency rollback: trigger → healthy on SQLite with 3/3 ready',
       passed: ttr !== undefined && ttr < budgetMs && o.sqliteReady === 3,
-      measured: ttr ?? null,
+      // Never restored while the probe watched is a measured failure; no samples at all is not measured.
+      measured: ttr ?? neverRestored(o),
       budget: budgetMs,
       unit: 'ms',
       evidence:

@@ -152,6 +152,8 @@ export interface AvailabilitySummary {
   /** Span during which both engines answered (mixed serving), 0 if none. */
   mixedEngineMs: number;
   p99LatencyMs: number;
+  /** Start of the last sample (how far the probe watched). */
+  lastAt?: number;
   /**
    * Where the engines of healthy answers came from: the app's own header/body field, the Service's
    * routed pods (the app named none), both (some answers named it), or neither.
@@ -221,6 +223,7 @@ export function summarize(samples: readonly Sample[]): AvailabilitySummary {
     engineFirstSeen: firstSeen,
     mixedEngineMs,
     p99LatencyMs: lat.length ? lat[Math.min(lat.length - 1, Math.ceil(lat.length * 0.99) - 1)]! : 0,
+    lastAt: samples.length ? samples[samples.length - 1]!.t : undefined,
     engineFrom: fromApp && fromRoute ? 'mixed' : fromApp ? 'app' : fromRoute ? 'route' : 'none',
   };
 }
