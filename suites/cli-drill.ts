@@ -1,10 +1,9 @@
 // Runs the real CLI (bin/rollback-drill.js) as a user would, for the suites that drill through it
 // (a scenario from a file, another target): waits for it, then reads the report it wrote.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../harness/platform/manifests.ts';
+import { startCli } from '../harness/cli/testing/start-cli.ts';
 import type { RunReport } from '../harness/report/model.ts';
 
 export interface CliDrill {
@@ -21,16 +20,9 @@ export const SMALL_DRILL = ['--cluster', 'local', '--dataset-size', '2000', '--p
 
 export async function runCliDrill(args: readonly string[], tmpPrefix: string): Promise<CliDrill> {
   const reportDir = mkdtempSync(path.join(tmpdir(), tmpPrefix));
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), ...args, '--report-dir', reportDir], {
-    cwd: REPO_ROOT,
-    // Not a CLI run of its own: the suites it starts must not see this worker's DRILL_CONFIG (there is none under npm test).
-    env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const cli = startCli(args, reportDir);
+  const code = await cli.exited;
+  const output = cli.output();
   const name = readdirSync(reportDir).find((n) => existsSync(path.join(reportDir, n, 'report.json')));
   if (!name) throw new Error(`no report written (exit ${code}):\n${output.slice(-3000)}`);
   const runDir = path.join(reportDir, name);

@@ -2,12 +2,12 @@
 // far, and nothing of the run left running (no process carrying the run marker, no listening port).
 // The check is scoped to this run's label prefix (its report folder's name), so drills of other test
 // files running meanwhile are not counted.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { markedProcesses } from '../platform/local/leaks.ts';
+import { startCli } from './testing/start-cli.ts';
 import { REPO_ROOT } from '../platform/manifests.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,15 +20,8 @@ function runDirOf(reportDir: string): string | undefined {
 describe('SIGINT during a drill (npm run drill, local platform)', () => {
   it('exits 130, marks the report aborted with the steps so far, leaves nothing running', { timeout: 240_000 }, async () => {
     const reportDir = mkdtempSync(path.join(tmpdir(), 'drill-int-'));
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), '--cluster', 'local', '--report-dir', reportDir, '--dataset-size', '500', '--post-migration-writes', '20', '--load-duration', '1'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const cli = startCli(['--cluster', 'local', '--dataset-size', '500', '--post-migration-writes', '20', '--load-duration', '1'], reportDir);
+    const { child, exited } = cli;
 
     // Wait until a step of the rollback procedure has started, then interrupt.
     const deadline = Date.now() + 150_000;
@@ -39,13 +32,13 @@ describe('SIGINT during a drill (npm run drill, local platform)', () => {
       if (journal.includes('"type":"step.end"')) break;
       await sleep(200);
     }
-    expect(journal, `no procedure step started; output:\n${output.slice(-2000)}`).toContain('"type":"step.end"');
+    expect(journal, `no procedure step started; output:\n${cli.output().slice(-2000)}`).toContain('"type":"step.end"');
     const runPrefix = `${path.basename(runDirOf(reportDir)!)}-`;
     // The scope is right: the run's pods carry the prefix while it runs.
     expect(markedProcesses(runPrefix).length, `no process labelled ${runPrefix}*`).toBeGreaterThan(0);
     child.kill('SIGINT');
     const code = await Promise.race([exited, sleep(90_000).then(() => 'timeout' as const)]);
-    expect(code, output.slice(-2000)).toBe(130);
+    expect(code, cli.output().slice(-2000)).toBe(130);
 
     const dir = runDirOf(reportDir)!;
     const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as { run: { status: string }; groups: { status: string; steps: { step: string; outcome: string }[] }[] };
