@@ -13,6 +13,8 @@ export function fmtMeasured(v: number | string | null, unit: string | null): str
   if (v === null || v === undefined) return 'not measured';
   if (typeof v === 'number' && unit === 'ms') return fmtMs(v);
   if (typeof v === 'number' && !Number.isInteger(v)) return `${Number(v.toFixed(3))}${unit ? ` ${unit}` : ''}`;
+  // A duration that is a sentence ("never (watched 95.5 s …)") carries its own units.
+  if (typeof v === 'string' && unit === 'ms') return v;
   return unit ? `${v} ${unit}` : String(v);
 }
 
