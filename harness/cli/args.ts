@@ -23,7 +23,7 @@ export const FLAGS = {
   'load-duration': { type: 'string', help: 'seconds of autocannon load per phase (default 10)' },
   'load-connections': { type: 'string', help: 'autocannon connections (default 10)' },
   'write-ratio': { type: 'string', help: 'share of the load that is writes, checked in the database (default 0.25)' },
-  'write-rate': { type: 'string', help: 'ledger writes/s after the restore, through the monitoring window (default 100)' },
+  'write-rate': { type: 'string', help: 'ledger writes/s after the restore, through the monitoring window (default 200)' },
   'min-writes-per-pod': { type: 'string', help: 'acknowledged writes per pod after the restore for data integrity to count (default 300)' },
   'error-budget': { type: 'string', help: 'largest error + non-2xx share of the load after the rollback (default 0.01)' },
   'time-scale': { type: 'string', help: 'divide trigger windows by this (default 60: 5 min → 5 s)' },

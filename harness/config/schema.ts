@@ -81,8 +81,12 @@ export const DrillConfigSchema = z
     loadConnections: z.number().int().min(1).max(1000).default(10),
     /** Share of the load that is unique-key writes (checked later in the database itself). */
     writeRatio: z.number().min(0).max(0.9).default(0.25),
-    /** Ledger writes per second once the service is restored (through the monitoring window). */
-    postRestoreWriteRate: z.number().min(1).max(1000).default(100),
+    /**
+     * Ledger writes per second once the service is restored (through the monitoring window). 200: with the
+     * default 10 s window, 3 SQLite pods each take ~600, twice the 300 that make a 1 % loss rate visible
+     * (100/s left Hyperpage's register 296/pod, short of it).
+     */
+    postRestoreWriteRate: z.number().min(1).max(1000).default(200),
     /** Acknowledged writes each serving pod must take after the restore for data integrity to count (300: a 1 % loss rate is caught at 95 %). */
     minWritesPerPod: z.number().int().min(1).max(10_000_000).default(300),
     /** Largest share of errors + non-2xx answers the load after the rollback may have (performance). */
