@@ -5,7 +5,6 @@
 // through the app's API, then where it landed, read from each database (never the app's word), and
 // returns { id, holds, measured, evidence }. How the app is started, and PostgreSQL stopped, is the
 // caller's (a Platform in a drill, child processes in tests): these functions only measure.
-import type { Platform } from '../platform/types.ts';
 import { normalizeMapping } from '../../datatool/src/mapping.ts';
 import type { TargetProfile } from '../targets/schema.ts';
 import { parseDirectRows, postgresDirectSql, registerWriteRequest } from './register-ledger.ts';
@@ -28,31 +27,6 @@ export type Engine = 'sqlite' | 'postgres';
 /** One SELECT on an engine's database, its rows as `a|b` lines (sqlite3 list mode, psql -qtA); throws with the tool's first error line. */
 export interface DatabaseReader {
   query(engine: Engine, sql: string): Promise<string>;
-}
-
-export interface PlatformReaderOptions {
-  namespace: string;
-  /** A deployment whose pods see the SQLite file and have a sqlite3 (the app image may have none). */
-  sqlite: { deployment: string; file: string };
-  /** The PostgreSQL deployment; argv of psql (SQL goes on stdin, never in argv). */
-  postgres: { deployment: string; psql?: string[] };
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-/** A DatabaseReader through `kubectl exec` (platform.exec): sqlite3 -readonly, psql on stdin. */
-export function platformDatabaseReader(platform: Pick<Platform, 'exec'>, o: PlatformReaderOptions): DatabaseReader {
-  return {
-    async query(engine, sql) {
-      const timeoutMs = o.timeoutMs ?? 15_000;
-      const r =
-        engine === 'sqlite'
-          ? await platform.exec(o.namespace, o.sqlite.deployment, ['sqlite3', '-readonly', '-cmd', '.timeout 10000', o.sqlite.file, sql], { timeoutMs, signal: o.signal })
-          : await platform.exec(o.namespace, o.postgres.deployment, o.postgres.psql ?? ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], { stdin: sql, timeoutMs, signal: o.signal });
-      if (r.exitCode !== 0) throw new Error(`${engine === 'sqlite' ? 'sqlite3' : 'psql'} exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
-      return r.stdout;
-    },
-  };
 }
 
 /** A write the preflight sends: through the profile's workload template, with a value no one else writes. */
