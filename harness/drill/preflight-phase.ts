@@ -12,7 +12,7 @@ import { appLoginRefused, postgresStartFailures } from '../faults/postgres-check
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
 import { done, notYet, poll, waitFor } from '../platform/wait.ts';
-import { POSTGRES_PODS, sqliteDeployment, waitForNoPods } from '../procedures/actions.ts';
+import { POSTGRES_PODS, scaleToZero, sqliteDeployment, waitForNoPods } from '../procedures/actions.ts';
 import { backupSqlite } from '../procedures/data-tool.ts';
 import { answeredHealthy, describeHealth, healthCheck } from '../procedures/health.ts';
 import {
@@ -167,8 +167,7 @@ function postgresHooks(s: DrillState) {
   const { platform, signal } = s;
   return {
     async stopDatabase() {
-      await platform.scale(NS, TOPOLOGY.postgresDeployment, 0);
-      await waitForNoPods(platform, NS, { ...POSTGRES_PODS }, 60_000, signal);
+      await scaleToZero(platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, signal);
     },
     async databaseDown() {
       // On the component: no pod left, and a login with the app's credentials refused.

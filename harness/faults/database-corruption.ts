@@ -5,8 +5,7 @@
 // ready, pg_isready answers no, and a login with the app's credentials is refused.
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
-import { POSTGRES_PODS, waitForNoPods } from '../procedures/actions.ts';
-import { pgIsReady } from '../procedures/actions.ts';
+import { pgIsReady, POSTGRES_PODS, scaleToZero } from '../procedures/actions.ts';
 import { appLoginRefused, postgresStartFailures } from './postgres-checks.ts';
 import type { Fault, FaultContext } from './types.ts';
 
@@ -25,8 +24,7 @@ export const databaseCorruption: Fault = {
     );
     if (r.exitCode !== 0) throw new Error(`could not damage the data directory: exit ${r.exitCode} ${r.stderr.trim()}`);
     // Restart the server so it has to read its data directory again.
-    await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 0);
-    await waitForNoPods(ctx.platform, NS, POSTGRES_PODS, 60_000, ctx.signal);
+    await scaleToZero(ctx.platform, TOPOLOGY.postgresDeployment, POSTGRES_PODS, 60_000, ctx.signal);
     await ctx.platform.scale(NS, TOPOLOGY.postgresDeployment, 1);
     return 'PG_VERSION overwritten in $PGDATA, PostgreSQL restarted';
   },

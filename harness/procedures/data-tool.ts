@@ -9,6 +9,8 @@ import { BackupResultSchema, ChecksumResultSchema, CopyResultSchema, SalvageResu
 import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import type { JobResult, Platform } from '../platform/types.ts';
 import type { TargetProfile } from '../targets/schema.ts';
+import { normalizeMapping } from '../../datatool/src/mapping.ts';
+import { psql } from '../faults/psql.ts';
 import { cliJob, DRILL_JOB_ENV } from './actions.ts';
 import { parseCliJson } from './cli-contract.ts';
 
@@ -105,22 +107,13 @@ export const tableRows = (out: CopyResult | SalvageResult): string => out.tables
 
 /** The PostgreSQL schema.table names the mapping reads (public when the mapping names none). */
 export function mappedPostgresTables(mapping: TargetProfile['mapping']): { sqlite: string; postgres: string }[] {
-  return mapping.tables.map((t) => {
-    if (typeof t === 'string') return { sqlite: t, postgres: `public.${t}` };
-    const pg = typeof t.postgres === 'string' ? { schema: 'public', table: t.postgres } : (t.postgres ?? { schema: 'public', table: t.name! });
-    const sqlite = typeof t.sqlite === 'string' ? t.sqlite : (t.sqlite?.table ?? t.name ?? pg.table);
-    return { sqlite, postgres: `${pg.schema}.${pg.table}` };
-  });
+  return normalizeMapping(mapping).map((t) => ({ sqlite: t.sqlite.table, postgres: `${t.postgres.schema}.${t.postgres.table}` }));
 }
 
 /** Every table of the app's database (schema.table), read from pg_catalog by exec in the PostgreSQL pod (as its owner). */
 export const PRESENT_TABLES_SQL =
   "SELECT coalesce(string_agg(n.nspname || '.' || c.relname, ',' ORDER BY 1), '') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%';";
 
-/**
- * The mapped tables present on PostgreSQL and those missing (a dropped table is an incident, not
- * a schema): the copy takes the present ones, a missing one is left as SQLite has it.
- */
 /**
  * presentOnPostgres, or undefined (copy every mapped table) when the catalog cannot be read: e.g. the
  * owner's login refused once the credentials are revoked; the copy then shows why for itself.
@@ -132,14 +125,15 @@ export async function presentTablesOrAll(ctx: DataToolContext & { progress(line:
   });
 }
 
+/**
+ * The mapped tables present on PostgreSQL and those missing (a dropped table is an incident, not
+ * a schema): the copy takes the present ones, a missing one is left as SQLite has it.
+ */
 export async function presentOnPostgres(ctx: DataToolContext, signal?: AbortSignal): Promise<{ present: string[]; missing: string[] }> {
-  const r = await ctx.platform.exec(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {
-    stdin: PRESENT_TABLES_SQL,
-    timeoutMs: 15_000,
-    signal,
+  const out = await psql({ platform: ctx.platform, signal }, PRESENT_TABLES_SQL).catch((err: Error) => {
+    throw new Error(`listing PostgreSQL's tables: ${err.message}`);
   });
-  if (r.exitCode !== 0) throw new Error(`listing PostgreSQL's tables: psql exit ${r.exitCode}: ${lastLine(r.stderr)}`);
-  const have = new Set(r.stdout.trim().split(',').filter(Boolean));
+  const have = new Set(out.split(',').filter(Boolean));
   const mapped = mappedPostgresTables(ctx.target.mapping);
   return { present: mapped.filter((t) => have.has(t.postgres)).map((t) => t.sqlite), missing: mapped.filter((t) => !have.has(t.postgres)).map((t) => t.sqlite) };
 }
