@@ -22,7 +22,7 @@ export interface TableLoad {
 }
 export type LoadMessage = { begin: TableLoad } | { chunk: Uint8Array } | { end: true };
 /** done: rows received, and how many of them were inserted (an upsert skips the keys SQLite has). */
-export type LoadReply = { ready: true } | { ack: number } | { done: true; rows: number; inserted: number; indexMs: number; commitMs: number } | { error: string };
+export type LoadReply = { ack: number } | { done: true; rows: number; inserted: number; indexMs: number; commitMs: number } | { error: string };
 
 const db = new Database((workerData as { file: string }).file, { fileMustExist: true });
 db.pragma('busy_timeout = 10000');
@@ -123,19 +123,16 @@ function end(c: Current): LoadReply {
   return { done: true, rows: c.rows, inserted: c.inserted, indexMs: Math.round(t1 - t0), commitMs: Math.round(performance.now() - t1) };
 }
 
-parentPort!.on('message', (m: LoadMessage | { close: true }) => {
+parentPort!.on('message', (m: LoadMessage) => {
   try {
     if ('chunk' in m) {
       parentPort!.postMessage({ ack: writeChunk(cur!, m.chunk) } satisfies LoadReply);
     } else if ('begin' in m) {
       cur = begin(m.begin);
-    } else if ('end' in m) {
+    } else {
       const reply = end(cur!);
       cur = undefined;
       parentPort!.postMessage(reply);
-    } else {
-      db.close();
-      parentPort!.close();
     }
   } catch (err) {
     cur = undefined;
@@ -143,4 +140,3 @@ parentPort!.on('message', (m: LoadMessage | { close: true }) => {
     parentPort!.postMessage({ error: (err as Error).message } satisfies LoadReply);
   }
 });
-parentPort!.postMessage({ ready: true } satisfies LoadReply);

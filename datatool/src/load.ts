@@ -60,7 +60,8 @@ export function startWriter(file: string): SqliteWriter {
         } else if ('done' in m) finished(m);
         else if ('error' in m) fail(new Error(`writing ${t.name} into SQLite: ${m.error}`));
       };
-      const failed = new Promise<never>((_, reject) => wakeups.add(() => reject(failure)));
+      let rejectFailed!: () => void;
+      const failed = new Promise<never>((_, reject) => wakeups.add((rejectFailed = () => reject(failure))));
       failed.catch(() => undefined);
       try {
         post({ begin: { table: t.name, columns: t.columns.map((c) => c.sqlite), binds: t.columns.map((c) => c.bind), ...(upsert ? { upsertKey: t.key.map((i) => t.columns[i]!.sqlite) } : {}) } });
@@ -96,6 +97,7 @@ export function startWriter(file: string): SqliteWriter {
         return { source, written: r.rows, inserted: r.inserted, indexMs: r.indexMs, commitMs: r.commitMs };
       } finally {
         wakeups.delete(waker);
+        wakeups.delete(rejectFailed);
         listener = undefined;
       }
     },
