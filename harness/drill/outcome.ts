@@ -104,6 +104,9 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
   const enginesAfter = samples.filter((x) => x.t >= from && x.status === 200).map((x) => x.engine ?? '?');
   const data = s.ledger instanceof RegisterLedger ? registerData(s, from) : setData(s, from);
   const { landed, coverage: cov } = data;
+  // Either model: coverage of the restored engine and where the post-restore writes landed.
+  journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
+  journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });
   if (engineHeaderDisagrees({ landed, enginesAfter })) {
     recordFinding(
       { journal },
@@ -173,8 +176,6 @@ function setData(s: DrillState, from: number): DataOutcome {
   // chance); those are the data-integrity verdict's to count, not the engine's.
   const settledFrom = Math.max(from, s.rollbackEndAt);
   const landed = landedAfter(postRestore.filter((w) => w.t >= settledFrom), readBack);
-  journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
-  journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });
   return {
     ledger: check,
     ledgerSource: direct ? 'sqlite-file' : 'app-api',

@@ -100,8 +100,6 @@ export function registerData(s: DrillState, from: number): DataOutcome {
     },
   });
   const landed = registerLandedAfter(postRestore, rb, ledger.keys.length);
-  journal.write({ type: 'probe.summary', probe: 'coverage', summary: { ...cov, okByPod: JSON.stringify(cov.okByPod) } });
-  journal.write({ type: 'probe.summary', probe: 'landed', summary: { ...landed, engineHeaders: JSON.stringify(landed.engineHeaders) } });
   s.progress(`  register: ${check.headline}`);
   return {
     // No set here: an empty set check keeps the outcome's shape; data integrity judges `register`.

@@ -18,13 +18,14 @@ export async function openRegisterLedger(s: DrillState): Promise<RegisterLedger>
   // (round-robin reads pinned only 246 of 1,144 post-restore writes in a settings-app drill). The
   // ledger writes keys of its own (the load's unanswered writes would leave its writes unpinnable);
   // one worker per key, up to 4, keeps up with postRestoreWriteRate pairs/s where a pair takes a few ms.
-  const own = ledgerKeys(registerWorkload(s.target));
+  const w = registerWorkload(s.target);
+  const own = ledgerKeys(w);
   const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, keys: own, concurrency: Math.min(4, own.length) });
   s.ledger = ledger;
   s.progress(`  register: ledger pairs on ${ledger.ownKeys.join(', ')}; the load writes ${ledger.loadKeys.join(', ')}`);
   const keys = ledger.keys.length;
   try {
-    const q = await queryPostgresRegister(s.platform, registerWorkload(s.target), s.signal);
+    const q = await queryPostgresRegister(s.platform, w, s.signal);
     const initial = ledger.initialFromDirect(q.stdout);
     s.progress(`  register: initial values of ${Object.keys(initial).length} of ${keys} keys read by ${q.how}`);
   } catch (err) {

@@ -236,6 +236,7 @@ type RegisterCtx = { pending?: RegisterWriteRecord; t0?: number };
 function registerMixedRequests(paths: readonly string[], w: LoadRegisterWrites, target: TargetProfile): autocannon.Request[] {
   let seq = 0;
   const workload = registerWorkload(target);
+  const keys = w.keys ?? workload.keys;
   const first = registerWriteRequest(workload, workload.keys[0]!, `${w.prefix}0`);
   return mixSequence(paths, w.ratio).map((slot) => {
     if ('read' in slot) return { method: 'GET' as const, path: slot.read };
@@ -245,11 +246,11 @@ function registerMixedRequests(paths: readonly string[], w: LoadRegisterWrites, 
       headers: { 'content-type': 'application/json' },
       setupRequest(req: autocannon.Request, context: RegisterCtx) {
         const n = ++seq;
-        const keys = w.keys ?? workload.keys;
         const key = keys[(n - 1) % keys.length]!;
-        const write = registerWriteRequest(workload, key, `${w.prefix}${n}`);
+        const value = `${w.prefix}${n}`;
+        const write = registerWriteRequest(workload, key, value);
         const startedAt = Date.now();
-        const rec: RegisterWriteRecord = { key, value: `${w.prefix}${n}`, seq: n, startedAt, endedAt: startedAt, outcome: 'unknown', status: 0, latencyMs: 0 };
+        const rec: RegisterWriteRecord = { key, value, seq: n, startedAt, endedAt: startedAt, outcome: 'unknown', status: 0, latencyMs: 0 };
         w.records.push(rec);
         context.pending = rec;
         context.t0 = performance.now();

@@ -141,11 +141,11 @@ export class RegisterLedger implements AsyncDisposable {
   #initialFrom: RegisterLedgerCheck['initialFrom'] = 'none';
   #seq = 0;
   #writeKey = 0;
-  /** Per worker: its next key's position in its own keys. */
+  /** Per worker: its keys (fixed once built), and its next key's position in them. */
+  readonly #workerKeys: string[][];
   readonly #workerTurn: number[];
   /** Per key: when its latest ledger write (or pair's read) ended. */
   readonly #keyEnd = new Map<string, number>();
-  #readKey = 0;
   #rate: number;
   #running = false;
   #workers: Promise<void>[] = [];
@@ -160,6 +160,7 @@ export class RegisterLedger implements AsyncDisposable {
     const c = this.#opts.concurrency;
     // More workers than keys would put two pairs on one key at once: neither read could pin its write.
     if (!(Number.isInteger(c) && c >= 1 && c <= own.length)) throw new RangeError(`concurrency must be a whole number within 1..${own.length} (the keys the ledger writes; got ${c})`);
+    this.#workerKeys = Array.from({ length: c }, (_, i) => own.filter((_, j) => j % c === i));
     this.#workerTurn = Array.from({ length: c }, () => 0);
     this.#rate = this.#opts.rate;
     this.prefix = `reg-${opts.runId}-`;
@@ -259,8 +260,8 @@ export class RegisterLedger implements AsyncDisposable {
     return rec;
   }
 
-  /** One read of a key through the API (the next key round-robin unless given), recorded with its window. */
-  async read(key = this.#w.keys[this.#readKey++ % this.#w.keys.length]!): Promise<RegisterReadRecord | undefined> {
+  /** One read of a key through the API, recorded with its window. */
+  async read(key: string): Promise<RegisterReadRecord | undefined> {
     const startedAt = Date.now();
     const r = await this.#get(key);
     if ('error' in r) {
@@ -300,7 +301,7 @@ export class RegisterLedger implements AsyncDisposable {
 
   /** The keys worker i (of `concurrency`) writes: every concurrency-th own key from the i-th, disjoint across workers. */
   workerKeys(worker: number): string[] {
-    return this.#opts.keys.filter((_, j) => j % this.#opts.concurrency === worker);
+    return [...(this.#workerKeys[worker] ?? [])];
   }
 
   /**
@@ -309,7 +310,7 @@ export class RegisterLedger implements AsyncDisposable {
    * the write's when it was acknowledged (pinned), unless a write of someone else (the load's) overlaps.
    */
   async pair(worker: number): Promise<{ write: RegisterWriteRecord; read: RegisterReadRecord | undefined }> {
-    const keys = this.workerKeys(worker);
+    const keys = this.#workerKeys[worker]!;
     const key = keys[this.#workerTurn[worker]!++ % keys.length]!;
     // Windows are whole milliseconds and a tie is read in the app's favour (either order legal): the
     // write must start after this key's previous write and read ended, its read after it answered,
@@ -370,7 +371,7 @@ export class RegisterLedger implements AsyncDisposable {
       ...c,
       headline: registerHeadline(c),
       writes: { attempted: writes.length, ok: count('ok'), fail: count('fail'), unknown: count('unknown') },
-      reads: { api: this.reads.filter((r) => r.source === 'api').length, direct: this.reads.filter((r) => r.source === 'direct').length, apiErrors: this.readErrors.length },
+      reads: { api: bySource.api.reads, direct: bySource.direct.reads, apiErrors: this.readErrors.length },
       initialFrom: this.#initialFrom,
       // Never invented: without a pod header the answers do not say which pod took a write.
       perPod: podHeader ? { okByPod } : { unavailable: `target ${this.#target.name} names no pod (no identity.podHeader): per-pod coverage not measured` },
