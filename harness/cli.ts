@@ -6,7 +6,7 @@ import path from 'node:path';
 import { helpText, parseCliArgs } from './cli/args.ts';
 import { assertWritableDir, readConfigFile, resolveConfig, UsageError } from './config/load.ts';
 import { planDrill, SCENARIO_SUITE, type DrillPlan } from './config/plan.ts';
-import type { DrillConfig } from './config/schema.ts';
+import type { DrillConfig } from './model/drill-config.ts';
 // Only the tool checks: the Kubernetes client behind the cluster providers is loaded by the suites.
 import { assertKindUsable, detectCluster } from './cluster/tools.ts';
 import { REPO_ROOT } from './platform/manifests.ts';
@@ -14,7 +14,7 @@ import { PlatformError } from './platform/types.ts';
 import { loadScenarios } from './scenarios/registry.ts';
 import { ScenarioSpecError } from './scenarios/spec.ts';
 import { loadTarget } from './targets/load.ts';
-import { TargetProfileError } from './targets/schema.ts';
+import { TargetProfileError } from './model/target-profile.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -145,7 +145,7 @@ const ALLOWED: Allowed[] = [
   { file: 'procedures/context.ts', token: '/api/rate-limit/test', reason: 'finding runbook-rate-limit-test quotes the checklist\'s call' },
   { file: 'procedures/context.ts', token: 'hyperpage-pvc', reason: 'finding runbook-claim-name quotes the claim the runbook mounts' },
   { file: 'procedures/context.ts', token: 'DB_ENGINE', reason: "finding app-engine-fallback names the runbook's engine variable (its manifest sets DB_ENGINE=sqlite)" },
-  { file: 'targets/schema.ts', token: 'DB_ENGINE', reason: "a profile that names no engine variable gets the runbook's (its manifest sets DB_ENGINE)" },
+  { file: 'model/target-profile.ts', token: 'DB_ENGINE', reason: "a profile that names no engine variable gets the runbook's (its manifest sets DB_ENGINE)" },
 ];
 
 describe('harness/ names nothing of the reference app', () => {

@@ -2,7 +2,7 @@
 // malformed numbers are usage errors, never ignored).
 import { parseArgs } from 'node:util';
 import { UsageError } from '../config/load.ts';
-import type { DrillConfigInput } from '../config/schema.ts';
+import type { DrillConfigInput } from '../model/drill-config.ts';
 
 export const FLAGS = {
   profile: { type: 'string', help: 'monthly | quarterly | pre-release | post-incident (default monthly)' },

@@ -2,7 +2,7 @@
 // an environment variable (written by run-suites.ts). Validated where it is read, so a hand-set or
 // stale value fails with one line naming the field instead of a drill that runs half-configured.
 import { z } from 'zod';
-import { DrillConfigSchema, type DrillConfig, type Variant } from '../config/schema.ts';
+import { DrillConfigSchema, type DrillConfig, type Variant } from '../model/drill-config.ts';
 import { issueLine } from '../journal/zod-issues.ts';
 
 export const DRILL_CONFIG_ENV = 'DRILL_CONFIG';

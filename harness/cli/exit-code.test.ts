@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvent, type JournalEvent } from '../journal/events.ts';
+import { parseEvent, type JournalEvent } from '../model/journal-events.ts';
 import { drillExitCode, mismatches, setupFailures } from './exit-code.ts';
 
 type Expect = { expected?: 'pass' | 'fail'; matches?: boolean };

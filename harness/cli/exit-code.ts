@@ -4,7 +4,7 @@
 // passed: the runbook was fixed), 3 the platform or baseline could not be set up (nothing measured
 // to judge), 130/143 interrupted. A mismatch outranks a set-up failure: it is news about the
 // rollback, the other is news about the machine.
-import type { JournalEvent } from '../journal/events.ts';
+import type { JournalEvent } from '../model/journal-events.ts';
 
 export interface DrillTally {
   interrupted?: NodeJS.Signals;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { DrillPlan } from '../config/plan.ts';
 import { SCENARIO_SUITE } from '../config/plan.ts';
-import type { DrillConfig } from '../config/schema.ts';
+import type { DrillConfig } from '../model/drill-config.ts';
 import { Journal, readJournal } from '../journal/journal.ts';
 import { drillExitCode, setupFailures } from './exit-code.ts';
 import { createRunDir } from '../report/folder.ts';

@@ -1,7 +1,7 @@
 // Profile → scenarios × variants (the runbook's test schedule and decision matrix). Explicit flags
 // are never overridden: the profile only fills in what the user did not say.
 import type { ScenarioRegistry } from '../scenarios/registry.ts';
-import type { DrillConfig, Profile, ScenarioName, Variant, VariantChoice } from './schema.ts';
+import type { DrillConfig, Profile, ScenarioName, Variant, VariantChoice } from '../model/drill-config.ts';
 
 export interface DrillPlan {
   scenarios: ScenarioName[];

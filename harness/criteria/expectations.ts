@@ -2,8 +2,8 @@
 // under the finding that explains each (FINDINGS in procedures/context.ts); everything else is
 // expected to pass. The gate judges whether each verdict MATCHES its expectation, strictly: an
 // expected failure that passes is a mismatch too (the runbook was fixed: remove the expectation).
-import type { ScenarioName, Variant } from '../config/schema.ts';
-import type { EventOf } from '../journal/events.ts';
+import type { ScenarioName, Variant } from '../model/drill-config.ts';
+import type { EventOf } from '../model/journal-events.ts';
 import { FINDINGS, type CheckId, type FindingSpec } from '../procedures/context.ts';
 import type { Verdict } from './verdicts.ts';
 

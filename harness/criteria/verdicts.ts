@@ -1,6 +1,6 @@
 // The runbook's success criteria, each a verdict from a measurement: measured value, budget and a
 // sentence of evidence. No measurement, no pass.
-import type { EventOf } from '../journal/events.ts';
+import type { EventOf } from '../model/journal-events.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { ScenarioOutcome } from '../drill/run-scenario.ts';
 import type { RegisterOutcome } from '../drill/register-outcome.ts';

@@ -7,8 +7,8 @@ import type { Journal } from '../journal/journal.ts';
 import { loadBaselineManifests, TOPOLOGY } from '../platform/manifests.ts';
 import type { KubeObject, Platform } from '../platform/types.ts';
 import { cliJob } from '../procedures/actions.ts';
-import { parseCliJson, SyncResultSchema, type SyncResult } from '../procedures/cli-contract.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import { parseCliJson, SyncResultSchema, type SyncResult } from '../kit/app-cli.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 
 const NS = TOPOLOGY.namespace;
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDrillConfig } from '../config/schema.ts';
+import { parseDrillConfig } from '../model/drill-config.ts';
 import { DATA_TOOL_IMAGE } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
 import { loadTarget } from '../targets/load.ts';

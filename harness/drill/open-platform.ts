@@ -3,12 +3,12 @@
 // existing context the user named and allowed. Disposing it tears down what the run created.
 // The target profile says which image the app runs and, locally, how each of its images runs.
 import path from 'node:path';
-import type { DrillConfig } from '../config/schema.ts';
+import type { DrillConfig } from '../model/drill-config.ts';
 import { openExistingPlatform, openKindPlatform, POSTGRES_IMAGE } from '../cluster/index.ts';
 import { createLocalPlatform, drillImages } from '../platform/local/index.ts';
 import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 
 export type DrillPlatformName = 'local' | 'kind' | 'existing';
 

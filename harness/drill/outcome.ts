@@ -4,7 +4,7 @@
 // summaries; criteria judge it (verdicts.ts).
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { Variant } from '../config/schema.ts';
+import type { Variant } from '../model/drill-config.ts';
 import type { Method } from '../criteria/matrix.ts';
 import { engineHeaderDisagrees } from '../criteria/verdicts.ts';
 import type { SecurityCheck } from '../faults/security-incident.ts';

@@ -7,14 +7,14 @@
 // kind) is a finding "not measured" with the reason, and no check. The runbook's own tools (curl,
 // sqlite3, exec'd in the app pods) are a finding only: a runbook defect for images without them.
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { psql } from '../faults/psql.ts';
-import { appLoginRefused, postgresStartFailures } from '../faults/postgres-checks.ts';
+import { psql } from '../kit/psql.ts';
+import { appLoginRefused, postgresStartFailures } from '../kit/postgres-checks.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
 import { done, notYet, poll, waitFor } from '../platform/wait.ts';
 import { POSTGRES_PODS, scaleToZero, sqliteDeployment, waitForNoPods } from '../procedures/actions.ts';
-import { backupSqlite } from '../procedures/data-tool.ts';
-import { answeredHealthy, describeHealth, healthCheck } from '../procedures/health.ts';
+import { backupSqlite } from '../kit/data-tool.ts';
+import { answeredHealthy, describeHealth, healthCheck } from '../kit/health.ts';
 import {
   checkBaselineAcknowledgesWrites,
   checkEngineValueStrict,
@@ -25,8 +25,8 @@ import {
   type PreflightResult,
   type StartOutcome,
 } from '../probes/preflight.ts';
-import { sqliteQueryJob } from '../probes/sqlite-query-job.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import { sqliteQueryJob } from '../kit/sqlite-query.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import type { Phase } from './phases.ts';
 import type { DrillState } from './state.ts';
 

@@ -2,10 +2,10 @@
 // run against a shared context. Every step is timed and journalled; a step that overruns its
 // budget is recorded as such (the measurement), and only a hard ceiling stops a hung step.
 import type { Journal } from '../journal/journal.ts';
-import type { StepOutcome, StepRecord } from '../journal/events.ts';
-import { assertStepIds } from './step-ids.ts';
+import type { StepOutcome, StepRecord } from '../model/journal-events.ts';
+import { assertStepIds } from '../kit/step-ids.ts';
 
-export { findStep, insertAfter, insertBefore, removeStep, replaceStep, stepIndex, UnknownStepError } from './step-ids.ts';
+export { findStep, insertAfter, insertBefore, removeStep, replaceStep, stepIndex, UnknownStepError } from '../kit/step-ids.ts';
 
 export interface Step<C> {
   /** Stable kebab-case id, unique within its procedure: what code and expectations refer to. */

@@ -3,13 +3,13 @@
 // PostgreSQL when it still runs (psql in its pod) — and through the app's own API (a second check,
 // fed to the register rule with each read's window). Of the writes acknowledged after the restore,
 // which keys hold one of them in SQLite, which in PostgreSQL: where the writes landed.
-import { psql } from '../faults/psql.ts';
+import { psql } from '../kit/psql.ts';
 import type { Journal } from '../journal/journal.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
 import { parseDirectRows, postgresDirectSql, sqliteDirectCommand, type DirectRows, type RegisterLedger, type RegisterWriteRecord } from '../probes/register-ledger.ts';
-import type { RegisterWorkload } from '../targets/schema.ts';
-import { sqliteQueryJob } from '../probes/sqlite-query-job.ts';
+import type { RegisterWorkload } from '../model/target-profile.ts';
+import { sqliteQueryJob } from '../kit/sqlite-query.ts';
 import type { Landed } from './read-back.ts';
 
 export interface DirectRead extends DirectRows {

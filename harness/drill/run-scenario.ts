@@ -4,7 +4,7 @@
 // Criteria are evaluated from the outcome this returns (outcome.ts); nothing here decides pass or fail.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { DrillConfig, ScenarioName, Variant } from '../config/schema.ts';
+import type { DrillConfig, ScenarioName, Variant } from '../model/drill-config.ts';
 import type { Fault } from '../faults/types.ts';
 import { Journal } from '../journal/journal.ts';
 import type { ProcedureContext } from '../procedures/context.ts';

@@ -1,7 +1,7 @@
 // What the phases of one drill share: set up by runScenario, filled in phase by phase (each field
 // says which phase sets it), read by the outcome. Typed, so a phase cannot read a value under a
 // mistyped key; the phase order (phases.ts) guarantees a field is set before it is read.
-import type { Variant } from '../config/schema.ts';
+import type { Variant } from '../model/drill-config.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
 import type { AvailabilityProbe, Sample } from '../probes/availability.ts';
@@ -16,7 +16,7 @@ import type { Fault, FaultEffect } from '../faults/types.ts';
 import type { ProcedureContext } from '../procedures/context.ts';
 import { HARDENED_SQLITE } from '../procedures/emergency.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import type { Detection } from './detection.ts';
 import type { ProcedureResult } from './procedure.ts';
 import type { ReadBack } from './read-back.ts';

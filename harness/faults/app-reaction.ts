@@ -3,7 +3,7 @@
 // never the proof that the fault took effect.
 import { request } from 'undici';
 import { answeredHealthy, healthCheck, sleep } from '../procedures/actions.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 
 export type ReactionTarget = Pick<TargetProfile, 'health' | 'identity' | 'features' | 'faults'>;
 

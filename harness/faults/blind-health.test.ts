@@ -14,7 +14,7 @@ import { databaseCorruption } from './database-corruption.ts';
 import { performanceIssues } from './performance-issues.ts';
 import { securityIncident } from './security-incident.ts';
 import { injectAndVerify, type FaultContext } from './types.ts';
-import { DATA_TOOL_IMAGE } from '../procedures/data-tool.ts';
+import { DATA_TOOL_IMAGE } from '../kit/data-tool.ts';
 import { loadTarget } from '../targets/load.ts';
 
 const BLIND_IMAGE = 'hyperpage-blind-health:mutant';

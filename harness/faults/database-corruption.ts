@@ -6,7 +6,7 @@
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
 import { pgIsReady, POSTGRES_PODS, scaleToZero } from '../procedures/actions.ts';
-import { appLoginRefused, postgresStartFailures } from './postgres-checks.ts';
+import { appLoginRefused, postgresStartFailures } from '../kit/postgres-checks.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;

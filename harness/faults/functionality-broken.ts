@@ -4,9 +4,9 @@
 // catalog: the table is gone while the app's other mapped tables remain (the failing feature is the
 // app's reaction).
 import { normalizeMapping } from '../../datatool/src/mapping.ts';
-import type { TargetProfile } from '../targets/schema.ts';
-import { APP_TABLES_SQL } from './postgres-checks.ts';
-import { psql } from './psql.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
+import { APP_TABLES_SQL } from '../kit/postgres-checks.ts';
+import { psql } from '../kit/psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 /** The PostgreSQL table the fault drops: the profile's, else the first table of its mapping. */

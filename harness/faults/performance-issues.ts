@@ -7,9 +7,9 @@ import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
 import { POSTGRES_PODS } from '../procedures/actions.ts';
-import { DATA_TOOL_IMAGE } from '../procedures/data-tool.ts';
-import { selectOneMs } from './postgres-checks.ts';
-import { END_APP_SESSIONS_SQL, psql } from './psql.ts';
+import { DATA_TOOL_IMAGE } from '../kit/data-tool.ts';
+import { selectOneMs } from '../kit/postgres-checks.ts';
+import { END_APP_SESSIONS_SQL, psql } from '../kit/psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const NS = TOPOLOGY.namespace;

@@ -3,7 +3,7 @@
 // reaction, with their defaults for a profile that names neither.
 import { describe, expect, it } from 'vitest';
 import { loadTarget } from '../targets/load.ts';
-import { defineTarget, TargetProfileError, type TargetProfileInput } from '../targets/schema.ts';
+import { defineTarget, TargetProfileError, type TargetProfileInput } from '../model/target-profile.ts';
 import { reactionPath } from './app-reaction.ts';
 import { droppedTable } from './functionality-broken.ts';
 

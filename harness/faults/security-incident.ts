@@ -3,8 +3,8 @@
 // can no longer reach its data; after the rollback nothing may still hold or use PostgreSQL
 // credentials, and PostgreSQL must be cut off.
 import { randomBytes } from 'node:crypto';
-import { appLoginRefused } from './postgres-checks.ts';
-import { END_APP_SESSIONS_SQL, psql } from './psql.ts';
+import { appLoginRefused } from '../kit/postgres-checks.ts';
+import { END_APP_SESSIONS_SQL, psql } from '../kit/psql.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 // What is checked after the rollback (nothing holds or reaches PostgreSQL) has its own module.

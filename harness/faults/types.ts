@@ -3,7 +3,7 @@
 // effective"), and clear it. The app's reaction is observed afterwards and separately.
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import { recordFinding } from '../procedures/context.ts';
 import { observeAppReaction } from './app-reaction.ts';
 

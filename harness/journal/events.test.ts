@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEvent, type JournalEvent } from './events.ts';
+import { parseEvent, type JournalEvent } from '../model/journal-events.ts';
 import { Journal, readJournal } from './journal.ts';
 
 const dirs: string[] = [];

@@ -2,7 +2,7 @@
 // drill (SIGINT, crash) still leaves every event up to the interruption on disk.
 import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseEvent, unknownEvent, type JournalEvent, type KnownEvent } from './events.ts';
+import { parseEvent, unknownEvent, type JournalEvent, type KnownEvent } from '../model/journal-events.ts';
 import { Redactor } from './redact.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -5,7 +5,7 @@
 // health check, but the request goes on (up to 10 s) so its real latency is known: that is what the
 // runbook's "response time > 5 s" trigger needs.
 import { Agent, request } from 'undici';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 
 export interface Sample {
   /** Request start, ms since epoch. */

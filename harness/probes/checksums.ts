@@ -2,9 +2,9 @@
 // columns by drill-data (engine-independent) on PostgreSQL before the fault and on SQLite after the
 // rollback, each as a Job in the data tool's image; bounded by key (the largest id acknowledged before
 // the fault, on the table the profile's set workload writes) so the ledger's later writes do not blur the view.
-import { checksum, lastLine, mappedPostgresTables, type DataToolContext } from '../procedures/data-tool.ts';
-import type { TableSum } from '../procedures/cli-contract.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import { checksum, lastLine, mappedPostgresTables, type DataToolContext } from '../kit/data-tool.ts';
+import type { TableSum } from '../kit/app-cli.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 
 export interface ChecksumSnapshot {
   engine: 'sqlite' | 'postgres';

@@ -6,8 +6,8 @@
 import { request } from 'undici';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
-import type { FeatureSpec, JsonAssertion, TargetProfile } from '../targets/schema.ts';
-import { sqliteQueryJob } from './sqlite-query-job.ts';
+import type { FeatureSpec, JsonAssertion, TargetProfile } from '../model/target-profile.ts';
+import { sqliteQueryJob } from '../kit/sqlite-query.ts';
 
 /** Exit status of a command the image does not have (shells and the local platform's tools rule). */
 const MISSING_TOOL = 127;

@@ -3,10 +3,10 @@
 // rollback targeted, and PostgreSQL where it still answers. The app's own read-back is a second,
 // user-visible check; verdicts on data and engine rest on this one.
 import { TOPOLOGY } from '../platform/manifests.ts';
-import { psql } from '../faults/psql.ts';
+import { psql } from '../kit/psql.ts';
 import type { Platform } from '../platform/types.ts';
 import type { z } from 'zod';
-import type { KeyColumnSchema } from '../targets/schema.ts';
+import type { KeyColumnSchema } from '../model/target-profile.ts';
 
 /** Table and key column (validated SQL identifiers: the profile's schema checks them). */
 type KeyColumn = z.output<typeof KeyColumnSchema>;

@@ -6,7 +6,7 @@
 import { Agent, request } from 'undici';
 import { at } from './features.ts';
 import { headerOf, readBackPath, setWorkloadOf, writeId, writeOutcome, writeRequest, type WriteOutcome } from './workload.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import { startPaced } from './paced.ts';
 
 export { writeOutcome, type WriteOutcome } from './workload.ts';

@@ -8,7 +8,7 @@
 import { createWriteStream } from 'node:fs';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import type { WriteRecord } from './ledger.ts';
 import { registerWorkload, registerWriteRequest, type RegisterWriteRecord } from './register-ledger.ts';
 import { headerOf, setWorkloadOf, writeId, writeOutcome, writeRequest } from './workload.ts';

@@ -12,7 +12,7 @@ import { APP_ROOT, TSX_LOADER } from '../../app/test-support/app-process.ts';
 import { freePort, startTestPostgres, type TestPostgres } from '../../app/test-support/postgres.ts';
 import { CLI_BIN as SETTINGS_CLI } from '../../fixtures/settings-app/test-support/process.ts';
 import { loadTarget } from '../targets/load.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import {
   checkBaselineAcknowledgesWrites,
   checkEngineValueStrict,

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../../fixtures/settings-app/test-support/postgres.ts';
 import { CLI_BIN, startSettingsApp } from '../../fixtures/settings-app/test-support/process.ts';
 import { loadTarget } from '../targets/load.ts';
-import { defineTarget, TargetProfileError, type TargetProfileInput } from '../targets/schema.ts';
+import { defineTarget, TargetProfileError, type TargetProfileInput } from '../model/target-profile.ts';
 import { WriteLedger } from './ledger.ts';
 import { setWorkloadOf } from './workload.ts';
 import { httpFeatureChecks } from './features.ts';

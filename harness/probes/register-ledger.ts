@@ -13,7 +13,7 @@ import { Agent, request } from 'undici';
 import { at } from './features.ts';
 import { checkRegister, registerHeadline, type RegisterCheck, type RegisterRead, type RegisterWrite } from './register.ts';
 import { fill, headerOf, writeOutcome } from './workload.ts';
-import { TargetProfileError, type RegisterWorkload, type TargetProfile } from '../targets/schema.ts';
+import { TargetProfileError, type RegisterWorkload, type TargetProfile } from '../model/target-profile.ts';
 import { startPaced } from './paced.ts';
 
 export interface RegisterWriteRecord extends RegisterWrite {

@@ -6,7 +6,7 @@
 // changes. Platform errors while polling are counted, never thrown into the drill.
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Platform } from '../platform/types.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import type { Sample } from './availability.ts';
 
 /** 'postgres' | 'sqlite' | `unknown:<raw value>` (an undeclared engine value) | 'unknown' (no such env var). */

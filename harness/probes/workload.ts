@@ -1,7 +1,7 @@
 // The write workload of a target profile made concrete: the key, request and body of write n, and
 // what an answer means (acknowledged by the profile's statuses; a gateway timeout or no answer may
 // still have been applied: unknown; anything else refused). Shared by the ledger and the load.
-import { TargetProfileError, type SetWorkload, type TargetProfile } from '../targets/schema.ts';
+import { TargetProfileError, type SetWorkload, type TargetProfile } from '../model/target-profile.ts';
 
 /** The profile's set workload, for the set ledger and the load's set writes (a register target has RegisterLedger and registerWrites). */
 export function setWorkloadOf(t: Pick<TargetProfile, 'name' | 'workload'>, who: string): SetWorkload {

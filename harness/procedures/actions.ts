@@ -4,11 +4,11 @@ import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Platform } from '../platform/types.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import { done, notYet, poll, waitFor } from '../platform/wait.ts';
-import { noPodsMatching, selectorText, servedHealthyBy } from './conditions.ts';
+import { noPodsMatching, selectorText, servedHealthyBy } from '../kit/conditions.ts';
 import type { ProcedureContext } from './context.ts';
-import type { HealthTarget } from './health.ts';
+import type { HealthTarget } from '../kit/health.ts';
 
 /** Waits ms; an abort rejects with the signal's reason. The listener goes with the timer (long polls add none). */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -145,7 +145,7 @@ export function cliJob(o: CliJobOptions): V1Job {
   };
 }
 
-export { answeredHealthy, describeHealth, healthCheck, type HealthSample, type HealthTarget } from './health.ts';
+export { answeredHealthy, describeHealth, healthCheck, type HealthSample, type HealthTarget } from '../kit/health.ts';
 
 /**
  * Health through the host-reachable service URL, N consecutive times, each healthy AND served by

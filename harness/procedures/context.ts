@@ -1,9 +1,9 @@
 // What every procedure step gets: the platform to act on, the journal to record into, and the
 // run's settings. Steps share what they decided through its typed `state` (e2e-framework style).
-import type { DrillConfig, ScenarioName } from '../config/schema.ts';
+import type { DrillConfig, ScenarioName } from '../model/drill-config.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../platform/types.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import type { FeatureCheck } from '../probes/features.ts';
 import type { RegisterWriteRecord } from '../probes/register-ledger.ts';
 import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';

@@ -9,7 +9,7 @@
 import type { Procedure } from '../drill/procedure.ts';
 import { validateManifest } from '../platform/schema.ts';
 import { postgresAcceptsConnections } from './actions.ts';
-import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite } from './data-tool.ts';
+import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite } from '../kit/data-tool.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { recoveryPod } from './runbook-manifests.ts';
 

@@ -6,7 +6,7 @@ import { TOPOLOGY } from '../platform/manifests.ts';
 import type { Procedure, Step } from '../drill/procedure.ts';
 import { recordFinding, type ProcedureContext } from './context.ts';
 import { sleep } from './actions.ts';
-import { backupSqlite, lastLine } from './data-tool.ts';
+import { backupSqlite, lastLine } from '../kit/data-tool.ts';
 import { plannedDeployment, RUNBOOK } from './runbook-manifests.ts';
 import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, freezeWritesStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';
 

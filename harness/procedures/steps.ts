@@ -8,7 +8,7 @@ import { observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, scaleTo
 import { RUNBOOK, withClaim } from './runbook-manifests.ts';
 import { namesEngine, verifySqliteFromOutside } from './verify-engine.ts';
 import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
-import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite, tableRows, type DataToolRun } from './data-tool.ts';
+import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite, tableRows, type DataToolRun } from '../kit/data-tool.ts';
 
 const NS = TOPOLOGY.namespace;
 type S = Step<ProcedureContext>;

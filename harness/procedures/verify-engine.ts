@@ -3,16 +3,16 @@
 // workload) that must be found in the SQLite file (read by a data-tool Job on the claim) and not in
 // PostgreSQL. A "served by sqlite" the app only claims is never trusted; this one is seen in the files.
 import { request } from 'undici';
-import { psql } from '../faults/psql.ts';
+import { psql } from '../kit/psql.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { done, notYet, waitFor } from '../platform/wait.ts';
 import { parseDirectRows, postgresDirectSql, registerWriteRequest, type RegisterWriteRecord } from '../probes/register-ledger.ts';
-import { sqliteQueryJob } from '../probes/sqlite-query-job.ts';
+import { sqliteQueryJob } from '../kit/sqlite-query.ts';
 import { writeOutcome, writeRequest } from '../probes/workload.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import { pgIsReady } from './actions.ts';
 import type { ProcedureContext } from './context.ts';
-import { describeHealth, healthCheck } from './health.ts';
+import { describeHealth, healthCheck } from '../kit/health.ts';
 
 /** True when the app names the engine it serves from (then the header path verifies it). */
 export function namesEngine(target: Pick<TargetProfile, 'identity'>): boolean {

@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { RunStatusSchema } from '../journal/events.ts';
+import { RunStatusSchema } from '../model/journal-events.ts';
 import type { KeyMetrics, Regression, RunReport } from './model.ts';
 
 // A metric a line lacks (older or foreign writers) reads as not measured, never as 0.

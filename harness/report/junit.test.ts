@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
-import type { JournalEvent } from '../journal/events.ts';
+import type { JournalEvent } from '../model/journal-events.ts';
 import { renderJunit } from './junit.ts';
 import { buildReport } from './model.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';

@@ -3,7 +3,7 @@
 import { COMPARED_METRICS } from './history.ts';
 import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
 import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
-import type { ProbeKind } from '../journal/probe-summaries.ts';
+import type { ProbeKind } from '../model/probe-summaries.ts';
 import { INTEGRITY_KEYS, KNOWN, LATENCY_KEYS, columnHead, formatValue, summaryRows } from './summaries.ts';
 
 /** Probe kinds with a table of their own below; every other summary is listed under "Other measurements". */

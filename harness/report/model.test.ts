@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
-import type { JournalEvent } from '../journal/events.ts';
+import type { JournalEvent } from '../model/journal-events.ts';
 import { renderJunit } from './junit.ts';
 import { buildReport, durationToMs } from './model.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';

@@ -1,7 +1,7 @@
 // The report model: everything a reader or a CI gate needs, derived from a run's journal and
 // nothing else. Every renderer (json, md, html, junit) and the history line start from this.
-import type { JournalEvent, RunStatus, StepOutcome, StepRecord } from '../journal/events.ts';
-import type { AvailabilitySummaryRecord, LedgerSummaryRecord, LoadSummaryRecord, ProbeKind, ProbeSummaryOf, SamplesProbe } from '../journal/probe-summaries.ts';
+import type { JournalEvent, RunStatus, StepOutcome, StepRecord } from '../model/journal-events.ts';
+import type { AvailabilitySummaryRecord, LedgerSummaryRecord, LoadSummaryRecord, ProbeKind, ProbeSummaryOf, SamplesProbe } from '../model/probe-summaries.ts';
 import { Redactor } from '../journal/redact.ts';
 
 export const SCHEMA_VERSION = 1 as const;

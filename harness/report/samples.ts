@@ -7,7 +7,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RunReport } from './model.ts';
-import { SAMPLE_SERIES } from '../journal/probe-summaries.ts';
+import { SAMPLE_SERIES } from '../model/probe-summaries.ts';
 
 /** One availability probe sample as the probe writes it (only the fields the report reads). */
 export interface AvailabilitySample {

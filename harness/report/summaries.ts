@@ -1,7 +1,7 @@
 // Probe summaries are typed (journal/probe-summaries.ts): the fields we know are rendered with
 // labels and units by probe kind; any other key a probe adds is still shown (generically) so
 // nothing a probe measured is hidden from the report.
-import type { ProbeKind, ProbeSummaryOf } from '../journal/probe-summaries.ts';
+import type { ProbeKind, ProbeSummaryOf } from '../model/probe-summaries.ts';
 import { fmtMs } from './format.ts';
 
 export interface Known {

@@ -2,7 +2,7 @@
 // no report model, no samples and no history. It is written before anything else is rendered and
 // stays when a renderer fails, so a drill always leaves its verdicts readable. Its size is bounded by
 // the number of verdicts (each cell is clipped), so it cannot fail where the full report did.
-import type { JournalEvent } from '../journal/events.ts';
+import type { JournalEvent } from '../model/journal-events.ts';
 
 export interface RenderFailure {
   /** What failed: a renderer (its output file) or a stage before rendering. */

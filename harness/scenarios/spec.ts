@@ -4,7 +4,7 @@
 // Config, plan, drill, suite and report all read it; adding a row (or a user's own scenario) is one
 // new `*.scenario.ts` file (see registry.ts).
 import { z } from 'zod';
-import type { Variant } from '../config/schema.ts';
+import type { Variant } from '../model/drill-config.ts';
 import type { Verdict } from '../criteria/verdicts.ts';
 import type { Method, ValidationSet } from '../criteria/matrix.ts';
 import type { ScenarioOutcome } from '../drill/run-scenario.ts';

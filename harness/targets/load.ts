@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TargetProfileError, TargetProfileSchema, type TargetProfile } from './schema.ts';
+import { TargetProfileError, TargetProfileSchema, type TargetProfile } from '../model/target-profile.ts';
 
 const TARGETS_DIR = path.join(import.meta.dirname, '..', '..', 'targets');
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFeature } from '../probes/features.ts';
 import { readBackPath, setWorkloadOf, writeOutcome, writeRequest } from '../probes/workload.ts';
 import { builtinTargets, loadTarget } from './load.ts';
-import { defineTarget, TargetProfileError, type TargetProfile } from './schema.ts';
+import { defineTarget, TargetProfileError, type TargetProfile } from '../model/target-profile.ts';
 
 describe('target profiles', () => {
   it('the shipped profiles parse', async () => {

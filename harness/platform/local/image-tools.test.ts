@@ -6,7 +6,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DrillConfigSchema } from '../../config/schema.ts';
+import { DrillConfigSchema } from '../../model/drill-config.ts';
 import { FIXTURE_NS as NS, fixtureDeployment, fixtureImages, namespace } from './fixtures/objects.ts';
 import { createLocalPlatform, type LocalPlatform } from './platform.ts';
 import { configImages } from './target-images.ts';

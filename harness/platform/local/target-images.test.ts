@@ -1,7 +1,7 @@
 // The image map of a drill: the harness's own images < the target profile's < the config's.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DrillConfigSchema, formatConfigError } from '../../config/schema.ts';
+import { DrillConfigSchema, formatConfigError } from '../../model/drill-config.ts';
 import { loadTarget } from '../../targets/load.ts';
 import { defaultImages, ImageMap, tsxNodeCommand } from './config.ts';
 import { REPO_ROOT, TOPOLOGY } from '../manifests.ts';

@@ -3,8 +3,8 @@
 // `images`. A later layer replaces an entry of the same pattern; across patterns the ImageMap rule
 // holds (an exact name, then the most specific pattern, then the later layer).
 import type { z } from 'zod';
-import type { LocalImageSchema } from '../../config/schema.ts';
-import type { TargetProfile } from '../../targets/schema.ts';
+import type { LocalImageSchema } from '../../model/drill-config.ts';
+import type { TargetProfile } from '../../model/target-profile.ts';
 import { globToRegExp, LocalImageSpecSchema, tsxNodeCommand, type LocalImageSpec } from './config.ts';
 
 type TargetImages = Pick<TargetProfile, 'images' | 'app'>;

@@ -4,7 +4,7 @@ import { KubeApiError } from '../platform/kube-errors.ts';
 import type { DeploymentStatus, Platform, PodInfo } from '../platform/types.ts';
 import { WaitTimeoutError, waitFor } from '../platform/wait.ts';
 import { startTestServer } from '../probes/test-server.ts';
-import { observeMissingClaim, verifyServedBy, waitForNoPods } from './actions.ts';
+import { observeMissingClaim, verifyServedBy, waitForNoPods } from '../procedures/actions.ts';
 import { deploymentReady, noPodsMatching, servedHealthyBy } from './conditions.ts';
 import type { HealthTarget } from './health.ts';
 

@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from '../../fixtures/settings-app/test-support/process.ts';
-import { parseDrillConfig } from '../config/schema.ts';
+import { parseDrillConfig } from '../model/drill-config.ts';
 import { openDrillPlatform } from '../drill/open-platform.ts';
 import { loadTarget } from '../targets/load.ts';
-import { registerWorkload, sqliteDirectCommand } from './register-ledger.ts';
-import { parseQueryLogs, sqliteQueryCommand } from './sqlite-query-job.ts';
+import { registerWorkload, sqliteDirectCommand } from '../probes/register-ledger.ts';
+import { parseQueryLogs, sqliteQueryCommand } from './sqlite-query.ts';
 
 const exec = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

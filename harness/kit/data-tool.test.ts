@@ -12,7 +12,7 @@ import { MappingSchema } from '../../datatool/src/mapping.ts';
 import { REPO_ROOT, TOPOLOGY } from '../platform/manifests.ts';
 import { assertValidManifest } from '../platform/schema.ts';
 import { assertCopied, DATA_TOOL_IMAGE, dataToolJob, mappedPostgresTables, PGDATA_DIR, readResult, URL_ENV } from './data-tool.ts';
-import { CliContractError } from './cli-contract.ts';
+import { CliContractError } from './app-cli.ts';
 import type { JobResult } from '../platform/types.ts';
 
 const MAPPING = MappingSchema.parse({ tables: ['users', { postgres: { table: 'accounts', schema: 'app' }, sqlite: 'kv', key: ['id'], columns: ['id', { pg: 'v', convert: 'jsonb-text' }] }] });

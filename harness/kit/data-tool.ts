@@ -8,11 +8,11 @@ import type { z } from 'zod';
 import { BackupResultSchema, ChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type BackupResult, type ChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/src/result.ts';
 import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import type { JobResult, Platform } from '../platform/types.ts';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 import { normalizeMapping } from '../../datatool/src/mapping.ts';
-import { psql } from '../faults/psql.ts';
-import { cliJob, DRILL_JOB_ENV } from './actions.ts';
-import { parseCliJson } from './cli-contract.ts';
+import { psql } from './psql.ts';
+import { cliJob, DRILL_JOB_ENV } from '../procedures/actions.ts';
+import { parseCliJson } from './app-cli.ts';
 
 // The data tool's image (datatool/Dockerfile: drill-data, sh and the PostgreSQL binaries for salvage;
 // locally 'drill-data:*'): one declaration, the tag kind builds and loads.

@@ -2,7 +2,7 @@
 // names (its engine header first, then its body field, as the profile declares), latency, and the
 // error when nothing answered. Never throws.
 import { request } from 'undici';
-import type { TargetProfile } from '../targets/schema.ts';
+import type { TargetProfile } from '../model/target-profile.ts';
 
 export interface HealthSample {
   status: number;

@@ -3,7 +3,7 @@
 // readJournal validates every line against them (a line that fails is kept as an `unknown` event
 // carrying the problem, never a crash). The step record is declared once, here.
 import { z } from 'zod';
-import { issueLine } from './zod-issues.ts';
+import { issueLine } from '../journal/zod-issues.ts';
 import { PROBE_SUMMARY_SCHEMAS, SAMPLE_SERIES, type ProbeKind, type ProbeSummaryOf } from './probe-summaries.ts';
 
 export const StepOutcomeSchema = z.enum(['ok', 'failed', 'skipped', 'aborted']);

@@ -3,7 +3,7 @@
 import type { Platform } from '../platform/types.ts';
 import { TOPOLOGY } from '../platform/manifests.ts';
 import { POSTGRES_PODS } from '../procedures/actions.ts';
-import { checksum, lastLine, type DataToolContext } from '../procedures/data-tool.ts';
+import { checksum, lastLine, type DataToolContext } from './data-tool.ts';
 
 const NS = TOPOLOGY.namespace;
 
