@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { DRILL_DATA } from '../datatool/test-support/cli.ts';
 import { startPostgres } from '../datatool/test-support/postgres.ts';
-import { CopyResultSchema } from '../datatool/src/result.ts';
+import { CopyResultSchema } from '../datatool/contract.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '5000' } } });
 const rows = Number(values.rows);

@@ -15,7 +15,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeMapping } from '../datatool/src/mapping.ts';
+import { normalizeMapping } from '../datatool/contract.ts';
 import reference from '../targets/reference.ts';
 
 const HARNESS = path.dirname(new URL(import.meta.url).pathname);

@@ -21,7 +21,7 @@ import { resilienceScore } from '../harness/criteria/score.ts';
 import { runScenario, type ScenarioOutcome } from '../harness/drill/run-scenario.ts';
 import { Journal } from '../harness/journal/journal.ts';
 import { FINDINGS, type FindingSpec } from '../harness/procedures/context.ts';
-import type { TargetProfile } from '../harness/targets/schema.ts';
+import type { TargetProfile } from '../harness/model/target-profile.ts';
 import { hasPhase, type ScenarioSpec } from '../harness/scenarios/spec.ts';
 import { drillEnv, progress } from './drill-env.ts';
 

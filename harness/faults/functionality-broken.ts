@@ -3,7 +3,7 @@
 // is the profile's (faults.functionalityBroken.table). The proof it took effect is PostgreSQL's own
 // catalog: the table is gone while the app's other mapped tables remain (the failing feature is the
 // app's reaction).
-import { normalizeMapping } from '../../datatool/src/mapping.ts';
+import { normalizeMapping } from '../../datatool/contract.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { APP_TABLES_SQL } from '../kit/postgres-checks.ts';
 import { psql } from '../kit/psql.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TableSum as AppTableSum } from '../../app/src/sync/checksum.ts';
 import type { SyncResult as AppSyncResult } from '../../app/src/sync/sync.ts';
-import { ChecksumResultSchema, CliContractError, parseCliJson, SyncResultSchema, type SyncResult, type TableSum } from './app-cli.ts';
+import { AppChecksumResultSchema, CliContractError, parseCliJson, SyncResultSchema, type SyncResult, type TableSum } from './app-cli.ts';
 
 const table = { name: 'users', sourceRows: 3, targetRows: 3, sourceChecksum: 'ab', targetChecksum: 'ab', ok: true };
 const sync = { ok: true, from: 'postgres', to: 'sqlite', mode: 'mirror', tables: [table], rows: 3, durationMs: 12, copyMs: 8, verifyMs: 4, rowsPerSec: 375 };
@@ -20,8 +20,8 @@ describe('parseCliJson', () => {
 
   it('throws naming the field when the result line breaks the contract', () => {
     const logs = JSON.stringify({ ok: true, engine: 'sqlite', tables: [{ name: 'users', rows: '3', checksum: 'ab' }] });
-    expect(() => parseCliJson(logs, ChecksumResultSchema, 'checksum')).toThrow(CliContractError);
-    expect(() => parseCliJson(logs, ChecksumResultSchema, 'checksum')).toThrow(/checksum: the result line does not match .*tables\[0\]\.rows/);
+    expect(() => parseCliJson(logs, AppChecksumResultSchema, 'checksum')).toThrow(CliContractError);
+    expect(() => parseCliJson(logs, AppChecksumResultSchema, 'checksum')).toThrow(/checksum: the result line does not match .*tables\[0\]\.rows/);
   });
 });
 

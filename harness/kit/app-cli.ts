@@ -13,8 +13,8 @@ export const TableSumSchema = z.object({ name: z.string(), rows: count, checksum
 export type TableSum = z.infer<typeof TableSumSchema>;
 
 /** A checksum result line (`checksum --json`). */
-export const ChecksumResultSchema = z.looseObject({ ok: z.boolean(), engine, tables: z.array(TableSumSchema) });
-export type ChecksumResult = z.infer<typeof ChecksumResultSchema>;
+export const AppChecksumResultSchema = z.looseObject({ ok: z.boolean(), engine, tables: z.array(TableSumSchema) });
+export type AppChecksumResult = z.infer<typeof AppChecksumResultSchema>;
 
 /** One table of a sync/salvage: source and target counts and checksums, and whether they agree. */
 export const SyncTableSchema = z.object({

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChecksumResultSchema, CopyResultSchema } from '../../datatool/src/result.ts';
-import { MappingSchema } from '../../datatool/src/mapping.ts';
+import { DataChecksumResultSchema, CopyResultSchema } from '../../datatool/contract.ts';
+import { MappingSchema } from '../../datatool/contract.ts';
 import { REPO_ROOT, TOPOLOGY } from '../platform/manifests.ts';
 import { assertValidManifest } from '../platform/schema.ts';
 import { assertCopied, DATA_TOOL_IMAGE, dataToolJob, mappedPostgresTables, PGDATA_DIR, readResult, URL_ENV } from './data-tool.ts';
@@ -61,7 +61,7 @@ describe('reading drill-data results', () => {
     db.close();
     const bin = path.join(REPO_ROOT, 'bin', 'drill-data');
     const out = execFileSync(bin, ['checksum', '--engine', 'sqlite', '--db', file, '--mapping-json', '{"tables":["users"]}', '--max-key', 'users=2', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const r = readResult(job({ logs: `users: 2 rows, sha256 …\n${out}` }), ChecksumResultSchema, 'checksum');
+    const r = readResult(job({ logs: `users: 2 rows, sha256 …\n${out}` }), DataChecksumResultSchema, 'checksum');
     expect(r.out?.tables).toEqual([{ table: 'users', rows: 2, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
   });
 

@@ -5,11 +5,11 @@
 // own zod schemas.
 import type { V1Job } from '@kubernetes/client-node';
 import type { z } from 'zod';
-import { BackupResultSchema, ChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type BackupResult, type ChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/src/result.ts';
+import { BackupResultSchema, DataChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type BackupResult, type DataChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/contract.ts';
 import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
 import type { JobResult, Platform } from '../platform/types.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
-import { normalizeMapping } from '../../datatool/src/mapping.ts';
+import { normalizeMapping } from '../../datatool/contract.ts';
 import { psql } from './psql.ts';
 import { cliJob, DRILL_JOB_ENV } from '../procedures/actions.ts';
 import { parseCliJson } from './app-cli.ts';
@@ -82,10 +82,10 @@ export function salvageToSqlite(ctx: DataToolContext, o: { mode: CopyMode; signa
 }
 
 /** Per-table counts and checksums over the mapped columns; `maxKeys`: table → largest key counted. */
-export function checksum(ctx: DataToolContext, engine: 'postgres' | 'sqlite', o: { maxKeys?: Record<string, number>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<DataToolRun<ChecksumResult>> {
+export function checksum(ctx: DataToolContext, engine: 'postgres' | 'sqlite', o: { maxKeys?: Record<string, number>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<DataToolRun<DataChecksumResult>> {
   const db = engine === 'postgres' ? ['--db-env', URL_ENV] : ['--db', TOPOLOGY.sqlitePath];
   const bounds = Object.entries(o.maxKeys ?? {}).flatMap(([t, n]) => ['--max-key', `${t}=${n}`]);
-  return run(ctx, { args: ['checksum', '--engine', engine, ...db, ...bounds] }, ChecksumResultSchema, o.timeoutMs ?? 120_000, o.signal);
+  return run(ctx, { args: ['checksum', '--engine', engine, ...db, ...bounds] }, DataChecksumResultSchema, o.timeoutMs ?? 120_000, o.signal);
 }
 
 /** An online backup of the live SQLite file into `to` on the same claim, checked on the copy (integrity, rows and checksum per mapped table). */

@@ -99,7 +99,7 @@ export const EVENT_SCHEMAS = {
   'run.end': z.object({ status: RunStatusSchema, exitCode: z.number(), reason: z.string().optional() }),
 } as const;
 
-const BaseSchema = z.object({
+export const BaseSchema = z.object({
   /** Wall-clock time, ms since epoch. */
   t: z.number(),
   /** Scenario/variant the event belongs to, when inside one. */

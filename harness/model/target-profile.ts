@@ -3,7 +3,7 @@
 // another health path, other headers, other tables or another write API is drilled by writing a
 // profile (targets/<name>.ts), not by editing the harness. Validated with zod: a profile is input.
 import { z } from 'zod';
-import { MappingSchema, normalizeMapping } from '../../datatool/src/mapping.ts';
+import { MappingSchema, normalizeMapping } from '../../datatool/contract.ts';
 
 const Path = z.string().regex(/^\/[^\s]*$/, 'an absolute request path ("/…")');
 const Identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an SQL identifier (letters, digits, _)');

@@ -5,7 +5,7 @@
 // through the app's API, then where it landed, read from each database (never the app's word), and
 // returns { id, holds, measured, evidence }. How the app is started, and PostgreSQL stopped, is the
 // caller's (a Platform in a drill, child processes in tests): these functions only measure.
-import { normalizeMapping } from '../../datatool/src/mapping.ts';
+import { normalizeMapping } from '../../datatool/contract.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { parseDirectRows, postgresDirectSql, registerWriteRequest } from './register-ledger.ts';
 import { writeOutcome, writeRequest } from './workload.ts';

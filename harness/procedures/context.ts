@@ -6,7 +6,7 @@ import type { Platform } from '../platform/types.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import type { FeatureCheck } from '../probes/features.ts';
 import type { RegisterWriteRecord } from '../probes/register-ledger.ts';
-import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
+import type { CopyResult, SalvageResult } from '../../datatool/contract.ts';
 
 export interface ProcedureContext {
   platform: Platform;

@@ -7,7 +7,7 @@ import { recordFinding, type ProcedureContext } from './context.ts';
 import { observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, scaleToZero, selectorOf, sqliteDeployment, verifyServedBy } from './actions.ts';
 import { RUNBOOK, withClaim } from './runbook-manifests.ts';
 import { namesEngine, verifySqliteFromOutside } from './verify-engine.ts';
-import type { CopyResult, SalvageResult } from '../../datatool/src/result.ts';
+import type { CopyResult, SalvageResult } from '../../datatool/contract.ts';
 import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite, tableRows, type DataToolRun } from '../kit/data-tool.ts';
 
 const NS = TOPOLOGY.namespace;

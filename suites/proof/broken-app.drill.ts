@@ -12,11 +12,11 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drillExitCode } from '../../harness/cli/exit-code.ts';
-import { parseDrillConfig, type ScenarioName } from '../../harness/config/schema.ts';
+import { parseDrillConfig, type ScenarioName } from '../../harness/model/drill-config.ts';
 import { applyExpectations } from '../../harness/criteria/expectations.ts';
 import { journalVerdicts, scenarioVerdicts, type Verdict } from '../../harness/criteria/verdicts.ts';
 import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
-import type { EventOf, JournalEvent } from '../../harness/journal/events.ts';
+import type { EventOf, JournalEvent } from '../../harness/model/journal-events.ts';
 import { Journal, readJournal } from '../../harness/journal/journal.ts';
 import { REPO_ROOT } from '../../harness/platform/manifests.ts';
 import { tsxNodeCommand } from '../../harness/platform/local/config.ts';
