@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDrillConfig } from '../harness/model/drill-config.ts';
+import { parseDrillConfig } from '../harness/config/parse.ts';
 import { scenarioVerdicts } from '../harness/criteria/verdicts.ts';
 import { runScenario } from '../harness/drill/run-scenario.ts';
 import { readJournal } from '../harness/journal/journal.ts';

@@ -9,12 +9,12 @@ import { planDrill, SCENARIO_SUITE, type DrillPlan } from './config/plan.ts';
 import type { DrillConfig } from './model/drill-config.ts';
 // Only the tool checks: the Kubernetes client behind the cluster providers is loaded by the suites.
 import { assertKindUsable, detectCluster } from './cluster/tools.ts';
-import { REPO_ROOT } from './platform/manifests.ts';
+import { REPO_ROOT } from './kit/repo.ts';
 import { PlatformError } from './platform/types.ts';
 import { loadScenarios } from './scenarios/registry.ts';
 import { ScenarioSpecError } from './scenarios/spec.ts';
 import { loadTarget } from './targets/load.ts';
-import { TargetProfileError } from './model/target-profile.ts';
+import { TargetProfileError } from './kit/errors.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

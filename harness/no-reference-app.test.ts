@@ -142,9 +142,9 @@ const ALLOWED: Allowed[] = [
   { file: 'procedures/validation.ts', token: '/api/rate-limit/test', reason: SEED_CHECKLIST },
   { file: 'procedures/validation.ts', token: 'users', reason: SEED_CHECKLIST },
   { file: 'procedures/planned.ts', token: '/api/health', reason: "the seed planned rollback's step 5 runs the runbook's `curl -f -s http://localhost:3000/api/health` in the pod" },
-  { file: 'procedures/context.ts', token: '/api/rate-limit/test', reason: 'finding runbook-rate-limit-test quotes the checklist\'s call' },
-  { file: 'procedures/context.ts', token: 'hyperpage-pvc', reason: 'finding runbook-claim-name quotes the claim the runbook mounts' },
-  { file: 'procedures/context.ts', token: 'DB_ENGINE', reason: "finding app-engine-fallback names the runbook's engine variable (its manifest sets DB_ENGINE=sqlite)" },
+  { file: 'kit/findings.ts', token: '/api/rate-limit/test', reason: 'finding runbook-rate-limit-test quotes the checklist\'s call' },
+  { file: 'kit/findings.ts', token: 'hyperpage-pvc', reason: 'finding runbook-claim-name quotes the claim the runbook mounts' },
+  { file: 'kit/findings.ts', token: 'DB_ENGINE', reason: "finding app-engine-fallback names the runbook's engine variable (its manifest sets DB_ENGINE=sqlite)" },
   { file: 'model/target-profile.ts', token: 'DB_ENGINE', reason: "a profile that names no engine variable gets the runbook's (its manifest sets DB_ENGINE)" },
 ];
 

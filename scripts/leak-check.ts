@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from '../harness/platform/manifests.ts';
+import { REPO_ROOT } from '../harness/kit/repo.ts';
 import { tsxNodeCommand } from '../harness/platform/local/config.ts';
 import { settledLeaks, unattachedShmSegments } from '../harness/platform/local/leaks.ts';
 import { RUN_MARKER_ENV } from '../harness/platform/local/process-group.ts';

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDrillConfigEnv } from '../harness/cli/drill-config-env.ts';
-import { parseDrillConfig, type DrillConfig, type Variant } from '../harness/model/drill-config.ts';
+import { type DrillConfig, type Variant } from '../harness/model/drill-config.ts';
+import { parseDrillConfig } from '../harness/config/parse.ts';
 
 export interface DrillEnv {
   config: DrillConfig;

@@ -5,7 +5,8 @@
 // runbook's known defects are expected failures) with the measured value in its message.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { journalVerdicts, scenarioVerdicts, type Verdict } from '../harness/criteria/verdicts.ts';
+import { journalVerdicts, scenarioVerdicts } from '../harness/criteria/verdicts.ts';
+import { type Verdict } from '../harness/model/verdict.ts';
 import {
   applyExpectations,
   checklistChecks,
@@ -18,11 +19,14 @@ import {
   type Check,
 } from '../harness/criteria/expectations.ts';
 import { resilienceScore } from '../harness/criteria/score.ts';
-import { runScenario, type ScenarioOutcome } from '../harness/drill/run-scenario.ts';
+import { runScenario } from '../harness/drill/run-scenario.ts';
+import { type ScenarioOutcome } from '../harness/model/outcome.ts';
 import { Journal } from '../harness/journal/journal.ts';
-import { FINDINGS, type FindingSpec } from '../harness/procedures/context.ts';
+import { FINDINGS } from '../harness/kit/findings.ts';
+import { type FindingSpec } from '../harness/model/findings.ts';
 import type { TargetProfile } from '../harness/model/target-profile.ts';
-import { hasPhase, type ScenarioSpec } from '../harness/scenarios/spec.ts';
+import { hasPhase } from '../harness/scenarios/spec.ts';
+import { type ScenarioSpec } from '../harness/model/scenario.ts';
 import { drillEnv, progress } from './drill-env.ts';
 
 export const CRITERIA = ['data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'] as const;

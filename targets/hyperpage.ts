@@ -2,7 +2,7 @@
 // user's checkout: `npm run drill -- --target hyperpage --app-dir PATH` (docs/hyperpage.md: fetch,
 // install, offline build). None of its code is in this repository; every value below was measured
 // on a running `next start` of that commit (docs/hyperpage.md "Measured at 151e93f").
-import { defineTarget } from '../harness/model/target-profile.ts';
+import { defineTarget } from '../harness/targets/define.ts';
 
 /** Its tool registry (tools/*): the only keys POST /api/tools/config accepts (404 for any other). */
 const TOOLS = ['github', 'gitlab', 'jira', 'code-reviews', 'ci-cd', 'ticketing'] as const;

@@ -1,6 +1,6 @@
 // The reference dual-engine app (app/): the default target. Everything the harness knows about it
 // is here; nothing in harness/ names its endpoints, headers or tables.
-import { defineTarget } from '../harness/model/target-profile.ts';
+import { defineTarget } from '../harness/targets/define.ts';
 
 const TOOLS = ['github', 'gitlab', 'jira'] as const;
 

@@ -2,7 +2,7 @@
 // It names no engine and no pod anywhere, health is /healthz (text/plain, queries its table), and
 // its writes only update 8 fixed keys: a register workload, judged by the register rule. Written
 // from its README's contract alone; nothing here is imported from the app.
-import { defineTarget } from '../harness/model/target-profile.ts';
+import { defineTarget } from '../harness/targets/define.ts';
 
 const AFTER_SWITCH = ['criterion:engine-in-use', 'criterion:functionality', 'criterion:performance', 'criterion:monitoring'];
 const seedFails = (scenario: string, checks: string[]) => checks.map((check) => ({ check, variant: 'seed' as const, scenarios: [scenario] }));

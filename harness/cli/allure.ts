@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { readJournal } from '../journal/journal.ts';
-import { REPO_ROOT } from '../platform/manifests.ts';
+import { REPO_ROOT } from '../kit/repo.ts';
 
 export interface AllureOptions {
   resultsDir: string;

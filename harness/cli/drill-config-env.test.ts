@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDrillConfig } from '../model/drill-config.ts';
+import { parseDrillConfig } from '../config/parse.ts';
 import { DrillConfigEnvError, parseDrillConfigEnv } from './drill-config-env.ts';
 
 // What run-suites.ts writes: JSON.stringify({ ...run, runDir }).

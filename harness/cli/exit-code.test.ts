@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvent, type JournalEvent } from '../model/journal-events.ts';
+import { type JournalEvent } from '../model/journal-events.ts';
+import { parseEvent } from '../journal/parse-event.ts';
 import { drillExitCode, mismatches, setupFailures } from './exit-code.ts';
 
 type Expect = { expected?: 'pass' | 'fail'; matches?: boolean };

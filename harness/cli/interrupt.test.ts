@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { markedProcesses } from '../platform/local/leaks.ts';
 import { startCli } from './testing/start-cli.ts';
-import { REPO_ROOT } from '../platform/manifests.ts';
+import { REPO_ROOT } from '../kit/repo.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

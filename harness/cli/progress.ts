@@ -2,7 +2,8 @@
 // workers and write nothing else the CLI can see). On a terminal: finished events as lines and a
 // live status line for the step in flight (elapsed vs budget). Not a TTY, or CI: plain lines only.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { parseEvent, type JournalEvent } from '../model/journal-events.ts';
+import { type JournalEvent } from '../model/journal-events.ts';
+import { parseEvent } from '../journal/parse-event.ts';
 
 const s = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 

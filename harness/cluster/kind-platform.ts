@@ -3,7 +3,7 @@
 // kind-<name>, and on dispose export the cluster's logs, tear down the run's objects and delete
 // the cluster (unless --keep-cluster).
 import { KubeConfig } from '@kubernetes/client-node';
-import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
+import { DATA_TOOL_IMAGE, TOPOLOGY } from '../kit/topology.ts';
 import { KubernetesPlatform } from '../platform/kubernetes.ts';
 import { PlatformError } from '../platform/types.ts';
 import { APP_NODE_PORT, KindCluster, POSTGRES_IMAGE, type KindTimeouts } from './kind.ts';

@@ -5,7 +5,8 @@ import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { REPO_ROOT, TOPOLOGY } from '../platform/manifests.ts';
+import { REPO_ROOT } from '../kit/repo.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { PlatformError } from '../platform/types.ts';
 import { execaRunner, lastLine, type CommandRunner, type RunResult } from './runner.ts';
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../platform/manifests.ts';
+import { REPO_ROOT } from '../kit/repo.ts';
 import { KIND_VERSION } from './tools.ts';
 
 describe('.github/workflows/drill.yml', () => {

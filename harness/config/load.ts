@@ -4,7 +4,8 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmdirSync
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MakeDirError, makeDirs } from '../report/folder.ts';
-import { DrillConfigSchema, formatConfigError, type DrillConfig, type DrillConfigInput } from '../model/drill-config.ts';
+import { DrillConfigSchema, type DrillConfig, type DrillConfigInput } from '../model/drill-config.ts';
+import { formatConfigError } from './parse.ts';
 
 /** Errors the user caused: the CLI prints the message as one line and exits 2. */
 export class UsageError extends Error {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../scenarios/registry.ts';
 import { ScenarioSpecError } from '../scenarios/spec.ts';
 import { defaultVariant, planDrill } from './plan.ts';
-import { parseDrillConfig, type DrillConfigInput } from '../model/drill-config.ts';
+import { type DrillConfigInput } from '../model/drill-config.ts';
+import { parseDrillConfig } from './parse.ts';
 
 const registry = await loadScenarios();
 const plan = (input: DrillConfigInput) => planDrill(parseDrillConfig(input), registry);

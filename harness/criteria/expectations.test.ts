@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../scenarios/registry.ts';
-import { FINDINGS, type FindingSpec } from '../procedures/context.ts';
+import { FINDINGS } from '../kit/findings.ts';
+import { type FindingSpec } from '../model/findings.ts';
 import {
   applyExpectations,
   checklistChecks,
@@ -16,7 +17,7 @@ import {
 } from './expectations.ts';
 import { seedEmergency } from '../procedures/emergency.ts';
 import { seedPlanned } from '../procedures/planned.ts';
-import type { Verdict } from './verdicts.ts';
+import type { Verdict } from '../model/verdict.ts';
 
 const verdict = (id: string, passed: boolean, measured: number | null = passed ? 0 : 537): Verdict => ({
   id,

@@ -1,9 +1,5 @@
 // The runbook's success criteria, as data, and the vocabulary of its decision matrix. Each row of
 // the matrix is a scenario spec of its own (harness/scenarios/*.scenario.ts).
-
-export type Method = 'emergency' | 'planned';
-export type ValidationSet = 'health check' | 'security validation' | 'performance test' | 'feature test' | 'full validation';
-
 const MIN = 60_000;
 
 /** "Success Criteria": the runbook's numbers. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resilienceScore } from './score.ts';
-import type { Verdict } from './verdicts.ts';
+import type { Verdict } from '../model/verdict.ts';
 
 const v = (id: string, passed: boolean): Verdict => ({ id, title: id, passed, measured: null, budget: null, evidence: '' });
 

@@ -1,7 +1,7 @@
 // Resilience score of one scenario run: the weighted share of its criteria met, 0–100. The weights
 // say what hurts most when it breaks: losing data and not restoring first, then broken features,
 // then speed and alerting. Criteria a row does not measure are left out of the denominator.
-import type { Verdict } from './verdicts.ts';
+import type { Verdict } from '../model/verdict.ts';
 
 export const SCORE_WEIGHTS: Record<string, number> = {
   'emergency-rollback': 25,

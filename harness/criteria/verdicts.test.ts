@@ -4,12 +4,13 @@
 // a budget, not only p99), the rollback times, functionality, monitoring and security validation;
 // and the register path (the register rule's anomalies, coverage over the ready replicas, keys landed).
 import { describe, expect, it } from 'vitest';
-import type { ScenarioOutcome } from '../drill/run-scenario.ts';
-import type { RegisterOutcome } from '../drill/register-outcome.ts';
-import { checkLedger, type LedgerCheck } from '../probes/ledger.ts';
-import type { RegisterLedgerCheck } from '../probes/register-ledger.ts';
-import { checkRegister, registerHeadline } from '../probes/register.ts';
-import type { LoadSummary } from '../probes/load.ts';
+import type { ScenarioOutcome } from '../model/outcome.ts';
+import type { RegisterOutcome } from '../model/outcome.ts';
+import { checkLedger } from '../probes/ledger.ts';
+import { type LedgerCheck } from '../model/measurements.ts';
+import type { RegisterLedgerCheck } from '../model/measurements.ts';
+import { checkRegister, registerHeadline } from '../kit/register-rule.ts';
+import type { LoadSummary } from '../model/measurements.ts';
 import { coverage } from '../probes/landed-writes.ts';
 import { dataIntegrityVerdict, emergencyVerdicts, engineInUseVerdict, functionalityVerdict, monitoringVerdict, performanceVerdict, plannedVerdict, securityVerdict } from './verdicts.ts';
 

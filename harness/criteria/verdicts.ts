@@ -1,16 +1,12 @@
 // The runbook's success criteria, each a verdict from a measurement: measured value, budget and a
 // sentence of evidence. No measurement, no pass.
-import type { EventOf } from '../model/journal-events.ts';
-import type { Journal } from '../journal/journal.ts';
-import type { ScenarioOutcome } from '../drill/run-scenario.ts';
-import type { RegisterOutcome } from '../drill/register-outcome.ts';
-import { registerAnomalies } from '../probes/register.ts';
-import type { ExtraCriterion } from '../scenarios/spec.ts';
+import type { JournalWriter } from '../model/journal-events.ts';
+import type { ScenarioOutcome } from '../model/outcome.ts';
+import type { RegisterOutcome } from '../model/outcome.ts';
+import { registerAnomalies } from '../kit/register-rule.ts';
+import type { Verdict } from '../model/verdict.ts';
+import type { ExtraCriterion } from '../model/scenario.ts';
 import { SUCCESS_CRITERIA } from './matrix.ts';
-
-/** A verdict is exactly what the journal records for it. */
-export type Verdict = Omit<EventOf<'verdict'>, 't' | 'type' | 'scenario' | 'variant'>;
-
 export const EMERGENCY_BUDGET_MS = SUCCESS_CRITERIA.emergencyRollbackMs;
 
 export const PLANNED_BUDGET_MS = SUCCESS_CRITERIA.plannedRollbackMs;
@@ -327,6 +323,6 @@ export function landedIn(d: ScenarioOutcome['landed']): 'sqlite' | 'postgres' | 
   return pg && sqlite ? 'both' : pg ? 'postgres' : sqlite ? 'sqlite' : 'neither';
 }
 
-export function journalVerdicts(journal: Journal, verdicts: Verdict[]): void {
+export function journalVerdicts(journal: JournalWriter, verdicts: Verdict[]): void {
   for (const v of verdicts) journal.write({ type: 'verdict', ...v });
 }

@@ -4,10 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import type { V1Deployment, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { Journal } from '../journal/journal.ts';
-import { loadBaselineManifests, TOPOLOGY } from '../platform/manifests.ts';
-import type { KubeObject, Platform } from '../platform/types.ts';
-import { cliJob } from '../procedures/actions.ts';
-import { parseCliJson, SyncResultSchema, type SyncResult } from '../kit/app-cli.ts';
+import { loadBaselineManifests } from '../kit/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { KubeObject, Platform } from '../model/platform.ts';
+import { cliJob } from '../kit/jobs.ts';
+import { parseCliJson } from '../kit/app-cli.ts';
+import { SyncResultSchema, type SyncResult } from '../model/app-cli-results.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 
 const NS = TOPOLOGY.namespace;

@@ -1,15 +1,11 @@
 // The detection phase: after the fault, wait until the triggers this row must fire have fired on
 // the live availability samples (bounded by their scaled windows), so a trigger is credited for
 // detecting the fault, not for the rollback's own downtime.
+import type { Detection } from '../model/outcome.ts';
 import type { AvailabilityProbe } from '../probes/availability.ts';
-import { evaluateTriggers, TRIGGERS, type TriggerId } from '../probes/triggers.ts';
+import { evaluateTriggers, TRIGGERS } from '../probes/triggers.ts';
+import { type TriggerId } from '../model/scenario.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
-
-export interface Detection {
-  fired: TriggerId[];
-  missing: TriggerId[];
-  waitedMs: number;
-}
 
 /** Polls the live availability samples until every expected trigger has fired, or its scaled window (+ 5 s) has passed. */
 export async function waitForTriggers(

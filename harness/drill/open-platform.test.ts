@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDrillConfig } from '../model/drill-config.ts';
-import { DATA_TOOL_IMAGE } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
+import { parseDrillConfig } from '../config/parse.ts';
+import { DATA_TOOL_IMAGE } from '../kit/topology.ts';
+import type { Platform } from '../model/platform.ts';
 import { loadTarget } from '../targets/load.ts';
 import { openDrillPlatform } from './open-platform.ts';
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { DrillConfig } from '../model/drill-config.ts';
 import { openExistingPlatform, openKindPlatform, POSTGRES_IMAGE } from '../cluster/index.ts';
 import { createLocalPlatform, drillImages } from '../platform/local/index.ts';
-import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
+import { DATA_TOOL_IMAGE, TOPOLOGY } from '../kit/topology.ts';
+import type { Platform } from '../model/platform.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 
 export type DrillPlatformName = 'local' | 'kind' | 'existing';

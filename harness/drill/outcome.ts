@@ -4,88 +4,17 @@
 // summaries; criteria judge it (verdicts.ts).
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { Variant } from '../model/drill-config.ts';
-import type { Method } from '../criteria/matrix.ts';
 import { engineHeaderDisagrees } from '../criteria/verdicts.ts';
-import type { SecurityCheck } from '../faults/security-incident.ts';
-import { summarize, timeToRestore, type AvailabilitySummary } from '../probes/availability.ts';
-import type { ChecksumComparison } from '../probes/checksums.ts';
-import type { FeatureCheck } from '../probes/features.ts';
-import { coverage, type Coverage } from '../probes/landed-writes.ts';
-import { checkLedger, type LedgerCheck } from '../probes/ledger.ts';
-import type { LoadSummary } from '../probes/load.ts';
-import { alertsCleared, evaluateTriggers, type AlertsCleared, type TriggerId, type TriggerState } from '../probes/triggers.ts';
-import { recordFinding } from '../procedures/context.ts';
-import type { Detection } from './detection.ts';
-import type { ProcedureResult } from './procedure.ts';
+import { summarize, timeToRestore } from '../probes/availability.ts';
+import { coverage } from '../probes/landed-writes.ts';
+import { checkLedger } from '../probes/ledger.ts';
+import { alertsCleared, evaluateTriggers } from '../probes/triggers.ts';
+import { recordFinding } from '../kit/findings.ts';
+import type { ScenarioOutcome, DataOutcome } from '../model/outcome.ts';
 import { RegisterLedger } from '../probes/register-ledger.ts';
-import { landedAfter, type Landed } from './read-back.ts';
-import { registerData, type RegisterOutcome } from './register-outcome.ts';
+import { landedAfter } from './read-back.ts';
+import { registerData } from './register-outcome.ts';
 import type { DrillState } from './state.ts';
-
-export type { Landed } from './read-back.ts';
-
-export interface ScenarioOutcome {
-  scenario: string;
-  method: Method;
-  budgetMs: number;
-  /** Errors + non-2xx share the load after the rollback may have (config errorBudget). */
-  errorBudget: number;
-  variant: Variant;
-  journalFile: string;
-  procedure: ProcedureResult;
-  /** The runbook's validation checklist, run after the rollback (same variant). */
-  validation: ProcedureResult;
-  /** Data recovery PostgreSQL → SQLite after the rollback (rows with the data-recovery phase). */
-  dataRecovery?: ProcedureResult;
-  faultEvidence: string;
-  /** Procedure start (the trigger) → 5 consecutive healthy answers on SQLite, for good. */
-  timeToRestoreMs?: number;
-  sqliteReady: number;
-  availability: AvailabilitySummary;
-  /**
-   * The set rule over every write of the run (ledger + the load's writes) against what the SQLite
-   * file the rollback targeted holds, read directly through the platform (`source`), or through the
-   * app when the file could not be read (then data integrity is not measured). A register target has
-   * no set: all zeros, its check is `register`.
-   */
-  ledger: LedgerCheck;
-  /** Where `ledger` (or the register's final values) was read from. */
-  ledgerSource: 'sqlite-file' | 'app-api';
-  /** A register target: the register rule over every write and read of the run (data integrity judges it). */
-  register?: RegisterOutcome;
-  /** The same rule on what the app's own API reads back (a second, user-visible check). */
-  apiLedger?: LedgerCheck;
-  /** The direct read failed: why (data integrity is then not measured). */
-  directReadError?: string;
-  /** Acknowledged writes after the restore, per serving pod, and the loss rate that could be detected. */
-  coverage: Coverage;
-  /** Where the acknowledged writes made after the restore actually landed. */
-  landed: Landed;
-  /** Acknowledged writes made while PostgreSQL served (post-migration writes included); a register target: acknowledged before the rollback started. */
-  okWritesOnPostgres: number;
-  /** What the app said served it after the restore (the engine the app named on healthy probes, its header or body field): recorded, compared with `landed`. */
-  enginesAfter: string[];
-  /** Seeded tables: PostgreSQL before the fault vs SQLite after the rollback. */
-  checksums: ChecksumComparison;
-  /** Feature checks after the rollback (functionality criterion). */
-  features: FeatureCheck[];
-  load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary };
-  /** The runbook's automatic triggers on the availability samples (windows scaled). */
-  triggers: TriggerState[];
-  /** Triggers this scenario's fault must fire, before the rollback starts. */
-  expectedTriggers: TriggerId[];
-  /** When the procedure (the rollback) started: expected triggers must have fired before it. */
-  procedureStartedAt: number;
-  /** The wait for the expected triggers between the fault and the rollback. */
-  detection?: Detection;
-  alerts: AlertsCleared;
-  /** The security validation (rows with that phase): credentials held, PostgreSQL cut off. */
-  security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
-}
-
-/** What the writes came to: the model's check, where it was read from, coverage and where the post-restore writes landed. */
-export type DataOutcome = Pick<ScenarioOutcome, 'ledger' | 'ledgerSource' | 'apiLedger' | 'directReadError' | 'coverage' | 'landed' | 'okWritesOnPostgres' | 'register'>;
 
 export function buildOutcome(s: DrillState): ScenarioOutcome {
   const { journal, samples, spec } = s;

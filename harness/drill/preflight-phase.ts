@@ -9,10 +9,11 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { psql } from '../kit/psql.ts';
 import { appLoginRefused, postgresStartFailures } from '../kit/postgres-checks.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { Platform } from '../model/platform.ts';
 import { done, notYet, poll, waitFor } from '../platform/wait.ts';
-import { POSTGRES_PODS, scaleToZero, sqliteDeployment, waitForNoPods } from '../procedures/actions.ts';
+import { sqliteDeployment } from '../procedures/actions.ts';
+import { POSTGRES_PODS, scaleToZero, waitForNoPods } from '../kit/pods.ts';
 import { backupSqlite } from '../kit/data-tool.ts';
 import { answeredHealthy, describeHealth, healthCheck } from '../kit/health.ts';
 import {

@@ -7,7 +7,9 @@ import { seedDataRecovery, hardenedDataRecovery } from '../procedures/data-recov
 import { hardenedEmergency, hardenedSecurityEmergency, seedEmergency } from '../procedures/emergency.ts';
 import { hardenedPlanned, seedPlanned } from '../procedures/planned.ts';
 import { hardenedValidation, seedValidation } from '../procedures/validation.ts';
-import { findStep, insertAfter, insertBefore, removeStep, replaceStep, runProcedure, type Procedure, type Step } from './procedure.ts';
+import { runProcedure } from './procedure.ts';
+import { findStep, insertAfter, insertBefore, removeStep, replaceStep } from '../kit/step-ids.ts';
+import { type Procedure, type Step } from '../model/procedure.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'proc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,44 +1,10 @@
 // A procedure is the runbook as code: an ordered list of named steps, each with its own budget,
 // run against a shared context. Every step is timed and journalled; a step that overruns its
 // budget is recorded as such (the measurement), and only a hard ceiling stops a hung step.
+import type { Procedure, ProcedureResult, StepResult, Step } from '../model/procedure.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { StepOutcome, StepRecord } from '../model/journal-events.ts';
 import { assertStepIds } from '../kit/step-ids.ts';
-
-export { findStep, insertAfter, insertBefore, removeStep, replaceStep, stepIndex, UnknownStepError } from '../kit/step-ids.ts';
-
-export interface Step<C> {
-  /** Stable kebab-case id, unique within its procedure: what code and expectations refer to. */
-  id: string;
-  /** The prose shown in progress lines and reports; free to change. */
-  name: string;
-  budgetMs: number;
-  /** 'abort' (bash `set -e`) stops the procedure on failure; 'continue' (no `set -e`) goes on. */
-  onFailure?: 'abort' | 'continue';
-  /** Returns a short message for the report (what was done / measured). Throws on failure. */
-  run(ctx: C, signal: AbortSignal): Promise<string | void>;
-}
-
-export interface Procedure<C> {
-  name: string;
-  variant: string;
-  steps: Step<C>[];
-}
-
-/** A step as it ran (the one step record, journal/events.ts), and whether it overran its budget. */
-export interface StepResult extends StepRecord {
-  overBudget: boolean;
-}
-
-export interface ProcedureResult {
-  procedure: string;
-  variant: string;
-  startedAt: number;
-  durationMs: number;
-  /** True when every step ran and none failed. */
-  completed: boolean;
-  steps: StepResult[];
-}
 
 export interface RunOptions {
   journal: Journal;

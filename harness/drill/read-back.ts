@@ -2,38 +2,11 @@
 // file (exec in the serving pods), PostgreSQL when it still runs, and the app's own API (a second,
 // user-visible check) — and, of the writes acknowledged after the restore, how many landed where.
 import type { Journal } from '../journal/journal.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
-import { readPostgresKeys, readSqliteKeys, type LandedRead } from '../probes/landed-writes.ts';
-import type { WriteRecord } from '../probes/ledger.ts';
-
-export interface ReadBack {
-  sqlite: LandedRead | Error;
-  postgres: LandedRead | Error | 'not running';
-  api: string[] | Error;
-}
-
-export interface Landed {
-  /** Acknowledged writes sent after the restore (or after the procedure, when never restored). */
-  acknowledged: number;
-  /**
-   * A register target's key count: then inSqlite/inPostgres/onlyInSqlite count keys holding one of
-   * those writes' values (register-read-back.ts), not writes.
-   */
-  keys?: number;
-  inSqlite: number | null;
-  /** null: PostgreSQL not asked (not running) or not readable (see postgresState). */
-  inPostgres: number | null;
-  /**
-   * In the SQLite file and not in PostgreSQL. Nothing copies SQLite → PostgreSQL, so a write found in
-   * PostgreSQL was written there by the app; one found in both was copied over by a data recovery.
-   */
-  onlyInSqlite: number | null;
-  postgresState: string;
-  sqliteHow?: string;
-  /** Engines the app named on those writes' answers (its engine header, when it has one). */
-  engineHeaders: Record<string, number>;
-}
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { ReadBack, Landed } from '../model/outcome.ts';
+import type { Platform } from '../model/platform.ts';
+import { readPostgresKeys, readSqliteKeys } from '../probes/landed-writes.ts';
+import type { WriteRecord } from '../model/measurements.ts';
 
 /** The run's keys read from the SQLite file (exec in the serving pods), from PostgreSQL when it runs, and through the app. */
 export async function readWhereWritesLanded(o: {

@@ -1,7 +1,7 @@
 // The unanswered-writes line of the register summary: why each had no answer, when against the
 // restore, and which keys they leave unpinnable.
 import { describe, expect, it } from 'vitest';
-import type { RegisterWriteRecord } from '../probes/register-ledger.ts';
+import type { RegisterWriteRecord } from '../model/measurements.ts';
 import { unknownWritesLine } from './register-outcome.ts';
 
 const w = (key: string, startedAt: number, outcome: RegisterWriteRecord['outcome'], extra: Partial<RegisterWriteRecord> = {}): RegisterWriteRecord => ({ key, value: `${key}-${startedAt}`, seq: startedAt, startedAt, endedAt: startedAt + 5, outcome, status: outcome === 'ok' ? 204 : 0, latencyMs: 5, ...extra });

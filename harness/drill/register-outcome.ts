@@ -3,31 +3,11 @@
 // the restored engine, and where the writes acknowledged after the restore landed (keys holding one).
 import { coverage } from '../probes/landed-writes.ts';
 import { checkLedger } from '../probes/ledger.ts';
-import type { RegisterLedgerCheck, RegisterWriteRecord } from '../probes/register-ledger.ts';
-import { pinnedValues } from '../probes/register.ts';
-import type { DataOutcome } from './outcome.ts';
+import type { RegisterWriteRecord } from '../model/measurements.ts';
+import { pinnedValues } from '../kit/register-rule.ts';
+import type { DataOutcome } from '../model/outcome.ts';
 import { registerLandedAfter } from './register-read-back.ts';
 import type { DrillState } from './state.ts';
-
-export interface RegisterOutcome {
-  check: RegisterLedgerCheck;
-  /** sqlite-file: the final values were read from the SQLite file itself; app-api: only the app's reads (data integrity not measured). */
-  source: 'sqlite-file' | 'app-api';
-  /** The direct read failed: why. */
-  directReadError?: string;
-  /** How the final values were read (the command, the deployment). */
-  sqliteHow?: string;
-  afterRestore: {
-    /** Writes acknowledged after the restore (ledger + load). */
-    acknowledged: number;
-    /**
-     * Of those, the writes some read pinned (its only legal value): the ones whose loss this run would
-     * have caught. A register read sees a lost update only while it is its key's latest value. The
-     * outcome's `coverage` counts these.
-     */
-    pinned: number;
-  };
-}
 
 /**
  * The writes with no answer, why, and when against the restore: each stays a legal value of its key

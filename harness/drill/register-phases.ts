@@ -2,7 +2,8 @@
 // the ledger is opened with each key's value before any write (read from PostgreSQL itself), makes
 // the post-migration writes, and at the end the final values are read back (register-read-back.ts).
 // phases.ts calls these where the set model does its own; probes-on/procedure/probes-off are shared.
-import { ledgerKeys, registerWorkload, RegisterLedger } from '../probes/register-ledger.ts';
+import { RegisterLedger } from '../probes/register-ledger.ts';
+import { ledgerKeys, registerWorkload } from '../kit/register-workload.ts';
 import { queryPostgresRegister, readRegisterBack } from './register-read-back.ts';
 import type { DrillState } from './state.ts';
 

@@ -1,7 +1,7 @@
 // Where a register's post-restore writes landed, counted in keys: a key holding one of those values
 // in the SQLite file, in PostgreSQL, or in both (a data recovery's copy is not "only in SQLite").
 import { describe, expect, it } from 'vitest';
-import type { RegisterWriteRecord } from '../probes/register-ledger.ts';
+import type { RegisterWriteRecord } from '../model/measurements.ts';
 import { registerLandedAfter, type RegisterReadBack } from './register-read-back.ts';
 
 const ack = (key: string, value: string): RegisterWriteRecord => ({ key, value, seq: 0, startedAt: 100, endedAt: 110, outcome: 'ok', status: 204, latencyMs: 10 });

@@ -5,12 +5,14 @@
 // which keys hold one of them in SQLite, which in PostgreSQL: where the writes landed.
 import { psql } from '../kit/psql.ts';
 import type { Journal } from '../journal/journal.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
-import { parseDirectRows, postgresDirectSql, sqliteDirectCommand, type DirectRows, type RegisterLedger, type RegisterWriteRecord } from '../probes/register-ledger.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { Platform } from '../model/platform.ts';
+import { type RegisterLedger } from '../probes/register-ledger.ts';
+import { parseDirectRows, postgresDirectSql, sqliteDirectCommand, type DirectRows } from '../kit/register-workload.ts';
+import { type RegisterWriteRecord } from '../model/measurements.ts';
 import type { RegisterWorkload } from '../model/target-profile.ts';
 import { sqliteQueryJob } from '../kit/sqlite-query.ts';
-import type { Landed } from './read-back.ts';
+import type { Landed } from '../model/outcome.ts';
 
 export interface DirectRead extends DirectRows {
   /** What was run, for the evidence. */

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDrillConfig } from '../model/drill-config.ts';
+import { parseDrillConfig } from '../config/parse.ts';
 import { readJournal } from '../journal/journal.ts';
 import { runScenario } from './run-scenario.ts';
 

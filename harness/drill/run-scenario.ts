@@ -5,19 +5,18 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { DrillConfig, ScenarioName, Variant } from '../model/drill-config.ts';
-import type { Fault } from '../faults/types.ts';
+import type { Fault } from '../model/fault.ts';
 import { Journal } from '../journal/journal.ts';
-import type { ProcedureContext } from '../procedures/context.ts';
+import type { ProcedureContext } from '../model/context.ts';
 import { loadScenarios } from '../scenarios/registry.ts';
-import type { ScenarioSpec } from '../scenarios/spec.ts';
+import type { ScenarioSpec } from '../model/scenario.ts';
 import { loadTarget } from '../targets/load.ts';
 import { openDrillPlatform, resolvePlatformName, type DrillPlatformName } from './open-platform.ts';
-import { buildOutcome, type ScenarioOutcome } from './outcome.ts';
+import { buildOutcome } from './outcome.ts';
+import { type ScenarioOutcome } from '../model/outcome.ts';
 import { PHASES, type Phase } from './phases.ts';
-import type { Procedure } from './procedure.ts';
+import type { Procedure } from '../model/procedure.ts';
 import { DrillState } from './state.ts';
-
-export type { Landed, ScenarioOutcome } from './outcome.ts';
 
 export interface ScenarioOptions {
   config: DrillConfig;

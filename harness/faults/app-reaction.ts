@@ -2,7 +2,8 @@
 // path of its profile through the service, sampled for a few seconds. An observation of the suspect,
 // never the proof that the fault took effect.
 import { request } from 'undici';
-import { answeredHealthy, healthCheck, sleep } from '../procedures/actions.ts';
+import { answeredHealthy, healthCheck } from '../kit/health.ts';
+import { sleep } from '../kit/wait.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 
 export type ReactionTarget = Pick<TargetProfile, 'health' | 'identity' | 'features' | 'faults'>;

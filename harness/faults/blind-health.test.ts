@@ -9,11 +9,13 @@ import { deployBaseline } from '../drill/baseline.ts';
 import { Journal, readJournal } from '../journal/journal.ts';
 import { createLocalPlatform, type LocalPlatform } from '../platform/local/index.ts';
 import { tsxNodeCommand } from '../platform/local/config.ts';
-import { REPO_ROOT, TOPOLOGY } from '../platform/manifests.ts';
+import { REPO_ROOT } from '../kit/repo.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { databaseCorruption } from './database-corruption.ts';
 import { performanceIssues } from './performance-issues.ts';
 import { securityIncident } from './security-incident.ts';
-import { injectAndVerify, type FaultContext } from './types.ts';
+import { injectAndVerify } from './types.ts';
+import { type FaultContext } from '../model/fault.ts';
 import { DATA_TOOL_IMAGE } from '../kit/data-tool.ts';
 import { loadTarget } from '../targets/load.ts';
 

@@ -3,11 +3,11 @@
 // Heap and WAL stay intact, which is what makes a salvage from the data directory possible.
 // Proven on PostgreSQL itself: its container exits with an error (it cannot start), it is not
 // ready, pg_isready answers no, and a login with the app's credentials is refused.
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
-import { pgIsReady, POSTGRES_PODS, scaleToZero } from '../procedures/actions.ts';
+import { pgIsReady, POSTGRES_PODS, scaleToZero } from '../kit/pods.ts';
 import { appLoginRefused, postgresStartFailures } from '../kit/postgres-checks.ts';
-import type { Fault, FaultContext } from './types.ts';
+import type { Fault, FaultContext } from '../model/fault.ts';
 
 const NS = TOPOLOGY.namespace;
 

@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployBaseline } from '../drill/baseline.ts';
 import { Journal } from '../journal/journal.ts';
 import { createLocalPlatform, targetImages, type LocalPlatform } from '../platform/local/index.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { readJournal } from '../journal/journal.ts';
 import { databaseCorruption } from './database-corruption.ts';
 import { functionalityBroken } from './functionality-broken.ts';
 import { loadScenarios } from '../scenarios/registry.ts';
-import { POSTGRES_PODS, scaleToZero } from '../procedures/actions.ts';
-import { FaultNotEffectiveError, injectAndVerify, type Fault, type FaultContext } from './types.ts';
+import { POSTGRES_PODS, scaleToZero } from '../kit/pods.ts';
+import { FaultNotEffectiveError, injectAndVerify } from './types.ts';
+import { type Fault, type FaultContext } from '../model/fault.ts';
 import { loadTarget } from '../targets/load.ts';
 
 // Every fault a scenario of the decision matrix injects.

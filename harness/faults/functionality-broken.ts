@@ -7,7 +7,7 @@ import { normalizeMapping } from '../../datatool/contract.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { APP_TABLES_SQL } from '../kit/postgres-checks.ts';
 import { psql } from '../kit/psql.ts';
-import type { Fault, FaultContext } from './types.ts';
+import type { Fault, FaultContext } from '../model/fault.ts';
 
 /** The PostgreSQL table the fault drops: the profile's, else the first table of its mapping. */
 export function droppedTable(target: Pick<TargetProfile, 'faults' | 'mapping'>): string {

@@ -4,13 +4,13 @@
 // Service, then the app's pooled connections are ended so every new one pays the latency both ways.
 // Proven at the proxy: SELECT 1 through the app's path (the PostgreSQL Service) vs the direct Service.
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { done, notYet, poll } from '../platform/wait.ts';
-import { POSTGRES_PODS } from '../procedures/actions.ts';
+import { POSTGRES_PODS } from '../kit/pods.ts';
 import { DATA_TOOL_IMAGE } from '../kit/data-tool.ts';
 import { selectOneMs } from '../kit/postgres-checks.ts';
 import { END_APP_SESSIONS_SQL, psql } from '../kit/psql.ts';
-import type { Fault, FaultContext } from './types.ts';
+import type { Fault, FaultContext } from '../model/fault.ts';
 
 const NS = TOPOLOGY.namespace;
 export const PROXY = 'hyperpage-pg-latency';

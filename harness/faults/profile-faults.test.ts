@@ -3,7 +3,9 @@
 // reaction, with their defaults for a profile that names neither.
 import { describe, expect, it } from 'vitest';
 import { loadTarget } from '../targets/load.ts';
-import { defineTarget, TargetProfileError, type TargetProfileInput } from '../model/target-profile.ts';
+import { type TargetProfileInput } from '../model/target-profile.ts';
+import { defineTarget } from '../targets/define.ts';
+import { TargetProfileError } from '../kit/errors.ts';
 import { reactionPath } from './app-reaction.ts';
 import { droppedTable } from './functionality-broken.ts';
 

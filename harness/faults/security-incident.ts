@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { appLoginRefused } from '../kit/postgres-checks.ts';
 import { END_APP_SESSIONS_SQL, psql } from '../kit/psql.ts';
-import type { Fault, FaultContext } from './types.ts';
+import type { Fault, FaultContext } from '../model/fault.ts';
 
 // What is checked after the rollback (nothing holds or reaches PostgreSQL) has its own module.
-export { securityValidation, type SecurityCheck } from './security-validation.ts';
+export { securityValidation } from './security-validation.ts';
+export { type SecurityCheck } from '../model/measurements.ts';
 
 export const securityIncident: Fault = {
   name: 'security-incident',

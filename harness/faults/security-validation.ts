@@ -1,17 +1,12 @@
 // The security validation after a security-incident rollback: no running app pod holds PostgreSQL
 // credentials, and PostgreSQL itself is cut off. Each check is a measurement on the platform.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import { POSTGRES_PODS } from '../procedures/actions.ts';
-import type { FaultContext } from './types.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { SecurityCheck } from '../model/measurements.ts';
+import { POSTGRES_PODS } from '../kit/pods.ts';
+import type { FaultContext } from '../model/fault.ts';
 
 const NS = TOPOLOGY.namespace;
-
-export interface SecurityCheck {
-  name: string;
-  passed: boolean;
-  evidence: string;
-}
 
 /** Names of credentials a container must not carry once PostgreSQL is cut off. */
 function heldCredentials(c: V1Container): string[] {

@@ -2,7 +2,8 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEvent, type JournalEvent } from '../model/journal-events.ts';
+import { type JournalEvent } from '../model/journal-events.ts';
+import { parseEvent } from './parse-event.ts';
 import { Journal, readJournal } from './journal.ts';
 
 const dirs: string[] = [];

@@ -2,11 +2,9 @@
 // drill (SIGINT, crash) still leaves every event up to the interruption on disk.
 import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseEvent, unknownEvent, type JournalEvent, type KnownEvent } from '../model/journal-events.ts';
+import { type JournalEvent, type KnownEvent, type NewEvent } from '../model/journal-events.ts';
+import { parseEvent, unknownEvent } from './parse-event.ts';
 import { Redactor } from './redact.ts';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type NewEvent = DistributiveOmit<KnownEvent, 't'> & { t?: number };
 
 export class Journal {
   readonly file: string;

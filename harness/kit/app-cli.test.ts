@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TableSum as AppTableSum } from '../../app/src/sync/checksum.ts';
 import type { SyncResult as AppSyncResult } from '../../app/src/sync/sync.ts';
-import { AppChecksumResultSchema, CliContractError, parseCliJson, SyncResultSchema, type SyncResult, type TableSum } from './app-cli.ts';
+import { CliContractError, parseCliJson } from './app-cli.ts';
+import { AppChecksumResultSchema, SyncResultSchema, type SyncResult, type TableSum } from '../model/app-cli-results.ts';
 
 const table = { name: 'users', sourceRows: 3, targetRows: 3, sourceChecksum: 'ab', targetChecksum: 'ab', ok: true };
 const sync = { ok: true, from: 'postgres', to: 'sqlite', mode: 'mirror', tables: [table], rows: 3, durationMs: 12, copyMs: 8, verifyMs: 4, rowsPerSec: 375 };

@@ -1,10 +1,11 @@
 // The conditions procedures wait on, and the waits built from them: each says what it saw last.
 import { describe, expect, it } from 'vitest';
 import { KubeApiError } from '../platform/kube-errors.ts';
-import type { DeploymentStatus, Platform, PodInfo } from '../platform/types.ts';
+import type { DeploymentStatus, Platform, PodInfo } from '../model/platform.ts';
 import { WaitTimeoutError, waitFor } from '../platform/wait.ts';
 import { startTestServer } from '../probes/test-server.ts';
-import { observeMissingClaim, verifyServedBy, waitForNoPods } from '../procedures/actions.ts';
+import { observeMissingClaim, verifyServedBy } from '../procedures/actions.ts';
+import { waitForNoPods } from './pods.ts';
 import { deploymentReady, noPodsMatching, servedHealthyBy } from './conditions.ts';
 import type { HealthTarget } from './health.ts';
 

@@ -2,7 +2,7 @@
 // through the Platform or the service URL, and says what it saw when the answer is "not yet".
 import { isNotFound } from '../platform/kube-errors.ts';
 import { done, notYet, type Condition } from '../platform/wait.ts';
-import type { DeploymentStatus, Platform, PodInfo } from '../platform/types.ts';
+import type { DeploymentStatus, Platform, PodInfo } from '../model/platform.ts';
 import { answeredHealthy, describeHealth, healthCheck, type HealthTarget } from './health.ts';
 
 export const selectorText = (selector: Record<string, string>): string =>

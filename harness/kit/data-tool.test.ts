@@ -9,11 +9,12 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataChecksumResultSchema, CopyResultSchema } from '../../datatool/contract.ts';
 import { MappingSchema } from '../../datatool/contract.ts';
-import { REPO_ROOT, TOPOLOGY } from '../platform/manifests.ts';
+import { REPO_ROOT } from './repo.ts';
+import { TOPOLOGY } from './topology.ts';
 import { assertValidManifest } from '../platform/schema.ts';
 import { assertCopied, DATA_TOOL_IMAGE, dataToolJob, mappedPostgresTables, PGDATA_DIR, readResult, URL_ENV } from './data-tool.ts';
 import { CliContractError } from './app-cli.ts';
-import type { JobResult } from '../platform/types.ts';
+import type { JobResult } from '../model/platform.ts';
 
 const MAPPING = MappingSchema.parse({ tables: ['users', { postgres: { table: 'accounts', schema: 'app' }, sqlite: 'kv', key: ['id'], columns: ['id', { pg: 'v', convert: 'jsonb-text' }] }] });
 const dir = mkdtempSync(path.join(tmpdir(), 'data-tool-'));

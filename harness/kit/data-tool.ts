@@ -6,12 +6,12 @@
 import type { V1Job } from '@kubernetes/client-node';
 import type { z } from 'zod';
 import { BackupResultSchema, DataChecksumResultSchema, CopyResultSchema, SalvageResultSchema, type BackupResult, type DataChecksumResult, type CopyResult, type SalvageResult } from '../../datatool/contract.ts';
-import { DATA_TOOL_IMAGE, TOPOLOGY } from '../platform/manifests.ts';
-import type { JobResult, Platform } from '../platform/types.ts';
+import { DATA_TOOL_IMAGE, TOPOLOGY } from './topology.ts';
+import type { JobResult, Platform } from '../model/platform.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { normalizeMapping } from '../../datatool/contract.ts';
 import { psql } from './psql.ts';
-import { cliJob, DRILL_JOB_ENV } from '../procedures/actions.ts';
+import { cliJob, DRILL_JOB_ENV } from './jobs.ts';
 import { parseCliJson } from './app-cli.ts';
 
 // The data tool's image (datatool/Dockerfile: drill-data, sh and the PostgreSQL binaries for salvage;

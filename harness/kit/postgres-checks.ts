@@ -1,8 +1,8 @@
 // Measurements taken on PostgreSQL itself, through the Platform (exec in its pod, a drill-data Job
 // with the app's credentials), never through the app: a fault proves itself on the component it breaks.
-import type { Platform } from '../platform/types.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import { POSTGRES_PODS } from '../procedures/actions.ts';
+import type { Platform } from '../model/platform.ts';
+import { TOPOLOGY } from './topology.ts';
+import { POSTGRES_PODS } from './pods.ts';
 import { checksum, lastLine, type DataToolContext } from './data-tool.ts';
 
 const NS = TOPOLOGY.namespace;

@@ -1,7 +1,7 @@
 // SQL as the database owner inside the PostgreSQL pod (local socket), the way an operator would
 // with `kubectl exec deployment/hyperpage-postgres -- psql`. SQL goes in on stdin, never in argv.
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { FaultContext } from '../faults/types.ts';
+import { TOPOLOGY } from './topology.ts';
+import type { FaultContext } from '../model/fault.ts';
 
 export async function psql(ctx: Pick<FaultContext, 'platform' | 'signal'>, sql: string, opts: { timeoutMs?: number } = {}): Promise<string> {
   const r = await ctx.platform.exec(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment, ['psql', '-U', 'hyperpage', '-d', 'hyperpage', '-v', 'ON_ERROR_STOP=1', '-qtA'], {

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from '../../fixtures/settings-app/test-support/process.ts';
-import { parseDrillConfig } from '../model/drill-config.ts';
+import { parseDrillConfig } from '../config/parse.ts';
 import { openDrillPlatform } from '../drill/open-platform.ts';
 import { loadTarget } from '../targets/load.ts';
-import { registerWorkload, sqliteDirectCommand } from '../probes/register-ledger.ts';
+import { registerWorkload, sqliteDirectCommand } from './register-workload.ts';
 import { parseQueryLogs, sqliteQueryCommand } from './sqlite-query.ts';
 
 const exec = promisify(execFile);

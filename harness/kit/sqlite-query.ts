@@ -5,9 +5,9 @@
 // (`a|b` per row, NULL empty) so callers parse one format. A `drill-data query` command would
 // replace the inline script.
 import { z } from 'zod';
-import { DATA_TOOL_IMAGE } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
-import { cliJob } from '../procedures/actions.ts';
+import { DATA_TOOL_IMAGE } from './topology.ts';
+import type { Platform } from '../model/platform.ts';
+import { cliJob } from './jobs.ts';
 
 const MARK = 'DRILL-SQLITE-ROWS ';
 

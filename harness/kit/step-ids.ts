@@ -1,7 +1,7 @@
 // Steps are addressed by their stable id, never by their prose: a renamed sentence cannot move a
 // mutation or an expectation. Edits return a new procedure (the input is left as it was) and throw
 // on an id the procedure does not have, naming the ids it does have.
-import type { Procedure, Step } from '../drill/procedure.ts';
+import type { Procedure, Step } from '../model/procedure.ts';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

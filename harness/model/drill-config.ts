@@ -116,17 +116,3 @@ export const DrillConfigSchema = z
 
 export type DrillConfigInput = z.input<typeof DrillConfigSchema>;
 export type DrillConfig = z.output<typeof DrillConfigSchema>;
-
-/** One line for all problems: "key: message; key: message" (zod names the accepted values). */
-export function formatConfigError(error: z.ZodError): string {
-  return error.issues
-    .map((i) => {
-      const key = i.path.length ? i.path.join('.') : '(config)';
-      return `${key}: ${i.message}`;
-    })
-    .join('; ');
-}
-
-export function parseDrillConfig(input: unknown): DrillConfig {
-  return DrillConfigSchema.parse(input);
-}

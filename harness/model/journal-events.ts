@@ -3,8 +3,7 @@
 // readJournal validates every line against them (a line that fails is kept as an `unknown` event
 // carrying the problem, never a crash). The step record is declared once, here.
 import { z } from 'zod';
-import { issueLine } from '../journal/zod-issues.ts';
-import { PROBE_SUMMARY_SCHEMAS, SAMPLE_SERIES, type ProbeKind, type ProbeSummaryOf } from './probe-summaries.ts';
+import { SAMPLE_SERIES, type ProbeKind, type ProbeSummaryOf } from './probe-summaries.ts';
 
 export const StepOutcomeSchema = z.enum(['ok', 'failed', 'skipped', 'aborted']);
 export type StepOutcome = z.infer<typeof StepOutcomeSchema>;
@@ -108,8 +107,8 @@ export const BaseSchema = z.object({
 });
 type Base = z.infer<typeof BaseSchema>;
 
-type Bodies = typeof EVENT_SCHEMAS;
-type BodyEvent = { [K in keyof Bodies]: Base & { type: K } & z.infer<Bodies[K]> }[keyof Bodies];
+export type Bodies = typeof EVENT_SCHEMAS;
+export type BodyEvent = { [K in keyof Bodies]: Base & { type: K } & z.infer<Bodies[K]> }[keyof Bodies];
 /** One typed summary per probe kind (probe-summaries.ts). */
 export type ProbeSummaryEvent = { [K in ProbeKind]: Base & { type: 'probe.summary'; probe: K; summary: ProbeSummaryOf<K> } }[ProbeKind];
 /** A journal line that is not a valid event: kept (so nothing is silently dropped), never rendered as data. */
@@ -121,44 +120,15 @@ export type KnownEvent = BodyEvent | ProbeSummaryEvent;
 export type JournalEvent = KnownEvent | UnknownEvent;
 export type EventType = JournalEvent['type'];
 export type EventOf<T extends EventType> = Extract<JournalEvent, { type: T }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-const ProbeEnvelope = z.object({ probe: z.string(), summary: z.unknown() });
+export type NewEvent = DistributiveOmit<KnownEvent, 't'> & { t?: number };
 
-/** A journal line kept as it was, with what is wrong with it. */
-export function unknownEvent(obj: Record<string, unknown>, line: number, fallbackT: number, problem: string): UnknownEvent {
-  return {
-    t: typeof obj['t'] === 'number' ? obj['t'] : fallbackT,
-    ...(typeof obj['scenario'] === 'string' ? { scenario: obj['scenario'] } : {}),
-    ...(typeof obj['variant'] === 'string' ? { variant: obj['variant'] } : {}),
-    type: 'unknown',
-    line,
-    problem,
-    raw: obj,
-  };
-}
-
-/**
- * Validates one parsed journal line. A line that does not match its type's schema comes back as an
- * `unknown` event naming the type, the field and the problem; `line` is its 1-based line number.
- */
-export function parseEvent(raw: unknown, line: number, fallbackT = 0): JournalEvent {
-  const obj = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const base = BaseSchema.safeParse(obj);
-  const type = typeof obj['type'] === 'string' ? obj['type'] : undefined;
-  const unknown = (problem: string) => unknownEvent(obj, line, fallbackT, problem);
-  if (type === undefined) return unknown('not an event: no "type"');
-  if (!base.success) return unknown(`${type}: ${issueLine(base.error)}`);
-  if (type === 'probe.summary') {
-    const env = ProbeEnvelope.safeParse(obj);
-    if (!env.success) return unknown(`${type}: ${issueLine(env.error)}`);
-    const { probe } = env.data;
-    if (!Object.hasOwn(PROBE_SUMMARY_SCHEMAS, probe)) return unknown(`${type}: probe "${probe}" is not a declared probe kind (${Object.keys(PROBE_SUMMARY_SCHEMAS).join(', ')})`);
-    const summary = PROBE_SUMMARY_SCHEMAS[probe as ProbeKind].safeParse(env.data.summary);
-    if (!summary.success) return unknown(`${type} (${probe}): ${issueLine(summary.error, 'summary')}`);
-    return { ...base.data, type, probe, summary: summary.data } as ProbeSummaryEvent;
-  }
-  if (!Object.hasOwn(EVENT_SCHEMAS, type)) return unknown(`"${type}" is not an event type`);
-  const body = EVENT_SCHEMAS[type as keyof Bodies].safeParse(obj);
-  if (!body.success) return unknown(`${type}: ${issueLine(body.error)}`);
-  return { ...base.data, type, ...body.data } as BodyEvent;
+/** What procedures, faults and probes write to: the journal (journal/journal.ts) as they see it. */
+export interface JournalWriter {
+  write(event: NewEvent): unknown;
+  /** The file the journal appends to (artifacts and tests name it). */
+  readonly file: string;
+  /** Secrets a step learns (a replaced password) are added here, so no event ever carries them. */
+  readonly redactor: { add(secret: string): void };
 }

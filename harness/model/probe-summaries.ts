@@ -3,7 +3,7 @@
 // when read back, so the report reads fields it knows instead of guessing key names. Objects are
 // loose: a key a probe adds later is kept (and rendered generically) until it is declared here.
 import { z } from 'zod';
-import { SyncResultSchema } from '../kit/app-cli.ts';
+import { SyncResultSchema } from './app-cli-results.ts';
 
 const count = z.number().int().nonnegative();
 const ms = z.number();

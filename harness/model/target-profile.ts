@@ -251,18 +251,3 @@ export type SetWorkload = z.output<typeof SetWorkloadSchema>;
 export type RegisterWorkload = z.output<typeof RegisterWorkloadSchema>;
 export type TargetImage = z.output<typeof TargetImageSchema>;
 export type BaselineJob = z.output<typeof BaselineJobSchema>;
-
-export class TargetProfileError extends Error {
-  override readonly name = 'TargetProfileError';
-}
-
-
-/** `export default defineTarget({...})`: checked now, one line naming every bad field. */
-export function defineTarget(input: TargetProfileInput): TargetProfile {
-  const r = TargetProfileSchema.safeParse(input);
-  if (!r.success) {
-    const name = typeof input?.name === 'string' ? `target ${input.name}` : 'target';
-    throw new TargetProfileError(`${name}: ${r.error.issues.map((i) => `${i.path.join('.') || '(profile)'}: ${i.message}`).join('; ')}`);
-  }
-  return r.data;
-}

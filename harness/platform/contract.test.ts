@@ -14,7 +14,8 @@ import { KubernetesPlatform } from './kubernetes.ts';
 import { FIXTURE_IMAGE, fixtureDeployment, fixtureImages, fixtureService, namespace, pvc } from './local/fixtures/objects.ts';
 import { createLocalPlatform } from './local/platform.ts';
 import { startFakeKubeApi, type FakeKubeApi } from './testing/fake-kube-api.ts';
-import { PlatformError, RUN_LABEL, WaitTimeoutError, type Platform } from './types.ts';
+import { PlatformError, RUN_LABEL, WaitTimeoutError } from './types.ts';
+import { type Platform } from '../model/platform.ts';
 
 const NS = 'drill-contract';
 const READY_MS = 30_000;

@@ -3,7 +3,7 @@
 // timeout message of waitForReady, and the env merge of setDeploymentEnv.
 import type { V1DeploymentStatus, V1EnvVar } from '@kubernetes/client-node';
 import { WaitTimeoutError } from './wait.ts';
-import type { DeploymentStatus } from './types.ts';
+import type { DeploymentStatus } from '../model/platform.ts';
 
 export function toDeploymentStatus(s: V1DeploymentStatus | undefined): DeploymentStatus {
   return {

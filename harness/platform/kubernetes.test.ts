@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rejectsWith } from './testing/helpers.ts';
 import { KubeApiError } from './kube-errors.ts';
 import { KubernetesPlatform, type KubernetesPlatformOptions } from './kubernetes.ts';
-import { loadBaselineManifests, TOPOLOGY } from './manifests.ts';
+import { loadBaselineManifests } from '../kit/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { startFakeKubeApi, type FakeKubeApi } from './testing/fake-kube-api.ts';
-import { PlatformError, RUN_LABEL, WaitTimeoutError, type KubeObject } from './types.ts';
+import { PlatformError, RUN_LABEL, WaitTimeoutError } from './types.ts';
+import { type KubeObject } from '../model/platform.ts';
 
 const NS = TOPOLOGY.namespace;
 let fake: FakeKubeApi;

@@ -8,19 +8,7 @@
 // carry a drill's label (objects of an earlier drill run are adopted); it never deletes a namespace
 // it did not create; it prints the context and the namespace before changing anything.
 import type { V1Deployment, V1Job, V1Service } from '@kubernetes/client-node';
-import type {
-  DeploymentStatus,
-  ExecOptions,
-  ExecResult,
-  JobResult,
-  KubeKind,
-  KubeObject,
-  Platform,
-  PlatformEvent,
-  PodInfo,
-  PodLog,
-  WaitOptions,
-} from './types.ts';
+import type { DeploymentStatus, ExecOptions, ExecResult, JobResult, KubeKind, KubeObject, Platform, PlatformEvent, PodInfo, PodLog, WaitOptions } from '../model/platform.ts';
 import { applyObjects, deleteOwned } from './kubernetes/apply.ts';
 import { execInDeployment } from './kubernetes/exec.ts';
 import { runJob } from './kubernetes/jobs.ts';

@@ -3,7 +3,8 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { mergeEnv, notReadyError, onStatusChange, rolledOut, toDeploymentStatus } from './deployments.ts';
 import { matchesSelector, objectRef, withRunLabel } from './objects.ts';
-import { PlatformError, RUN_LABEL, type KubeObject } from './types.ts';
+import { PlatformError, RUN_LABEL } from './types.ts';
+import { type KubeObject } from '../model/platform.ts';
 import { WaitTimeoutError } from './wait.ts';
 
 const dep: V1Deployment = {

@@ -2,7 +2,8 @@
 // applies, a name and (but for a Namespace) a namespace; a copy with the run label on the object
 // and on its pod template. One place, so the local and the Kubernetes platform cannot drift apart.
 import type { V1Deployment, V1Job } from '@kubernetes/client-node';
-import { PlatformError, RUN_LABEL, type KubeKind, type KubeObject } from './types.ts';
+import { PlatformError, RUN_LABEL } from './types.ts';
+import { type KubeKind, type KubeObject } from '../model/platform.ts';
 
 /** Every kind a drill applies (KubeObject), in the order a namespace's content is listed. */
 export const KUBE_KINDS: readonly KubeKind[] = ['Namespace', 'Deployment', 'Service', 'PersistentVolumeClaim', 'Secret', 'ConfigMap', 'Job'];

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emergencyDeployment, plannedDeployment, quoteLabels, recoveryPod, withClaim } from '../procedures/runbook-manifests.ts';
-import { loadBaselineManifests, REPO_ROOT, TOPOLOGY } from './manifests.ts';
+import { REPO_ROOT } from '../kit/repo.ts';
+import { loadBaselineManifests } from '../kit/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { assertValidManifest, SCHEMA_KUBERNETES_VERSION, validateManifest } from './schema.ts';
 
 describe('manifest schema (Kubernetes 1.33, kubernetes-models)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AvailabilityProbe, summarize, timeToRestore, type Sample } from './availability.ts';
+import { AvailabilityProbe, summarize, timeToRestore } from './availability.ts';
+import { type Sample } from '../model/measurements.ts';
 import { startTestServer } from './test-server.ts';
 import target from '../../targets/reference.ts';
 

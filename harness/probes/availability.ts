@@ -1,31 +1,13 @@
 // Availability prober: GET the target's health path through the service every 50–100 ms (jittered), every
 // answer recorded with its time, status, latency and the engine/pod that served it.
+import type { Sample, AvailabilitySummary } from '../model/measurements.ts';
+
 // Open loop: a request starts on schedule whether or not earlier ones have answered, so a hanging
 // service does not slow the sampling down. An answer later than the health timeout (2 s) is a failed
 // health check, but the request goes on (up to 10 s) so its real latency is known: that is what the
 // runbook's "response time > 5 s" trigger needs.
 import { Agent, request } from 'undici';
 import type { TargetProfile } from '../model/target-profile.ts';
-
-export interface Sample {
-  /** Request start, ms since epoch. */
-  t: number;
-  /** HTTP status; 0 when no answer within the health timeout (connection error, timeout, late answer). */
-  status: number;
-  /** Until the answer, or until the request was given up (connection error, the give-up time). */
-  latencyMs: number;
-  /** The status of an answer that came after the health timeout. */
-  lateStatus?: number;
-  engine?: string;
-  pod?: string;
-  error?: string;
-  /**
-   * Where the Service routed at `t` (route-watch.ts engineAt): the one engine of every ready routed
-   * pod, 'mixed', or absent when none was ready. Judged from outside, for an app that names no engine.
-   */
-  route?: string;
-}
-
 export const isHealthy = (s: Sample) => s.status === 200;
 
 /** The engine a sample is judged on: what the app says, else where the Service routed. */
@@ -132,33 +114,6 @@ export async function probeOnce(agent: Agent, url: string, identity: TargetProfi
 
 function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-export interface AvailabilitySummary {
-  total: number;
-  failed: number;
-  /** Fraction 0..1. */
-  errorRate: number;
-  /** First failure → first success after the last failure (0 when nothing failed). */
-  downtimeMs: number;
-  downtimeStart?: number;
-  downtimeEnd?: number;
-  /** Sum of the spans of every failure run. */
-  unavailableMs: number;
-  longestFailureRun: { count: number; ms: number };
-  engines: Record<string, number>;
-  /** First response from each engine, in order of appearance. */
-  engineFirstSeen: { engine: string; t: number }[];
-  /** Span during which both engines answered (mixed serving), 0 if none. */
-  mixedEngineMs: number;
-  p99LatencyMs: number;
-  /** Start of the last sample (how far the probe watched). */
-  lastAt?: number;
-  /**
-   * Where the engines of healthy answers came from: the app's own header/body field, the Service's
-   * routed pods (the app named none), both (some answers named it), or neither.
-   */
-  engineFrom: 'app' | 'route' | 'mixed' | 'none';
 }
 
 export function summarize(samples: readonly Sample[]): AvailabilitySummary {

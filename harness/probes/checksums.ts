@@ -2,25 +2,9 @@
 // columns by drill-data (engine-independent) on PostgreSQL before the fault and on SQLite after the
 // rollback, each as a Job in the data tool's image; bounded by key (the largest id acknowledged before
 // the fault, on the table the profile's set workload writes) so the ledger's later writes do not blur the view.
+import type { ChecksumSnapshot, ChecksumComparison } from '../model/measurements.ts';
 import { checksum, lastLine, mappedPostgresTables, type DataToolContext } from '../kit/data-tool.ts';
-import type { TableSum } from '../kit/app-cli.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
-
-export interface ChecksumSnapshot {
-  engine: 'sqlite' | 'postgres';
-  tables: TableSum[];
-  /** The key bounds applied (table → largest key counted); only tables of the mapping. */
-  maxIds: Record<string, number>;
-}
-
-export interface ChecksumComparison {
-  equal: boolean;
-  /** Tables whose count or checksum differs: "users 2050→2000". */
-  mismatched: string[];
-  evidence: string;
-  before?: ChecksumSnapshot;
-  after?: ChecksumSnapshot;
-}
 
 /**
  * The key bounds of a snapshot, from the profile: a set workload's writes land in its

@@ -2,21 +2,15 @@
 // (exec into the pod that holds them), never through the app under drill: the SQLite file the
 // rollback targeted, and PostgreSQL where it still answers. The app's own read-back is a second,
 // user-visible check; verdicts on data and engine rest on this one.
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { Coverage, LandedRead } from '../model/measurements.ts';
 import { psql } from '../kit/psql.ts';
-import type { Platform } from '../platform/types.ts';
+import type { Platform } from '../model/platform.ts';
 import type { z } from 'zod';
 import type { KeyColumnSchema } from '../model/target-profile.ts';
 
 /** Table and key column (validated SQL identifiers: the profile's schema checks them). */
 type KeyColumn = z.output<typeof KeyColumnSchema>;
-
-export interface LandedRead {
-  /** Keys found (one entry per row: a key stored twice appears twice). */
-  keys: string[];
-  /** What was run, for the evidence. */
-  how: string;
-}
 
 /** Key prefixes are the drill's own (`ledger-<run>-`, `load-<run>-`): letters, digits and dashes only. */
 function globs(prefixes: readonly string[]): readonly string[] {
@@ -53,24 +47,6 @@ export async function readPostgresKeys(platform: Platform, prefixes: readonly st
 
 function lines(out: string): string[] {
   return out.split('\n').filter((l) => l.length > 0);
-}
-
-export interface Coverage {
-  /** Acknowledged writes after the restore, per pod that answered them. */
-  okByPod: Record<string, number>;
-  /** The smallest of those counts (0 when nothing was acknowledged). */
-  minPerPod: number;
-  /**
-   * The smallest per-pod loss rate this run would have caught with 95 % confidence: a pod losing
-   * each write with probability p keeps all n with probability (1-p)^n; that is ≤ 5 % from
-   * p = 1 - 0.05^(1/n). 1 when nothing was written.
-   */
-  detectableLossRate: number;
-  /** The configured minimum of acknowledged writes per pod for the data-integrity verdict to count. */
-  minRequired: number;
-  sufficient: boolean;
-  /** Every acknowledged write named the pod that answered it (else the split is an estimate). */
-  podsNamed: boolean;
 }
 
 export function detectableLossRate(n: number, confidence = 0.95): number {

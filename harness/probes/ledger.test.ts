@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkLedger, WriteLedger, type WriteRecord } from './ledger.ts';
+import { checkLedger, WriteLedger } from './ledger.ts';
+import { type WriteRecord } from '../model/measurements.ts';
 import { startTestServer } from './test-server.ts';
 import target from '../../targets/reference.ts';
 

@@ -3,27 +3,16 @@
 // have been applied). After recovery everything is read back and checked with the set rule:
 // every ok write present (else lost), unknown writes may be present (recovered), nothing present
 // that was never attempted (unexpected), nothing present twice (duplicated).
+import type { WriteRecord, LedgerCheck } from '../model/measurements.ts';
 import { Agent, request } from 'undici';
-import { at } from './features.ts';
-import { headerOf, readBackPath, setWorkloadOf, writeId, writeOutcome, writeRequest, type WriteOutcome } from './workload.ts';
+import { at } from '../kit/features.ts';
+import { headerOf, readBackPath, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
+import { type WriteOutcome } from '../model/measurements.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { startPaced } from './paced.ts';
 
-export { writeOutcome, type WriteOutcome } from './workload.ts';
-
-export interface WriteRecord {
-  /** The write's unique key (as the profile builds it). */
-  email: string;
-  seq: number;
-  t: number;
-  latencyMs: number;
-  outcome: WriteOutcome;
-  status: number;
-  engine?: string;
-  /** The pod that answered, as the app names it (the profile's pod header), for per-pod coverage. */
-  pod?: string;
-  id?: number;
-}
+export { writeOutcome } from '../kit/workload.ts';
+export { type WriteOutcome } from '../model/measurements.ts';
 
 export interface LedgerOptions {
   baseUrl: string;
@@ -127,24 +116,6 @@ export class WriteLedger implements AsyncDisposable {
     await this.stop();
     await this.#agent.close();
   }
-}
-
-export interface LedgerCheck {
-  attempted: number;
-  ok: number;
-  fail: number;
-  unknown: number;
-  /** Acknowledged writes not found. */
-  lost: number;
-  /** Unknown writes found. */
-  recovered: number;
-  /** Found, never attempted (or attempted and refused). */
-  unexpected: number;
-  /** Found more than once. */
-  duplicated: number;
-  lostEmails: string[];
-  unexpectedEmails: string[];
-  duplicatedEmails: string[];
 }
 
 const CAP = 50;

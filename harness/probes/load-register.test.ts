@@ -11,8 +11,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, startSettingsApp } from '../../fixtures/settings-app/test-support/process.ts';
 import { loadTarget } from '../targets/load.ts';
 import { runLoad } from './load.ts';
-import { RegisterLedger, registerWorkload, sqliteDirectCommand, type RegisterWriteRecord } from './register-ledger.ts';
-import { pinnedValues } from './register.ts';
+import { RegisterLedger } from './register-ledger.ts';
+import { registerWorkload, sqliteDirectCommand } from '../kit/register-workload.ts';
+import { type RegisterWriteRecord } from '../model/measurements.ts';
+import { pinnedValues } from '../kit/register-rule.ts';
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'load-register-test-'));

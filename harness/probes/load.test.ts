@@ -48,7 +48,7 @@ describe('load probe: writes in the mix', () => {
 
   it('every write has its own key and its answer recorded; what the server stored matches the acknowledged ones', async () => {
     await using srv = await startTestServer();
-    const records: import('./ledger.ts').WriteRecord[] = [];
+    const records: import('../model/measurements.ts').WriteRecord[] = [];
     const s = await runLoad({ baseUrl: srv.url, target, durationSec: 1, connections: 4, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-t-', records } });
     expect(s.writes!.attempted).toBe(records.length);
     expect(s.writes!.ok).toBeGreaterThan(50);
@@ -62,13 +62,13 @@ describe('load probe: writes in the mix', () => {
   it('a refused write is recorded as fail, an unanswered one as unknown', async () => {
     await using srv = await startTestServer();
     srv.state.healthy = false;
-    const records: import('./ledger.ts').WriteRecord[] = [];
+    const records: import('../model/measurements.ts').WriteRecord[] = [];
     await runLoad({ baseUrl: srv.url, target, durationSec: 1, connections: 2, phase: 'after', paths: ['/api/health'], writes: { ratio: 0.5, prefix: 'load-f-', records } });
     expect(records.length).toBeGreaterThan(0);
     expect(records.filter((r) => r.status !== 0).every((r) => r.outcome === 'fail' && r.status === 503)).toBe(true);
     srv.state.healthy = true;
     srv.state.hangWrites = true;
-    const hung: import('./ledger.ts').WriteRecord[] = [];
+    const hung: import('../model/measurements.ts').WriteRecord[] = [];
     await runLoad({ baseUrl: srv.url, target, durationSec: 2, connections: 1, phase: 'after', paths: ['/api/health'], timeoutSec: 1, writes: { ratio: 0.5, prefix: 'load-h-', records: hung } });
     expect(hung.length).toBeGreaterThan(0);
     expect(hung.every((r) => r.outcome === 'unknown')).toBe(true);

@@ -9,9 +9,10 @@ import { createWriteStream } from 'node:fs';
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
 import type { TargetProfile } from '../model/target-profile.ts';
-import type { WriteRecord } from './ledger.ts';
-import { registerWorkload, registerWriteRequest, type RegisterWriteRecord } from './register-ledger.ts';
-import { headerOf, setWorkloadOf, writeId, writeOutcome, writeRequest } from './workload.ts';
+import type { WriteRecord, LoadSummary, LoadWriteSummary } from '../model/measurements.ts';
+import { registerWorkload, registerWriteRequest } from '../kit/register-workload.ts';
+import { type RegisterWriteRecord } from '../model/measurements.ts';
+import { headerOf, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -51,39 +52,6 @@ export interface LoadWrites {
   prefix: string;
   /** Every write attempted is pushed here, its outcome filled in when (if) it is answered. */
   records: WriteRecord[];
-}
-
-/** What the writes of one load phase came to (the records themselves go to LoadWrites.records). */
-export interface LoadWriteSummary {
-  attempted: number;
-  ok: number;
-  fail: number;
-  unknown: number;
-  /** Acknowledged writes by the pod that answered (the profile's pod header; `?` when the app names none). */
-  okByPod: Record<string, number>;
-}
-
-export interface LoadSummary {
-  phase: string;
-  requests: number;
-  durationMs: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  max: number;
-  /** Connection errors and timeouts. */
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  /** Responses by the engine that named itself (the profile's engine header; `none` when it names none). */
-  engines: Record<string, number>;
-  connections: number;
-  paths: string[];
-  /** Share of the mix that was writes (0: reads only). */
-  writeRatio: number;
-  writes?: LoadWriteSummary;
 }
 
 /** Interleaves writes evenly into the read paths: a sequence of `slots` requests, reads first. */

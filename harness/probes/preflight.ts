@@ -7,8 +7,8 @@
 // caller's (a Platform in a drill, child processes in tests): these functions only measure.
 import { normalizeMapping } from '../../datatool/contract.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
-import { parseDirectRows, postgresDirectSql, registerWriteRequest } from './register-ledger.ts';
-import { writeOutcome, writeRequest } from './workload.ts';
+import { parseDirectRows, postgresDirectSql, registerWriteRequest } from '../kit/register-workload.ts';
+import { writeOutcome, writeRequest } from '../kit/workload.ts';
 
 export type PreflightId = 'engine-value-strict' | 'health-reflects-database' | 'baseline-acknowledges-writes' | 'sqlite-schema-before-traffic';
 

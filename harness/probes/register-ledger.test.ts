@@ -12,13 +12,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../../fixtures/settings-app/test-support/postgres.ts';
 import { CLI_BIN, startSettingsApp } from '../../fixtures/settings-app/test-support/process.ts';
 import { loadTarget } from '../targets/load.ts';
-import { defineTarget, TargetProfileError, type TargetProfileInput } from '../model/target-profile.ts';
+import { type TargetProfileInput } from '../model/target-profile.ts';
+import { defineTarget } from '../targets/define.ts';
+import { TargetProfileError } from '../kit/errors.ts';
 import { WriteLedger } from './ledger.ts';
-import { setWorkloadOf } from './workload.ts';
-import { httpFeatureChecks } from './features.ts';
+import { setWorkloadOf } from '../kit/workload.ts';
+import { httpFeatureChecks } from '../kit/features.ts';
 import { runLoad } from './load.ts';
-import { pinnedValues } from './register.ts';
-import { ledgerKeys, parseDirectRows, postgresDirectSql, RegisterLedger, registerWorkload, registerWriteRequest, sqliteDirectCommand, type RegisterWriteRecord } from './register-ledger.ts';
+import { pinnedValues } from '../kit/register-rule.ts';
+import { RegisterLedger } from './register-ledger.ts';
+import { ledgerKeys, parseDirectRows, postgresDirectSql, registerWorkload, registerWriteRequest, sqliteDirectCommand } from '../kit/register-workload.ts';
+import { type RegisterWriteRecord } from '../model/measurements.ts';
 
 const exec = promisify(execFile);
 /** What `settings-cli seed` writes (its README), in key order. */

@@ -5,9 +5,9 @@
 // It polls getService → spec.selector → listPods (ready pods only) every ~100 ms and keeps only the
 // changes. Platform errors while polling are counted, never thrown into the drill.
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Platform } from '../platform/types.ts';
+import type { Platform } from '../model/platform.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
-import type { Sample } from './availability.ts';
+import type { Sample } from '../model/measurements.ts';
 
 /** 'postgres' | 'sqlite' | `unknown:<raw value>` (an undeclared engine value) | 'unknown' (no such env var). */
 export type RoutedEngine = string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sample } from './availability.ts';
+import type { Sample } from '../model/measurements.ts';
 import { alertsCleared, evaluateTriggers } from './triggers.ts';
 
 /** One sample every `step` ms from t0: `spec(t)` gives its status/engine/latency. */

@@ -8,8 +8,9 @@
 //   slow-responses         every request slower than 5 s for 10 minutes (late answers and requests the
 //                          prober gave up on at 10 s included: it keeps waiting past the 2 s health timeout)
 // A trigger is active from the sample that fires it to the first sample that clears it.
-import { engineOf, type Sample } from './availability.ts';
-
+import { engineOf } from './availability.ts';
+import { type Sample, type TriggerState, type AlertsCleared } from '../model/measurements.ts';
+import type { TriggerId } from '../model/scenario.ts';
 const MIN = 60_000;
 
 export const TRIGGERS = {
@@ -17,23 +18,7 @@ export const TRIGGERS = {
   'error-rate': { title: 'High error rate: > 10 % errors for 5+ minutes', windowMs: 5 * MIN },
   'postgres-unavailable': { title: 'Database connection loss: PostgreSQL unavailable for 2+ minutes', windowMs: 2 * MIN },
   'slow-responses': { title: 'Performance degradation: response time > 5 s for 10+ minutes', windowMs: 10 * MIN },
-} as const;
-
-export type TriggerId = keyof typeof TRIGGERS;
-
-export interface TriggerState {
-  id: TriggerId;
-  title: string;
-  /** The scaled window (ms of real time). */
-  windowMs: number;
-  firedAt?: number;
-  firedAfterFaultMs?: number;
-  clearedAt?: number;
-  activeAtEnd: boolean;
-  /** How often it fired in the run. */
-  fired: number;
-  evidence: string;
-}
+} as const satisfies Record<TriggerId, { title: string; windowMs: number }>;
 
 export interface TriggerOptions {
   timeScale: number;
@@ -142,16 +127,6 @@ function track(id: TriggerId, windowMs: number, s: readonly Sample[], condition:
           ? `never fired over ${s.length} samples (window ${(windowMs / 1000).toFixed(1)} s)`
           : `fired${rel(firedAt)}${active ? ', still active at the end of the samples' : `, cleared${rel(clearedAt)}`}${fired > 1 ? `, fired ${fired}×` : ''}`,
   };
-}
-
-export interface AlertsCleared {
-  cleared: boolean;
-  /** Rollback end → last alert cleared (0 when none was active after the rollback). */
-  clearedAfterMs?: number;
-  /** An alert was still active when the probes stopped, this long after the rollback (past the deadline). */
-  stillActiveAfterMs?: number;
-  deadlineMs: number;
-  evidence: string;
 }
 
 /** "All alerts cleared within 10 minutes" (scaled) of the rollback's end, measured on the samples. */

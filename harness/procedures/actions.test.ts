@@ -1,10 +1,11 @@
 // The drill's Jobs as Kubernetes objects: valid for the API server, and a salvage Job able to read
 // PostgreSQL's data directory on a real cluster (0700, uid 70) although the data tool's image runs as node.
 import { describe, expect, it } from 'vitest';
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { assertValidManifest } from '../platform/schema.ts';
 import { loadTarget } from '../targets/load.ts';
-import { cliJob, sqliteDeployment } from './actions.ts';
+import { sqliteDeployment } from './actions.ts';
+import { cliJob } from '../kit/jobs.ts';
 
 describe('cliJob', () => {
   it('a copy Job runs as the image user with the SQLite claim only, argv = command + args', () => {

@@ -6,11 +6,12 @@
 //   both hold, SQLite's row is kept: the restored app has been taking writes, so it is the newer), from
 //   the server or, when it is down or cut off, from its data directory; verified by every PostgreSQL
 //   key found in SQLite, per table. A mapped table missing on PostgreSQL is left as SQLite has it.
-import type { Procedure } from '../drill/procedure.ts';
+import type { Procedure } from '../model/procedure.ts';
 import { validateManifest } from '../platform/schema.ts';
-import { postgresAcceptsConnections } from './actions.ts';
+import { postgresAcceptsConnections } from '../kit/pods.ts';
 import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite } from '../kit/data-tool.ts';
-import { recordFinding, type ProcedureContext } from './context.ts';
+import { recordFinding } from '../kit/findings.ts';
+import { type ProcedureContext } from '../model/context.ts';
 import { recoveryPod } from './runbook-manifests.ts';
 
 

@@ -4,10 +4,12 @@
 // the script is missing — freeze writes, copy PostgreSQL → SQLite with verification, switch only
 // to ready pods, verify the engine actually serving.
 import { isNotFound } from '../platform/kube-errors.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import { insertBefore, type Procedure } from '../drill/procedure.ts';
-import { recordFinding, type ProcedureContext } from './context.ts';
-import { sleep } from './actions.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import { insertBefore } from '../kit/step-ids.ts';
+import { type Procedure } from '../model/procedure.ts';
+import { recordFinding } from '../kit/findings.ts';
+import { type ProcedureContext } from '../model/context.ts';
+import { sleep } from '../kit/wait.ts';
 import { runOperatorCurl, UNREACHABLE_EXITS } from './operator-curl.ts';
 import { emergencyDeployment, nonStringLabels, quoteLabels, RUNBOOK } from './runbook-manifests.ts';
 import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, cutOffPostgresStep, freezeWritesStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';

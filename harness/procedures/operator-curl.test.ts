@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Journal, readJournal } from '../journal/journal.ts';
-import type { ProcedureContext } from './context.ts';
+import type { ProcedureContext } from '../model/context.ts';
 import { clusterDnsHealthStep } from './emergency.ts';
 import { runOperatorCurl } from './operator-curl.ts';
 import { RUNBOOK } from './runbook-manifests.ts';

@@ -2,10 +2,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Procedure, Step } from '../drill/procedure.ts';
-import { recordFinding, type ProcedureContext } from './context.ts';
-import { sleep } from './actions.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { Procedure, Step } from '../model/procedure.ts';
+import { recordFinding } from '../kit/findings.ts';
+import { type ProcedureContext } from '../model/context.ts';
+import { sleep } from '../kit/wait.ts';
 import { backupSqlite, lastLine } from '../kit/data-tool.ts';
 import { plannedDeployment, RUNBOOK } from './runbook-manifests.ts';
 import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, freezeWritesStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';

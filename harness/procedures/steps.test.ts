@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Journal, readJournal } from '../journal/journal.ts';
 import { fixtureDeployment, fixtureImages, fixtureService, namespace } from '../platform/local/fixtures/objects.ts';
 import { createLocalPlatform } from '../platform/local/platform.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { ProcedureContext } from './context.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { ProcedureContext } from '../model/context.ts';
 import { emergencyDeployment, plannedDeployment, recoveryPod, RUNBOOK } from './runbook-manifests.ts';
 import { ENGINE_SELECTOR, pinServiceToPostgresStep, scaleStep, switchToSqliteStep } from './steps.ts';
 

@@ -1,10 +1,12 @@
 // The runbook steps the emergency and planned procedures share, written once: each procedure keeps
 // its own step list (ids and prose are its own, the ids stable), and builds the steps from here.
 import type { V1Deployment } from '@kubernetes/client-node';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Step } from '../drill/procedure.ts';
-import { recordFinding, type ProcedureContext } from './context.ts';
-import { observeMissingClaim, postgresAcceptsConnections, POSTGRES_PODS, scaleToZero, selectorOf, sqliteDeployment, verifyServedBy } from './actions.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import type { Step } from '../model/procedure.ts';
+import { recordFinding } from '../kit/findings.ts';
+import { type ProcedureContext } from '../model/context.ts';
+import { observeMissingClaim, sqliteDeployment, verifyServedBy } from './actions.ts';
+import { postgresAcceptsConnections, POSTGRES_PODS, scaleToZero, selectorOf } from '../kit/pods.ts';
 import { RUNBOOK, withClaim } from './runbook-manifests.ts';
 import { namesEngine, verifySqliteFromOutside } from './verify-engine.ts';
 import type { CopyResult, SalvageResult } from '../../datatool/contract.ts';

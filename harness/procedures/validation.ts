@@ -2,11 +2,13 @@
 // seed: as written — curls through cluster DNS and execs into deployment/hyperpage, which the
 // rollback scaled to 0; no `set -e`, so it always ends "validation completed".
 // hardened: each item measured through the service and in the pods actually serving.
-import type { Procedure, Step } from '../drill/procedure.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import { databaseFeatureChecks, httpFeatureChecks, type FeatureCheck } from '../probes/features.ts';
+import type { Procedure, Step } from '../model/procedure.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
+import { databaseFeatureChecks, httpFeatureChecks } from '../kit/features.ts';
+import { type FeatureCheck } from '../model/measurements.ts';
 import { HARDENED_SQLITE } from './emergency.ts';
-import { recordFinding, type ProcedureContext } from './context.ts';
+import { recordFinding } from '../kit/findings.ts';
+import { type ProcedureContext } from '../model/context.ts';
 import { runOperatorCurl, UNREACHABLE_EXITS, type OperatorCurlResult } from './operator-curl.ts';
 
 const NS = TOPOLOGY.namespace;

@@ -4,14 +4,15 @@
 // PostgreSQL. A "served by sqlite" the app only claims is never trusted; this one is seen in the files.
 import { request } from 'undici';
 import { psql } from '../kit/psql.ts';
-import { TOPOLOGY } from '../platform/manifests.ts';
+import { TOPOLOGY } from '../kit/topology.ts';
 import { done, notYet, waitFor } from '../platform/wait.ts';
-import { parseDirectRows, postgresDirectSql, registerWriteRequest, type RegisterWriteRecord } from '../probes/register-ledger.ts';
+import { parseDirectRows, postgresDirectSql, registerWriteRequest } from '../kit/register-workload.ts';
+import { type RegisterWriteRecord } from '../model/measurements.ts';
 import { sqliteQueryJob } from '../kit/sqlite-query.ts';
-import { writeOutcome, writeRequest } from '../probes/workload.ts';
+import { writeOutcome, writeRequest } from '../kit/workload.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
-import { pgIsReady } from './actions.ts';
-import type { ProcedureContext } from './context.ts';
+import { pgIsReady } from '../kit/pods.ts';
+import type { ProcedureContext } from '../model/context.ts';
 import { describeHealth, healthCheck } from '../kit/health.ts';
 
 /** True when the app names the engine it serves from (then the header path verifies it). */

@@ -4,7 +4,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineScenario, ScenarioSpecError, type ScenarioSpec } from './spec.ts';
+import { defineScenario, ScenarioSpecError } from './spec.ts';
+import { type ScenarioSpec } from '../model/scenario.ts';
 
 const BUILTIN_DIR = import.meta.dirname;
 const SUFFIX = '.scenario.ts';

@@ -3,54 +3,14 @@
 // the runbook's six and which outcomes are expected to fail (with the finding that explains each).
 // Config, plan, drill, suite and report all read it; adding a row (or a user's own scenario) is one
 // new `*.scenario.ts` file (see registry.ts).
+import type { ScenarioSpec } from '../model/scenario.ts';
 import { z } from 'zod';
-import type { Variant } from '../model/drill-config.ts';
-import type { Verdict } from '../criteria/verdicts.ts';
-import type { Method, ValidationSet } from '../criteria/matrix.ts';
-import type { ScenarioOutcome } from '../drill/run-scenario.ts';
-import type { Procedure } from '../drill/procedure.ts';
-import type { Fault } from '../faults/types.ts';
-import { TRIGGERS, type TriggerId } from '../probes/triggers.ts';
-import type { FindingSpec, ProcedureContext } from '../procedures/context.ts';
+import { TRIGGERS } from '../probes/triggers.ts';
+import { type TriggerId } from '../model/scenario.ts';
 
 /** Phases only some rows run (the others run for every scenario; see drill/phases.ts). */
 export const OPTIONAL_PHASES = ['load-faulted', 'data-recovery', 'security-validation'] as const;
 export type OptionalPhase = (typeof OPTIONAL_PHASES)[number];
-
-/** A criterion a row adds to the runbook's six (e.g. the security validation): judged from the outcome. */
-export interface ExtraCriterion {
-  id: string;
-  judge(o: ScenarioOutcome): Verdict;
-}
-
-/** A statement about this row's outcome the suite asserts (e.g. the fault's own evidence), with what was measured. */
-export interface OutcomeAssertion {
-  title: string;
-  check(o: ScenarioOutcome): { holds: boolean; measured: string };
-}
-
-export interface ScenarioSpec {
-  /** The `--scenario` value: a DNS-label-like name. */
-  name: string;
-  /** One line for reports and suite titles ("Decision matrix: database corruption"). */
-  title: string;
-  severity: 'critical' | 'high' | 'medium';
-  /** The matrix's "Rollback Time" column: trigger → restored. */
-  budgetMs: number;
-  method: Method;
-  validation: ValidationSet;
-  /** null: nothing is broken (a maintenance window). */
-  fault: Fault | null;
-  procedures: Record<Variant, () => Procedure<ProcedureContext>>;
-  /** Automatic triggers the fault must fire before the rollback (manual-trigger rows expect none). */
-  expectedTriggers: readonly TriggerId[];
-  phases?: readonly OptionalPhase[];
-  criteria?: readonly ExtraCriterion[];
-  /** Findings this row brings, with the expected failures they explain (beside the runbook's own FINDINGS). */
-  findings?: readonly FindingSpec[];
-  assertions?: readonly OutcomeAssertion[];
-}
-
 // The data part is validated (a user's file is input); functions are checked for being functions.
 const fn = z.custom<(...a: never[]) => unknown>((v) => typeof v === 'function', 'a function');
 const ScenarioSpecSchema = z.object({

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TargetProfileError, TargetProfileSchema, type TargetProfile } from '../model/target-profile.ts';
+import { TargetProfileSchema, type TargetProfile } from '../model/target-profile.ts';
+import { TargetProfileError } from '../kit/errors.ts';
 
 const TARGETS_DIR = path.join(import.meta.dirname, '..', '..', 'targets');
 

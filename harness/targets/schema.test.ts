@@ -3,10 +3,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFeature } from '../probes/features.ts';
-import { readBackPath, setWorkloadOf, writeOutcome, writeRequest } from '../probes/workload.ts';
+import { runFeature } from '../kit/features.ts';
+import { readBackPath, setWorkloadOf, writeOutcome, writeRequest } from '../kit/workload.ts';
 import { builtinTargets, loadTarget } from './load.ts';
-import { defineTarget, TargetProfileError, type TargetProfile } from '../model/target-profile.ts';
+import { type TargetProfile } from '../model/target-profile.ts';
+import { defineTarget } from './define.ts';
+import { TargetProfileError } from '../kit/errors.ts';
 
 describe('target profiles', () => {
   it('the shipped profiles parse', async () => {

@@ -5,10 +5,12 @@
 // One drill carries both (the defects are independent), and the other criteria still pass.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioVerdicts, type Verdict } from '../../harness/criteria/verdicts.ts';
-import { insertAfter } from '../../harness/drill/procedure.ts';
-import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
-import { TOPOLOGY } from '../../harness/platform/manifests.ts';
+import { scenarioVerdicts } from '../../harness/criteria/verdicts.ts';
+import { type Verdict } from '../../harness/model/verdict.ts';
+import { insertAfter } from '../../harness/kit/step-ids.ts';
+import { runScenario } from '../../harness/drill/run-scenario.ts';
+import { type ScenarioOutcome } from '../../harness/model/outcome.ts';
+import { TOPOLOGY } from '../../harness/kit/topology.ts';
 import { HARDENED_SQLITE, hardenedEmergency } from '../../harness/procedures/emergency.ts';
 import { drillEnv, progress } from '../drill-env.ts';
 

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emergencyVerdicts } from '../../harness/criteria/verdicts.ts';
-import { runScenario, type ScenarioOutcome } from '../../harness/drill/run-scenario.ts';
+import { runScenario } from '../../harness/drill/run-scenario.ts';
+import { type ScenarioOutcome } from '../../harness/model/outcome.ts';
 import { drillEnv, progress } from '../drill-env.ts';
 
 const env = drillEnv();

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../harness/platform/manifests.ts';
+import { REPO_ROOT } from '../../harness/kit/repo.ts';
 import type { RunReport } from '../../harness/report/model.ts';
 import { mismatches, runCliDrill, SMALL_DRILL, type CliDrill } from '../cli-drill.ts';
 import { drillEnv } from '../drill-env.ts';

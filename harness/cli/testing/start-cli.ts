@@ -2,7 +2,7 @@
 // and suites that drill through it (interrupts, a scenario from a file, another target).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '../../platform/manifests.ts';
+import { REPO_ROOT } from '../../kit/repo.ts';
 
 /** A started CLI run: its process, everything it printed so far, and its exit. */
 export interface StartedCli {

@@ -4,7 +4,8 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeApiError } from '../kube-errors.ts';
 import { objectRef, withRunLabel } from '../objects.ts';
-import { PlatformError, WaitTimeoutError, type KubeKind, type KubeObject } from '../types.ts';
+import { PlatformError, WaitTimeoutError } from '../types.ts';
+import { type KubeKind, type KubeObject } from '../../model/platform.ts';
 import { done, notYet, waitFor } from '../wait.ts';
 import type { OwnershipGuard } from './ownership.ts';
 import { iso, type KubeSession } from './session.ts';

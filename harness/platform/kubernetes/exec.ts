@@ -5,7 +5,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { toDeploymentStatus } from '../deployments.ts';
 import { execInPod } from '../kube-exec.ts';
 import { KubeApiError } from '../kube-errors.ts';
-import type { ExecOptions, ExecResult } from '../types.ts';
+import type { ExecOptions, ExecResult } from '../../model/platform.ts';
 import type { KubeSession } from './session.ts';
 import { getDeployment, listPods } from './workloads.ts';
 

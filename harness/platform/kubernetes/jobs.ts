@@ -3,7 +3,8 @@
 // and read the exit code and logs of the newest pod. A Job that does not finish is deleted.
 import type { V1Job } from '@kubernetes/client-node';
 import { withRunLabel } from '../objects.ts';
-import { PlatformError, WaitTimeoutError, type JobResult } from '../types.ts';
+import { PlatformError, WaitTimeoutError } from '../types.ts';
+import { type JobResult } from '../../model/platform.ts';
 import { done, notYet, poll, waitFor } from '../wait.ts';
 import { isConflict } from './apply.ts';
 import { podLog } from './logs.ts';

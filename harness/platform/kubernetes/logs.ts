@@ -2,7 +2,8 @@
 // previous run included) with the owning Deployment or Job, and the namespace's events.
 import type { V1Pod } from '@kubernetes/client-node';
 import { isNotFound } from '../kube-errors.ts';
-import { RUN_LABEL, type PlatformEvent, type PodLog } from '../types.ts';
+import { RUN_LABEL } from '../types.ts';
+import { type PlatformEvent, type PodLog } from '../../model/platform.ts';
 import { iso, type KubeSession } from './session.ts';
 import { listPods } from './workloads.ts';
 

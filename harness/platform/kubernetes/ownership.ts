@@ -2,7 +2,8 @@
 // before the first one), changes only objects that are absent or carry a drill's label (an earlier
 // run's are adopted), and remembers the namespaces the run touched and the ones it created, which
 // are the only namespaces teardown sweeps and deletes.
-import { PlatformError, RUN_LABEL, type KubeKind } from '../types.ts';
+import { PlatformError, RUN_LABEL } from '../types.ts';
+import { type KubeKind } from '../../model/platform.ts';
 import type { KubeSession } from './session.ts';
 
 function key(kind: string, namespace: string | undefined, name: string): string {

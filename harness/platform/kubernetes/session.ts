@@ -16,7 +16,8 @@ import {
   type V1ServicePort,
 } from '@kubernetes/client-node';
 import { httpStatusOf, isNotFound, toKubeError } from '../kube-errors.ts';
-import { PlatformError, type KubeKind } from '../types.ts';
+import { PlatformError } from '../types.ts';
+import { type KubeKind } from '../../model/platform.ts';
 
 export type KubernetesTarget =
   /** A kind cluster the provider created or reused: the context must be `kind-<clusterName>`. */

@@ -2,7 +2,8 @@
 // run's label (checked on the object itself, never on a selector's word alone), workloads first;
 // then delete the namespaces the run created. What could not be deleted is one PlatformError.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { PlatformError, RUN_LABEL, type KubeKind } from '../types.ts';
+import { PlatformError, RUN_LABEL } from '../types.ts';
+import { type KubeKind } from '../../model/platform.ts';
 import type { OwnershipGuard } from './ownership.ts';
 import { API_VERSION, type KubeSession, type Labeled } from './session.ts';
 

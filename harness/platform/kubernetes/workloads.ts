@@ -4,7 +4,8 @@
 import { PatchStrategy, setHeaderOptions, type V1Deployment, type V1Service } from '@kubernetes/client-node';
 import { mergeEnv, notReadyError, onStatusChange, readyDescription, rolledOut, toDeploymentStatus } from '../deployments.ts';
 import { KubeApiError } from '../kube-errors.ts';
-import { PlatformError, WaitTimeoutError, type DeploymentStatus, type PodInfo, type WaitOptions } from '../types.ts';
+import { PlatformError, WaitTimeoutError } from '../types.ts';
+import { type DeploymentStatus, type PodInfo, type WaitOptions } from '../../model/platform.ts';
 import { done, notYet, waitFor } from '../wait.ts';
 import type { OwnershipGuard } from './ownership.ts';
 import type { KubeSession } from './session.ts';

@@ -5,7 +5,7 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { KubeApiError } from '../kube-errors.ts';
 import { matchesSelector, objectRef, type ObjectRef } from '../objects.ts';
 import { validateManifest } from '../schema.ts';
-import type { KubeKind, KubeObject } from '../types.ts';
+import type { KubeKind, KubeObject } from '../../model/platform.ts';
 import type { ObjectStore } from './store.ts';
 
 const RESOURCE: Record<KubeKind, string> = {

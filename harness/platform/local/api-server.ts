@@ -6,7 +6,7 @@ import type { V1Deployment, V1Job, V1PersistentVolumeClaim, V1Service } from '@k
 import { randomUUID } from 'node:crypto';
 import { KubeApiError } from '../kube-errors.ts';
 import { withRunLabel } from '../objects.ts';
-import type { KubeKind, KubeObject } from '../types.ts';
+import type { KubeKind, KubeObject } from '../../model/platform.ts';
 import { admit } from './admission.ts';
 import type { HostDirs } from './host-dirs.ts';
 import type { ServiceProxies } from './services.ts';

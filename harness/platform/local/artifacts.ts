@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PlatformEvent, PodLog } from '../types.ts';
+import type { PlatformEvent, PodLog } from '../../model/platform.ts';
 import type { LocalState } from './state.ts';
 
 export async function podLogs(st: LocalState, namespace: string): Promise<PodLog[]> {

@@ -4,7 +4,7 @@
 // (Recreate: all old pods gone first), and reports status like Kubernetes.
 import type { V1Deployment, V1DeploymentCondition, V1DeploymentStatus } from '@kubernetes/client-node';
 import { createHash, randomBytes } from 'node:crypto';
-import type { DeploymentStatus } from '../types.ts';
+import type { DeploymentStatus } from '../../model/platform.ts';
 import type { EventLog } from './events.ts';
 import type { LocalPod, PodInit } from './pod.ts';
 

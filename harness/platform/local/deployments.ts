@@ -3,7 +3,8 @@
 // feed and, on a timeout, names the latest warning about the deployment's pods.
 import type { V1Deployment } from '@kubernetes/client-node';
 import { mergeEnv, notReadyError, onStatusChange, readyDescription, rolledOut } from '../deployments.ts';
-import { PlatformError, WaitTimeoutError, type DeploymentStatus, type WaitOptions } from '../types.ts';
+import { PlatformError, WaitTimeoutError } from '../types.ts';
+import { type DeploymentStatus, type WaitOptions } from '../../model/platform.ts';
 import { done, notYet } from '../wait.ts';
 import { notFound } from './admission.ts';
 import type { LocalState } from './state.ts';

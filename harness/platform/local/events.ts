@@ -1,6 +1,6 @@
 // The run's event stream, like `kubectl get events`: one entry per (object, reason, message),
 // repeats counted (a pod stuck on a missing claim reports it once with a count, not every second).
-import type { PlatformEvent } from '../types.ts';
+import type { PlatformEvent } from '../../model/platform.ts';
 
 export interface LocalEvent extends PlatformEvent {
   namespace: string;

@@ -2,7 +2,8 @@
 // any running one that is not terminating), its container, and the command run in the container's
 // environment; errors in the API server's words (404 NotFound / NoPod, 400 not running).
 import { KubeApiError } from '../kube-errors.ts';
-import { PlatformError, type ExecOptions, type ExecResult } from '../types.ts';
+import { PlatformError } from '../types.ts';
+import { type ExecOptions, type ExecResult } from '../../model/platform.ts';
 import { deploymentOrThrow, statusNow } from './deployments.ts';
 import { ContainerNotRunningError, type LocalPod } from './pod.ts';
 import type { LocalState } from './state.ts';

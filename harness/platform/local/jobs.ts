@@ -3,7 +3,8 @@
 // the Job's last pod. A Job that does not finish in time is deleted; its last output is named.
 import type { V1Job } from '@kubernetes/client-node';
 import { existsSync, readFileSync } from 'node:fs';
-import { PlatformError, WaitTimeoutError, type JobResult, type Platform } from '../types.ts';
+import { PlatformError, WaitTimeoutError } from '../types.ts';
+import { type JobResult, type Platform } from '../../model/platform.ts';
 import { done, notYet } from '../wait.ts';
 import type { LocalState } from './state.ts';
 

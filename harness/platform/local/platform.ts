@@ -13,19 +13,9 @@ import path from 'node:path';
 import { KubeApiError } from '../kube-errors.ts';
 import { KUBE_KINDS } from '../objects.ts';
 import {
-  PlatformError,
-  type DeploymentStatus,
-  type ExecOptions,
-  type ExecResult,
-  type JobResult,
-  type KubeKind,
-  type KubeObject,
-  type Platform,
-  type PlatformEvent,
-  type PodInfo,
-  type PodLog,
-  type WaitOptions,
+  PlatformError
 } from '../types.ts';
+import { type DeploymentStatus, type ExecOptions, type ExecResult, type JobResult, type KubeKind, type KubeObject, type Platform, type PlatformEvent, type PodInfo, type PodLog, type WaitOptions } from '../../model/platform.ts';
 import { applyObject, deleteObject, type ApiServerParts } from './api-server.ts';
 import { collectArtifacts, namespaceEvents, podLogs } from './artifacts.ts';
 import { ChangeFeed } from './changes.ts';

@@ -5,8 +5,9 @@ import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { loadBaselineManifests, TOPOLOGY } from '../manifests.ts';
-import type { KubeObject } from '../types.ts';
+import { loadBaselineManifests } from '../../kit/manifests.ts';
+import { TOPOLOGY } from '../../kit/topology.ts';
+import type { KubeObject } from '../../model/platform.ts';
 import { fixtureDeployment, fixtureImages } from './fixtures/objects.ts';
 import { createLocalPlatform } from './platform.ts';
 

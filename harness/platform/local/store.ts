@@ -1,7 +1,7 @@
 // The run's objects as the API server would hold them (what was applied, with generation and
 // the run label), by kind/namespace/name. Controllers read specs from here; pods live in the kubelet.
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
-import type { KubeKind, KubeObject } from '../types.ts';
+import type { KubeKind, KubeObject } from '../../model/platform.ts';
 
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;

@@ -1,10 +1,12 @@
 // The image map of a drill: the harness's own images < the target profile's < the config's.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DrillConfigSchema, formatConfigError } from '../../model/drill-config.ts';
+import { DrillConfigSchema } from '../../model/drill-config.ts';
+import { formatConfigError } from '../../config/parse.ts';
 import { loadTarget } from '../../targets/load.ts';
 import { defaultImages, ImageMap, tsxNodeCommand } from './config.ts';
-import { REPO_ROOT, TOPOLOGY } from '../manifests.ts';
+import { REPO_ROOT } from '../../kit/repo.ts';
+import { TOPOLOGY } from '../../kit/topology.ts';
 import { configImages, drillImages, mergeImageLayers, targetImages } from './target-images.ts';
 
 const target = await loadTarget('reference');

@@ -1,73 +1,8 @@
-// What every procedure step gets: the platform to act on, the journal to record into, and the
-// run's settings. Steps share what they decided through its typed `state` (e2e-framework style).
-import type { DrillConfig, ScenarioName } from '../model/drill-config.ts';
-import type { Journal } from '../journal/journal.ts';
-import type { Platform } from '../platform/types.ts';
-import type { TargetProfile } from '../model/target-profile.ts';
-import type { FeatureCheck } from '../probes/features.ts';
-import type { RegisterWriteRecord } from '../probes/register-ledger.ts';
-import type { CopyResult, SalvageResult } from '../../datatool/contract.ts';
-
-export interface ProcedureContext {
-  platform: Platform;
-  journal: Journal;
-  config: DrillConfig;
-  runId: string;
-  /** Folder of this run's report: backups and artifacts land here. */
-  runDir: string;
-  /** Host-reachable URL of the app's Service (through the service proxy / NodePort). */
-  serviceUrl: string;
-  /** App image the procedures deploy. */
-  image: string;
-  /** What the harness knows about the app under drill (targets/<name>.ts). */
-  target: TargetProfile;
-  progress(line: string): void;
-  /** What steps decided, for later steps and phases (typed: no untyped scratch values). */
-  state: ProcedureState;
-}
-
-export interface ProcedureState {
-  /** The SQLite deployment the rollback ended up serving from (the runbook's, or the hardened one). */
-  sqliteDeployment?: string;
-  /** The last PostgreSQL → SQLite copy/salvage result (drill-data) of the rollback. */
-  copy?: CopyResult | SalvageResult;
-  /** Feature checks the validation checklist ran (kept for the report). */
-  validationChecks?: FeatureCheck[];
-  /** Register writes the procedures made themselves (the engine probe), for the register rule to know their values. */
-  probeWrites?: RegisterWriteRecord[];
-}
-
-/**
- * What can be expected to fail: a success criterion (its verdict id), an item of the runbook's
- * validation checklist (its number there), the data recovery, or a step of a rollback procedure
- * (`step:<procedure>:<step id>`: "step:emergency:step-5b-health").
- */
-export type CheckId = `criterion:${string}` | `checklist:${1 | 2 | 3 | 4 | 5}` | 'data-recovery' | `step:${string}`;
-
-/**
- * A check the runbook as written fails by design, declared under the finding that explains it.
- * Strict: where it is declared, it must fail (a pass means the runbook was fixed: remove it).
- * Only the seed variant has any: the hardened procedures must pass everything.
- */
-export interface ExpectedFailure {
-  check: CheckId;
-  variant: 'seed';
-  /** Where it fails; omitted: every scenario that evaluates the check. */
-  scenarios?: readonly ScenarioName[];
-}
-
-export interface FindingSpec {
-  id: string;
-  title: string;
-  expectedFailures?: readonly ExpectedFailure[];
-  /** Another finding's expected failure this one makes impossible to show (the check is then expected to pass). */
-  masks?: readonly (ExpectedFailure & { finding: string })[];
-}
-
-/** The runbook as written fails these checks in every scenario that evaluates them. */
-function seedFails(...checks: CheckId[]): ExpectedFailure[] {
-  return checks.map((check) => ({ check, variant: 'seed' }));
-}
+// The runbook's findings: what the drill proves wrong in it, each with the checks the seed variant is
+// expected to fail because of it (the gate's expected failures), and recordFinding, which journals one.
+import type { CheckId, ExpectedFailure } from '../model/findings.ts';
+import type { FindingSpec } from '../model/findings.ts';
+import type { ProcedureContext } from '../model/context.ts';
 
 /** Runbook findings the drill checks; `confirmed` only when a measurement showed it. */
 export const FINDINGS = {
@@ -143,4 +78,11 @@ export type FindingKey = keyof typeof FINDINGS;
 export function recordFinding(ctx: Pick<ProcedureContext, 'journal'>, key: FindingKey, detail: string, confirmed: boolean): void {
   const f = FINDINGS[key];
   ctx.journal.write({ type: 'finding', id: f.id, title: f.title, detail, confirmed });
+}
+// What every procedure step gets: the platform to act on, the journal to record into, and the
+// run's settings. Steps share what they decided through its typed `state` (e2e-framework style).
+
+/** The runbook as written fails these checks in every scenario that evaluates them. */
+function seedFails(...checks: CheckId[]): ExpectedFailure[] {
+  return checks.map((check) => ({ check, variant: 'seed' }));
 }

@@ -1,15 +1,15 @@
 // The write workload of a target profile made concrete: the key, request and body of write n, and
 // what an answer means (acknowledged by the profile's statuses; a gateway timeout or no answer may
 // still have been applied: unknown; anything else refused). Shared by the ledger and the load.
-import { TargetProfileError, type SetWorkload, type TargetProfile } from '../model/target-profile.ts';
+import type { WriteOutcome } from '../model/measurements.ts';
+import { type SetWorkload, type TargetProfile } from '../model/target-profile.ts';
+import { TargetProfileError } from './errors.ts';
 
 /** The profile's set workload, for the set ledger and the load's set writes (a register target has RegisterLedger and registerWrites). */
 export function setWorkloadOf(t: Pick<TargetProfile, 'name' | 'workload'>, who: string): SetWorkload {
   if (t.workload.model !== 'set') throw new TargetProfileError(`target ${t.name} has a ${t.workload.model} workload: ${who} writes a set (use the register ledger)`);
   return t.workload;
 }
-
-export type WriteOutcome = 'ok' | 'fail' | 'unknown';
 
 export interface WriteRequest {
   key: string;

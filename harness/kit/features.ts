@@ -3,23 +3,15 @@
 // assertions on the body, a measurement with its evidence. Plus the database itself, through exec
 // into the serving pod (SELECT 1, and the profile's row count against what the app answers), or,
 // when its image has no sqlite3, from a data-tool Job on the SQLite claim.
+import type { FeatureCheck } from '../model/measurements.ts';
 import { request } from 'undici';
-import { TOPOLOGY } from '../platform/manifests.ts';
-import type { Platform } from '../platform/types.ts';
+import { TOPOLOGY } from './topology.ts';
+import type { Platform } from '../model/platform.ts';
 import type { FeatureSpec, JsonAssertion, TargetProfile } from '../model/target-profile.ts';
-import { sqliteQueryJob } from '../kit/sqlite-query.ts';
+import { sqliteQueryJob } from './sqlite-query.ts';
 
 /** Exit status of a command the image does not have (shells and the local platform's tools rule). */
 const MISSING_TOOL = 127;
-
-export interface FeatureCheck {
-  id: string;
-  title: string;
-  passed: boolean;
-  evidence: string;
-  /** The request's latency (HTTP checks). */
-  latencyMs?: number;
-}
 
 export interface FeatureOptions {
   platform: Platform;

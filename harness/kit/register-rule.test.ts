@@ -1,7 +1,8 @@
 // The register rule in pass/fail pairs: each rule has a history a correct register can produce
 // (ok) and the nearest one it cannot (the anomaly), so a checker that is too lax or too strict fails.
 import { describe, expect, it } from 'vitest';
-import { checkRegister, pinnedValues, registerHeadline, RegisterInputError, type RegisterRead, type RegisterWrite } from './register.ts';
+import { checkRegister, pinnedValues, registerHeadline, RegisterInputError } from './register-rule.ts';
+import { type RegisterRead, type RegisterWrite } from '../model/measurements.ts';
 
 const w = (value: string, startedAt: number, endedAt: number, outcome: RegisterWrite['outcome'] = 'ok', key = 'theme'): RegisterWrite => ({ key, value, startedAt, endedAt, outcome });
 const final = (value: string | null, key = 'theme'): RegisterRead => ({ key, value });

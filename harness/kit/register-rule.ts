@@ -33,61 +33,14 @@
 // across reads. A final read only sees the last update of each key: a lost update is detected when it
 // is the last acknowledged write of its key; reads taken during the workload (each with its window)
 // catch the others.
+import { RegisterReadSchema, RegisterWriteSchema, type RegisterCheck, type RegisterRead, type RegisterReadResult, type RegisterVerdict, type RegisterWrite } from '../model/measurements.ts';
 import { z } from 'zod';
-
-export const RegisterWriteSchema = z
-  .object({
-    key: z.string().min(1),
-    /** Unique per write (e.g. `<runId>-<n>`): a value read names the write it came from. */
-    value: z.string(),
-    startedAt: z.number().finite(),
-    endedAt: z.number().finite(),
-    outcome: z.enum(['ok', 'fail', 'unknown']),
-  })
-  .refine((w) => w.endedAt >= w.startedAt, { message: 'endedAt is before startedAt' });
-export type RegisterWrite = z.infer<typeof RegisterWriteSchema>;
-
-export const RegisterReadSchema = z
-  .object({
-    key: z.string().min(1),
-    /** The value found; null when the key has no value (no row). */
-    value: z.string().nullable(),
-    /** The read's window (ms, the writes' clock); both absent for the final read, after every write. */
-    startedAt: z.number().finite().optional(),
-    endedAt: z.number().finite().optional(),
-  })
-  .refine((r) => r.endedAt === undefined || (r.startedAt !== undefined && r.endedAt >= r.startedAt), { message: 'endedAt without startedAt, or before it' });
-export type RegisterRead = z.infer<typeof RegisterReadSchema>;
 
 export interface RegisterInput {
   writes: readonly RegisterWrite[];
   reads: readonly RegisterRead[];
   /** Each key's value before the first write (the seed); absent or null: the key had none. */
   initial?: Readonly<Record<string, string | null>>;
-}
-
-export type RegisterVerdict = 'ok' | 'stale' | 'unknown-value' | 'missing';
-
-export interface RegisterReadResult {
-  key: string;
-  read: string | null;
-  startedAt?: number;
-  /** The legal values for this read, oldest write first (the initial value first when legal). */
-  expected: string[];
-  /** Whether no value at all was legal (the key had no initial value and nothing was acknowledged yet). */
-  absentLegal: boolean;
-  verdict: RegisterVerdict;
-  /** Which write the value read came from. */
-  readFrom?: RegisterWrite['outcome'] | 'initial';
-  /** Acknowledged writes of this key. */
-  acknowledged: number;
-  /** One line with the measurement behind the verdict. */
-  detail: string;
-}
-
-export interface RegisterCheck {
-  results: RegisterReadResult[];
-  totals: { keys: number; reads: number; ok: number; stale: number; unknownValue: number; missing: number; acknowledged: number };
 }
 
 export class RegisterInputError extends Error {

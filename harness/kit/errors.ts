@@ -1,0 +1,3 @@
+export class TargetProfileError extends Error {
+  override readonly name = 'TargetProfileError';
+}

@@ -1,0 +1,38 @@
+// What every procedure step gets: the platform to act on, the journal to record into, and the
+// run's settings. Steps share what they decided through its typed `state` (e2e-framework style).
+import type { CopyResult, SalvageResult } from '../../datatool/contract.ts';
+import type { DrillConfig } from './drill-config.ts';
+import type { JournalWriter } from './journal-events.ts';
+import type { FeatureCheck, RegisterWriteRecord } from './measurements.ts';
+import type { Platform } from './platform.ts';
+import type { TargetProfile } from './target-profile.ts';
+
+
+export interface ProcedureContext {
+  platform: Platform;
+  journal: JournalWriter;
+  config: DrillConfig;
+  runId: string;
+  /** Folder of this run's report: backups and artifacts land here. */
+  runDir: string;
+  /** Host-reachable URL of the app's Service (through the service proxy / NodePort). */
+  serviceUrl: string;
+  /** App image the procedures deploy. */
+  image: string;
+  /** What the harness knows about the app under drill (targets/<name>.ts). */
+  target: TargetProfile;
+  progress(line: string): void;
+  /** What steps decided, for later steps and phases (typed: no untyped scratch values). */
+  state: ProcedureState;
+}
+
+export interface ProcedureState {
+  /** The SQLite deployment the rollback ended up serving from (the runbook's, or the hardened one). */
+  sqliteDeployment?: string;
+  /** The last PostgreSQL → SQLite copy/salvage result (drill-data) of the rollback. */
+  copy?: CopyResult | SalvageResult;
+  /** Feature checks the validation checklist ran (kept for the report). */
+  validationChecks?: FeatureCheck[];
+  /** Register writes the procedures made themselves (the engine probe), for the register rule to know their values. */
+  probeWrites?: RegisterWriteRecord[];
+}

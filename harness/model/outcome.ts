@@ -1,0 +1,119 @@
+// What one drill of one scenario × variant measured (drill/outcome.ts builds it, the criteria judge it).
+import type { Variant } from './drill-config.ts';
+import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState } from './measurements.ts';
+import type { ProcedureResult } from './procedure.ts';
+import type { Method, TriggerId } from './scenario.ts';
+
+
+export interface ScenarioOutcome {
+  scenario: string;
+  method: Method;
+  budgetMs: number;
+  /** Errors + non-2xx share the load after the rollback may have (config errorBudget). */
+  errorBudget: number;
+  variant: Variant;
+  journalFile: string;
+  procedure: ProcedureResult;
+  /** The runbook's validation checklist, run after the rollback (same variant). */
+  validation: ProcedureResult;
+  /** Data recovery PostgreSQL → SQLite after the rollback (rows with the data-recovery phase). */
+  dataRecovery?: ProcedureResult;
+  faultEvidence: string;
+  /** Procedure start (the trigger) → 5 consecutive healthy answers on SQLite, for good. */
+  timeToRestoreMs?: number;
+  sqliteReady: number;
+  availability: AvailabilitySummary;
+  /**
+   * The set rule over every write of the run (ledger + the load's writes) against what the SQLite
+   * file the rollback targeted holds, read directly through the platform (`source`), or through the
+   * app when the file could not be read (then data integrity is not measured). A register target has
+   * no set: all zeros, its check is `register`.
+   */
+  ledger: LedgerCheck;
+  /** Where `ledger` (or the register's final values) was read from. */
+  ledgerSource: 'sqlite-file' | 'app-api';
+  /** A register target: the register rule over every write and read of the run (data integrity judges it). */
+  register?: RegisterOutcome;
+  /** The same rule on what the app's own API reads back (a second, user-visible check). */
+  apiLedger?: LedgerCheck;
+  /** The direct read failed: why (data integrity is then not measured). */
+  directReadError?: string;
+  /** Acknowledged writes after the restore, per serving pod, and the loss rate that could be detected. */
+  coverage: Coverage;
+  /** Where the acknowledged writes made after the restore actually landed. */
+  landed: Landed;
+  /** Acknowledged writes made while PostgreSQL served (post-migration writes included); a register target: acknowledged before the rollback started. */
+  okWritesOnPostgres: number;
+  /** What the app said served it after the restore (the engine the app named on healthy probes, its header or body field): recorded, compared with `landed`. */
+  enginesAfter: string[];
+  /** Seeded tables: PostgreSQL before the fault vs SQLite after the rollback. */
+  checksums: ChecksumComparison;
+  /** Feature checks after the rollback (functionality criterion). */
+  features: FeatureCheck[];
+  load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary };
+  /** The runbook's automatic triggers on the availability samples (windows scaled). */
+  triggers: TriggerState[];
+  /** Triggers this scenario's fault must fire, before the rollback starts. */
+  expectedTriggers: TriggerId[];
+  /** When the procedure (the rollback) started: expected triggers must have fired before it. */
+  procedureStartedAt: number;
+  /** The wait for the expected triggers between the fault and the rollback. */
+  detection?: Detection;
+  alerts: AlertsCleared;
+  /** The security validation (rows with that phase): credentials held, PostgreSQL cut off. */
+  security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
+}
+
+/** What the writes came to: the model's check, where it was read from, coverage and where the post-restore writes landed. */
+export type DataOutcome = Pick<ScenarioOutcome, 'ledger' | 'ledgerSource' | 'apiLedger' | 'directReadError' | 'coverage' | 'landed' | 'okWritesOnPostgres' | 'register'>;
+export interface ReadBack {
+  sqlite: LandedRead | Error;
+  postgres: LandedRead | Error | 'not running';
+  api: string[] | Error;
+}
+
+export interface Landed {
+  /** Acknowledged writes sent after the restore (or after the procedure, when never restored). */
+  acknowledged: number;
+  /**
+   * A register target's key count: then inSqlite/inPostgres/onlyInSqlite count keys holding one of
+   * those writes' values (register-read-back.ts), not writes.
+   */
+  keys?: number;
+  inSqlite: number | null;
+  /** null: PostgreSQL not asked (not running) or not readable (see postgresState). */
+  inPostgres: number | null;
+  /**
+   * In the SQLite file and not in PostgreSQL. Nothing copies SQLite → PostgreSQL, so a write found in
+   * PostgreSQL was written there by the app; one found in both was copied over by a data recovery.
+   */
+  onlyInSqlite: number | null;
+  postgresState: string;
+  sqliteHow?: string;
+  /** Engines the app named on those writes' answers (its engine header, when it has one). */
+  engineHeaders: Record<string, number>;
+}
+export interface RegisterOutcome {
+  check: RegisterLedgerCheck;
+  /** sqlite-file: the final values were read from the SQLite file itself; app-api: only the app's reads (data integrity not measured). */
+  source: 'sqlite-file' | 'app-api';
+  /** The direct read failed: why. */
+  directReadError?: string;
+  /** How the final values were read (the command, the deployment). */
+  sqliteHow?: string;
+  afterRestore: {
+    /** Writes acknowledged after the restore (ledger + load). */
+    acknowledged: number;
+    /**
+     * Of those, the writes some read pinned (its only legal value): the ones whose loss this run would
+     * have caught. A register read sees a lost update only while it is its key's latest value. The
+     * outcome's `coverage` counts these.
+     */
+    pinned: number;
+  };
+}
+export interface Detection {
+  fired: TriggerId[];
+  missing: TriggerId[];
+  waitedMs: number;
+}
