@@ -10,7 +10,10 @@
 // /api/tools/github, /api/rate-limit/test, `FROM users`, DB_ENGINE, DATABASE_PATH, ENABLE_*,
 // NODE_ENV). Those may appear only where the drill quotes the runbook: ALLOWED below, one entry per
 // file and token with its reason. Only a runbook word can be allowed, and an entry that no longer
-// matches fails, so the list cannot rot. The runbook's topology (namespace hyperpage, its services,
+// matches fails, so the list cannot rot. The runbook's words are read from docs/runbook.md, which
+// describes the runbook and quotes every command and name the drill depends on word for word (a
+// repository file: a fresh clone has nothing beside it); it is no library file, so an entry cannot
+// make its own token a runbook word. The runbook's topology (namespace hyperpage, its services,
 // claims, role and labels) is the world every target is drilled in, not the app's contract: not scanned.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +24,7 @@ import reference from '../targets/reference.ts';
 const HARNESS = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.dirname(HARNESS);
 const read = (...p: string[]) => readFileSync(path.join(ROOT, ...p), 'utf8');
-const RUNBOOK = read('..', 'shared', 'seeds', '000_e28d50aec585557b.txt');
+const RUNBOOK = read('docs', 'runbook.md');
 
 type Kind = 'path' | 'header' | 'table' | 'cli' | 'env' | 'name';
 interface Token {
@@ -183,6 +186,15 @@ describe('harness/ names nothing of the reference app', () => {
     const segments = new Set(APP_ROUTES.flatMap((r) => r.split('/').filter(Boolean)));
     expect([...segments].filter((s) => !server.includes(`'${s}'`) && !['github', 'gitlab', 'jira'].includes(s))).toEqual([]);
     for (const n of Object.keys(NOT_THE_APPS)) expect(read('app', 'src', 'config.ts')).toContain(`env.${n}`);
+  });
+
+  it("reads the runbook's words from docs/runbook.md: the runbook's quotes are there, and none of the app's own words", () => {
+    const words = tokens.filter(isRunbookWord).map((t) => t.value);
+    expect(words).toEqual(expect.arrayContaining(['/api/health', '/api/tools/github', '/api/rate-limit/test', 'users', 'DB_ENGINE', 'DATABASE_PATH', 'hyperpage-pvc']));
+    // The runbook never names these: a page that did would let a library file name the app.
+    const appsOwn = ['/api/users', '/api/users/count', '/api/tools/enabled', '/api/rate-limit/github', 'x-db-engine', 'x-pod-name', 'tool_configs', 'jobs', 'hyperpage-cli', 'ADDED_LATENCY_MS'];
+    expect(appsOwn.filter((v) => !tokens.some((t) => t.value === v))).toEqual([]);
+    expect(words.filter((w) => appsOwn.includes(w))).toEqual([]);
   });
 
   it('only runbook words are allowed, each where it still appears (the list cannot rot)', () => {
