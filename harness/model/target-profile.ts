@@ -1,7 +1,7 @@
-// A target profile: what the harness knows about the app it drills, as data (DESIGN.md "Target
-// profiles"). Probes, feature checks and read-backs read it instead of constants, so an app with
-// another health path, other headers, other tables or another write API is drilled by writing a
-// profile (targets/<name>.ts), not by editing the harness. Validated with zod: a profile is input.
+// A target profile: what the harness knows about the app it drills, as data (docs/targets.md).
+// Probes, feature checks and read-backs read it instead of constants, so an app with another health
+// path, other headers, other tables or another write API is drilled by writing a profile
+// (targets/<name>.ts), not by editing the harness. Validated with zod: a profile is input.
 import { z } from 'zod';
 import { MappingSchema, normalizeMapping } from '../../datatool/contract.ts';
 

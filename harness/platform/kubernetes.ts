@@ -3,7 +3,7 @@
 // session.ts (pinned context, clients), ownership.ts (the guard), apply.ts, workloads.ts, jobs.ts,
 // exec.ts, logs.ts, service-urls.ts, teardown.ts.
 //
-// Safety rules (DESIGN.md): only the context it was given (kind-<name>, or an explicitly allowed
+// Safety rules (docs/kind.md): only the context it was given (kind-<name>, or an explicitly allowed
 // one); every object it applies carries RUN_LABEL=<runId>; it changes or deletes only objects that
 // carry a drill's label (objects of an earlier drill run are adopted); it never deletes a namespace
 // it did not create; it prints the context and the namespace before changing anything.

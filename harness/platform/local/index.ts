@@ -1,4 +1,4 @@
-// The local platform: Kubernetes manifests run as local processes (see DESIGN.md, "Platforms").
+// The local platform: Kubernetes manifests run as local processes (docs/local-platform.md).
 export { createLocalPlatform, type LocalPlatform } from './platform.ts';
 export { DATA_TOOL_IMAGE_PATTERN, defaultImages, LocalImageSpecSchema, LocalPlatformOptionsSchema, type LocalImageSpec, type LocalPlatformInput } from './config.ts';
 export { configImages, drillImages, mergeImageLayers, targetImages } from './target-images.ts';
