@@ -64,8 +64,8 @@ const APP_ROUTES = ['/api/health', '/api/tools/enabled', '/api/tools/github', '/
 
 /** Env names app/src/config.ts reads that are conventions, not the app's choice (reason each). */
 const NOT_THE_APPS: Record<string, string> = {
-  PORT: "the local platform's default port variable (targets/schema.ts portEnv), a profile sets its own",
-  HOST: "the local platform's default host variable (targets/schema.ts hostEnv)",
+  PORT: "the local platform's default port variable (harness/model/target-profile.ts portEnv), a profile sets its own",
+  HOST: "the local platform's default host variable (harness/model/target-profile.ts hostEnv)",
   HOSTNAME: 'set by Kubernetes in every pod',
   DATABASE_URL: "the key of the baseline topology's app secret (cluster/manifests/10-secrets.yaml), the harness's own",
 };
