@@ -110,6 +110,8 @@ export default defineTarget({
   faults: { functionalityBroken: { table: 'tool_configs' }, reactionPath: '/api/tools/config' },
   app: {
     image: 'hyperpage:151e93f',
+    // On kind: built from the user's checkout with its own Dockerfile (node:22-alpine, CMD `npm start`).
+    build: { context: '{{appDir}}' },
     port: 3000,
     env: { engine: 'DB_ENGINE', databaseUrl: 'DATABASE_URL', sqlitePath: 'DATABASE_PATH' },
     // Tools stay disabled (its default): enabled, they would call GitHub/GitLab/Jira, and the drill talks to 127.0.0.1 only.

@@ -62,6 +62,8 @@ export default defineTarget({
   faults: { functionalityBroken: { table: 'tool_configs' }, reactionPath: '/api/tools/github' },
   app: {
     image: 'hyperpage:v0.1.0',
+    // On kind: built from the repository root (this file's parent), as app/Dockerfile says.
+    build: { context: '..', dockerfile: 'app/Dockerfile' },
     port: 3000,
     env: { engine: 'DB_ENGINE', databaseUrl: 'DATABASE_URL', sqlitePath: 'DATABASE_PATH' },
     extraEnv: { NODE_ENV: 'production', ENABLE_RATE_LIMITING: 'true', ENABLE_GITHUB: 'true', ENABLE_GITLAB: 'true', ENABLE_JIRA: 'true' },

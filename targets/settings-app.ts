@@ -42,6 +42,8 @@ export default defineTarget({
   faults: { functionalityBroken: { table: 'app_settings' }, reactionPath: '/v1/settings' },
   app: {
     image: 'settings-app:dev',
+    // On kind: built from its own folder (its Dockerfile and package.json).
+    build: { context: '../fixtures/settings-app' },
     port: 8080,
     // Its own names: not DATABASE_PATH, not PORT.
     env: { engine: 'DB_ENGINE', databaseUrl: 'DATABASE_URL', sqlitePath: 'SETTINGS_DB_FILE' },

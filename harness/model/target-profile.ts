@@ -116,10 +116,25 @@ export const RegisterWorkloadSchema = z.object({
 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
+/**
+ * How the app's image is built for kind: `docker build -f <dockerfile> -t <app.image> <context>`, then
+ * `kind load docker-image`. `context` is relative to the profile file's folder (the rule of the
+ * images' paths) or starts with `{{appDir}}` (the checkout given with --app-dir); `dockerfile` is
+ * relative to the context, as in docker compose (default `Dockerfile`). Optional: without it
+ * app.image is prebuilt, and kind loads docker's copy (pulled first when docker has none).
+ */
+export const AppBuildSchema = z
+  .object({
+    context: z.string().trim().min(1, 'the build context: a folder'),
+    dockerfile: z.string().trim().min(1, 'a Dockerfile, relative to the context').default('Dockerfile'),
+  })
+  .strict();
+
 /** How the app runs in the harness's baseline topology (its manifests are templated with these). */
 export const AppSchema = z.object({
-  /** The image the app's deployments run (mapped to a local command by `images`, or pulled on kind). */
+  /** The image the app's deployments run (mapped to a local command by `images`; on kind built from `build`, or prebuilt). */
   image: z.string().min(1),
+  build: AppBuildSchema.optional(),
   /** The port it listens on in its container. */
   port: z.number().int().min(1).max(65535),
   /** The environment variables it reads its engine, database URL and SQLite file from. */
@@ -251,3 +266,4 @@ export type SetWorkload = z.output<typeof SetWorkloadSchema>;
 export type RegisterWorkload = z.output<typeof RegisterWorkloadSchema>;
 export type TargetImage = z.output<typeof TargetImageSchema>;
 export type BaselineJob = z.output<typeof BaselineJobSchema>;
+export type AppBuild = z.output<typeof AppBuildSchema>;

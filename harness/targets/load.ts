@@ -50,18 +50,23 @@ async function importTarget(file: string, given: string, isPath: boolean, appDir
   return withAbsolutePaths(withAppDir(r.data, appDir), path.dirname(file));
 }
 
-/** `{{appDir}}` in the images' command, bins, cwd and env, filled in with the user's checkout. */
+/** `{{appDir}}` in the images' command, bins, cwd and env and in the app's build, filled in with the user's checkout. */
 export function withAppDir(t: TargetProfile, appDir: string | undefined): TargetProfile {
-  const text = JSON.stringify(t.images);
+  const text = JSON.stringify({ images: t.images, build: t.app.build });
   if (!text.includes('{{appDir}}')) return t;
   if (!appDir) throw new TargetProfileError(`target ${t.name} runs a checkout of its app: give its folder with --app-dir PATH (config appDir)`);
   if (!existsSync(appDir)) throw new TargetProfileError(`--app-dir ${appDir} does not exist`);
-  return { ...t, images: JSON.parse(text.replaceAll('{{appDir}}', appDir.replaceAll('\\', '/'))) as TargetProfile['images'] };
+  const filled = JSON.parse(text.replaceAll('{{appDir}}', appDir.replaceAll('\\', '/'))) as { images: TargetProfile['images']; build?: TargetProfile['app']['build'] };
+  return { ...t, images: filled.images, app: { ...t.app, ...(filled.build ? { build: filled.build } : {}) } };
 }
 
-/** The images' files (a script to run, bins, the working directory) relative to the profile's folder, made absolute. */
+/**
+ * The images' files (a script to run, bins, the working directory) and the build context relative to
+ * the profile's folder, made absolute; the Dockerfile relative to the build context.
+ */
 export function withAbsolutePaths(t: TargetProfile, dir: string): TargetProfile {
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(dir, p));
+  const build = t.app.build && { context: abs(t.app.build.context), dockerfile: path.resolve(abs(t.app.build.context), t.app.build.dockerfile) };
   const isFile = (p: string) => p.startsWith('.') || /\.m?[jt]s$/.test(p);
   const images = Object.fromEntries(
     Object.entries(t.images).map(([pattern, img]) => [
@@ -74,5 +79,5 @@ export function withAbsolutePaths(t: TargetProfile, dir: string): TargetProfile 
       },
     ]),
   );
-  return { ...t, images };
+  return { ...t, images, app: { ...t.app, ...(build ? { build } : {}) } };
 }

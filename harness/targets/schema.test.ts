@@ -2,6 +2,7 @@
 // feature check as data passes and fails on what the app really answers (a real HTTP server).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFeature } from '../kit/features.ts';
 import { readBackPath, setWorkloadOf, writeOutcome, writeRequest } from '../kit/workload.ts';
@@ -33,6 +34,34 @@ describe('target profiles', () => {
     expect(() => withAppDir(needs, '/nonexistent-app-dir')).toThrow(/--app-dir \/nonexistent-app-dir does not exist/);
     expect(withAppDir(needs, '/tmp').images['x:*']).toMatchObject({ command: ['/tmp/server.js'], cwd: '/tmp' });
     expect(withAppDir(t, undefined)).toBe(t);
+  });
+
+  it('app.build: {context, dockerfile} is optional, strict, and a malformed one is one line naming its field', async () => {
+    const ref = await loadTarget('reference');
+    const withBuild = (build: unknown) => () => defineTarget({ ...ref, name: 'shop', app: { ...ref.app, build } } as never);
+    expect(withBuild(undefined)().app.build).toBeUndefined();
+    // dockerfile defaults to the context's Dockerfile, as in docker compose.
+    expect(withBuild({ context: '.' })().app.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+    expect(withBuild({ dockerfile: 'Dockerfile' })).toThrow(/^target shop: app\.build\.context: Invalid input: expected string, received undefined$/);
+    expect(withBuild({ context: '  ' })).toThrow(/^target shop: app\.build\.context: the build context: a folder$/);
+    expect(withBuild({ context: '.', dockerfile: '' })).toThrow(/^target shop: app\.build\.dockerfile: a Dockerfile, relative to the context$/);
+    expect(withBuild({ context: '.', dockerfile: 7 })).toThrow(/^target shop: app\.build\.dockerfile: Invalid input: expected string, received number$/);
+    expect(withBuild({ context: '.', target: 'prod' })).toThrow(/^target shop: app\.build: Unrecognized key: "target"$/);
+    expect(withBuild('app/Dockerfile')).toThrow(/^target shop: app\.build: Invalid input: expected object, received string$/);
+  });
+
+  it("app.build resolves as the images' paths do: the context from the profile's folder or {{appDir}}, the Dockerfile from the context", async () => {
+    const root = path.resolve(import.meta.dirname, '..', '..');
+    expect((await loadTarget('reference')).app.build).toEqual({ context: root, dockerfile: path.join(root, 'app', 'Dockerfile') });
+    expect((await loadTarget('settings-app')).app.build).toEqual({ context: path.join(root, 'fixtures', 'settings-app'), dockerfile: path.join(root, 'fixtures', 'settings-app', 'Dockerfile') });
+    expect((await loadTarget('hyperpage', '/tmp')).app.build).toEqual({ context: '/tmp', dockerfile: '/tmp/Dockerfile' });
+    // {{appDir}} in the build alone asks for --app-dir too.
+    const { withAppDir } = await import('./load.ts');
+    const ref = await loadTarget('reference');
+    const needs = { ...ref, app: { ...ref.app, build: { context: '{{appDir}}/web', dockerfile: 'Dockerfile.prod' } } };
+    expect(() => withAppDir(needs, undefined)).toThrow(/^target reference runs a checkout of its app: give its folder with --app-dir PATH/);
+    expect(withAppDir(needs, '/tmp').app.build).toEqual({ context: '/tmp/web', dockerfile: 'Dockerfile.prod' });
+    expect(withAppDir(needs, '/tmp').images).toEqual(ref.images);
   });
 
   it('a write is built from the workload template, JSON- and URL-escaped', async () => {
