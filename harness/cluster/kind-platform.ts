@@ -1,12 +1,12 @@
-// `--cluster kind` end to end: check the tools, create or reuse the cluster, build and load the
-// images (the app's, the data tool's, postgres), connect the Kubernetes platform to context
+// `--cluster kind` end to end: check the tools and the images' build paths, create or reuse the
+// cluster, build and load the images (images.ts: the profile's app, the data tool, postgres), connect the Kubernetes platform to context
 // kind-<name>, and on dispose export the cluster's logs, tear down the run's objects and delete
 // the cluster (unless --keep-cluster).
 import { KubeConfig } from '@kubernetes/client-node';
-import { DATA_TOOL_IMAGE, TOPOLOGY } from '../kit/topology.ts';
 import { KubernetesPlatform } from '../platform/kubernetes.ts';
 import { PlatformError } from '../platform/types.ts';
-import { APP_NODE_PORT, KindCluster, POSTGRES_IMAGE, type KindTimeouts } from './kind.ts';
+import { assertImagesBuildable, describeImages, type KindImage } from './images.ts';
+import { APP_NODE_PORT, KindCluster, type KindTimeouts } from './kind.ts';
 import type { CommandRunner } from './runner.ts';
 import { assertKindUsable } from './tools.ts';
 
@@ -19,14 +19,8 @@ export interface KindPlatformOptions {
   keepCluster?: boolean;
   /** Folder (in the report) for `kind export logs` at the end; none = no export. */
   logsDir?: string;
-  /** Build app/Dockerfile and load it (default true); false when the image is already loaded. */
-  buildApp?: boolean;
-  appImage?: string;
-  /** The drill's data tool, built from datatool/Dockerfile and loaded beside the app (default DATA_TOOL_IMAGE); false: not built. */
-  dataToolImage?: string | false;
-  /** Other images the manifests use, pulled and loaded into the node (default postgres:15-alpine). */
-  extraImages?: string[];
-  repoRoot?: string;
+  /** What goes into the node, in order: `kindImages(...)` of the target profile and the drill's own images. */
+  images: readonly KindImage[];
   runner?: CommandRunner;
   log?: (line: string) => void;
   progress?: (line: string) => void;
@@ -47,11 +41,13 @@ export async function openKindPlatform(opts: KindPlatformOptions): Promise<KindP
   const progress = opts.progress ?? (() => {});
   const tools = await assertKindUsable(opts.runner);
   progress(`kind: using docker ${tools.docker.version ?? '?'} and kind ${tools.kind.version ?? '?'}`);
+  // A bad build path is the user's mistake: said before a cluster is created (minutes) for nothing.
+  await assertImagesBuildable(opts.images);
+  progress(`kind: images: ${describeImages(opts.images)}`);
 
   const cluster = new KindCluster({
     name: opts.clusterName,
     hostPort: opts.hostPort,
-    repoRoot: opts.repoRoot,
     runner: opts.runner,
     log: opts.log,
     progress: opts.progress,
@@ -67,10 +63,7 @@ export async function openKindPlatform(opts: KindPlatformOptions): Promise<KindP
         2,
       );
     }
-    if (opts.buildApp ?? true) await cluster.buildAndLoadApp(opts.appImage ?? TOPOLOGY.appImage);
-    const dataTool = opts.dataToolImage ?? DATA_TOOL_IMAGE;
-    if (dataTool !== false) await cluster.buildAndLoad(dataTool, 'datatool/Dockerfile', 'the data tool image');
-    for (const image of opts.extraImages ?? [POSTGRES_IMAGE]) await cluster.pullAndLoad(image);
+    for (const image of opts.images) await cluster.provide(image);
 
     const kc = new KubeConfig();
     kc.loadFromString(await cluster.kubeconfig());

@@ -8,6 +8,7 @@ import { loadBaselineManifests } from '../kit/manifests.ts';
 import { TOPOLOGY } from '../kit/topology.ts';
 import { PlatformError } from '../platform/types.ts';
 import { APP_NODE_PORT, KIND_CONFIG_PATH, KindCluster, renderKindConfig } from './kind.ts';
+import type { ImageBuild } from './images.ts';
 import { recorder, type RecordedCommand } from './testing/recorder.ts';
 
 let dir: string;
@@ -19,6 +20,8 @@ afterEach(async () => {
 });
 
 const rejection = (p: Promise<unknown>): Promise<PlatformError> => rejectsWith(p, PlatformError);
+/** The reference app's build as its profile states it, rooted in the test's folder. */
+const appBuild = (): ImageBuild => ({ source: 'build', image: TOPOLOGY.appImage, context: dir, dockerfile: path.join(dir, 'app', 'Dockerfile'), what: 'the app image' });
 
 describe('cluster/kind.yaml', () => {
   it('maps the app Service NodePort to a 127.0.0.1 host port, and the rendered port is configurable', async () => {
@@ -112,7 +115,7 @@ describe('KindCluster', () => {
     expect(() => new KindCluster({ name: 'Bad_Name' })).toThrow(/must be a DNS label/);
   });
 
-  it('builds the app image from the repo root and loads it; pulls postgres only when missing', async () => {
+  it('builds the app image from its context and Dockerfile and loads it; pulls postgres only when missing', async () => {
     await mkdir(path.join(dir, 'app'));
     await writeFile(path.join(dir, 'app', 'Dockerfile'), 'FROM scratch\n');
     let havePostgres = false;
@@ -120,13 +123,14 @@ describe('KindCluster', () => {
       if (c.line.startsWith('docker image inspect')) return havePostgres ? { stdout: 'sha256:abc' } : { exitCode: 1, stderr: 'Error: No such image: postgres:15-alpine' };
       return {};
     });
-    const cluster = new KindCluster({ name: 'drill', runner: rec.runner, repoRoot: dir });
-    await cluster.buildAndLoadApp();
+    const progress: string[] = [];
+    const cluster = new KindCluster({ name: 'drill', runner: rec.runner, progress: (l) => progress.push(l) });
+    await cluster.buildAndLoad(appBuild());
     await cluster.pullAndLoad();
     havePostgres = true;
     await cluster.pullAndLoad();
     expect(rec.lines()).toEqual([
-      'docker build -t hyperpage:v0.1.0 -f app/Dockerfile .',
+      `docker build -f ${dir}/app/Dockerfile -t hyperpage:v0.1.0 ${dir}`,
       'kind load docker-image hyperpage:v0.1.0 --name drill',
       'docker image inspect --format {{.Id}} postgres:15-alpine',
       'docker pull postgres:15-alpine',
@@ -135,20 +139,62 @@ describe('KindCluster', () => {
       'kind load docker-image postgres:15-alpine --name drill',
     ]);
     expect(rec.calls[0]!.opts.cwd).toBe(dir);
+    // A progress line before and after each long step (build, pull, load), with its duration.
+    expect(progress.map((l) => l.replace(/in \d+\.\ds$/, 'in Ns'))).toEqual([
+      `kind: building hyperpage:v0.1.0 from app/Dockerfile (context ${dir})`,
+      'kind: built hyperpage:v0.1.0 in Ns',
+      'kind: loading hyperpage:v0.1.0 into "drill"',
+      'kind: loaded hyperpage:v0.1.0 in Ns',
+      'kind: pulling postgres:15-alpine (not in docker yet)',
+      'kind: pulled postgres:15-alpine in Ns',
+      'kind: loading postgres:15-alpine into "drill"',
+      'kind: loaded postgres:15-alpine in Ns',
+      'kind: loading postgres:15-alpine into "drill"',
+      'kind: loaded postgres:15-alpine in Ns',
+    ]);
   });
 
   it('a missing Dockerfile is a clear error before docker runs', async () => {
     const rec = recorder();
-    const err = await rejection(new KindCluster({ name: 'drill', runner: rec.runner, repoRoot: dir }).buildAndLoadApp());
+    const err = await rejection(new KindCluster({ name: 'drill', runner: rec.runner }).buildAndLoad(appBuild()));
     expect(err.message).toBe(`cannot build the app image: app/Dockerfile not found in ${dir}`);
+    expect(err.exitCode).toBe(2);
     expect(rec.calls).toEqual([]);
+    const noContext = await rejection(new KindCluster({ name: 'drill', runner: rec.runner }).buildAndLoad({ ...appBuild(), context: path.join(dir, 'gone'), declaredIn: "the profile's app.build" }));
+    expect(noContext.message).toBe(`cannot build the app image: build context ${dir}/gone is not a folder (the profile's app.build)`);
+    expect(noContext.exitCode).toBe(2);
+    expect(rec.calls).toEqual([]);
+  });
+
+  it("a prebuilt image docker has is only loaded; one it has not and cannot pull is one line naming the remedy (exit 2)", async () => {
+    const prebuilt = { what: 'the app image of target shop', remedy: 'build it first, or say how in the profile (app.build: {context, dockerfile})' };
+    let have = true;
+    const rec = recorder((c) => {
+      if (c.line.startsWith('docker image inspect')) return have ? { stdout: 'sha256:abc' } : { exitCode: 1, stderr: 'Error: No such image: shop:1' };
+      if (c.line === 'docker pull shop:1') return { exitCode: 1, stderr: 'Error response from daemon: pull access denied for shop, repository does not exist or may require \'docker login\'' };
+      return {};
+    });
+    const cluster = new KindCluster({ name: 'drill', runner: rec.runner });
+    await cluster.pullAndLoad('shop:1', prebuilt);
+    expect(rec.lines()).toEqual(['docker image inspect --format {{.Id}} shop:1', 'kind load docker-image shop:1 --name drill']);
+    have = false;
+    const err = await rejection(cluster.pullAndLoad('shop:1', prebuilt));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(
+      "the app image of target shop (shop:1) is not in docker and could not be pulled (Error response from daemon: pull access denied for shop, repository does not exist or may require 'docker login'): build it first, or say how in the profile (app.build: {context, dockerfile})",
+    );
+    expect(rec.lines().slice(2)).toEqual(['docker image inspect --format {{.Id}} shop:1', 'docker pull shop:1']);
+    // The drill's own images (postgres) keep docker's failure as an infrastructure error.
+    const pg = await rejection(new KindCluster({ name: 'drill', runner: recorder((c) => (c.line.startsWith('docker') ? { exitCode: 1, stderr: 'net/http: TLS handshake timeout' } : {})).runner }).pullAndLoad());
+    expect(pg.exitCode).toBe(3);
+    expect(pg.message).toBe('pull image postgres:15-alpine failed (`docker pull postgres:15-alpine` exit 1): net/http: TLS handshake timeout');
   });
 
   it('a failing build names the image and quotes docker', async () => {
     await mkdir(path.join(dir, 'app'));
     await writeFile(path.join(dir, 'app', 'Dockerfile'), 'FROM scratch\n');
     const rec = recorder(() => ({ exitCode: 1, stderr: '#5 ERROR: failed to solve: node:20-slim: not found' }));
-    const err = await rejection(new KindCluster({ name: 'drill', runner: rec.runner, repoRoot: dir }).buildAndLoadApp());
+    const err = await rejection(new KindCluster({ name: 'drill', runner: rec.runner }).buildAndLoad(appBuild()));
     expect(err.message).toMatch(/^build image hyperpage:v0\.1\.0 failed .*: #5 ERROR: failed to solve/);
   });
 

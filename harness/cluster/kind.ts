@@ -1,19 +1,20 @@
 // A small wrapper of the `kind` and `docker` CLIs: create (or reuse) the drill's cluster from
-// cluster/kind.yaml, build and load the images, export logs, delete. Every call has a timeout and
+// cluster/kind.yaml, build and load the images (images.ts says which), export logs, delete. Every call has a timeout and
 // fails with one line; CLI output goes to `log` (journal/log file), progress lines to `progress`.
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { REPO_ROOT } from '../kit/repo.ts';
-import { TOPOLOGY } from '../kit/topology.ts';
 import { PlatformError } from '../platform/types.ts';
+import { assertBuildable, dockerfileShown, POSTGRES_IMAGE, type ImageBuild, type KindImage } from './images.ts';
 import { execaRunner, lastLine, type CommandRunner, type RunResult } from './runner.ts';
+
+export { POSTGRES_IMAGE };
 
 export const KIND_CONFIG_PATH = path.join(REPO_ROOT, 'cluster', 'kind.yaml');
 /** NodePort of hyperpage-service (cluster/manifests/40-app.yaml), mapped to a 127.0.0.1 host port. */
 export const APP_NODE_PORT = 30080;
-export const POSTGRES_IMAGE = 'postgres:15-alpine';
 
 export interface KindTimeouts {
   query: number;
@@ -42,8 +43,6 @@ export interface KindClusterOptions {
   /** 127.0.0.1 host port mapped to the app's NodePort (default 30080). */
   hostPort?: number;
   configPath?: string;
-  /** Where `docker build` runs (default: repo root). */
-  repoRoot?: string;
   runner?: CommandRunner;
   /** Every CLI output line, prefixed by the command (for the journal/log file). */
   log?: (line: string) => void;
@@ -103,12 +102,13 @@ export class KindCluster implements AsyncDisposable {
   }
 
   /** Run a CLI; a missing binary, timeout or non-zero exit becomes one PlatformError line. */
-  private async run(file: string, args: string[], timeoutMs: number, what: string, extra: { input?: string; cwd?: string } = {}): Promise<RunResult> {
+  private async run(file: string, args: string[], timeoutMs: number, what: string, extra: { input?: string; cwd?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
     const cmd = [file, ...args].join(' ');
     this.opts.log?.(`$ ${cmd}`);
     const res = await this.runner(file, args, {
       timeoutMs,
-      ...extra,
+      input: extra.input,
+      cwd: extra.cwd,
       onLine: (line, stream) => this.opts.log?.(`[${file}${stream === 'stderr' ? ' stderr' : ''}] ${line}`),
     });
     if (res.notFound) {
@@ -117,7 +117,7 @@ export class KindCluster implements AsyncDisposable {
     if (res.timedOut) {
       throw new PlatformError(`${what} timed out after ${Math.round(timeoutMs / 1000)}s (\`${cmd}\`)`, 3);
     }
-    if (res.exitCode !== 0) {
+    if (res.exitCode !== 0 && !extra.allowFailure) {
       const why = lastLine(res.stderr) || lastLine(res.stdout) || 'no output';
       throw new PlatformError(`${what} failed (\`${cmd}\` exit ${res.exitCode}): ${why}`, 3);
     }
@@ -162,7 +162,7 @@ export class KindCluster implements AsyncDisposable {
         `create kind cluster "${this.name}"`,
       );
       this.created = true;
-      this.progress(`cluster "${this.name}" ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      this.progress(`cluster "${this.name}" ready in ${seconds(started)}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -185,39 +185,46 @@ export class KindCluster implements AsyncDisposable {
     return m ? Number(m[1]) : undefined;
   }
 
-  /** `docker build` of the app image from the repo root (the Dockerfile's context), then `kind load`. */
-  async buildAndLoadApp(image: string = TOPOLOGY.appImage, dockerfile = 'app/Dockerfile'): Promise<void> {
-    await this.buildAndLoad(image, dockerfile, 'the app image');
+  /** One image of the list (images.ts): built and loaded, or taken from docker (pulled if missing) and loaded. */
+  async provide(image: KindImage): Promise<void> {
+    if (image.source === 'build') await this.buildAndLoad(image);
+    else await this.pullAndLoad(image.image, image);
   }
 
-  /** `docker build -t image -f dockerfile .` from the repo root, then `kind load`; a missing Dockerfile is exit 2 before docker runs. */
-  async buildAndLoad(image: string, dockerfile: string, what = `image ${image}`): Promise<void> {
-    const root = this.opts.repoRoot ?? REPO_ROOT;
-    try {
-      await access(path.join(root, dockerfile));
-    } catch {
-      throw new PlatformError(`cannot build ${what}: ${dockerfile} not found in ${root}`, 2);
-    }
-    this.progress(`building ${image} from ${dockerfile}`);
+  /** `docker build -f dockerfile -t image context`, then `kind load`; a missing context or Dockerfile is exit 2 before docker runs. */
+  async buildAndLoad(b: ImageBuild): Promise<void> {
+    await assertBuildable(b);
+    this.progress(`building ${b.image} from ${dockerfileShown(b)} (context ${b.context})`);
     const started = Date.now();
-    await this.run('docker', ['build', '-t', image, '-f', dockerfile, '.'], this.timeouts.build, `build image ${image}`, { cwd: root });
-    this.progress(`built ${image} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    await this.load(image);
+    await this.run('docker', ['build', '-f', b.dockerfile, '-t', b.image, b.context], this.timeouts.build, `build image ${b.image}`, { cwd: b.context });
+    this.progress(`built ${b.image} in ${seconds(started)}`);
+    await this.load(b.image);
   }
 
-  /** Pull an image unless docker already has it, then load it into the node (no registry access from the cluster). */
-  async pullAndLoad(image: string = POSTGRES_IMAGE): Promise<void> {
+  /**
+   * Load an image docker has, pulling it first when it has none (no registry access from the cluster).
+   * With a `remedy` (a profile's prebuilt app image), a failed pull is the user's to fix: one line, exit 2.
+   */
+  async pullAndLoad(image: string = POSTGRES_IMAGE, o: { what?: string; remedy?: string } = {}): Promise<void> {
     const have = await this.runner('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: this.timeouts.query });
     if (have.exitCode !== 0) {
-      this.progress(`pulling ${image}`);
-      await this.run('docker', ['pull', image], this.timeouts.pull, `pull image ${image}`);
+      this.progress(`pulling ${image} (not in docker yet)`);
+      const started = Date.now();
+      const res = await this.run('docker', ['pull', image], this.timeouts.pull, `pull image ${image}`, { allowFailure: o.remedy !== undefined });
+      if (res.exitCode !== 0) {
+        const why = lastLine(res.stderr) || lastLine(res.stdout) || `exit ${res.exitCode}`;
+        throw new PlatformError(`${o.what ?? `image ${image}`} (${image}) is not in docker and could not be pulled (${why}): ${o.remedy}`, 2);
+      }
+      this.progress(`pulled ${image} in ${seconds(started)}`);
     }
     await this.load(image);
   }
 
   async load(image: string): Promise<void> {
     this.progress(`loading ${image} into "${this.name}"`);
+    const started = Date.now();
     await this.run('kind', ['load', 'docker-image', image, '--name', this.name], this.timeouts.load, `load image ${image} into kind cluster "${this.name}"`);
+    this.progress(`loaded ${image} in ${seconds(started)}`);
   }
 
   /** `kind export logs` (node, kubelet, container logs) into a folder of the report. */
@@ -242,3 +249,5 @@ export class KindCluster implements AsyncDisposable {
     await this.delete();
   }
 }
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;

@@ -4,9 +4,9 @@
 // The target profile says which image the app runs and, locally, how each of its images runs.
 import path from 'node:path';
 import type { DrillConfig } from '../model/drill-config.ts';
-import { openExistingPlatform, openKindPlatform, POSTGRES_IMAGE } from '../cluster/index.ts';
+import { kindImages, openExistingPlatform, openKindPlatform } from '../cluster/index.ts';
 import { createLocalPlatform, drillImages } from '../platform/local/index.ts';
-import { DATA_TOOL_IMAGE, TOPOLOGY } from '../kit/topology.ts';
+import { DATA_TOOL_IMAGE } from '../kit/topology.ts';
 import type { Platform } from '../model/platform.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 
@@ -51,9 +51,6 @@ export async function openDrillPlatform(o: OpenPlatformOptions): Promise<DrillPl
     return { platform, image, dataToolImage, [Symbol.asyncDispose]: () => platform[Symbol.asyncDispose]() };
   }
   if (name === 'kind') {
-    // app/Dockerfile builds this repository's app (its image name); any other target's image is the
-    // user's, loaded from their docker (pulled if it is not there).
-    const ownApp = image === TOPOLOGY.appImage;
     const handle = await openKindPlatform({
       clusterName: o.config.clusterName,
       runId,
@@ -61,10 +58,8 @@ export async function openDrillPlatform(o: OpenPlatformOptions): Promise<DrillPl
       reuseCluster: o.config.reuseCluster,
       keepCluster: o.config.keepCluster,
       logsDir: path.join(o.runDir, 'kind-logs', runId),
-      appImage: image,
-      buildApp: ownApp,
-      dataToolImage,
-      extraImages: ownApp ? [POSTGRES_IMAGE] : [image, POSTGRES_IMAGE],
+      // The profile's app image (built from its app.build, or prebuilt), the data tool's, postgres.
+      images: kindImages({ target: o.target.name, app: o.target.app, dataToolImage }),
       progress: o.progress,
     });
     return { platform: handle.platform, image, dataToolImage, [Symbol.asyncDispose]: () => handle[Symbol.asyncDispose]() };
