@@ -9,6 +9,7 @@ import { planDrill, SCENARIO_SUITE, type DrillPlan } from './config/plan.ts';
 import type { DrillConfig } from './model/drill-config.ts';
 // Only the tool checks: the Kubernetes client behind the cluster providers is loaded by the suites.
 import { assertKindUsable, detectCluster } from './cluster/tools.ts';
+import { assertImagesBuildable, kindImages } from './cluster/images.ts';
 import { REPO_ROOT } from './kit/repo.ts';
 import { PlatformError } from './platform/types.ts';
 import { loadScenarios } from './scenarios/registry.ts';
@@ -61,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
     throw err instanceof ScenarioSpecError ? new UsageError(err.message) : err;
   }
   const chosen = await choosePlatform(config);
+  // On kind, a build context or Dockerfile that is not there is a usage error, said before anything runs.
+  if (chosen.platform === 'kind') await assertImagesBuildable(kindImages({ target: target.name, app: target.app }));
   out(`rollback-drill: profile ${config.profile}: ${plan.scenarios.join(', ')} × ${plan.variants.join(', ')} on ${chosen.platform} (${chosen.reason}); reports → ${reportDir}`);
   if (!existsSync(path.join(REPO_ROOT, SCENARIO_SUITE))) throw new PlatformError(`the drill suite is not available in this build: ${SCENARIO_SUITE}`, 3);
   const { runSuites } = await import('./cli/run-suites.ts');

@@ -1,6 +1,6 @@
 // Bad input to `npm run drill`: each gives exactly one clear line on stderr and exit code 2.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,9 +21,9 @@ writeFileSync(
 mkdirSync(path.join(dir, 'readonly-parent'));
 writeFileSync(path.join(dir, 'readonly-parent', 'file'), 'not a dir');
 
-function drill(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+function drill(args: string[], PATH = '/usr/bin:/bin'): Promise<{ code: number; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), path.join(REPO_ROOT, 'harness', 'cli.ts'), ...args], { cwd: dir, env: { ...process.env, PATH: '/usr/bin:/bin', KUBECONFIG: path.join(dir, 'kubeconfig') }, timeout: 30_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), path.join(REPO_ROOT, 'harness', 'cli.ts'), ...args], { cwd: dir, env: { ...process.env, PATH, KUBECONFIG: path.join(dir, 'kubeconfig') }, timeout: 30_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -75,6 +75,25 @@ describe('rollback-drill bad input', () => {
     expect(lines[0]).toMatch(/^rollback-drill: /);
     expect(lines[0]).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--cluster kind with a profile whose app.build names a missing Dockerfile: exit 2, one line, before any cluster command", async () => {
+    // docker (daemon up) and kind that answer the tool checks and log anything else they are asked.
+    const bin = path.join(dir, 'fake-bin');
+    mkdirSync(bin, { recursive: true });
+    const calls = path.join(dir, 'fake-calls.log');
+    writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\necho "docker $*" >> ${calls}\ncase "$1" in version|info) echo 28.2.2;; esac\n`);
+    writeFileSync(path.join(bin, 'kind'), `#!/bin/sh\necho "kind $*" >> ${calls}\n[ "$1" = version ] && echo "kind v0.29.0 go1.24.2 linux/amd64"\nexit 0\n`);
+    for (const f of ['docker', 'kind']) chmodSync(path.join(bin, f), 0o755);
+    writeFileSync(
+      path.join(dir, 'shop.target.mts'),
+      `import ref from ${JSON.stringify(path.join(REPO_ROOT, 'targets', 'reference.ts'))};\nexport default { ...ref, name: 'shop', app: { ...ref.app, build: { context: '.', dockerfile: 'deploy/Dockerfile' } } };\n`,
+    );
+    const r = await drill(['--cluster', 'kind', '--target', 'shop.target.mts'], `${bin}:/usr/bin:/bin`);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`rollback-drill: cannot build the app image of target shop: deploy/Dockerfile not found in ${dir} (the profile's app.build)\n`);
+    const ran = readFileSync(calls, 'utf8').trim().split('\n');
+    expect(ran.sort()).toEqual(['docker info --format {{.ServerVersion}}', 'docker version --format {{.Client.Version}}', 'kind version']);
   });
 
   it('--help lists every flag and the exit codes', async () => {

@@ -4,7 +4,8 @@
 // No Kubernetes client here: the CLI checks the list before it starts the suites.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DATA_TOOL_IMAGE, REPO_ROOT } from '../platform/manifests.ts';
+import { REPO_ROOT } from '../kit/repo.ts';
+import { DATA_TOOL_IMAGE } from '../kit/topology.ts';
 import { PlatformError } from '../platform/types.ts';
 
 /** The PostgreSQL image of the baseline manifests (cluster/manifests). */
