@@ -74,6 +74,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     detection: s.detection,
     alerts,
     security: s.security,
+    phaseResults: { ...s.phaseResults },
   };
 }
 

@@ -27,6 +27,8 @@ import { readWhereWritesLanded } from './read-back.ts';
 import { openRegisterLedger, registerPreFaultWrites, registerReadBackPhase } from './register-phases.ts';
 import { PREFLIGHT_PHASE } from './preflight-phase.ts';
 import type { DrillState } from './state.ts';
+import { clearFault } from './clear-fault.ts';
+import { ScenarioSpecError } from '../scenarios/spec.ts';
 
 export interface Phase {
   id: string;
@@ -89,7 +91,7 @@ export const PHASES: readonly Phase[] = [
     id: 'pre-fault-writes',
     async run(s) {
       if (s.target.workload.model === 'register') return registerPreFaultWrites(s);
-      const ledger = (s.ledger = new WriteLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20 }));
+      const ledger = (s.ledger = s.use('write ledger', new WriteLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20 })));
       s.progress(`  ${s.config.postMigrationWrites} post-migration writes on PostgreSQL`);
       for (let i = 0; i < s.config.postMigrationWrites; i++) await ledger.write();
       // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
@@ -104,8 +106,8 @@ export const PHASES: readonly Phase[] = [
     async run(s) {
       // Where the Service routes, first: each sample gets its route as it comes in (the detection phase
       // judges postgres-unavailable on live samples, for an app that names no engine too).
-      const route = (s.route = await new RouteWatch({ platform: s.platform, namespace: TOPOLOGY.namespace, service: TOPOLOGY.appService, app: s.target.app }).start());
-      s.avail = new AvailabilityProbe({ baseUrl: s.serviceUrl, target: s.target, onSample: (x) => void (x.route = route.engineAt(x.t)) }).start();
+      const route = (s.route = s.use('route watch', await new RouteWatch({ platform: s.platform, namespace: TOPOLOGY.namespace, service: TOPOLOGY.appService, app: s.target.app }).start()));
+      s.avail = s.use('availability probe', new AvailabilityProbe({ baseUrl: s.serviceUrl, target: s.target, onSample: (x) => void (x.route = route.engineAt(x.t)) }).start());
       s.ledger!.start();
       await sleep(1_000, s.signal);
     },
@@ -116,7 +118,9 @@ export const PHASES: readonly Phase[] = [
     async run(s) {
       const fault = s.spec.fault!;
       s.faultAt = Date.now();
-      s.injected = { fault, ctx: s.ctx };
+      const ctx = s.ctx;
+      // Cleared in the finally stage, unless the run was interrupted and its platform is going away.
+      s.defer(`fault ${fault.name}`, () => (s.signal.aborted ? Promise.resolve() : clearFault(fault, ctx, s.journal, s.progress)));
       s.effect = await injectAndVerify(fault, s.ctx);
     },
   },
@@ -224,3 +228,24 @@ export const PHASES: readonly Phase[] = [
     },
   },
 ];
+
+/**
+ * The drill's phases with the scenario's own (ScenarioSpec.ownPhases) each inserted right after the
+ * built-in phase it names; its result goes to the outcome's phaseResults. A misnamed anchor or a
+ * clashing id is the scenario file's error, said in one line.
+ */
+export function withOwnPhases(phases: readonly Phase[], spec: ScenarioSpec): Phase[] {
+  const out = [...phases];
+  for (const own of spec.ownPhases ?? []) {
+    if (out.some((p) => p.id === own.id)) throw new ScenarioSpecError(`scenario ${spec.name}: phase "${own.id}" is defined twice`);
+    const at = out.findIndex((p) => p.id === own.after);
+    if (at === -1) throw new ScenarioSpecError(`scenario ${spec.name}: phase "${own.id}" runs after "${own.after}", which is not a phase (${out.map((p) => p.id).join(', ')})`);
+    out.splice(at + 1, 0, {
+      id: own.id,
+      async run(s) {
+        s.phaseResults[own.id] = await own.run({ ctx: s.ctx, spec: s.spec, variant: s.variant, journal: s.journal, progress: s.progress, signal: s.signal, triggerAt: s.triggerAt, defer: (what, run) => s.defer(what, run) });
+      },
+    });
+  }
+  return out;
+}

@@ -22,7 +22,7 @@ export async function openRegisterLedger(s: DrillState): Promise<RegisterLedger>
   const w = registerWorkload(s.target);
   const own = ledgerKeys(w);
   const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, keys: own, concurrency: Math.min(4, own.length) });
-  s.ledger = ledger;
+  s.ledger = s.use('register ledger', ledger);
   s.progress(`  register: ledger pairs on ${ledger.ownKeys.join(', ')}; the load writes ${ledger.loadKeys.join(', ')}`);
   const keys = ledger.keys.length;
   try {

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { DrillConfig, ScenarioName, Variant } from '../model/drill-config.ts';
-import type { Fault } from '../model/fault.ts';
 import { Journal } from '../journal/journal.ts';
 import type { ProcedureContext } from '../model/context.ts';
 import { loadScenarios } from '../scenarios/registry.ts';
@@ -14,7 +13,7 @@ import { loadTarget } from '../targets/load.ts';
 import { openDrillPlatform, resolvePlatformName, type DrillPlatformName } from './open-platform.ts';
 import { buildOutcome } from './outcome.ts';
 import { type ScenarioOutcome } from '../model/outcome.ts';
-import { PHASES, type Phase } from './phases.ts';
+import { PHASES, withOwnPhases, type Phase } from './phases.ts';
 import type { Procedure } from '../model/procedure.ts';
 import { DrillState } from './state.ts';
 
@@ -87,7 +86,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
     );
     const s = new DrillState(o, spec, target, o.variant, journal, drill.platform, target.app.image, signal, progress);
     try {
-      for (const p of o.phases ?? PHASES) {
+      for (const p of o.phases ?? withOwnPhases(PHASES, spec)) {
         if (p.when && !p.when(spec, s)) continue;
         await phase(p.id, () => p.run(s), p.setup);
       }
@@ -103,13 +102,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioOutcome> 
 
 /**
  * Always runs, whether the drill passed, failed, threw or was interrupted (chaostoolkit's
- * rollbacks): probes stopped, artifacts collected before teardown, the fault cleared (unless the
- * run was interrupted and its platform is going away); the platform is torn down after it.
+ * rollbacks): artifacts collected first, while everything still runs; then every cleanup the phases
+ * registered where they created their resource (drill/state.ts defer/use: the fault cleared, the
+ * probes stopped), in reverse order, each on its own (one that fails is journalled, the others still
+ * run); the platform is torn down after it (runScenario's `await using`).
  */
 async function finallyStage(s: DrillState): Promise<void> {
-  await s.avail?.[Symbol.asyncDispose]();
-  await s.route?.[Symbol.asyncDispose]();
-  await s.ledger?.[Symbol.asyncDispose]();
   const { platform, journal } = s;
   if (platform.collectArtifacts) {
     const paths = await platform.collectArtifacts(path.join(s.o.runDir, 'artifacts', s.tag)).catch((err: Error) => {
@@ -118,23 +116,7 @@ async function finallyStage(s: DrillState): Promise<void> {
     });
     for (const p of paths) journal.write({ type: 'artifact', kind: 'platform', path: p });
   }
-  if (s.injected && !s.signal.aborted) await clearFault(s.injected.fault, s.injected.ctx, journal, s.progress);
-}
-
-const CLEAR_TIMEOUT_MS = 30_000;
-
-async function clearFault(fault: Fault, ctx: ProcedureContext, journal: Journal, progress: (line: string) => void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const detail = await Promise.race([
-      fault.clear(ctx),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CLEAR_TIMEOUT_MS / 1000} s`)), CLEAR_TIMEOUT_MS))),
-    ]);
-    journal.write({ type: 'fault.clear', fault: fault.name, detail });
-    progress(`  fault ${fault.name} cleared: ${detail}`);
-  } catch (err) {
-    journal.write({ type: 'log', level: 'warn', message: `fault ${fault.name} could not be cleared: ${(err as Error).message}` });
-  } finally {
-    clearTimeout(timer);
+  for (const c of [...s.cleanups].reverse()) {
+    await c.run().catch((err: Error) => journal.write({ type: 'log', level: 'warn', message: `cleanup of ${c.what} failed: ${err.message}` }));
   }
 }

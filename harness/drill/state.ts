@@ -15,7 +15,7 @@ import { RegisterLedger } from '../probes/register-ledger.ts';
 import { type RegisterWriteRecord } from '../model/measurements.ts';
 import type { LoadSummary } from '../model/measurements.ts';
 import type { SecurityCheck } from '../faults/security-incident.ts';
-import type { Fault, FaultEffect } from '../model/fault.ts';
+import type { FaultEffect } from '../model/fault.ts';
 import type { ProcedureContext } from '../model/context.ts';
 import { HARDENED_SQLITE } from '../procedures/emergency.ts';
 import type { ScenarioSpec } from '../model/scenario.ts';
@@ -40,20 +40,19 @@ export class DrillState {
   serviceUrl!: string;
   ctx!: ProcedureContext;
   /**
-   * pre-fault-writes (disposed in the finally stage): the set ledger, or the register ledger when the
+   * pre-fault-writes (its disposal registered where it is opened): the set ledger, or the register ledger when the
    * target's workload is a register (opened by the first phase that writes: its initial values are read first).
    */
   ledger?: WriteLedger | RegisterLedger;
   /** Seeded tables on PostgreSQL before anything breaks, or why they could not be read. */
   before!: ChecksumSnapshot | Error;
-  /** probes-on (disposed in the finally stage) */
+  /** probes-on (its disposal registered there) */
   avail?: AvailabilityProbe;
-  /** probes-on: where the app Service routes (the engine of an app that names none; disposed in the finally stage). */
+  /** probes-on: where the app Service routes (the engine of an app that names none; its disposal registered there). */
   route?: RouteWatch;
-  /** fault: when it was injected, what was measured; `injected` is set before inject (a half-applied fault is cleared too). */
+  /** fault: when it was injected, what was measured (its clearing is registered before inject: a half-applied fault is cleared too). */
   faultAt?: number;
   effect: FaultEffect = { effective: true, evidence: 'no fault: maintenance window' };
-  injected?: { fault: Fault; ctx: ProcedureContext };
   /** detection */
   detection?: Detection;
   /** procedure: when it started (the trigger) and what it did. */
@@ -71,6 +70,10 @@ export class DrillState {
   readBack!: ReadBack;
   /** read-back of a register target */
   registerReadBack?: RegisterReadBack;
+  /** What the scenario's own phases returned, by phase id. */
+  readonly phaseResults: Record<string, unknown> = {};
+  /** Cleanups registered where each resource was created; the finally stage runs them in reverse. */
+  readonly cleanups: { what: string; run: () => Promise<unknown> }[] = [];
 
   constructor(
     readonly o: ScenarioOptions,
@@ -85,6 +88,17 @@ export class DrillState {
   ) {
     this.tag = `${spec.name}-${variant}`;
     this.loadPrefix = `load-${platform.runId}-`;
+  }
+
+  /** Registers a cleanup where its resource is created (chaostoolkit's rollbacks: they always run). */
+  defer(what: string, run: () => Promise<unknown>): void {
+    this.cleanups.push({ what, run });
+  }
+
+  /** Registers `r`'s disposal and returns it: `s.ledger = s.use('write ledger', new WriteLedger(…))`. */
+  use<T extends AsyncDisposable>(what: string, r: T): T {
+    this.defer(what, async () => r[Symbol.asyncDispose]());
+    return r;
   }
 
   get config() {

@@ -62,6 +62,8 @@ export interface ScenarioOutcome {
   alerts: AlertsCleared;
   /** The security validation (rows with that phase): credentials held, PostgreSQL cut off. */
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
+  /** What the scenario's own phases (ScenarioSpec.ownPhases) returned, by phase id. */
+  phaseResults: Record<string, unknown>;
 }
 
 /** What the writes came to: the model's check, where it was read from, coverage and where the post-restore writes landed. */

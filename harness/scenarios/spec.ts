@@ -27,6 +27,7 @@ const ScenarioSpecSchema = z.object({
   criteria: z.array(z.object({ id: z.string().min(1), judge: fn })).optional(),
   findings: z.array(z.object({ id: z.string().min(1), title: z.string().min(1) }).loose()).optional(),
   assertions: z.array(z.object({ title: z.string().min(1), check: fn })).optional(),
+  ownPhases: z.array(z.object({ id: z.string().regex(/^[a-z0-9][-a-z0-9]*$/, 'lowercase letters, digits and "-"'), after: z.string().min(1), run: fn })).optional(),
 });
 
 export class ScenarioSpecError extends Error {
