@@ -3,7 +3,7 @@
 // never the proof that the fault took effect.
 import { request } from 'undici';
 import { answeredHealthy, healthCheck } from '../kit/health.ts';
-import { sleep } from '../kit/wait.ts';
+import { done, notYet, waitFor } from '../kit/wait.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 
 export type ReactionTarget = Pick<TargetProfile, 'health' | 'identity' | 'features' | 'faults'>;
@@ -52,17 +52,21 @@ export async function observeAppReaction(
   const feature: Record<string, number> = {};
   let samples = 0;
   let healthy = 0;
-  // At least one sample, even when a slow app takes the whole window to answer it.
-  do {
-    const [h, f] = await Promise.all([healthCheck(serviceUrl, 2_000, target), featurePath ? featureStatus(new URL(featurePath, serviceUrl).href) : undefined]);
-    samples++;
-    const ok = answeredHealthy(h);
-    if (ok) healthy++;
-    const key = ok ? 'HTTP 200 healthy' : label(h.status);
-    health[key] = (health[key] ?? 0) + 1;
-    if (f !== undefined) feature[label(f)] = (feature[label(f)] ?? 0) + 1;
-    if (Date.now() - t0 < opts.windowMs) await sleep(opts.intervalMs ?? 250, opts.signal);
-  } while (Date.now() - t0 < opts.windowMs && !opts.signal?.aborted);
+  // One sample per look, at least one even when a slow app takes the whole window to answer it; an
+  // interrupted drill ends the window early with what was sampled.
+  await waitFor(
+    async () => {
+      const [h, f] = await Promise.all([healthCheck(serviceUrl, 2_000, target), featurePath ? featureStatus(new URL(featurePath, serviceUrl).href) : undefined]);
+      samples++;
+      const ok = answeredHealthy(h);
+      if (ok) healthy++;
+      const key = ok ? 'HTTP 200 healthy' : label(h.status);
+      health[key] = (health[key] ?? 0) + 1;
+      if (f !== undefined) feature[label(f)] = (feature[label(f)] ?? 0) + 1;
+      return Date.now() - t0 >= opts.windowMs || opts.signal?.aborted ? done(samples) : notYet(`${samples} samples`);
+    },
+    { describe: `the app's reaction over ${opts.windowMs} ms`, timeoutMs: opts.windowMs + 60_000, intervalMs: opts.intervalMs ?? 250 },
+  );
   const windowMs = Date.now() - t0;
   const text = `over ${(windowMs / 1000).toFixed(1)} s: GET ${target.health.path} ${describe(health)}${featurePath ? `; GET ${featurePath} ${describe(feature)}` : ''}`;
   return { windowMs, samples, healthy, health, feature, text };

@@ -9,6 +9,7 @@ import { normalizeMapping } from '../../datatool/contract.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { parseDirectRows, postgresDirectSql, registerWriteRequest } from '../kit/register-workload.ts';
 import { writeOutcome, writeRequest } from '../kit/workload.ts';
+import { done, notYet, waitFor } from '../kit/wait.ts';
 
 export type PreflightId = 'engine-value-strict' | 'health-reflects-database' | 'baseline-acknowledges-writes' | 'sqlite-schema-before-traffic';
 
@@ -161,12 +162,17 @@ export async function checkHealthReflectsDatabase(o: {
     if (proof === null) return { ...base, holds: false, measured: 'inconclusive: PostgreSQL still answered after it was stopped', evidence: [...evidence, 'PostgreSQL still answering'] };
     evidence.push(`PostgreSQL down: ${proof}`);
     const statuses: number[] = [];
-    for (let i = 0; i < (o.samples ?? 5); i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, o.intervalMs ?? 200));
-      const a = await send(o.baseUrl, 'GET', path);
-      statuses.push(a.status);
-      evidence.push(`down ${i + 1}: GET ${path} -> HTTP ${a.status} in ${a.ms} ms${a.status >= 200 && a.status <= 299 ? '' : `: ${a.text}`}`);
-    }
+    const wanted = o.samples ?? 5;
+    // One health answer per look, `intervalMs` apart, until the samples are in (each answer is bounded by send's timeout).
+    await waitFor(
+      async () => {
+        const a = await send(o.baseUrl, 'GET', path);
+        statuses.push(a.status);
+        evidence.push(`down ${statuses.length}: GET ${path} -> HTTP ${a.status} in ${a.ms} ms${a.status >= 200 && a.status <= 299 ? '' : `: ${a.text}`}`);
+        return statuses.length >= wanted ? done(statuses.length) : notYet(`${statuses.length} of ${wanted} health answers`);
+      },
+      { describe: `${wanted} health answers while PostgreSQL is down`, timeoutMs: wanted * ((o.intervalMs ?? 200) + 30_000), intervalMs: o.intervalMs ?? 200 },
+    );
     const ok = statuses.filter((s) => s >= 200 && s <= 299).length;
     const counts = [...new Set(statuses)].map((s) => `${s} ×${statuses.filter((x) => x === s).length}`).join(', ');
     return {

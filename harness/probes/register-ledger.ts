@@ -9,7 +9,7 @@
 // final read should come from the database itself (readDirect over the output of the profile's
 // direct query, exec'd where the database lives), not from the app.
 import { registerWorkload, parseDirectRows, registerWriteRequest, registerReadPath, type DirectRows } from '../kit/register-workload.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { done, notYet, waitFor } from '../kit/wait.ts';
 import { Agent, request } from 'undici';
 import { at } from '../kit/features.ts';
 import { checkRegister, registerHeadline } from '../kit/register-rule.ts';
@@ -34,7 +34,7 @@ export interface RegisterLedgerOptions {
 
 /** Resolves once the clock (Date.now) has passed `t`. */
 async function afterMs(t: number): Promise<void> {
-  while (Date.now() <= t) await sleep(1);
+  await waitFor(() => (Date.now() > t ? done(undefined) : notYet(`${t - Date.now() + 1} ms to go`)), { describe: `the clock past ${t}`, timeoutMs: Math.max(0, t - Date.now()) + 1_000, intervalMs: 1 });
 }
 
 export class RegisterLedger implements AsyncDisposable {
