@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mismatches } from '../cli/exit-code.ts';
 import { Journal, readJournal } from '../journal/journal.ts';
-import { buildReport } from '../report/model.ts';
+import { buildReport } from '../report/build-report.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { loadTarget } from '../targets/load.ts';
 import { PHASES } from './phases.ts';

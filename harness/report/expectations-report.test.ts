@@ -8,7 +8,7 @@ import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
-import { buildReport } from './model.ts';
+import { buildReport } from './build-report.ts';
 import { SEED_LOST, writeFixtureRun, type FixtureKind } from './test-journals.ts';
 import { cleanTmp, tmpDir } from './test-tmp.ts';
 

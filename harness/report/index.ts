@@ -1,5 +1,7 @@
 // Public surface of the reports: the CLI and the suites import from here.
-export { buildReport, durationToMs, SCHEMA_VERSION } from './model.ts';
+export { buildReport } from './build-report.ts';
+export { durationToMs } from './key-metrics.ts';
+export { SCHEMA_VERSION } from './model.ts';
 export type { RunReport, GroupReport, StepReport, CriterionReport, FindingReport, KeyMetrics, Regression } from './model.ts';
 export { renderJson } from './json.ts';
 export { renderMarkdown } from './markdown.ts';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
 import type { JournalEvent } from '../model/journal-events.ts';
 import { renderJunit } from './junit.ts';
-import { buildReport } from './model.ts';
+import { buildReport } from './build-report.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
 import { cleanTmp, tmpDir } from './test-tmp.ts';
 

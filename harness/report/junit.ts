@@ -3,7 +3,8 @@
 // failures carrying the measured values. A testcase judges the MATCH with the expected outcome:
 // the seed runbook's declared defect that failed is a passing testcase (property expected=fail),
 // an expected failure that passed is a failure (the runbook was fixed: remove the expectation).
-import { type CheckReport, type GroupReport, type RunReport, type StepReport, wasRunning } from './model.ts';
+import { wasRunning } from './interruption.ts';
+import type { CheckReport, GroupReport, RunReport, StepReport } from './model.ts';
 import { criterionLine, fmtMeasured, groupLabel, stepLine } from './format.ts';
 
 interface Case {

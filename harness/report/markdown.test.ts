@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
 import { renderMarkdown, cell } from './markdown.ts';
-import { buildReport } from './model.ts';
+import { buildReport } from './build-report.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
 import { cleanTmp, tmpDir } from './test-tmp.ts';
 

@@ -1,6 +1,7 @@
 // The timeline of one scenario×variant as inline SVG (no script needed): availability per sample,
 // latency over time (log scale), step bars against their budgets, and fault/selector-switch markers.
-import { type GroupReport, wasRunning } from './model.ts';
+import type { GroupReport } from './model.ts';
+import { wasRunning } from './interruption.ts';
 import { fmtMs } from './format.ts';
 import { type Bin, type BinnedSeries, type GroupSamples, cloneBin, mergeBin } from './samples.ts';
 

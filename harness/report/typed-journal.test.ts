@@ -4,7 +4,7 @@ import { readJournal } from '../journal/journal.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
-import { buildReport } from './model.ts';
+import { buildReport } from './build-report.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
 import { cleanTmp, tmpDir } from './test-tmp.ts';
 

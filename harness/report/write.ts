@@ -15,7 +15,8 @@ import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import { makeDirs } from './folder.ts';
-import { buildReport, type RunReport } from './model.ts';
+import { buildReport } from './build-report.ts';
+import type { RunReport } from './model.ts';
 import { type GroupSamples, loadSamples } from './samples.ts';
 import { type RenderFailure, renderVerdictsMarkdown } from './verdicts-md.ts';
 
