@@ -12,7 +12,6 @@ import { drillExitCode, setupFailures } from './exit-code.ts';
 import { createRunDir } from '../report/folder.ts';
 import { childPids } from '../platform/local/leaks.ts';
 import { renderRunReports } from '../report/write.ts';
-import { generateAllureReport } from './allure.ts';
 import { JournalProgress } from './progress.ts';
 import { DRILL_CONFIG_ENV } from './drill-config-env.ts';
 
@@ -98,15 +97,9 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   );
   // Rendering never changes the verdicts' exit code: a renderer that fails costs its own file only
   // (report.md keeps at least the verdicts), and is said in one line and journalled.
-  const { written, history } = await renderRunReports(journal, runDir, out);
-  const allure = run.config.allure
-    ? await generateAllureReport({ resultsDir: allureResults, outDir: path.join(runDir, 'allure-report'), attach: [journal.file, ...written.filter((p) => p.endsWith('.html'))], out }).catch((err: unknown) => {
-        out(`rollback-drill: --allure: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-        return undefined;
-      })
-    : undefined;
+  const { written, history } = await renderRunReports(journal, runDir, out, { include: run.config.allure ? ['allure'] : [] });
   const verdict: Record<number, string> = { 0: 'every verdict matches its expectation', 1: 'a verdict does NOT match its expectation (an unexpected failure, or an expected failure that passed)', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
   out(`rollback-drill: ${verdict[exitCode] ?? 'infrastructure error'}`);
-  for (const p of [...written, history, allure].filter(Boolean)) out(`  ${p}`);
+  for (const p of [journal.file, ...written, history].filter(Boolean)) out(`  ${p}`);
   return exitCode;
 }

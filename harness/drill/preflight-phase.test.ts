@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mismatches } from '../cli/exit-code.ts';
 import { Journal, readJournal } from '../journal/journal.ts';
 import { buildReport } from '../report/build-report.ts';
-import { renderMarkdown } from '../report/markdown.ts';
+import { renderMarkdown } from '../report/formats/markdown.format.ts';
 import { loadTarget } from '../targets/load.ts';
 import { PHASES } from './phases.ts';
 import { journalPremise, PREFLIGHT_FILES, preflightDeployment, PREMISE_FINDINGS } from './preflight-phase.ts';

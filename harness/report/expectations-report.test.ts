@@ -4,10 +4,10 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
-import { renderHtml } from './html.ts';
-import { renderJson } from './json.ts';
-import { renderJunit } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
+import { renderHtml } from './formats/html.format.ts';
+import { renderJson } from './formats/json.format.ts';
+import { renderJunit } from './formats/junit.format.ts';
+import { renderMarkdown } from './formats/markdown.format.ts';
 import { buildReport } from './build-report.ts';
 import { SEED_LOST, writeFixtureRun, type FixtureKind } from './test-journals.ts';
 import { cleanTmp, tmpDir } from './test-tmp.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
 import type { JournalEvent } from '../model/journal-events.ts';
-import { renderJunit } from './junit.ts';
+import { renderJunit } from './formats/junit.format.ts';
 import { buildReport } from './build-report.ts';
 import { durationToMs } from './key-metrics.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';

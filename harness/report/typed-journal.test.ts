@@ -1,9 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../journal/journal.ts';
-import { renderHtml } from './html.ts';
-import { renderJunit } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
+import { renderHtml } from './formats/html.format.ts';
+import { renderJunit } from './formats/junit.format.ts';
+import { renderMarkdown } from './formats/markdown.format.ts';
 import { buildReport } from './build-report.ts';
 import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
 import { cleanTmp, tmpDir } from './test-tmp.ts';

@@ -3,12 +3,7 @@
 // stays when a renderer fails, so a drill always leaves its verdicts readable. Its size is bounded by
 // the number of verdicts (each cell is clipped), so it cannot fail where the full report did.
 import type { JournalEvent } from '../model/journal-events.ts';
-
-export interface RenderFailure {
-  /** What failed: a renderer (its output file) or a stage before rendering. */
-  what: 'report.json' | 'report.md' | 'report.html' | 'junit.xml' | 'model' | 'samples' | 'history';
-  message: string;
-}
+import type { RenderFailure } from './renderer.ts';
 
 const MAX_CELL = 300;
 

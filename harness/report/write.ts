@@ -1,57 +1,52 @@
-// Renders every report of a run from its journal into the run's folder and appends the run to
-// history.jsonl. History rule: a run is appended once (by id) and only when at least one criterion
-// was evaluated; a run aborted before any verdict measured nothing worth trending. Aborted and
-// errored runs that are appended are kept out of the regression baseline (see compareWithHistory).
+// Renders every report format of a run (each `*.format.ts` in formats/, see format-registry.ts)
+// from its journal into the run's folder, and appends the run to history.jsonl. History rule: a run
+// is appended once (by id) and only when at least one criterion was evaluated; a run aborted before
+// any verdict measured nothing worth trending. Aborted and errored runs that are appended are kept
+// out of the regression baseline (see compareWithHistory).
 //
-// Failure rule: the verdicts are written first (report.md from the verdict events alone), then each
-// renderer runs on its own. One that throws is recorded (returned, and as a warning in the reports
-// rendered after it) and the others still run; report.md keeps at least the verdicts table.
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Failure rule: the fallbacks are written first (report.md's: the verdicts from the journal alone),
+// then each format renders on its own. One that throws is recorded (returned, and as a warning in the
+// reports rendered after it) and the others still run; report.md keeps at least the verdicts table.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Journal, readJournal } from '../journal/journal.ts';
-import { appendHistory, baselineSize, compareWithHistory, historyEntry, readHistory, type CompareOptions } from './history.ts';
-import { renderHtml } from './html.ts';
-import { renderJson } from './json.ts';
-import { renderJunit } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
-import { makeDirs } from './folder.ts';
 import { buildReport } from './build-report.ts';
+import { loadFormats } from './format-registry.ts';
+import { appendHistory, baselineSize, compareWithHistory, historyEntry, readHistory, type CompareOptions } from './history.ts';
+import { makeDirs } from './folder.ts';
 import type { RunReport } from './model.ts';
+import { type RenderFailure, type ReportRenderer, writeAtomic } from './renderer.ts';
 import { type GroupSamples, loadSamples } from './samples.ts';
-import { type RenderFailure, renderVerdictsMarkdown } from './verdicts-md.ts';
 
-export type { RenderFailure } from './verdicts-md.ts';
-
-export interface Renderers {
-  json: (r: RunReport) => string;
-  markdown: (r: RunReport) => string;
-  html: (r: RunReport, samples: Map<string, GroupSamples>) => string;
-  junit: (r: RunReport) => string;
-}
+export type { RenderFailure } from './renderer.ts';
 
 export interface WriteOptions {
   /** history.jsonl to compare with and append to; default <outDir>/../history.jsonl; null: no history. */
   historyFile?: string | null;
   compare?: CompareOptions;
   generatedAt?: Date;
-  /** Replaces renderers (tests make one throw to prove the verdicts and the other reports survive). */
-  renderers?: Partial<Renderers>;
+  /** Optional formats to render as well, by id (the CLI passes ['allure'] for `--allure`). */
+  include?: readonly string[];
+  /** The formats to choose from; default: every format in formats/ (loadFormats). */
+  formats?: readonly ReportRenderer[];
+  /** Replaces the render of the formats named by id (tests make one throw to prove the verdicts and the other reports survive). */
+  renderers?: Readonly<Record<string, ReportRenderer['render']>>;
+  /** Lines for the person running the drill (e.g. Allure's progress); default: dropped. */
+  out?: (line: string) => void;
 }
 
-export interface ReportPaths {
-  json: string;
-  markdown: string;
-  html: string;
-  junit: string;
-  /** The history file when this run was appended to it, else null. */
-  history: string | null;
-}
+/** Where each rendered format's main file goes, by format id ({ markdown: <outDir>/report.md, … }). */
+export type ReportPaths = Record<string, string>;
 
 export interface WriteResult {
-  /** Where each report goes; a file whose renderer failed (see failures) is not there. */
+  /** A file whose format failed (see failures) is not there. */
   paths: ReportPaths;
+  /** The history file when this run was appended to it, else null. */
+  history: string | null;
+  /** Every file the formats wrote, in render order. */
+  written: string[];
   report: RunReport;
-  /** Renderers or stages that threw, in order; empty when every report was written. */
+  /** Formats or stages that threw, in order; empty when every report was written. */
   failures: RenderFailure[];
 }
 
@@ -59,35 +54,43 @@ export class ReportError extends Error {
   override readonly name = 'ReportError';
 }
 
-const DEFAULT_RENDERERS: Renderers = { json: renderJson, markdown: renderMarkdown, html: renderHtml, junit: renderJunit };
+/** A format is named in failures by its first file ("report.html could not be rendered"). */
+const label = (f: ReportRenderer): string => f.files[0]!;
+
+/** The formats this run renders: the default ones and the optional ones included, with any render replaced. */
+function select(formats: readonly ReportRenderer[], opts: WriteOptions): ReportRenderer[] {
+  const include = opts.include ?? [];
+  const replace = opts.renderers ?? {};
+  for (const id of [...include, ...Object.keys(replace)]) {
+    if (!formats.some((f) => f.id === id)) throw new ReportError(`unknown report format "${id}" (known: ${formats.map((f) => f.id).join(', ')})`);
+  }
+  return formats.filter((f) => !f.optional || include.includes(f.id)).map((f) => (replace[f.id] ? { ...f, render: replace[f.id]! } : f));
+}
 
 export async function writeReports(journalFile: string, outDir: string, opts: WriteOptions = {}): Promise<WriteResult> {
   if (!existsSync(journalFile)) throw new ReportError(`journal not found: ${journalFile}`);
   const events = readJournal(journalFile);
   if (events.length === 0) throw new ReportError(`journal is empty: ${journalFile}`);
+  const formats = select(opts.formats ?? (await loadFormats()), opts);
   makeDirs(outDir);
   const historyFile = opts.historyFile === undefined ? path.join(path.dirname(path.resolve(outDir)), 'history.jsonl') : opts.historyFile;
-  const paths: ReportPaths = {
-    json: path.join(outDir, 'report.json'),
-    markdown: path.join(outDir, 'report.md'),
-    html: path.join(outDir, 'report.html'),
-    junit: path.join(outDir, 'junit.xml'),
-    history: null,
-  };
+  const paths: ReportPaths = Object.fromEntries(formats.map((f) => [f.id, path.join(outDir, label(f))]));
+  let history: string | null = null;
   const failures: RenderFailure[] = [];
-  const fallback = () => writeAtomic(paths.markdown, renderVerdictsMarkdown(events, failures));
+  const fallback = (f: ReportRenderer) => f.fallback && writeAtomic(path.join(outDir, label(f)), f.fallback(events, failures));
   // The verdicts are on disk before anything that could fail on size or on a bug runs.
-  fallback();
+  formats.forEach(fallback);
 
   let report: RunReport;
   try {
     report = buildReport(events, opts.generatedAt ? { generatedAt: opts.generatedAt } : {});
   } catch (err) {
     failures.push({ what: 'model', message: oneLine(err) });
-    fallback();
-    throw new ReportError(`the report could not be built (${oneLine(err)}); ${paths.markdown} has the verdicts`);
+    formats.forEach(fallback);
+    const kept = formats.filter((f) => f.fallback).map((f) => path.join(outDir, label(f)));
+    throw new ReportError(`the report could not be built (${oneLine(err)})${kept.length ? `; ${kept.join(', ')} has the verdicts` : ''}`);
   }
-  const failed = (what: RenderFailure['what'], err: unknown) => {
+  const failed = (what: string, err: unknown) => {
     const f = { what, message: oneLine(err) };
     failures.push(f);
     // Reports rendered after this one say what is missing.
@@ -97,14 +100,14 @@ export async function writeReports(journalFile: string, outDir: string, opts: Wr
   if (historyFile) {
     try {
       const entry = historyEntry(report);
-      const history = readHistory(historyFile);
+      const past = readHistory(historyFile);
       report.history = {
-        compared: baselineSize(entry, history, opts.compare?.lastN),
-        regressions: compareWithHistory(entry, history, opts.compare),
+        compared: baselineSize(entry, past, opts.compare?.lastN),
+        regressions: compareWithHistory(entry, past, opts.compare),
       };
-      if (report.verdict.criteria.total > 0 && !history.some((h) => h.id === entry.id)) {
+      if (report.verdict.criteria.total > 0 && !past.some((h) => h.id === entry.id)) {
         appendHistory(historyFile, entry);
-        paths.history = historyFile;
+        history = historyFile;
       }
     } catch (err) {
       failed('history', err);
@@ -117,24 +120,18 @@ export async function writeReports(journalFile: string, outDir: string, opts: Wr
   } catch (err) {
     failed('samples', err);
   }
-  const r = { ...DEFAULT_RENDERERS, ...opts.renderers };
-  // Most likely to fail first (the timeline reads the samples), so the later reports can name it.
-  const jobs: [RenderFailure['what'], string, () => string][] = [
-    ['report.html', paths.html, () => r.html(report, samples)],
-    ['junit.xml', paths.junit, () => r.junit(report)],
-    ['report.json', paths.json, () => r.json(report)],
-    ['report.md', paths.markdown, () => r.markdown(report)],
-  ];
-  for (const [what, file, render] of jobs) {
+  const written: string[] = [];
+  const out = opts.out ?? (() => {});
+  for (const f of formats) {
     try {
-      writeAtomic(file, render());
+      written.push(...(await f.render(report, { outDir, journalFile, events, samples, written: [...written], out })));
     } catch (err) {
-      failed(what, err);
+      failed(label(f), err);
     }
   }
-  // report.md failed: the verdicts-only file stays, now listing every failure.
-  if (failures.some((f) => f.what === 'report.md')) fallback();
-  return { paths, report, failures };
+  // A format with a fallback failed: its last-resort file stays, now listing every failure.
+  for (const f of formats) if (failures.some((x) => x.what === label(f))) fallback(f);
+  return { paths, history, written, report, failures };
 }
 
 export interface RunReportsResult {
@@ -149,9 +146,10 @@ export interface RunReportsResult {
  * throws; each failure is one line on `out` and a journalled error (so the record says it too).
  */
 export async function renderRunReports(journal: Journal, outDir: string, out: (line: string) => void, opts: WriteOptions = {}): Promise<RunReportsResult> {
+  let kept: string[] = [];
   const note = (what: string, message: string) => {
-    const md = existsSync(path.join(outDir, 'report.md')) ? '; report.md has the verdicts' : '';
-    out(`rollback-drill: ${what} could not be rendered (${message})${md}`);
+    const left = kept.filter((f) => existsSync(f)).map((f) => path.basename(f));
+    out(`rollback-drill: ${what} could not be rendered (${message})${left.length ? `; ${left.join(', ')} has the verdicts` : ''}`);
     try {
       journal.write({ type: 'log', level: 'error', message: `${what} could not be rendered: ${message}` });
     } catch {
@@ -160,29 +158,18 @@ export async function renderRunReports(journal: Journal, outDir: string, out: (l
   };
   let result: WriteResult | undefined;
   try {
-    result = await writeReports(journal.file, outDir, opts);
+    const formats = opts.formats ?? (await loadFormats());
+    kept = formats.filter((f) => f.fallback).map((f) => path.join(outDir, label(f)));
+    result = await writeReports(journal.file, outDir, { out, ...opts, formats });
   } catch (err) {
     note('the reports', oneLine(err));
   }
   for (const f of result?.failures ?? []) note(f.what, f.message);
-  const candidates = result ? [result.paths.markdown, result.paths.html, result.paths.json, result.paths.junit] : ['report.md', 'report.html', 'report.json', 'junit.xml'].map((f) => path.join(outDir, f));
-  return { written: candidates.filter((f) => existsSync(f)), history: result?.paths.history ?? null, failures: result?.failures ?? [] };
+  return { written: result?.written ?? kept.filter((f) => existsSync(f)), history: result?.history ?? null, failures: result?.failures ?? [] };
 }
 
 function oneLine(err: unknown): string {
   const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   const line = msg.split('\n')[0]!;
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
-}
-
-// A reader (CI uploading artifacts, a person refreshing the page) never sees half a file.
-function writeAtomic(file: string, content: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readJournal } from '../journal/journal.ts';
-import { renderMarkdown, cell } from './markdown.ts';
-import { buildReport } from './build-report.ts';
-import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
-import { cleanTmp, tmpDir } from './test-tmp.ts';
+import { readJournal } from '../../journal/journal.ts';
+import { renderMarkdown, cell } from './markdown.format.ts';
+import { buildReport } from '../build-report.ts';
+import { SEED_LOST, writeFixtureRun } from '../test-journals.ts';
+import { cleanTmp, tmpDir } from '../test-tmp.ts';
 
 afterEach(cleanTmp);
 
@@ -79,7 +79,7 @@ describe('renderMarkdown', () => {
 
 describe('seed vs hardened', () => {
   it('lists the criteria whose outcome differs between the variants of a scenario', async () => {
-    const { variantDifferences } = await import('./markdown.ts');
+    const { variantDifferences } = await import('./markdown.format.ts');
     const c = (id: string, passed: boolean, measured: number) => ({ id, title: id, passed, measured, budget: 0, unit: 'lost writes', evidence: '', at: 0 });
     const g = (variant: string, criteria: ReturnType<typeof c>[]) => ({ scenario: 'database-corruption', variant, criteria }) as unknown as Parameters<typeof variantDifferences>[0][number];
     const diffs = variantDifferences([g('seed', [c('data-integrity', false, 50), c('engine-in-use', true, 0)]), g('hardened', [c('data-integrity', true, 0), c('engine-in-use', true, 0)])]);

@@ -3,9 +3,10 @@
 // failures carrying the measured values. A testcase judges the MATCH with the expected outcome:
 // the seed runbook's declared defect that failed is a passing testcase (property expected=fail),
 // an expected failure that passed is a failure (the runbook was fixed: remove the expectation).
-import { wasRunning } from './interruption.ts';
-import type { CheckReport, GroupReport, RunReport, StepReport } from './model.ts';
-import { criterionLine, fmtMeasured, groupLabel, stepLine } from './format.ts';
+import { wasRunning } from '../interruption.ts';
+import type { CheckReport, GroupReport, RunReport, StepReport } from '../model.ts';
+import { criterionLine, fmtMeasured, groupLabel, stepLine } from '../format.ts';
+import { textFormat } from '../renderer.ts';
 
 interface Case {
   classname: string;
@@ -219,3 +220,5 @@ function attrs(o: Record<string, string | number>): string {
     .map(([k, v]) => `${k}="${text(String(v)).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;')}"`)
     .join(' ');
 }
+
+export default textFormat({ id: 'junit', file: 'junit.xml', order: 20, render: renderJunit });

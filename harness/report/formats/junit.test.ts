@@ -1,11 +1,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readJournal } from '../journal/journal.ts';
-import type { JournalEvent } from '../model/journal-events.ts';
-import { renderJunit } from './junit.ts';
-import { buildReport } from './build-report.ts';
-import { SEED_LOST, writeFixtureRun } from './test-journals.ts';
-import { cleanTmp, tmpDir } from './test-tmp.ts';
+import { readJournal } from '../../journal/journal.ts';
+import type { JournalEvent } from '../../model/journal-events.ts';
+import { renderJunit } from './junit.format.ts';
+import { buildReport } from '../build-report.ts';
+import { SEED_LOST, writeFixtureRun } from '../test-journals.ts';
+import { cleanTmp, tmpDir } from '../test-tmp.ts';
 
 afterEach(cleanTmp);
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateAllureReport } from './allure.ts';
+import { generateAllureReport } from './allure.format.ts';
 
 describe('--allure: procedure steps as Allure results, rendered by the allure CLI', () => {
   it('writes one result per scenario × variant with steps and attachments, and generates index.html', { timeout: 60_000 }, async () => {

@@ -1,12 +1,14 @@
 // `--allure`: the drill's tests come as Allure results from allure-vitest; this adds one result per
 // scenario × variant with the procedure steps from the journal (name, outcome, timing) and the
-// journal and report.html attached, then renders the Allure HTML report with the `allure` CLI.
+// journal and report.html attached, then renders the Allure HTML report with the `allure` CLI. An
+// optional format: rendered only when asked for (`--allure`), after every other format.
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { readJournal } from '../journal/journal.ts';
-import { REPO_ROOT } from '../kit/repo.ts';
+import { readJournal } from '../../journal/journal.ts';
+import { REPO_ROOT } from '../../kit/repo.ts';
+import { defineFormat } from '../renderer.ts';
 
 export interface AllureOptions {
   resultsDir: string;
@@ -85,3 +87,22 @@ export async function generateAllureReport(o: AllureOptions & { journalFile?: st
   }
   return index;
 }
+
+/** Where allure-vitest writes the drill tests' results in the run folder (the CLI points its reporter there). */
+export const ALLURE_RESULTS = 'allure-results';
+
+export default defineFormat({
+  id: 'allure',
+  files: ['allure-report/index.html'],
+  order: 100,
+  optional: true,
+  async render(_report, ctx) {
+    const index = await generateAllureReport({
+      resultsDir: path.join(ctx.outDir, ALLURE_RESULTS),
+      outDir: path.join(ctx.outDir, 'allure-report'),
+      attach: [ctx.journalFile, ...ctx.written.filter((p) => p.endsWith('.html'))],
+      out: (line) => ctx.out(line),
+    });
+    return index ? [index] : [];
+  },
+});

@@ -1,10 +1,11 @@
 // report.html: one self-contained page (inline CSS and SVG, no script, no fonts, no network; a CSP
 // forbids any fetch) that a person opens after a drill: verdict, timelines, criteria, steps, findings.
-import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
-import { fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
-import { type GroupSamples, emptySamples } from './samples.ts';
-import { formatValue, summaryRows } from './summaries.ts';
-import { esc, hasTimeline, renderTimeline } from './timeline.ts';
+import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from '../model.ts';
+import { fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from '../format.ts';
+import { type GroupSamples, emptySamples } from '../samples.ts';
+import { formatValue, summaryRows } from '../summaries.ts';
+import { esc, hasTimeline, renderTimeline } from '../timeline.ts';
+import { textFormat } from '../renderer.ts';
 
 const CSS = `
 :root { color-scheme: light; --ok:#1a7f37; --bad:#cf222e; --warn:#bf8700; --muted:#57606a; --line:#d0d7de; --bg:#f6f8fa; }
@@ -56,7 +57,7 @@ const LEGEND = `<div class="legend">
 <i style="background:#f6f8fa;border:1px dashed #8c959f"></i>step budget <i style="background:#cf222e;width:2px"></i>fault
 <i style="background:#0969da;width:2px"></i>selector switch</div>`;
 
-export function renderHtml(r: RunReport, samples: Map<string, GroupSamples> = new Map()): string {
+export function renderHtml(r: RunReport, samples: ReadonlyMap<string, GroupSamples> = new Map()): string {
   const b: string[] = [];
   const title = `Rollback drill ${r.verdict.status.toUpperCase()}: ${r.run.profile} on ${r.run.platform}`;
   b.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
@@ -221,3 +222,6 @@ function expectationsHtml(r: RunReport): string {
   }
   return b.join('\n');
 }
+
+// First: the timeline reads the samples, so it is the likeliest to fail, and the later reports name it.
+export default textFormat({ id: 'html', file: 'report.html', order: 10, render: (r, ctx) => renderHtml(r, ctx.samples) });

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createRunDir } from './folder.ts';
-import { FIXTURE_T0, writeFixtureRun } from './test-journals.ts';
-import { writeReports } from './write.ts';
+import { createRunDir } from '../folder.ts';
+import { FIXTURE_T0, writeFixtureRun } from '../test-journals.ts';
+import { writeReports } from '../write.ts';
 
 // Debian's chromium; REPORT_TEST_CHROMIUM points elsewhere (or at nothing, to see the skip).
 const CHROMIUM = process.env['REPORT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';

@@ -1,10 +1,12 @@
 // report.md: plain GitHub-flavoured markdown that fits $GITHUB_STEP_SUMMARY (tables, no HTML),
 // verdict first, then what a reviewer asks next: which criterion, by how much, where time went.
-import { COMPARED_METRICS } from './history.ts';
-import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from './model.ts';
-import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from './format.ts';
-import type { ProbeKind } from '../model/probe-summaries.ts';
-import { INTEGRITY_KEYS, KNOWN, LATENCY_KEYS, columnHead, formatValue, summaryRows } from './summaries.ts';
+import { COMPARED_METRICS } from '../history.ts';
+import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from '../model.ts';
+import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from '../format.ts';
+import type { ProbeKind } from '../../model/probe-summaries.ts';
+import { INTEGRITY_KEYS, KNOWN, LATENCY_KEYS, columnHead, formatValue, summaryRows } from '../summaries.ts';
+import { textFormat } from '../renderer.ts';
+import { renderVerdictsMarkdown } from '../verdicts-md.ts';
 
 /** Probe kinds with a table of their own below; every other summary is listed under "Other measurements". */
 const TABLED: ReadonlySet<ProbeKind> = new Set(['availability', 'ledger', 'load']);
@@ -233,3 +235,6 @@ export function variantDifferences(groups: readonly GroupReport[]): { scenario: 
   }
   return out;
 }
+
+// After the other default formats, so it names any that failed; its fallback is the verdicts table.
+export default textFormat({ id: 'markdown', file: 'report.md', order: 90, fallback: renderVerdictsMarkdown, render: renderMarkdown });
