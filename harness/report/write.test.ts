@@ -125,7 +125,7 @@ describe('a renderer that throws', () => {
     const r = await renderRunReports(journal, dir, (l) => lines.push(l), { historyFile: null, renderers: { html: boom } });
     expect(lines).toEqual(['rollback-drill: report.html could not be rendered (RangeError: Maximum call stack size exceeded); report.md has the verdicts']);
     // In render order; report.html is missing: its format threw.
-    expect(r.written.map((f) => path.basename(f))).toEqual(['junit.xml', 'report.json', 'report.md']);
+    expect(r.written.map((f) => path.basename(f))).toEqual(['junit.xml', 'report.json', 'criteria.csv', 'report.md']);
     expect(readJournal(journal.file).at(-1)).toMatchObject({ type: 'log', level: 'error', message: 'report.html could not be rendered: RangeError: Maximum call stack size exceeded' });
     // A journal that is not there: still no throw, one line.
     lines.length = 0;
