@@ -1,8 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { generateAllureReport } from './allure.format.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFixtureRun } from '../test-journals.ts';
+import { cleanTmp, tmpDir } from '../test-tmp.ts';
+import { writeReports } from '../write.ts';
+import { ALLURE_RESULTS, generateAllureReport } from './allure.format.ts';
+
+afterEach(cleanTmp);
 
 describe('--allure: procedure steps as Allure results, rendered by the allure CLI', () => {
   it('writes one result per scenario × variant with steps and attachments, and generates index.html', { timeout: 60_000 }, async () => {
@@ -36,5 +41,18 @@ describe('--allure: procedure steps as Allure results, rendered by the allure CL
     expect(result.steps.map((s) => s.status)).toEqual(['passed', 'failed']);
     expect(result.attachments.map((a) => a.name)).toEqual(['journal.jsonl', 'report.html']);
     for (const a of result.attachments) expect(files).toContain(a.source);
+  });
+
+  it('as a report format: rendered last with --allure (include), attaching the journal and the report.html written before it', { timeout: 60_000 }, async () => {
+    const dir = tmpDir('allure-format-');
+    const lines: string[] = [];
+    const { written, failures } = await writeReports(writeFixtureRun(dir, 'seed-lost'), dir, { historyFile: null, include: ['allure'], out: (l) => lines.push(l) });
+    expect(failures, lines.join('\n')).toEqual([]);
+    expect(written.at(-1)).toBe(path.join(dir, 'allure-report', 'index.html'));
+    expect(lines).toEqual(['rollback-drill: generating the Allure report…']);
+    const results = readdirSync(path.join(dir, ALLURE_RESULTS));
+    const result = JSON.parse(readFileSync(path.join(dir, ALLURE_RESULTS, results.find((f) => f.endsWith('-result.json'))!), 'utf8')) as { name: string; status: string; attachments: { name: string }[] };
+    expect(result).toMatchObject({ name: 'procedure steps: database-corruption (seed)', status: 'failed' });
+    expect(result.attachments.map((a) => a.name)).toEqual(['journal.jsonl', 'report.html']);
   });
 });
