@@ -2,7 +2,7 @@
 // labels and units by probe kind; any other key a probe adds is still shown (generically) so
 // nothing a probe measured is hidden from the report.
 import type { ProbeKind, ProbeSummaryOf } from '../model/probe-summaries.ts';
-import { fmtMs } from './format.ts';
+import { fmtMs } from './display.ts';
 
 export interface Known {
   label: string;

@@ -2,7 +2,7 @@
 // latency over time (log scale), step bars against their budgets, and fault/selector-switch markers.
 import type { GroupReport } from './model.ts';
 import { wasRunning } from './interruption.ts';
-import { fmtMs } from './format.ts';
+import { fmtMs } from './display.ts';
 import { type Bin, type BinnedSeries, type GroupSamples, cloneBin, mergeBin } from './samples.ts';
 
 const W = 1000;

@@ -1,7 +1,7 @@
 // report.html: one self-contained page (inline CSS and SVG, no script, no fonts, no network; a CSP
 // forbids any fetch) that a person opens after a drill: verdict, timelines, criteria, steps, findings.
 import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from '../model.ts';
-import { fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from '../format.ts';
+import { fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from '../display.ts';
 import { type GroupSamples, emptySamples } from '../samples.ts';
 import { formatValue, summaryRows } from '../summaries.ts';
 import { esc, hasTimeline, renderTimeline } from '../timeline.ts';

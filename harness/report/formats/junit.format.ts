@@ -5,7 +5,7 @@
 // an expected failure that passed is a failure (the runbook was fixed: remove the expectation).
 import { wasRunning } from '../interruption.ts';
 import type { CheckReport, GroupReport, RunReport, StepReport } from '../model.ts';
-import { criterionLine, fmtMeasured, groupLabel, stepLine } from '../format.ts';
+import { criterionLine, fmtMeasured, groupLabel, stepLine } from '../display.ts';
 import { textFormat } from '../renderer.ts';
 
 interface Case {

@@ -2,7 +2,7 @@
 // verdict first, then what a reviewer asks next: which criterion, by how much, where time went.
 import { COMPARED_METRICS } from '../history.ts';
 import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from '../model.ts';
-import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from '../format.ts';
+import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from '../display.ts';
 import type { ProbeKind } from '../../model/probe-summaries.ts';
 import { INTEGRITY_KEYS, KNOWN, LATENCY_KEYS, columnHead, formatValue, summaryRows } from '../summaries.ts';
 import { textFormat } from '../renderer.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtMeasured } from './format.ts';
+import { fmtMeasured } from './display.ts';
 
 describe('fmtMeasured', () => {
   it('durations in ms read as time; a sentence keeps its own units; null is not measured', () => {

@@ -1,4 +1,5 @@
-// Formatting shared by the renderers, so md, html and junit say the same thing the same way.
+// Wording shared by the renderers (durations, measured values, labels), so md, html and junit say the
+// same thing the same way. (The report formats themselves are formats/*.format.ts.)
 import { fmtMs as fmtDuration } from '../drill/procedure.ts';
 import type { CriterionReport, GroupReport, StepReport } from './model.ts';
 
