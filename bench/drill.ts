@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadCriteria } from '../harness/criteria/registry.ts';
+import { criterionVerdicts } from '../harness/drill/judge.ts';
 import { parseDrillConfig } from '../harness/config/parse.ts';
-import { scenarioVerdicts } from '../harness/criteria/verdicts.ts';
 import { runScenario } from '../harness/drill/run-scenario.ts';
 import { readJournal } from '../harness/journal/journal.ts';
+import { loadScenarios } from '../harness/scenarios/registry.ts';
 
 const { values } = parseArgs({ options: { 'dataset-size': { type: 'string', default: '10000' }, 'load-duration': { type: 'string', default: '10' } } });
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-drill-'));
@@ -38,7 +40,7 @@ try {
   console.log(`  time to restore (trigger → 5 healthy SQLite answers): ${o.timeToRestoreMs === undefined ? 'never' : s(o.timeToRestoreMs).trim()}   (target < 10 s locally; runbook < 5 min)`);
   console.log(`  downtime ${s(o.availability.downtimeMs).trim()}, lost writes ${o.ledger.lost} of ${o.ledger.ok} (read from the ${o.ledgerSource}), p99 before ${o.load.baseline?.p99 ?? '-'} ms → after ${o.load.after?.p99 ?? '-'} ms`);
   console.log(`  writes after the restore: ${o.landed.acknowledged} acknowledged, min ${o.coverage.minPerPod}/pod → a ${(o.coverage.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 % (target ≥ ${o.coverage.minRequired}/pod: ${o.coverage.sufficient ? 'met' : 'MISSED'})`);
-  console.log(`  criteria: ${scenarioVerdicts(o).map((v) => `${v.id} ${v.passed ? 'met' : 'FAILED'}`).join(', ')}`);
+  console.log(`  criteria: ${criterionVerdicts(o, (await loadScenarios()).get('database-corruption'), await loadCriteria()).map((v) => `${v.id} ${v.passed ? 'met' : 'FAILED'}`).join(', ')}`);
   console.log(`  target full drill < 60 s with a ${config.loadDurationSec} s load phase: ${total < 60_000 ? 'met' : 'MISSED'} (ratio ${(total / 60_000).toFixed(2)})`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

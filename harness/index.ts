@@ -8,12 +8,14 @@ export { defineTarget } from './targets/define.ts';
 export { TargetProfileError } from './kit/errors.ts';
 
 // The types a scenario file is written in.
-export type { ExtraCriterion, Method, OutcomeAssertion, PhaseContext, ScenarioPhase, ScenarioSpec, TriggerId, ValidationSet } from './model/scenario.ts';
+export type { Method, OutcomeAssertion, PhaseContext, ScenarioPhase, ScenarioSpec, TriggerId, ValidationSet } from './model/scenario.ts';
 export type { Fault, FaultContext, FaultEffect } from './model/fault.ts';
 export type { Procedure, ProcedureResult, Step, StepResult } from './model/procedure.ts';
 export type { ProcedureContext, ProcedureState } from './model/context.ts';
 export type { ScenarioOutcome } from './model/outcome.ts';
 export type { Verdict } from './model/verdict.ts';
+export type { Criterion } from './model/criterion.ts';
+export { defineCriterion } from './criteria/criterion.ts';
 export type { CheckId, ExpectedFailure, FindingSpec } from './model/findings.ts';
 export type { Platform } from './model/platform.ts';
 export type { TargetProfile, TargetProfileInput } from './model/target-profile.ts';

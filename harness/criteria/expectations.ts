@@ -1,12 +1,13 @@
 // Expected outcomes per variant: the seed runbook's known defects are expected failures, declared
 // under the finding that explains each (FINDINGS in kit/findings.ts); everything else is
+import { FINDINGS } from '../kit/findings.ts';
+import type { CheckId, FindingSpec } from '../model/findings.ts';
+import type { Verdict } from '../model/verdict.ts';
+
 // expected to pass. The gate judges whether each verdict MATCHES its expectation, strictly: an
 // expected failure that passes is a mismatch too (the runbook was fixed: remove the expectation).
 import type { ScenarioName, Variant } from '../model/drill-config.ts';
 import type { EventOf } from '../model/journal-events.ts';
-import { FINDINGS } from '../kit/findings.ts';
-import { type CheckId, type FindingSpec } from '../model/findings.ts';
-import type { Verdict } from '../model/verdict.ts';
 
 export interface Expectation {
   expected: 'pass' | 'fail';

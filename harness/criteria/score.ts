@@ -1,18 +1,9 @@
-// Resilience score of one scenario run: the weighted share of its criteria met, 0–100. The weights
-// say what hurts most when it breaks: losing data and not restoring first, then broken features,
-// then speed and alerting. Criteria a row does not measure are left out of the denominator.
 import type { Verdict } from '../model/verdict.ts';
 
-export const SCORE_WEIGHTS: Record<string, number> = {
-  'emergency-rollback': 25,
-  'planned-rollback': 25,
-  'data-integrity': 25,
-  'engine-in-use': 10,
-  functionality: 15,
-  performance: 10,
-  monitoring: 10,
-  'security-validation': 15,
-};
+// Resilience score of one scenario run: the weighted share of its criteria met, 0–100. Each
+// criterion carries its weight in its own file (what hurts most when it breaks: losing data and not
+// restoring first, then broken features, then speed and alerting). A verdict the score has no
+// weight for is an error: it would otherwise change the score by being silently left out.
 
 export interface Score {
   resilienceScore: number;
@@ -22,13 +13,13 @@ export interface Score {
   missed: string;
 }
 
-export function resilienceScore(verdicts: readonly Verdict[]): Score {
+export function resilienceScore(verdicts: readonly Verdict[], weights: ReadonlyMap<string, number>): Score {
   let earned = 0;
   let possible = 0;
   const missed: string[] = [];
   for (const v of verdicts) {
-    const w = SCORE_WEIGHTS[v.id];
-    if (w === undefined) continue;
+    const w = weights.get(v.id);
+    if (w === undefined) throw new Error(`criterion ${v.id} has no score weight: define it with defineCriterion({ id: '${v.id}', weight, … })`);
     possible += w;
     if (v.passed) earned += w;
     else missed.push(`${v.id} (${w})`);

@@ -12,7 +12,14 @@ import type { RegisterLedgerCheck } from '../model/measurements.ts';
 import { checkRegister, registerHeadline } from '../kit/register-rule.ts';
 import type { LoadSummary } from '../model/measurements.ts';
 import { coverage } from '../probes/landed-writes.ts';
-import { dataIntegrityVerdict, emergencyVerdicts, engineInUseVerdict, functionalityVerdict, monitoringVerdict, performanceVerdict, plannedVerdict, securityVerdict } from './verdicts.ts';
+import { dataIntegrityVerdict } from './data-integrity.criterion.ts';
+import { emergencyRollbackVerdict } from './emergency-rollback.criterion.ts';
+import { engineInUseVerdict } from './engine-in-use.criterion.ts';
+import { functionalityVerdict } from './functionality.criterion.ts';
+import { monitoringVerdict } from './monitoring.criterion.ts';
+import { performanceVerdict } from './performance.criterion.ts';
+import { plannedVerdict } from './planned-rollback.criterion.ts';
+import { securityVerdict } from './security-validation.ts';
 
 const cleanLedger: LedgerCheck = { attempted: 3000, ok: 3000, fail: 0, unknown: 0, lost: 0, recovered: 0, unexpected: 0, duplicated: 0, lostEmails: [], unexpectedEmails: [], duplicatedEmails: [] };
 const load = (over: Partial<LoadSummary> = {}): LoadSummary => ({
@@ -141,19 +148,19 @@ const procedure = (over: Partial<ScenarioOutcome['procedure']> = {}): ScenarioOu
 describe('emergency rollback', () => {
   const base = { procedure: procedure(), availability: { downtimeMs: 5_000, failed: 10, total: 100 } as ScenarioOutcome['availability'], sqliteReady: 3 };
   it('passes restored within budget with 3/3 ready', () => {
-    const v = emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 3_000 }), 300_000)[0]!;
+    const v = emergencyRollbackVerdict(outcome({ ...base, timeToRestoreMs: 3_000 }), 300_000);
     expect([v.id, v.passed, v.measured]).toEqual(['emergency-rollback', true, 3_000]);
   });
   it('fails over budget, never restored, or short of 3/3', () => {
-    expect(emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 300_001 }), 300_000)[0]!.passed).toBe(false);
-    const never = emergencyVerdicts(outcome({ ...base, timeToRestoreMs: undefined }), 300_000)[0]!;
+    expect(emergencyRollbackVerdict(outcome({ ...base, timeToRestoreMs: 300_001 }), 300_000).passed).toBe(false);
+    const never = emergencyRollbackVerdict(outcome({ ...base, timeToRestoreMs: undefined }), 300_000);
     // No sample after the trigger: nothing was watched, not measured.
     expect([never.passed, never.measured]).toEqual([false, null]);
     expect(never.evidence).toContain('never restored');
     // Watched 95 s after the trigger and never restored: a measured failure.
-    const watched = emergencyVerdicts(outcome({ ...base, availability: { ...base.availability, lastAt: 195_000 }, procedureStartedAt: 100_000, timeToRestoreMs: undefined }), 300_000)[0]!;
+    const watched = emergencyRollbackVerdict(outcome({ ...base, availability: { ...base.availability, lastAt: 195_000 }, procedureStartedAt: 100_000, timeToRestoreMs: undefined }), 300_000);
     expect([watched.passed, watched.measured]).toEqual([false, 'never (watched 95.0 s after the trigger)']);
-    expect(emergencyVerdicts(outcome({ ...base, timeToRestoreMs: 3_000, sqliteReady: 2 }), 300_000)[0]!.passed).toBe(false);
+    expect(emergencyRollbackVerdict(outcome({ ...base, timeToRestoreMs: 3_000, sqliteReady: 2 }), 300_000).passed).toBe(false);
   });
 });
 
@@ -201,12 +208,12 @@ describe("engine source: an app that names no engine is judged on the Service's 
   const alerts = { cleared: true, clearedAfterMs: 2_000, deadlineMs: 10_000, evidence: 'all clear' };
   it('time to restore and monitoring name the route as the source; an app that names its engine reads as before', () => {
     const route = outcome({ timeToRestoreMs: 2_000, sqliteReady: 3, availability: availability('route'), alerts, expectedTriggers: [], triggers: [], procedureStartedAt: 0 });
-    expect(emergencyVerdicts(route)[0]!.evidence).toMatch(/restored 2\.0 s after the trigger .*; engine from the Service's routed pods \(the app names none\)$/);
+    expect(emergencyRollbackVerdict(route).evidence).toMatch(/restored 2\.0 s after the trigger .*; engine from the Service's routed pods \(the app names none\)$/);
     expect(monitoringVerdict(route).evidence).toMatch(/the serving engine \(postgres-unavailable\) from the Service's routed pods/);
     const never = outcome({ sqliteReady: 3, availability: availability('route') });
-    expect(emergencyVerdicts(never)[0]!.evidence).toMatch(/^never restored: .*; engine from the Service's routed pods/);
+    expect(emergencyRollbackVerdict(never).evidence).toMatch(/^never restored: .*; engine from the Service's routed pods/);
     const app = outcome({ timeToRestoreMs: 2_000, sqliteReady: 3, availability: availability('app'), alerts, expectedTriggers: [], triggers: [], procedureStartedAt: 0 });
-    expect(emergencyVerdicts(app)[0]!.evidence).not.toMatch(/routed pods/);
+    expect(emergencyRollbackVerdict(app).evidence).not.toMatch(/routed pods/);
     expect(monitoringVerdict(app).evidence).not.toMatch(/routed pods/);
   });
 });

@@ -4,17 +4,22 @@
 // summaries; criteria judge it (verdicts.ts).
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { engineHeaderDisagrees } from '../criteria/verdicts.ts';
-import { summarize, timeToRestore } from '../probes/availability.ts';
+import type { Variant } from '../model/drill-config.ts';
+import { engineHeaderDisagrees } from '../criteria/engine-evidence.ts';
+import type { Method, TriggerId } from '../model/scenario.ts';
 import { coverage } from '../probes/landed-writes.ts';
+import type { Coverage, LedgerCheck, LoadSummary, AlertsCleared, TriggerState, AvailabilitySummary, ChecksumComparison, FeatureCheck } from '../model/measurements.ts';
 import { checkLedger } from '../probes/ledger.ts';
 import { alertsCleared, evaluateTriggers } from '../probes/triggers.ts';
 import { recordFinding } from '../kit/findings.ts';
-import type { ScenarioOutcome, DataOutcome } from '../model/outcome.ts';
+import type { Detection, ScenarioOutcome, DataOutcome } from '../model/outcome.ts';
+import type { ProcedureResult } from '../model/procedure.ts';
 import { RegisterLedger } from '../probes/register-ledger.ts';
 import { landedAfter } from './read-back.ts';
 import { registerData } from './register-outcome.ts';
 import type { DrillState } from './state.ts';
+import type { SecurityCheck } from '../faults/security-incident.ts';
+import { summarize, timeToRestore } from '../probes/availability.ts';
 
 export function buildOutcome(s: DrillState): ScenarioOutcome {
   const { journal, samples, spec } = s;

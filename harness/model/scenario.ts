@@ -1,5 +1,6 @@
 // A scenario is one row of the decision matrix, as data (scenarios/spec.ts checks a user's file against it).
 import type { ProcedureContext } from './context.ts';
+import type { Criterion } from './criterion.ts';
 import type { Variant } from './drill-config.ts';
 import type { Fault } from './fault.ts';
 import type { FindingSpec } from './findings.ts';
@@ -11,12 +12,6 @@ import type { Verdict } from './verdict.ts';
 /** The runbook's automatic triggers (probes/triggers.ts gives each its window and title). */
 export type TriggerId = 'health-check-failures' | 'error-rate' | 'postgres-unavailable' | 'slow-responses';
 
-
-/** A criterion a row adds to the runbook's six (e.g. the security validation): judged from the outcome. */
-export interface ExtraCriterion {
-  id: string;
-  judge(o: ScenarioOutcome): Verdict;
-}
 
 /** A statement about this row's outcome the suite asserts (e.g. the fault's own evidence), with what was measured. */
 export interface OutcomeAssertion {
@@ -41,7 +36,8 @@ export interface ScenarioSpec {
   expectedTriggers: readonly TriggerId[];
   /** The optional phases this row runs, by id (drill/phases.ts: load-faulted, data-recovery, security-validation; or one of its own `extraPhases`). */
   phases?: readonly string[];
-  criteria?: readonly ExtraCriterion[];
+  /** Criteria this row adds to the runbook's (e.g. the security validation), each with its score weight (`defineCriterion`). */
+  criteria?: readonly Criterion[];
   /** Findings this row brings, with the expected failures they explain (beside the runbook's own FINDINGS). */
   findings?: readonly FindingSpec[];
   assertions?: readonly OutcomeAssertion[];

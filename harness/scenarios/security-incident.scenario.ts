@@ -1,5 +1,5 @@
 // Decision matrix: security incident — critical, emergency rollback, < 5 min, security validation.
-import { securityVerdict } from '../criteria/verdicts.ts';
+import { securityValidation } from '../criteria/security-validation.ts';
 import { securityIncident } from '../faults/security-incident.ts';
 import { hardenedSecurityEmergency, seedEmergency } from '../procedures/emergency.ts';
 import { defineScenario } from './spec.ts';
@@ -16,7 +16,7 @@ export default defineScenario({
   procedures: { seed: seedEmergency, hardened: hardenedSecurityEmergency },
   expectedTriggers: ['health-check-failures'],
   phases: ['security-validation'],
-  criteria: [{ id: 'security-validation', judge: securityVerdict }],
+  criteria: [securityValidation],
   assertions: [
     {
       title: "the fault took effect (PostgreSQL refuses the app's credentials)",

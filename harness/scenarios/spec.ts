@@ -5,6 +5,7 @@
 // new `*.scenario.ts` file (see registry.ts).
 import type { ScenarioSpec } from '../model/scenario.ts';
 import { z } from 'zod';
+import { criterionProblem } from '../criteria/criterion.ts';
 import { TRIGGERS } from '../probes/triggers.ts';
 import { type TriggerId } from '../model/scenario.ts';
 
@@ -24,7 +25,15 @@ const ScenarioSpecSchema = z.object({
   procedures: z.object({ seed: fn, hardened: fn }),
   expectedTriggers: z.array(z.enum(Object.keys(TRIGGERS) as [TriggerId, ...TriggerId[]])),
   phases: z.array(z.enum(OPTIONAL_PHASES)).optional(),
-  criteria: z.array(z.object({ id: z.string().min(1), judge: fn })).optional(),
+  // A row's own criterion carries its score weight like the runbook's: one line naming it otherwise.
+  criteria: z
+    .array(
+      z.unknown().superRefine((c, ctx) => {
+        const problem = criterionProblem(c);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .optional(),
   findings: z.array(z.object({ id: z.string().min(1), title: z.string().min(1) }).loose()).optional(),
   assertions: z.array(z.object({ title: z.string().min(1), check: fn })).optional(),
   ownPhases: z.array(z.object({ id: z.string().regex(/^[a-z0-9][-a-z0-9]*$/, 'lowercase letters, digits and "-"'), after: z.string().min(1), run: fn })).optional(),

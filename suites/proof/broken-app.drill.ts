@@ -14,15 +14,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { drillExitCode } from '../../harness/cli/exit-code.ts';
 import { type ScenarioName } from '../../harness/model/drill-config.ts';
 import { parseDrillConfig } from '../../harness/config/parse.ts';
+import type { Verdict } from '../../harness/model/verdict.ts';
+import type { ScenarioOutcome } from '../../harness/model/outcome.ts';
 import { applyExpectations } from '../../harness/criteria/expectations.ts';
-import { journalVerdicts, scenarioVerdicts } from '../../harness/criteria/verdicts.ts';
-import { type Verdict } from '../../harness/model/verdict.ts';
+import { loadCriteria } from '../../harness/criteria/registry.ts';
+import { criterionVerdicts } from '../../harness/drill/judge.ts';
 import { runScenario } from '../../harness/drill/run-scenario.ts';
-import { type ScenarioOutcome } from '../../harness/model/outcome.ts';
 import type { EventOf, JournalEvent } from '../../harness/model/journal-events.ts';
 import { Journal, readJournal } from '../../harness/journal/journal.ts';
 import { REPO_ROOT } from '../../harness/kit/repo.ts';
 import { tsxNodeCommand } from '../../harness/platform/local/config.ts';
+import { loadScenarios } from '../../harness/scenarios/registry.ts';
 import type { Mutant } from '../../app/test-support/mutant-main.ts';
 import { drillEnv, progress } from '../drill-env.ts';
 
@@ -47,8 +49,8 @@ async function drillMutant(scenario: ScenarioName, mutants: Mutant[]): Promise<D
   const config = parseDrillConfig({ ...env.config, images });
   const journal = new Journal(path.join(runDir, 'journal.jsonl'));
   const outcome = await runScenario({ config, scenario, variant: 'hardened', runDir, progress, journal });
-  const list = applyExpectations(scenarioVerdicts(outcome), scenario, 'hardened');
-  journalVerdicts(journal, list);
+  const list = applyExpectations(criterionVerdicts(outcome, (await loadScenarios()).get(scenario), await loadCriteria()), scenario, 'hardened');
+  for (const v of list) journal.write({ type: 'verdict', ...v });
   const events = readJournal(journal.file);
   return { outcome, verdicts: new Map(list.map((v) => [v.id, v])), events, exitCode: drillExitCode({ failedTests: 0, unhandledErrors: 0, events }) };
 }

@@ -4,13 +4,13 @@
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioVerdicts } from '../../harness/criteria/verdicts.ts';
-import { replaceStep } from '../../harness/kit/step-ids.ts';
+import engineInUse from '../../harness/criteria/engine-in-use.criterion.ts';
 import { runScenario } from '../../harness/drill/run-scenario.ts';
-import { type ScenarioOutcome } from '../../harness/model/outcome.ts';
-import { TOPOLOGY } from '../../harness/kit/topology.ts';
 import { sqliteDeployment } from '../../harness/procedures/actions.ts';
 import { ENGINE_SELECTOR, HARDENED_SQLITE, verifyEngineStep } from '../../harness/procedures/emergency.ts';
+import { replaceStep } from '../../harness/kit/step-ids.ts';
+import type { ScenarioOutcome } from '../../harness/model/outcome.ts';
+import { TOPOLOGY } from '../../harness/kit/topology.ts';
 import { hardenedPlanned } from '../../harness/procedures/planned.ts';
 import { drillEnv, progress } from '../drill-env.ts';
 import reference from '../../targets/reference.ts';
@@ -46,7 +46,7 @@ describe.skipIf(env.fromCli)('mutation: the SQLite deployment keeps serving Post
   });
 
   it('fails the engine check, naming the engine that really served', () => {
-    const v = scenarioVerdicts(outcome).find((x) => x.id === 'engine-in-use')!;
+    const v = engineInUse.judge(outcome);
     expect(v.passed).toBe(false);
     expect(v.measured).toBe('postgres');
   });

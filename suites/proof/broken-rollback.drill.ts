@@ -5,13 +5,15 @@
 // One drill carries both (the defects are independent), and the other criteria still pass.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioVerdicts } from '../../harness/criteria/verdicts.ts';
-import { type Verdict } from '../../harness/model/verdict.ts';
+import { loadCriteria } from '../../harness/criteria/registry.ts';
+import { criterionVerdicts } from '../../harness/drill/judge.ts';
+import type { Verdict } from '../../harness/model/verdict.ts';
+import type { ScenarioOutcome } from '../../harness/model/outcome.ts';
+import { TOPOLOGY } from '../../harness/kit/topology.ts';
 import { insertAfter } from '../../harness/kit/step-ids.ts';
 import { runScenario } from '../../harness/drill/run-scenario.ts';
-import { type ScenarioOutcome } from '../../harness/model/outcome.ts';
-import { TOPOLOGY } from '../../harness/kit/topology.ts';
 import { HARDENED_SQLITE, hardenedEmergency } from '../../harness/procedures/emergency.ts';
+import { loadScenarios } from '../../harness/scenarios/registry.ts';
 import { drillEnv, progress } from '../drill-env.ts';
 
 const env = drillEnv();
@@ -49,7 +51,7 @@ describe.skipIf(env.fromCli)(`mutation: the rollback drops ${K} acknowledged wri
       },
     );
     outcome = await runScenario({ config: env.config, scenario: 'database-corruption', variant: 'hardened', runDir: path.join(env.runDir, 'mutation-broken'), progress, procedure: broken });
-    verdicts = new Map(scenarioVerdicts(outcome).map((v) => [v.id, v]));
+    verdicts = new Map(criterionVerdicts(outcome, (await loadScenarios()).get('database-corruption'), await loadCriteria()).map((v) => [v.id, v]));
   });
 
   it(`reports exactly ${K} lost writes and fails data integrity`, () => {

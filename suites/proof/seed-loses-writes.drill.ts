@@ -3,9 +3,9 @@
 // migration is gone after the rollback — and the drill counts exactly those.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emergencyVerdicts } from '../../harness/criteria/verdicts.ts';
+import type { ScenarioOutcome } from '../../harness/model/outcome.ts';
+import dataIntegrity from '../../harness/criteria/data-integrity.criterion.ts';
 import { runScenario } from '../../harness/drill/run-scenario.ts';
-import { type ScenarioOutcome } from '../../harness/model/outcome.ts';
 import { drillEnv, progress } from '../drill-env.ts';
 
 const env = drillEnv();
@@ -17,7 +17,7 @@ describe.skipIf(env.fromCli)('seed emergency rollback (runbook as written) under
   });
 
   it('fails data integrity with exactly the writes acknowledged on PostgreSQL', () => {
-    const v = emergencyVerdicts(outcome).find((x) => x.id === 'data-integrity')!;
+    const v = dataIntegrity.judge(outcome);
     expect(v.passed).toBe(false);
     expect(outcome.okWritesOnPostgres).toBeGreaterThanOrEqual(env.config.postMigrationWrites);
     expect(outcome.ledger.lost, v.evidence).toBe(outcome.okWritesOnPostgres);

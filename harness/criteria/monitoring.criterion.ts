@@ -1,0 +1,35 @@
+// Monitoring: the row's expected automatic triggers fired before the rollback started (firing on
+// the rollback's own downtime detects nothing), and every alert cleared within 10 (scaled) minutes.
+import type { Verdict } from '../model/verdict.ts';
+import type { ScenarioOutcome } from '../model/outcome.ts';
+import { defineCriterion } from './criterion.ts';
+import { engineSource } from './engine-evidence.ts';
+
+/** Monitoring: the expected automatic triggers fired, and all alerts cleared within 10 (scaled) minutes. */
+export function monitoringVerdict(o: ScenarioOutcome): Verdict {
+  // A trigger detects the fault only when it fires before the rollback starts (firing on the
+  // rollback's own downtime detects nothing).
+  const missing = o.expectedTriggers.filter((id) => !o.triggers.find((t) => t.id === id && t.firedAt !== undefined && t.firedAt <= o.procedureStartedAt));
+  const fired = o.triggers.filter((t) => t.firedAt !== undefined);
+  return {
+    id: 'monitoring',
+    title: 'Monitoring: the expected triggers fired and all alerts cleared within 10 minutes (scaled)',
+    passed: o.alerts.cleared && missing.length === 0,
+    // Still active at the end is measured too: at least that long, over the deadline.
+    measured: o.alerts.clearedAfterMs ?? o.alerts.stillActiveAfterMs ?? null,
+    budget: o.alerts.deadlineMs,
+    unit: 'ms',
+    evidence:
+      `${missing.length ? `expected trigger(s) never fired before the rollback started: ${missing.join(', ')}; ` : ''}` +
+      `${fired.map((t) => `${t.id} ${t.evidence}`).join('; ') || 'no trigger fired'}; ${o.alerts.evidence}` +
+      // postgres-unavailable needs the engine that served: say where it came from when the app does not name it.
+      (engineSource(o) ? `; the serving engine (postgres-unavailable) ${engineSource(o)}` : ''),
+  };
+}
+
+export default defineCriterion({
+  id: 'monitoring',
+  title: 'Monitoring: the expected triggers fired and all alerts cleared within 10 minutes (scaled)',
+  weight: 10,
+  judge: monitoringVerdict,
+});
