@@ -1,16 +1,14 @@
 // `npm run drill` / `rollback-drill`: flags + config file → a validated plan → the platform →
 // the drill suites. Exit codes: 0 every verdict matches its expectation, 1 one does not, 2 usage/config error,
 // 3 infrastructure error, 130 interrupted.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { helpText, parseCliArgs } from './cli/args.ts';
 import { assertWritableDir, readConfigFile, resolveConfig, UsageError } from './config/load.ts';
-import { planDrill, SCENARIO_SUITE, type DrillPlan } from './config/plan.ts';
+import { planDrill, type DrillPlan } from './config/plan.ts';
 import type { DrillConfig } from './model/drill-config.ts';
 // Only the tool checks: the Kubernetes client behind the cluster providers is loaded by the suites.
 import { assertKindUsable, detectCluster } from './cluster/tools.ts';
 import { assertImagesBuildable, kindImages } from './cluster/images.ts';
-import { REPO_ROOT } from './kit/repo.ts';
 import { PlatformError } from './platform/types.ts';
 import { loadScenarios } from './scenarios/registry.ts';
 import { ScenarioSpecError } from './scenarios/spec.ts';
@@ -65,7 +63,6 @@ export async function main(argv: string[]): Promise<number> {
   // On kind, a build context or Dockerfile that is not there is a usage error, said before anything runs.
   if (chosen.platform === 'kind') await assertImagesBuildable(kindImages({ target: target.name, app: target.app }));
   out(`rollback-drill: profile ${config.profile}: ${plan.scenarios.join(', ')} × ${plan.variants.join(', ')} on ${chosen.platform} (${chosen.reason}); reports → ${reportDir}`);
-  if (!existsSync(path.join(REPO_ROOT, SCENARIO_SUITE))) throw new PlatformError(`the drill suite is not available in this build: ${SCENARIO_SUITE}`, 3);
   const { runSuites } = await import('./cli/run-suites.ts');
   return runSuites({ config, plan, platform: chosen.platform, platformReason: chosen.reason, reportDir }, out);
 }
