@@ -87,8 +87,6 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   } finally {
     await vitest?.close();
     progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   journal.write(
     interrupted
@@ -101,5 +99,9 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   const verdict: Record<number, string> = { 0: 'every verdict matches its expectation', 1: 'a verdict does NOT match its expectation (an unexpected failure, or an expected failure that passed)', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
   out(`rollback-drill: ${verdict[exitCode] ?? 'infrastructure error'}`);
   for (const p of [journal.file, ...written, history].filter(Boolean)) out(`  ${p}`);
+  // Only now: a late signal (a worker's teardown signalling its group) must not kill the CLI half-way
+  // through the reports that mark the run aborted; onSignal ignores every signal after the first.
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   return exitCode;
 }
