@@ -3,7 +3,7 @@
 // every row it applies to; a row's own criteria come from its spec (`criteria`).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { cachedLoader, importDefinition } from '../kit/definition-files.ts';
 import { CriterionError, criterionProblem, type Criterion, type CriterionScope } from './criterion.ts';
 
 export const BUILTIN_CRITERIA_DIR = import.meta.dirname;
@@ -14,32 +14,19 @@ const ORDER = ['emergency-rollback', 'planned-rollback', 'data-integrity', 'engi
 
 /** A criterion file's default export, checked (a missing weight is an error naming the criterion). */
 async function importCriterion(file: string): Promise<Criterion> {
-  let mod: { default?: unknown };
-  try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  } catch (err) {
-    throw new CriterionError(`criterion file ${file}: could not load (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (!mod.default || typeof mod.default !== 'object') throw new CriterionError(`criterion file ${file}: needs \`export default defineCriterion({...})\``);
-  const problem = criterionProblem(mod.default);
+  const def = await importDefinition(file, 'criterion file', 'defineCriterion', (m) => new CriterionError(m));
+  const problem = criterionProblem(def);
   if (problem) throw new CriterionError(`criterion file ${file}: ${problem}`);
-  const c = mod.default as Criterion;
+  const c = def as Criterion;
   if (`${c.id}${SUFFIX}` !== path.basename(file)) throw new CriterionError(`criterion file ${file}: defines criterion ${c.id} (name the file ${c.id}${SUFFIX})`);
   return c;
 }
 
-const cache = new Map<string, Promise<readonly Criterion[]>>();
+const load = cachedLoader((key) => build(key.split('\n')));
 
 /** The criteria of `dirs` (default: the runbook's, beside this file), in the runbook's order; loaded once per set of folders. */
 export function loadCriteria(dirs: readonly string[] = [BUILTIN_CRITERIA_DIR]): Promise<readonly Criterion[]> {
-  const key = dirs.join('\n');
-  let p = cache.get(key);
-  if (!p) {
-    p = build(dirs);
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
+  return load(dirs.join('\n'));
 }
 
 async function build(dirs: readonly string[]): Promise<readonly Criterion[]> {

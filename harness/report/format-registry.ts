@@ -2,7 +2,7 @@
 // new format is one new file and no edit here (as scenarios/registry.ts finds `*.scenario.ts`).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { cachedLoader, importDefinition } from '../kit/definition-files.ts';
 import { defineFormat, ReportFormatError, type ReportRenderer } from './renderer.ts';
 
 export const BUILTIN_FORMATS_DIR = path.join(import.meta.dirname, 'formats');
@@ -11,32 +11,19 @@ const DEFAULT_ORDER = 50;
 
 /** A format file's default export, checked. */
 async function importFormat(file: string): Promise<ReportRenderer> {
-  let mod: { default?: unknown };
+  const def = await importDefinition(file, 'report format file', 'defineFormat', (m) => new ReportFormatError(m));
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  } catch (err) {
-    throw new ReportFormatError(`report format file ${file}: could not load (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (!mod.default || typeof mod.default !== 'object') throw new ReportFormatError(`report format file ${file}: needs \`export default defineFormat({...})\``);
-  try {
-    return defineFormat(mod.default as ReportRenderer);
+    return defineFormat(def as ReportRenderer);
   } catch (err) {
     throw new ReportFormatError(`report format file ${file}: ${(err as Error).message}`);
   }
 }
 
-const cache = new Map<string, Promise<ReportRenderer[]>>();
+const load = cachedLoader((key) => build(key.split('\n')));
 
 /** Every format in `dirs` (default: formats/), in render order; loaded once per set of folders. */
 export function loadFormats(dirs: readonly string[] = [BUILTIN_FORMATS_DIR]): Promise<ReportRenderer[]> {
-  const key = dirs.map((d) => path.resolve(d)).join('\n');
-  let p = cache.get(key);
-  if (!p) {
-    p = build(dirs);
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
+  return load(dirs.map((d) => path.resolve(d)).join('\n'));
 }
 
 async function build(dirs: readonly string[]): Promise<ReportRenderer[]> {

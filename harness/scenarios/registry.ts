@@ -3,7 +3,7 @@
 // so a new row is one new file and no edit here.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { cachedLoader, importDefinition } from '../kit/definition-files.ts';
 import { defineScenario, ScenarioSpecError } from './spec.ts';
 import { type ScenarioSpec } from '../model/scenario.ts';
 
@@ -42,33 +42,19 @@ export class ScenarioRegistry {
 
 /** A scenario file's default export, checked. */
 async function importSpec(file: string): Promise<ScenarioSpec> {
-  let mod: { default?: unknown };
+  const spec = await importDefinition(file, 'scenario file', 'defineScenario', (m) => new ScenarioSpecError(m));
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  } catch (err) {
-    throw new ScenarioSpecError(`scenario file ${file}: could not load (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (!mod.default || typeof mod.default !== 'object') throw new ScenarioSpecError(`scenario file ${file}: needs \`export default defineScenario({...})\``);
-  try {
-    return defineScenario(mod.default as ScenarioSpec);
+    return defineScenario(spec as ScenarioSpec);
   } catch (err) {
     throw new ScenarioSpecError(`scenario file ${file}: ${(err as Error).message}`);
   }
 }
 
-const cache = new Map<string, Promise<ScenarioRegistry>>();
+const load = cachedLoader((key) => build(key ? key.split('\n') : []));
 
 /** The built-in scenarios and the user's files (paths relative to `cwd`); loaded once per set of files. */
 export function loadScenarios(files: readonly string[] = [], cwd = process.cwd()): Promise<ScenarioRegistry> {
-  const abs = files.map((f) => path.resolve(cwd, f));
-  const key = abs.join('\n');
-  let p = cache.get(key);
-  if (!p) {
-    p = build(abs);
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
+  return load(files.map((f) => path.resolve(cwd, f)).join('\n'));
 }
 
 async function build(userFiles: readonly string[]): Promise<ScenarioRegistry> {
