@@ -1,4 +1,4 @@
-// SIGINT in the middle of a real drill: exit 130, the report marked aborted with the steps done so
+// Ctrl-C (SIGINT to the CLI's process group) in the middle of a real drill: exit 130, the report marked aborted with the steps done so
 // far, and nothing of the run left running (no process carrying the run marker, no listening port).
 // The check is scoped to this run's label prefix (its report folder's name), so drills of other test
 // files running meanwhile are not counted.
@@ -20,7 +20,11 @@ function runDirOf(reportDir: string): string | undefined {
 describe('SIGINT during a drill (npm run drill, local platform)', () => {
   it('exits 130, marks the report aborted with the steps so far, leaves nothing running', { timeout: 240_000 }, async () => {
     const reportDir = mkdtempSync(path.join(tmpdir(), 'drill-int-'));
-    const cli = startCli(['--cluster', 'local', '--dataset-size', '500', '--post-migration-writes', '20', '--load-duration', '1'], reportDir);
+    const cli = startCli(['--cluster', 'local', '--dataset-size', '500', '--post-migration-writes', '20', '--load-duration', '1'], reportDir, {
+      ownGroup: true,
+      // As on a fresh clone: nothing compiled ahead, so whatever is imported after the Ctrl-C needs esbuild, which the Ctrl-C ended.
+      env: { TSX_DISABLE_CACHE: '1' },
+    });
     const { child, exited } = cli;
 
     // Wait until a step of the rollback procedure has started, then interrupt.
@@ -36,11 +40,14 @@ describe('SIGINT during a drill (npm run drill, local platform)', () => {
     const runPrefix = `${path.basename(runDirOf(reportDir)!)}-`;
     // The scope is right: the run's pods carry the prefix while it runs.
     expect(markedProcesses(runPrefix).length, `no process labelled ${runPrefix}*`).toBeGreaterThan(0);
-    child.kill('SIGINT');
+    // As Ctrl-C in a terminal: the whole foreground group (CLI, vitest workers, esbuild) gets SIGINT.
+    process.kill(-child.pid!, 'SIGINT');
     const code = await Promise.race([exited, sleep(90_000).then(() => 'timeout' as const)]);
     expect(code, cli.output().slice(-2000)).toBe(130);
 
     const dir = runDirOf(reportDir)!;
+    const tail = () => `${readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').split('\n').slice(-4).join('\n')}\n${cli.output().slice(-2000)}`;
+    expect(existsSync(path.join(dir, 'report.json')), `no report.json; the journal ends:\n${tail()}`).toBe(true);
     const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as { run: { status: string }; groups: { status: string; steps: { step: string; outcome: string }[] }[] };
     expect(report.run.status).toBe('aborted');
     const steps = report.groups.flatMap((g) => g.steps);

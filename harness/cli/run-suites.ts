@@ -1,6 +1,7 @@
 // Runs the selected drill suites through vitest's node API. The suites read the resolved plan
 // from DRILL_CONFIG and append to this run's journal; the reports are rendered from it afterwards,
 // also when the drill is interrupted (then marked aborted).
+import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createVitest } from 'vitest/node';
@@ -12,6 +13,8 @@ import { drillExitCode, setupFailures } from './exit-code.ts';
 import { createRunDir } from '../report/folder.ts';
 import { childPids } from '../platform/local/leaks.ts';
 import { renderRunReports } from '../report/write.ts';
+import { loadFormats } from '../report/format-registry.ts';
+import { ALLURE_RESULTS } from '../report/formats/allure.format.ts';
 import { JournalProgress } from './progress.ts';
 import { DRILL_CONFIG_ENV } from './drill-config-env.ts';
 
@@ -25,7 +28,19 @@ export interface SuiteRun {
   reportDir: string;
 }
 
+/** vitest's workers are node processes; tsx's esbuild service is not, and the reports still need it. */
+function isNodeProcess(pid: number): boolean {
+  try {
+    return path.basename(readlinkSync(`/proc/${pid}/exe`)) === path.basename(process.execPath);
+  } catch {
+    return true; // no /proc: signal it as before
+  }
+}
+
 export async function runSuites(run: SuiteRun, out: (line: string) => void): Promise<number> {
+  // The report formats are imported before anything runs: after a Ctrl-C the TypeScript loader's
+  // esbuild service (in the terminal's process group) is gone, and a format imported then would fail.
+  const formats = await loadFormats();
   const startedAt = new Date();
   const runDir = createRunDir(run.reportDir, startedAt, run.config.profile);
   const journal = new Journal(path.join(runDir, 'journal.jsonl'));
@@ -46,7 +61,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   if (process.env.DRILL_VERBOSE !== '1') process.env.DRILL_QUIET = '1';
   const live = Boolean(process.stdout.isTTY) && !process.env.CI;
   const progress = new JournalProgress(journal.file, { live, write: (t) => process.stdout.write(t) }).start();
-  const allureResults = path.join(runDir, 'allure-results');
+  const allureResults = path.join(runDir, ALLURE_RESULTS);
   let interrupted: NodeJS.Signals | undefined;
   let vitest: Awaited<ReturnType<typeof createVitest>> | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -55,7 +70,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
     out(`rollback-drill: ${sig}: stopping the drill, cleaning up…`);
     // The drill runs in vitest's worker processes: each tears its platform down on the signal
     // (the local platform's signal handler; the kind/existing dispose) and exits.
-    for (const pid of childPids()) {
+    for (const pid of childPids().filter(isNodeProcess)) {
       try {
         process.kill(pid, sig);
       } catch {
@@ -95,7 +110,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   );
   // Rendering never changes the verdicts' exit code: a renderer that fails costs its own file only
   // (report.md keeps at least the verdicts), and is said in one line and journalled.
-  const { written, history } = await renderRunReports(journal, runDir, out, { include: run.config.allure ? ['allure'] : [] });
+  const { written, history } = await renderRunReports(journal, runDir, out, { formats, include: run.config.allure ? ['allure'] : [] });
   const verdict: Record<number, string> = { 0: 'every verdict matches its expectation', 1: 'a verdict does NOT match its expectation (an unexpected failure, or an expected failure that passed)', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
   out(`rollback-drill: ${verdict[exitCode] ?? 'infrastructure error'}`);
   for (const p of [journal.file, ...written, history].filter(Boolean)) out(`  ${p}`);

@@ -11,13 +11,18 @@ export interface StartedCli {
   exited: Promise<number | null>;
 }
 
-/** Starts `rollback-drill ARGS` with its report under `reportDir` (quiet, CI mode, no stdin). */
-export function startCli(args: readonly string[], reportDir: string): StartedCli {
+/**
+ * Starts `rollback-drill ARGS` with its report under `reportDir` (quiet, CI mode, no stdin). With
+ * `ownGroup` it leads a process group of its own, so a test can signal the group as a terminal's
+ * Ctrl-C does (every process of the CLI at once, the TypeScript loader's esbuild service included).
+ */
+export function startCli(args: readonly string[], reportDir: string, opts: { ownGroup?: boolean; env?: Record<string, string> } = {}): StartedCli {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'rollback-drill.js'), ...args, '--report-dir', reportDir], {
     cwd: REPO_ROOT,
     // Not a CLI run of its own: the suites it starts must not see this worker's DRILL_CONFIG (there is none under npm test).
-    env: { ...process.env, DRILL_QUIET: '1', CI: 'true' },
+    env: { ...process.env, DRILL_QUIET: '1', CI: 'true', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownGroup ?? false,
   });
   let output = '';
   child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
