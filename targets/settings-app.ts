@@ -81,7 +81,7 @@ export default defineTarget({
     ],
   },
   // What the runbook as written does to this app (seed variant), measured by the quarterly drill
-  // (suites/targets/settings-app.drill.ts): its SQLite deployments are Hyperpage's.
+  // (suites/cli-drills.drill.ts): its SQLite deployments are Hyperpage's.
   findings: [
     {
       id: 'settings-app-runbook-env',

@@ -1,0 +1,186 @@
+// Every drill `npm test` runs through the real CLI, as a user would, in one file so that they can
+// share the seed runbook's waits on the settings app:
+//  - the second, independent app (fixtures/settings-app, profile targets/settings-app.ts):
+//    `--target settings-app --profile quarterly --variant both` (emergency and planned, seed and
+//    hardened), and its broken build (suites/fixtures/settings-app-mutant.target.ts) caught by data
+//    integrity. Nothing here knows the app beyond its profile: engine, writes and restore are judged
+//    from outside (the Service's routed pods, the SQLite file read by a data-tool Job, the register rule);
+//  - a sixth row of the decision matrix added in one file (suites/fixtures/postgres-stopped.scenario.ts:
+//    its own fault, criterion, finding and expected outcome) and nothing else edited: drilled through
+//    the CLI (`--scenario-file`), it goes through the plan, the generated suite, the verdicts (with the
+//    row's own criterion and expectation) and every report.
+// The seed runbook's SQLite deployments do not fit the settings app (its pods exit at start), so its
+// seed rollbacks spend most of their time in the scripts' own waits: the emergency script's 10 × 10 s
+// ready loop, the planned script's `sleep 30` and 40 s of health checks. Those waits are what the
+// runbook promises and stay as they are; the other two CLI drills run inside them instead of after
+// them (the sixth scenario once the quarterly's emergency seed rollback has started, the broken build
+// once its planned one has), so no two drills measure at the same time while the machine idles.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../harness/kit/repo.ts';
+import type { RunReport } from '../harness/report/model.ts';
+import { mismatches, SMALL_DRILL, startCliDrill, type CliDrill } from './cli-drill.ts';
+import { drillEnv } from './drill-env.ts';
+
+const env = drillEnv();
+const MUTANT = path.relative(REPO_ROOT, path.join(REPO_ROOT, 'suites', 'fixtures', 'settings-app-mutant.target.ts'));
+const FIXTURE = path.join(REPO_ROOT, 'suites', 'fixtures', 'postgres-stopped.scenario.ts');
+
+/** The journal event that starts a seed rollback of the quarterly run (its scripts' waits follow). */
+const seedRollbackOf = (scenario: string) => (e: Record<string, unknown>) => e.type === 'phase.start' && e.phase === 'procedure' && e.scenario === scenario && e.variant === 'seed';
+
+let started: { quarterly: Promise<CliDrill>; mutant: Promise<CliDrill>; sixth: Promise<CliDrill> } | undefined;
+
+/** The three CLI drills, started once (by whichever describe runs first); each describe awaits its own. */
+function cliDrills(): NonNullable<typeof started> {
+  if (started) return started;
+  const quarterly = startCliDrill(['--target', 'settings-app', '--profile', 'quarterly', '--variant', 'both', ...SMALL_DRILL], 'drill-settings-');
+  // Each starts when its wait begins, or when the quarterly run has ended without reaching it.
+  const after = (scenario: string, args: string[], prefix: string) => quarterly.reached(seedRollbackOf(scenario)).then(() => startCliDrill([...args, ...SMALL_DRILL], prefix).done);
+  started = {
+    quarterly: quarterly.done,
+    sixth: after('database-corruption', ['--profile', 'post-incident', '--scenario-file', path.relative(REPO_ROOT, FIXTURE), '--scenario', 'postgres-stopped', '--variant', 'both'], 'drill-sixth-'),
+    mutant: after('maintenance-window', ['--target', MUTANT, '--profile', 'post-incident', '--scenario', 'database-corruption', '--variant', 'hardened'], 'drill-settings-mutant-'),
+  };
+  // Awaited by their describes; a run that fails before its describe awaits it is not an unhandled rejection.
+  for (const p of Object.values(started)) p.catch(() => undefined);
+  return started;
+}
+
+type Group = RunReport['groups'][number];
+const group = (r: RunReport, key: string): Group => {
+  const g = r.groups.find((x) => x.key === key);
+  if (!g) throw new Error(`no ${key} in the report (groups: ${r.groups.map((x) => x.key).join(', ')})`);
+  return g;
+};
+const criterion = (g: Group, id: string) => {
+  const c = g.criteria.find((x) => x.id === id);
+  if (!c) throw new Error(`${g.key}: no criterion ${id} (has ${g.criteria.map((x) => x.id).join(', ')})`);
+  return c;
+};
+
+// Skipped under a CLI run (DRILL_CONFIG set): it starts CLI drills of its own, not part of the user's drill.
+describe.skipIf(env.fromCli)('the settings app, through its profile: quarterly drill, seed and hardened', () => {
+  let run: CliDrill;
+  beforeAll(async () => {
+    run = await cliDrills().quarterly;
+  });
+
+  it('exit 0: every verdict matches its expectation (the seed runbook\'s defects on this app declared by its profile)', () => {
+    expect(mismatches(run.report), run.output.slice(-4000)).toEqual([]);
+    expect(run.code, run.output.slice(-4000)).toBe(0);
+    expect(run.report.run.scenarios).toEqual(['database-corruption', 'maintenance-window']);
+  });
+
+  for (const [scenario, rollback] of [['database-corruption', 'emergency-rollback'], ['maintenance-window', 'planned-rollback']] as const) {
+    it(`${scenario} hardened: every criterion passes, judged from outside`, () => {
+      const g = group(run.report, `${scenario}/hardened`);
+      const failed = g.criteria.filter((c) => !c.passed).map((c) => `${c.id}: ${c.evidence}`);
+      expect(failed).toEqual([]);
+      // Restored on SQLite by where the Service routed (the app names no engine), within the budget.
+      const ttr = criterion(g, rollback);
+      expect(typeof ttr.measured, ttr.evidence).toBe('number');
+      // The register rule measured (not "not measured"): enough checked writes per SQLite pod.
+      const integrity = criterion(g, 'data-integrity');
+      expect(integrity.evidence, integrity.evidence).toMatch(/no anomaly/);
+      expect(integrity.evidence).not.toMatch(/NOT MEASURED/);
+      // The engine from the SQLite file itself (a data-tool Job: the app's image has no sqlite3): at
+      // least the ledger's 4 keys hold a post-restore write there (the load's keys may end on a write
+      // it abandoned), none in PostgreSQL.
+      const engine = criterion(g, 'engine-in-use').evidence;
+      const inSqlite = /(\d)\/8 keys hold one of them in the SQLite file \(.*Job/.exec(engine);
+      expect(Number(inSqlite?.[1] ?? 0), engine).toBeGreaterThanOrEqual(4);
+      expect(engine).toMatch(/[0?]\/8 in PostgreSQL/);
+    });
+
+    it(`${scenario} seed: the runbook's SQLite deployment does not fit this app, failing as its finding declares`, () => {
+      const g = group(run.report, `${scenario}/seed`);
+      const c = criterion(g, rollback);
+      expect(c.passed, c.evidence).toBe(false);
+      expect(c.expectedBecause).toBe('settings-app-runbook-env');
+      const f = g.findings.find((x) => x.id === 'settings-app-runbook-env');
+      expect(f?.confirmed, JSON.stringify(f)).toBe(true);
+    });
+  }
+
+  it('the reports name the target and its finding', () => {
+    const md = readFileSync(path.join(run.runDir, 'report.md'), 'utf8');
+    expect(md).toContain('settings-app');
+    expect(md).toContain('SETTINGS_DB_FILE');
+  });
+});
+
+describe.skipIf(env.fromCli)('the settings app\'s broken build (acknowledges 1 in 20 updates on SQLite without writing them)', () => {
+  let run: CliDrill;
+  beforeAll(async () => {
+    run = await cliDrills().mutant;
+  });
+
+  it('data integrity fails on lost updates the register rule caught, measured', () => {
+    const c = criterion(group(run.report, 'database-corruption/hardened'), 'data-integrity');
+    expect(c.passed, c.evidence).toBe(false);
+    expect(c.evidence).toMatch(/\d+ stale \(lost update\)/);
+  });
+
+  it('exit 1 (a criterion failed), and nothing else about the rollback is blamed', () => {
+    expect(run.code, run.output.slice(-3000)).toBe(1);
+    const g = group(run.report, 'database-corruption/hardened');
+    expect(g.criteria.filter((c) => !c.passed).map((c) => c.id)).toEqual(['data-integrity']);
+  });
+});
+
+// Skipped under a CLI run (DRILL_CONFIG set): a proof of the harness that starts a CLI drill of its own,
+// not part of the user's drill (which runs suites/scenarios.drill.ts only).
+describe.skipIf(env.fromCli)('a sixth scenario in one file: plan, suite, verdicts, report', () => {
+  let code: number | null;
+  let output = '';
+  let runDir: string;
+  let report: RunReport;
+
+  beforeAll(async () => {
+    ({ code, output, runDir, report } = await cliDrills().sixth);
+  });
+
+  it('the plan took the scenario from its file, both variants', () => {
+    expect(output).toContain('rollback-drill: profile post-incident: postgres-stopped × seed, hardened');
+    expect(report.run.scenarios).toEqual(['postgres-stopped']);
+    expect(report.groups.map((g) => g.key).filter((k) => k !== 'run').sort()).toEqual(['postgres-stopped/hardened', 'postgres-stopped/seed']);
+  });
+
+  it('exit 0: every verdict matches its expectation, the row\'s own one included', () => {
+    expect(mismatches(report), output.slice(-3000)).toEqual([]);
+    expect(code, output.slice(-3000)).toBe(0);
+  });
+
+  it("the row's criterion is judged in both variants: passed on hardened, failed as its finding declares on seed", () => {
+    const crit = (variant: string) => report.groups.find((g) => g.key === `postgres-stopped/${variant}`)!.criteria.find((c) => c.id === 'stopped-postgres-writes-kept');
+    const hardened = crit('hardened');
+    const seed = crit('seed');
+    expect(hardened, 'criterion missing on hardened').toBeDefined();
+    expect(hardened!.passed, hardened!.evidence).toBe(true);
+    expect(hardened!.measured).toBe(0);
+    expect(seed!.passed, seed!.evidence).toBe(false);
+    expect(seed!.measured as number, seed!.evidence).toBeGreaterThan(0);
+    expect(seed!.expected).toBe('fail');
+    expect(seed!.expectedBecause).toBe('fixture-stopped-postgres-writes-lost');
+    const finding = report.groups.find((g) => g.key === 'postgres-stopped/seed')!.findings.find((f) => f.id === 'fixture-stopped-postgres-writes-lost');
+    expect(finding?.confirmed, JSON.stringify(finding)).toBe(true);
+  });
+
+  it('the fault was proven on PostgreSQL and cleared afterwards', () => {
+    const g = report.groups.find((x) => x.key === 'postgres-stopped/hardened')!;
+    expect(JSON.stringify(g.fault)).toMatch(/PostgreSQL stopped: 0\/\d ready; .*refused/);
+    const journal = readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8');
+    expect(journal).toMatch(/"type":"fault.clear","fault":"postgres-stopped"/);
+  });
+
+  it('every report names it: markdown, HTML, JUnit', () => {
+    const md = readFileSync(path.join(runDir, 'report.md'), 'utf8');
+    expect(md).toContain('postgres-stopped');
+    expect(md).toContain('stopped-postgres-writes-kept');
+    expect(readFileSync(path.join(runDir, 'report.html'), 'utf8')).toContain('postgres-stopped');
+    const junit = readFileSync(path.join(runDir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase [^>]*name="[^"]*stopped-postgres-writes-kept/);
+  });
+});
