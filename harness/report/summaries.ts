@@ -64,6 +64,8 @@ export interface SummaryRow {
   key: string;
   label: string;
   value: string;
+  /** The whole value, where `value` had to be cut (a long object, a list of more than three). */
+  full?: string;
 }
 
 /** The declared fields of a probe kind with labels first, then every other key as it is. */
@@ -72,13 +74,21 @@ export function summaryRows(probe: ProbeKind, summary: object): SummaryRow[] {
   const fields = summary as Record<string, unknown>;
   const rows: SummaryRow[] = [];
   for (const [key, k] of Object.entries(known)) {
-    if (key in fields) rows.push({ key, label: k.label, value: formatValue(fields[key], k.format) });
+    if (key in fields) rows.push(withFull({ key, label: k.label, value: formatValue(fields[key], k.format) }, fields[key]));
   }
   for (const [key, v] of Object.entries(fields)) {
     if (key in known || HIDDEN_KEY.test(key)) continue;
-    rows.push({ key, label: key, value: formatValue(v, key.endsWith('Ms') ? 'ms' : 'text') });
+    rows.push(withFull({ key, label: key, value: formatValue(v, key.endsWith('Ms') ? 'ms' : 'text') }, v));
   }
   return rows;
+}
+
+/** The row with the whole value beside the cut one, when formatValue had to cut it. */
+function withFull(row: SummaryRow, v: unknown): SummaryRow {
+  if (v === null || typeof v !== 'object') return row;
+  // The limits formatValue cuts at: a list's first three items (an object item to 40 characters), an object to 160.
+  const cut = Array.isArray(v) ? v.length > 3 || v.some((x) => typeof x === 'object' && compact(x, Infinity).length > 40) : compact(v, Infinity).length > 160;
+  return cut ? { ...row, full: compact(v, Infinity) } : row;
 }
 
 export function formatValue(v: unknown, format: Known['format'] = 'text'): string {

@@ -1,14 +1,19 @@
 // Opens report.html in real headless Chromium (Debian's package) and checks the timeline rendered,
 // nothing was fetched and nothing errored. The screenshot is kept for a person to look at.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRunDir } from '../folder.ts';
 import { FIXTURE_T0, writeFixtureRun } from '../test-journals.ts';
 import { writeReports } from '../write.ts';
+
+// The journal of a real pre-release run (10 drills on the local platform, its folders made
+// placeholders; no sample files): what a report of that size has to fit.
+const PRE_RELEASE_JOURNAL = fileURLToPath(new URL('./fixtures/pre-release.journal.jsonl.gz', import.meta.url));
 
 // Debian's chromium; REPORT_TEST_CHROMIUM points elsewhere (or at nothing, to see the skip).
 const CHROMIUM = process.env['REPORT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -76,6 +81,47 @@ describe.skipIf(skipReason !== null)(`report.html in headless Chromium${skipReas
       console.log(`report.html screenshot: ${shot}`);
       expect(problems).toEqual([]);
       expect(requests).toEqual([url]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('a pre-release-sized report fits 1280 px without scrolling sideways, and a cut cell opens to its whole text', { timeout: 90_000 }, async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'report-html-wide-'));
+    const dir = path.join(root, 'reports', '20261204-190152-pre-release');
+    mkdirSync(dir, { recursive: true });
+    const journal = path.join(dir, 'journal.jsonl');
+    const text = gunzipSync(readFileSync(PRE_RELEASE_JOURNAL)).toString('utf8').replaceAll('{{runDir}}', dir).replaceAll('{{reportDir}}', path.dirname(dir));
+    writeFileSync(journal, text);
+    const { paths, report } = await writeReports(journal, dir);
+    expect(report.groups.filter((g) => g.scenario !== null)).toHaveLength(10);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(pathToFileURL(paths.html).href, { waitUntil: 'load' });
+      const width = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        inner: window.innerWidth,
+        // What sticks out, for the message.
+        over: Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .slice(0, 5)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} right ${Math.round(e.getBoundingClientRect().right)}: ${(e.textContent ?? '').slice(0, 60)}`),
+      }));
+      expect(width.scroll, `scrollWidth ${width.scroll} > innerWidth ${width.inner}: ${width.over.join(' | ')}`).toBeLessThanOrEqual(width.inner);
+
+      // A long cell shows its head; a click opens the whole text, nothing is lost.
+      const cut = page.locator('details.cut').first();
+      await expect.poll(() => page.locator('details.cut').count()).toBeGreaterThan(0);
+      const closed = (await cut.boundingBox())!.height;
+      const whole = await cut.evaluate((el) => el.textContent ?? '');
+      await cut.locator('summary').click();
+      expect(await cut.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(true);
+      expect((await cut.boundingBox())!.height, 'the opened cell is taller than the closed one').toBeGreaterThan(closed);
+      // Open, the visible text runs to the whole text's end.
+      expect(await cut.innerText()).toContain(whole.trim().slice(-60));
+      await page.screenshot({ path: path.join(dir, 'report-1280.png'), fullPage: false });
     } finally {
       await browser.close();
     }

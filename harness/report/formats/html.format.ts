@@ -17,10 +17,12 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .verdict { padding: 12px 16px; border-radius: 6px; font-weight: 600; border: 1px solid; }
 .verdict.passed { background: #dafbe1; border-color: var(--ok); } .verdict.failed, .verdict.error { background: #ffebe9; border-color: var(--bad); }
 .verdict.aborted { background: #fff8c5; border-color: var(--warn); }
-.meta { color: var(--muted); margin: 6px 0; } .meta span { margin-right: 14px; white-space: nowrap; }
+.meta { color: var(--muted); margin: 6px 0; display: flex; flex-wrap: wrap; gap: 2px 14px; } .meta span { white-space: nowrap; }
 .warn { background: #fff8c5; border-left: 4px solid var(--warn); padding: 6px 10px; margin: 6px 0; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+/* Every table's last column is its long text (evidence, message, detail): it may break anywhere, so the table fits the page. */
+td:last-child { overflow-wrap: anywhere; }
 th { background: var(--bg); } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.failed td, tr.over td { background: #fff5f5; } tr.interrupted td { background: #fffbe6; }
 tr.expected-failure td { background: #fff8e6; } tr.unexpected-pass td { background: #ffebe9; font-weight: 600; }
@@ -44,8 +46,29 @@ tr.expected-failure td { background: #fff8e6; } tr.unexpected-pass td { backgrou
 b.over { color: var(--warn); } .lat-fail { fill: #cf222e; }
 .legend { font-size: 12px; color: var(--muted); } .legend i { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 10px; vertical-align: middle; }
 details summary { cursor: pointer; color: var(--muted); }
+details.cut > summary { color: inherit; } details.cut > summary i { color: var(--muted); font-style: normal; white-space: nowrap; }
+details.cut[open] > summary .head { display: none; } details.cut[open] > summary i::before { content: "hide: "; }
+dl.kv { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0 12px; font-size: 13px; }
+dl.kv div { border: 1px solid var(--line); border-radius: 4px; padding: 2px 8px; max-width: 100%; overflow-wrap: anywhere; }
+dl.kv dt { display: inline; color: var(--muted); } dl.kv dt::after { content: ": "; } dl.kv dd { display: inline; margin: 0; font-variant-numeric: tabular-nums; }
 footer { color: var(--muted); font-size: 12px; margin-top: 32px; }
 `;
+
+/** A measured value or budget: a number stays on one line, right-aligned; a sentence wraps. */
+function valueCell(text: string): string {
+  return text.length <= 24 ? `<td class="num">${esc(text)}</td>` : `<td>${esc(text)}</td>`;
+}
+
+/** A cell's text; past `max` characters its head, and the whole text a click away (nothing is cut for good). */
+function long(text: string, max = 320): string {
+  if (text.length <= max) return esc(text);
+  return expandable(`${text.slice(0, 240).trimEnd()}…`, text);
+}
+
+/** `shown` with `full` in a details element: closed it reads as `shown`, open as the whole. */
+function expandable(shown: string, full: string): string {
+  return `<details class="cut"><summary><span class="head">${esc(shown)}</span> <i>(all ${full.length} characters)</i></summary>${esc(full)}</details>`;
+}
 
 // Plain text marks, not emoji: emoji fonts are often missing (CI browsers, servers), these never are.
 const MARK: Record<string, string> = { passed: '✓', failed: '✗', aborted: '■', error: '✗', 'not-evaluated': '–' };
@@ -92,7 +115,7 @@ export function renderHtml(r: RunReport, samples: ReadonlyMap<string, GroupSampl
   else {
     b.push('<table id="findings"><tr><th></th><th>Finding</th><th>Scenario</th><th>Detail</th></tr>');
     for (const f of r.findings)
-      b.push(`<tr class="${f.confirmed ? 'confirmed' : 'unconfirmed'}"><td>${f.confirmed ? '<span class="badge failed">confirmed</span>' : '<span class="badge">not confirmed</span>'}</td><td>${esc(f.title)}</td><td>${esc(f.scenario ? `${f.scenario} / ${f.variant}` : 'run')}</td><td>${esc(f.detail)}</td></tr>`);
+      b.push(`<tr class="${f.confirmed ? 'confirmed' : 'unconfirmed'}"><td>${f.confirmed ? '<span class="badge failed">confirmed</span>' : '<span class="badge">not confirmed</span>'}</td><td>${esc(f.title)}</td><td>${esc(f.scenario ? `${f.scenario} / ${f.variant}` : 'run')}</td><td>${long(f.detail)}</td></tr>`);
     b.push('</table>');
   }
 
@@ -133,9 +156,7 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
     b.push('<h3>Success criteria</h3><table class="criteria"><tr><th></th><th>Criterion</th><th>Expected</th><th>Measured</th><th>Budget</th><th>Evidence</th></tr>');
     for (const c of g.criteria)
       b.push(
-        `<tr class="${criterionClass(c)}"><td>${criterionMark(c)}</td><td>${esc(c.title)} <code>${esc(c.id)}</code></td><td>${expectedHtml(c)}</td><td class="num">${esc(
-          fmtMeasured(c.measured, c.unit),
-        )}</td><td class="num">${esc(fmtMeasured(c.budget, c.unit))}</td><td>${esc(c.evidence)}</td></tr>`,
+        `<tr class="${criterionClass(c)}"><td>${criterionMark(c)}</td><td>${esc(c.title)} <code>${esc(c.id)}</code></td><td>${expectedHtml(c)}</td>${valueCell(fmtMeasured(c.measured, c.unit))}${valueCell(fmtMeasured(c.budget, c.unit))}<td>${long(c.evidence)}</td></tr>`,
       );
     b.push('</table>');
   }
@@ -146,7 +167,7 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
       b.push(
         `<tr class="${esc(cls)}"><td class="num">${st.index + 1}</td><td>${esc(st.procedure)}</td><td>${esc(st.step)}</td><td>${esc(st.outcome)}${st.overBudget ? ' <b class="over">over budget</b>' : ''}</td><td class="num">${esc(
           fmtMs(st.durationMs),
-        )}</td><td class="num">${esc(fmtMs(st.budgetMs))}</td><td>${esc(st.message)}</td></tr>`,
+        )}</td><td class="num">${esc(fmtMs(st.budgetMs))}</td><td>${long(st.message)}</td></tr>`,
       );
     }
     b.push('</table>');
@@ -155,11 +176,11 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
     const rows = summaryRows(p.probe, p.summary);
     if (!rows.length) continue;
     const phase = p.probe === 'load' ? ` (${p.summary.phase})` : '';
-    b.push(`<h3>${esc(p.probe)}${esc(phase)}</h3><table class="probe"><tr>${rows.map((x) => `<th>${esc(x.label)}</th>`).join('')}</tr><tr>${rows.map((x) => `<td class="num">${esc(x.value)}</td>`).join('')}</tr></table>`);
+    b.push(`<h3>${esc(p.probe)}${esc(phase)}</h3><dl class="kv probe">${rows.map((x) => `<div><dt>${esc(x.label)}</dt><dd>${x.full ? expandable(x.value, x.full) : esc(x.value)}</dd></div>`).join('')}</dl>`);
   }
   if (g.triggers.length) {
     b.push('<h3>Automatic triggers</h3><table class="triggers"><tr><th>Trigger</th><th>Fired</th><th>Cleared</th><th>Detail</th></tr>');
-    for (const t of g.triggers) b.push(`<tr><td>${esc(t.trigger)}</td><td>${esc(isoTime(t.firedAt))}</td><td>${esc(isoTime(t.clearedAt))}</td><td>${esc(t.detail ?? '')}</td></tr>`);
+    for (const t of g.triggers) b.push(`<tr><td>${esc(t.trigger)}</td><td>${esc(isoTime(t.firedAt))}</td><td>${esc(isoTime(t.clearedAt))}</td><td>${long(t.detail ?? '')}</td></tr>`);
     b.push('</table>');
   }
   b.push('</section>');
@@ -204,7 +225,7 @@ function expectedHtml(c: Pick<CriterionReport, 'passed' | 'matches' | 'expected'
 function expectationsHtml(r: RunReport): string {
   const b: string[] = [];
   const { unexpectedPasses, unexpectedFailures, expectedFailures } = r.expectations;
-  const measured = (x: ExpectationRow) => esc(x.evidence ? `${x.measured}: ${x.evidence}` : x.measured);
+  const measured = (x: ExpectationRow) => long(x.evidence ? `${x.measured}: ${x.evidence}` : x.measured);
   if (unexpectedPasses.length + unexpectedFailures.length) {
     b.push(`<div class="mismatch" id="mismatches"><h2>Verdicts that do not match their expectations</h2><table><tr><th></th><th>Scenario</th><th>Check</th><th>Expected</th><th>Measured</th></tr>`);
     for (const x of unexpectedPasses)
