@@ -39,4 +39,21 @@ describe('live progress from the journal', () => {
     p.stop();
     expect(out).toMatch(/\r\x1b\[2K {4}✓ emergency: Freeze writes 0\.8 s \/ 45 s\n$/);
   });
+
+  it('the premises print under the preflight as they are decided; the checks of steps show as their steps', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'progress-')), 'journal.jsonl');
+    let out = '';
+    const p = new JournalProgress(file, { live: false, write: (t) => (out += t) });
+    const at = { scenario: 'database-corruption', variant: 'hardened' };
+    appendFileSync(file, ev({ type: 'phase.start', ...at, phase: 'preflight' }));
+    appendFileSync(file, ev({ type: 'check', ...at, id: 'preflight-engine-value-strict', title: 'The engine variable is honoured strictly', passed: false, measured: 'DB_ENGINE=postgresql: started and served by sqlite', expected: 'pass', matches: false, procedure: 'preflight', stepId: 'engine-value-strict' }));
+    appendFileSync(file, ev({ type: 'check', ...at, id: 'preflight-health-reflects-database', title: 'The health check reflects the database', passed: true, measured: 'HTTP 503 while PostgreSQL was down', expected: 'pass', matches: true, procedure: 'preflight', stepId: 'health-reflects-database' }));
+    appendFileSync(file, ev({ type: 'check', ...at, id: 'checklist:1', title: '1. Application health', passed: true, measured: 'ok', expected: 'pass', matches: true, procedure: 'validation', stepId: 'checklist-1' }));
+    p.stop();
+    expect(out.split('\n').filter(Boolean)).toEqual([
+      '  ▶ preflight',
+      '    ✗ premise: The engine variable is honoured strictly — DB_ENGINE=postgresql: started and served by sqlite',
+      '    ✓ premise: The health check reflects the database',
+    ]);
+  });
 });

@@ -25,6 +25,10 @@ export function describeEvent(e: JournalEvent): string | undefined {
     case 'probe.summary':
       if (e.probe === 'load') return `    load ${e.summary.phase}: p50 ${e.summary.p50} ms, p99 ${e.summary.p99} ms, ${e.summary.rps} req/s`;
       return undefined;
+    case 'check':
+      // The runbook's premises, as the preflight decides them (the procedures' checks show as their steps).
+      if (e.procedure !== 'preflight') return undefined;
+      return `    ${e.passed ? '✓' : '✗'} premise: ${e.title}${e.passed ? '' : ` — ${e.measured.slice(0, 200)}`}`;
     case 'verdict':
       return `  ${e.passed ? '✓' : '✗'} ${e.id}: ${String(e.measured)}${e.unit ? ` ${e.unit}` : ''} (budget ${String(e.budget)})${e.expected === 'fail' ? (e.passed ? ` — UNEXPECTEDLY PASSED (expected to fail: ${e.expectedBecause})` : ` — expected failure (${e.expectedBecause})`) : ''}${e.passed ? '' : ` — ${e.evidence.slice(0, 200)}`}`;
     case 'scenario.end':

@@ -16,6 +16,7 @@ import { renderRunReports } from '../report/write.ts';
 import { loadFormats } from '../report/format-registry.ts';
 import { ALLURE_RESULTS } from '../report/formats/allure.format.ts';
 import { JournalProgress } from './progress.ts';
+import { otherRunFiles } from './run-folder.ts';
 import { DRILL_CONFIG_ENV } from './drill-config-env.ts';
 
 export { DRILL_CONFIG_ENV } from './drill-config-env.ts';
@@ -113,7 +114,8 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
   const { written, history } = await renderRunReports(journal, runDir, out, { formats, include: run.config.allure ? ['allure'] : [] });
   const verdict: Record<number, string> = { 0: 'every verdict matches its expectation', 1: 'a verdict does NOT match its expectation (an unexpected failure, or an expected failure that passed)', 3: 'the platform or the baseline could not be set up (nothing drilled there; see the report)', 130: 'interrupted', 143: 'interrupted' };
   out(`rollback-drill: ${verdict[exitCode] ?? 'infrastructure error'}`);
-  for (const p of [journal.file, ...written, history].filter(Boolean)) out(`  ${p}`);
+  const listed = [journal.file, ...written, ...(history ? [history] : [])];
+  for (const p of [...listed, ...otherRunFiles(runDir, listed)]) out(`  ${p}`);
   // Only now: a late signal (a worker's teardown signalling its group) must not kill the CLI half-way
   // through the reports that mark the run aborted; onSignal ignores every signal after the first.
   process.off('SIGINT', onSignal);
