@@ -166,7 +166,8 @@ describe('input', () => {
   it('the same value under two keys is fine', () => {
     expect(checkRegister({ writes: [w('a', 0, 10), w('a', 0, 10, 'ok', 'locale')], reads: [final('a'), final('a', 'locale')] }).totals.ok).toBe(2);
   });
-  it('scales: 8 keys x 5,000 updates each read back during the workload in seconds, not minutes (a quadratic scan took 6 s)', () => {
+  // Its speed (a quadratic scan took 6 s here) is measured by `npm run bench -- register-rule`, not asserted.
+  it('at size: 8 keys x 5,000 updates each read back during the workload, every read judged', () => {
     const keys = ['theme', 'locale', 'timezone', 'page_size', 'beta', 'motd', 'retention_days', 'digest_hour'];
     const writes: RegisterWrite[] = [];
     const reads: RegisterRead[] = [];
@@ -175,9 +176,7 @@ describe('input', () => {
         writes.push(w(`${key}-${i}`, i * 10, i * 10 + 8, i % 97 === 0 ? 'unknown' : 'ok', key));
         reads.push({ key, value: `${key}-${i}`, startedAt: i * 10 + 9, endedAt: i * 10 + 9 });
       }
-    const t0 = performance.now();
     const c = checkRegister({ writes, reads });
-    expect(performance.now() - t0).toBeLessThan(3_000);
     expect(c.totals).toMatchObject({ reads: 40_000, ok: 40_000 });
   });
 });
