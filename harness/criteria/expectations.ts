@@ -11,7 +11,10 @@ import type { EventOf } from '../model/journal-events.ts';
 
 export interface Expectation {
   expected: 'pass' | 'fail';
-  /** The finding id that explains an expected failure. */
+  /**
+   * The finding id that explains an expected failure; on an expected pass, the finding whose mask
+   * lifted a declared expected failure (the report names it, so a masked pass is never silent).
+   */
   expectedBecause?: string;
 }
 
@@ -27,9 +30,12 @@ export function expectationFor(check: CheckId | string, scenario: ScenarioName, 
   const here = (x: { check: string; variant: Variant; scenarios?: readonly string[] }) => x.check === check && x.variant === variant && (x.scenarios === undefined || x.scenarios.includes(scenario));
   // A target's finding may mask another's expected failure (Hyperpage acknowledges no write on
   // PostgreSQL, so the seed runbook has nothing to lose): that check is then expected to pass.
-  const masked = (findings ?? (Object.values(FINDINGS) as FindingSpec[])).flatMap((f) => f.masks ?? []).filter(here);
-  const hit = declaredExpectedFailures(findings).find((x) => here(x) && !masked.some((m) => m.finding === x.finding));
-  return hit ? { expected: 'fail', expectedBecause: hit.finding } : { expected: 'pass' };
+  const masked = (findings ?? (Object.values(FINDINGS) as FindingSpec[])).flatMap((f) => (f.masks ?? []).map((m) => ({ ...m, by: f.id }))).filter(here);
+  const declared = declaredExpectedFailures(findings).filter(here);
+  const hit = declared.find((x) => !masked.some((m) => m.finding === x.finding));
+  if (hit) return { expected: 'fail', expectedBecause: hit.finding };
+  const mask = masked.find((m) => declared.some((x) => x.finding === m.finding));
+  return mask ? { expected: 'pass', expectedBecause: mask.by } : { expected: 'pass' };
 }
 
 /**

@@ -217,7 +217,7 @@ function criterionMark(c: Pick<CriterionReport, 'passed' | 'matches'>): string {
 }
 
 function expectedHtml(c: Pick<CriterionReport, 'passed' | 'matches' | 'expected' | 'expectedBecause'>): string {
-  if (c.expected === 'pass') return 'pass';
+  if (c.expected === 'pass') return c.expectedBecause ? `pass (finding <code>${esc(c.expectedBecause)}</code> masks the seed runbook's expected failure)` : 'pass';
   const why = `fail (finding <code>${esc(c.expectedBecause ?? '?')}</code>)`;
   return c.passed ? `${why} <span class="badge failed">unexpectedly passed: remove the expectation, the runbook was fixed</span>` : why;
 }

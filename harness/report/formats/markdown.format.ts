@@ -187,7 +187,8 @@ export function criterionMark(c: Pick<CriterionReport, 'passed' | 'matches'>): s
 }
 
 function expectedCell(c: Pick<CriterionReport, 'expected' | 'expectedBecause'>): string {
-  return c.expected === 'fail' ? `fail (finding \`${c.expectedBecause ?? '?'}\`)` : 'pass';
+  if (c.expected === 'fail') return `fail (finding \`${c.expectedBecause ?? '?'}\`)`;
+  return c.expectedBecause ? `pass (finding \`${c.expectedBecause}\` masks the seed runbook's expected failure)` : 'pass';
 }
 
 function measuredCell(x: ExpectationRow): string {

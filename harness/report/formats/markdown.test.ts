@@ -85,4 +85,12 @@ describe('seed vs hardened', () => {
     const diffs = variantDifferences([g('seed', [c('data-integrity', false, 50), c('engine-in-use', true, 0)]), g('hardened', [c('data-integrity', true, 0), c('engine-in-use', true, 0)])]);
     expect(diffs).toEqual([{ scenario: 'database-corruption', id: 'data-integrity', seed: '❌ 50 lost writes', hardened: '✅ 0 lost writes' }]);
   });
+
+  it('a pass that a finding\'s mask made expected names the mask in the Expected cell', () => {
+    const r = buildReport(readJournal(writeFixtureRun(tmpDir(), 'hardened-pass')));
+    const c = r.groups.flatMap((g) => g.criteria).find((x) => x.id === 'data-integrity')!;
+    Object.assign(c, { expected: 'pass', expectedBecause: 'app-acks-no-write' });
+    const row = table(renderMarkdown(r), '### Success criteria').find((x) => x[2]!.includes('data-integrity'))!;
+    expect(row[3]).toBe("pass (finding `app-acks-no-write` masks the seed runbook's expected failure)");
+  });
 });
