@@ -1,6 +1,5 @@
 // Runs the real CLI (bin/rollback-drill.js) as a user would, for the suites that drill through it
-// (a scenario from a file, another target): waits for it, then reads the report it wrote. A started
-// run can be watched through its journal, so another drill can start when it enters a known wait.
+// (a scenario from a file, another target): waits for it, then reads the report it wrote.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,50 +19,14 @@ export interface CliDrill {
 export const SMALL_DRILL = ['--cluster', 'local', '--dataset-size', '2000', '--post-migration-writes', '50', '--load-duration', '1', '--time-scale', '120', '--write-rate', '250'];
 
 export async function runCliDrill(args: readonly string[], tmpPrefix: string): Promise<CliDrill> {
-  return startCliDrill(args, tmpPrefix).done;
-}
-
-/** A CLI drill under way: its journal's events so far, and the drill as it ends. */
-export interface StartedCliDrill {
-  /** Resolves when an event matching `match` is journalled; with false if the run ends first. */
-  reached(match: (e: Record<string, unknown>) => boolean): Promise<boolean>;
-  done: Promise<CliDrill>;
-}
-
-export function startCliDrill(args: readonly string[], tmpPrefix: string): StartedCliDrill {
   const reportDir = mkdtempSync(path.join(tmpdir(), tmpPrefix));
   const cli = startCli(args, reportDir);
-  let ended = false;
-  const done = cli.exited.then((code) => {
-    ended = true;
-    const output = cli.output();
-    const name = readdirSync(reportDir).find((n) => existsSync(path.join(reportDir, n, 'report.json')));
-    if (!name) throw new Error(`no report written (exit ${code}):\n${output.slice(-3000)}`);
-    const runDir = path.join(reportDir, name);
-    return { code, output, runDir, report: JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport };
-  });
-  const events = (): Record<string, unknown>[] => {
-    const dir = readdirSync(reportDir).find((n) => existsSync(path.join(reportDir, n, 'journal.jsonl')));
-    if (!dir) return [];
-    return readFileSync(path.join(reportDir, dir, 'journal.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as Record<string, unknown>];
-        } catch {
-          return []; // a line being written
-        }
-      });
-  };
-  const reached = async (match: (e: Record<string, unknown>) => boolean): Promise<boolean> => {
-    for (;;) {
-      if (events().some(match)) return true;
-      if (ended) return false;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
-  return { reached, done };
+  const code = await cli.exited;
+  const output = cli.output();
+  const name = readdirSync(reportDir).find((n) => existsSync(path.join(reportDir, n, 'report.json')));
+  if (!name) throw new Error(`no report written (exit ${code}):\n${output.slice(-3000)}`);
+  const runDir = path.join(reportDir, name);
+  return { code, output, runDir, report: JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport };
 }
 
 /** Every criterion or check that does not match its expectation, one line each (empty: the gate passes). */

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../harness/kit/repo.ts';
 import type { RunReport } from '../harness/report/model.ts';
-import { mismatches, SMALL_DRILL, startCliDrill, type CliDrill } from './cli-drill.ts';
+import { mismatches, runCliDrill, SMALL_DRILL, type CliDrill } from './cli-drill.ts';
 import { drillEnv } from './drill-env.ts';
 
 const env = drillEnv();
@@ -28,12 +28,12 @@ let started: { quarterly: Promise<CliDrill>; mutant: Promise<CliDrill>; sixth: P
 /** The three CLI drills, started once (by whichever describe runs first), one after another; each describe awaits its own. */
 function cliDrills(): NonNullable<typeof started> {
   if (started) return started;
-  const quarterly = startCliDrill(['--target', 'settings-app', '--profile', 'quarterly', '--variant', 'both', ...SMALL_DRILL], 'drill-settings-');
+  const quarterly = runCliDrill(['--target', 'settings-app', '--profile', 'quarterly', '--variant', 'both', ...SMALL_DRILL], 'drill-settings-');
   // Each starts when the one before it has ended, passed or not.
-  const after = (before: Promise<unknown>, args: string[], prefix: string) => before.catch(() => undefined).then(() => startCliDrill([...args, ...SMALL_DRILL], prefix).done);
-  const sixth = after(quarterly.done, ['--profile', 'post-incident', '--scenario-file', path.relative(REPO_ROOT, FIXTURE), '--scenario', 'postgres-stopped', '--variant', 'both'], 'drill-sixth-');
+  const after = (before: Promise<unknown>, args: string[], prefix: string) => before.catch(() => undefined).then(() => runCliDrill([...args, ...SMALL_DRILL], prefix));
+  const sixth = after(quarterly, ['--profile', 'post-incident', '--scenario-file', path.relative(REPO_ROOT, FIXTURE), '--scenario', 'postgres-stopped', '--variant', 'both'], 'drill-sixth-');
   const mutant = after(sixth, ['--target', MUTANT, '--profile', 'post-incident', '--scenario', 'database-corruption', '--variant', 'hardened'], 'drill-settings-mutant-');
-  started = { quarterly: quarterly.done, sixth, mutant };
+  started = { quarterly, sixth, mutant };
   // Awaited by their describes; a run that fails before its describe awaits it is not an unhandled rejection.
   for (const p of Object.values(started)) p.catch(() => undefined);
   return started;

@@ -87,8 +87,9 @@ export function summaryRows(probe: ProbeKind, summary: object): SummaryRow[] {
 function withFull(row: SummaryRow, v: unknown): SummaryRow {
   if (v === null || typeof v !== 'object') return row;
   // The limits formatValue cuts at: a list's first three items (an object item to 40 characters), an object to 160.
-  const cut = Array.isArray(v) ? v.length > 3 || v.some((x) => typeof x === 'object' && compact(x, Infinity).length > 40) : compact(v, Infinity).length > 160;
-  return cut ? { ...row, full: compact(v, Infinity) } : row;
+  const full = compact(v, Infinity);
+  const cut = Array.isArray(v) ? v.length > 3 || v.some((x) => typeof x === 'object' && compact(x, Infinity).length > 40) : full.length > 160;
+  return cut ? { ...row, full } : row;
 }
 
 export function formatValue(v: unknown, format: Known['format'] = 'text'): string {
