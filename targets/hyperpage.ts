@@ -159,8 +159,15 @@ export default defineTarget({
     {
       id: 'hyperpage-postgres-acks-no-write',
       title: 'PostgreSQL mode acknowledges no write: POST/PUT /api/tools/config 500, the repositories send SQLite-shaped SQL to PostgreSQL (42P01 without the table, 42703 with pg-schema.ts\'s table)',
-      // Nothing acknowledged on PostgreSQL, nothing for the seed runbook to lose: its data-flow defect cannot show here.
-      masks: [{ finding: 'runbook-no-data-flow', check: 'criterion:data-integrity', variant: 'seed' }],
+      masks: [
+        {
+          finding: 'runbook-no-data-flow',
+          check: 'criterion:data-integrity',
+          variant: 'seed',
+          because: 'PostgreSQL mode acknowledges no write, so the seed runbook has nothing on PostgreSQL to lose: its missing data flow cannot show on this app',
+        },
+      ],
+      fix: 'choose the PostgreSQL schema and queries by the engine actually in use (drizzle 0.44 has no db.$schema), and migrate PostgreSQL on start',
     },
     { id: 'hyperpage-health-blind', title: '/api/health answers 200 healthy in PostgreSQL mode while PostgreSQL refuses connections (it queries no database)' },
     { id: 'hyperpage-production-health-needs-postgres', title: '/api/health/production answers 503 in SQLite mode when PostgreSQL is down, while SQLite serves and acknowledges writes (200)' },

@@ -56,6 +56,7 @@ function integrityVerdict(title: string, anomalies: readonly string[], whyNot: s
     measured: notMeasured ? 'not measured' : anomalies.length ? anomalies.join(', ') : 'no anomaly',
     budget: 'no anomaly',
     evidence: notMeasured ? `NOT MEASURED: ${whyNot}; ${detail}` : detail,
+    ...(notMeasured ? { notMeasured: whyNot, says: `data integrity not measured: ${whyNot}` } : anomalies.length ? { says: `acknowledged data was not kept: ${anomalies.join(', ')} (wanted: no anomaly)` } : {}),
   };
 }
 
@@ -105,7 +106,10 @@ function registerIntegrityVerdict(o: ScenarioOutcome, r: RegisterOutcome): Verdi
   const whyNot =
     r.source !== 'sqlite-file'
       ? 'the SQLite file could not be read directly'
-      : r.afterRestore.acknowledged === 0
+      : o.okWritesOnPostgres === 0
+        ? // A pass needs writes the rollback could have lost: with none acknowledged on PostgreSQL, "no anomaly" would say nothing.
+          'no write was acknowledged while PostgreSQL served, so the rollback had nothing it could lose'
+        : r.afterRestore.acknowledged === 0
         ? 'no write acknowledged after the restore'
         : !c.sufficient
           ? `too few writes after the restore checked by a read (min ${c.minPerPod}/pod < ${c.minRequired})`

@@ -59,11 +59,11 @@ describe('declared expected failures (FINDINGS)', () => {
 
 describe('a finding that masks another\'s expected failure', () => {
   const runbook = Object.values(FINDINGS) as FindingSpec[];
-  const acksNoWrite: FindingSpec = { id: 'app-acks-no-write', title: 'PostgreSQL mode acknowledges no write', masks: [{ finding: 'runbook-no-data-flow', check: 'criterion:data-integrity', variant: 'seed', scenarios: ['database-corruption'] }] };
+  const acksNoWrite: FindingSpec = { id: 'app-acks-no-write', title: 'PostgreSQL mode acknowledges no write', masks: [{ finding: 'runbook-no-data-flow', check: 'criterion:data-integrity', variant: 'seed', scenarios: ['database-corruption'], because: 'nothing acknowledged on PostgreSQL' }] };
   it('turns it into an expected pass where it applies, and nowhere else', () => {
     expect(expectationFor('criterion:data-integrity', 'database-corruption', 'seed', runbook)).toEqual({ expected: 'fail', expectedBecause: 'runbook-no-data-flow' });
     // The pass names the finding that masks the failure: the reports show it, a masked pass is never silent.
-    expect(expectationFor('criterion:data-integrity', 'database-corruption', 'seed', [...runbook, acksNoWrite])).toEqual({ expected: 'pass', expectedBecause: 'app-acks-no-write' });
+    expect(expectationFor('criterion:data-integrity', 'database-corruption', 'seed', [...runbook, acksNoWrite])).toEqual({ expected: 'pass', expectedBecause: 'app-acks-no-write', maskReason: 'nothing acknowledged on PostgreSQL' });
     // Another scenario, another check: untouched.
     expect(expectationFor('criterion:data-integrity', 'maintenance-window', 'seed', [...runbook, acksNoWrite])).toEqual(expectationFor('criterion:data-integrity', 'maintenance-window', 'seed', runbook));
     expect(expectationFor('checklist:1', 'database-corruption', 'seed', [...runbook, acksNoWrite])).toEqual(expectationFor('checklist:1', 'database-corruption', 'seed', runbook));

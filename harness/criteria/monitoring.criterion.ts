@@ -11,8 +11,15 @@ export function monitoringVerdict(o: ScenarioOutcome): Verdict {
   // rollback's own downtime detects nothing).
   const missing = o.expectedTriggers.filter((id) => !o.triggers.find((t) => t.id === id && t.firedAt !== undefined && t.firedAt <= o.procedureStartedAt));
   const fired = o.triggers.filter((t) => t.firedAt !== undefined);
+  const late = o.triggers.filter((t) => missing.includes(t.id) && t.firedAt !== undefined).map((t) => `${t.id} only ${((t.firedAt! - o.procedureStartedAt) / 1000).toFixed(1)} s after the rollback started`);
+  const says = missing.length
+    ? `no expected trigger fired before the rollback started (${missing.join(', ')}${late.length ? `; ${late.join(', ')}` : ''}): the fault went undetected until someone started the rollback by hand`
+    : !o.alerts.cleared
+      ? `alerts did not clear within ${(o.alerts.deadlineMs / 1000).toFixed(0)} s: ${o.alerts.evidence}`
+      : undefined;
   return {
     id: 'monitoring',
+    ...(says ? { says } : {}),
     title: 'Monitoring: the expected triggers fired and all alerts cleared within 10 minutes (scaled)',
     passed: o.alerts.cleared && missing.length === 0,
     // Still active at the end is measured too: at least that long, over the deadline.

@@ -20,6 +20,7 @@ import { monitoringVerdict } from './monitoring.criterion.ts';
 import { performanceVerdict } from './performance.criterion.ts';
 import { plannedVerdict } from './planned-rollback.criterion.ts';
 import { securityVerdict } from './security-validation.ts';
+import { matches } from './expectations.ts';
 
 const cleanLedger: LedgerCheck = { attempted: 3000, ok: 3000, fail: 0, unknown: 0, lost: 0, recovered: 0, unexpected: 0, duplicated: 0, lostEmails: [], unexpectedEmails: [], duplicatedEmails: [] };
 const load = (over: Partial<LoadSummary> = {}): LoadSummary => ({
@@ -199,7 +200,11 @@ describe('monitoring', () => {
     const late = monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: fired(900), procedureStartedAt: 500 }));
     expect(late.passed).toBe(false);
     expect(late.evidence).toContain('never fired before the rollback started: health-check-failures');
-    expect(monitoringVerdict(outcome({ alerts: { ...alerts, cleared: false }, expectedTriggers: [], triggers: [], procedureStartedAt: 500 })).passed).toBe(false);
+    // In words for the headline, never a bare "0 ms against 10000 ms".
+    expect(late.says).toBe('no expected trigger fired before the rollback started (health-check-failures; health-check-failures only 0.4 s after the rollback started): the fault went undetected until someone started the rollback by hand');
+    const stuck = monitoringVerdict(outcome({ alerts: { ...alerts, cleared: false, evidence: 'error-rate still active' }, expectedTriggers: [], triggers: [], procedureStartedAt: 500 }));
+    expect([stuck.passed, stuck.says]).toEqual([false, 'alerts did not clear within 10 s: error-rate still active']);
+    expect(monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: fired(100), procedureStartedAt: 500 })).says).toBeUndefined();
   });
 });
 
@@ -303,6 +308,19 @@ describe('data integrity and engine in use of a register target', () => {
     const v = dataIntegrityVerdict(regOutcome(register('reg-2', { afterRestore: { acknowledged: 5000, pinned: 30 } }), { coverage: thin }));
     expect([v.passed, v.measured]).toEqual([false, 'not measured']);
     expect(v.evidence).toContain('NOT MEASURED: too few writes after the restore checked by a read (min 10/pod < 300)');
+  });
+
+  it('is not measured when PostgreSQL acknowledged no write: the rollback had nothing it could lose, so "no anomaly" proves nothing', () => {
+    const v = dataIntegrityVerdict(regOutcome(register('reg-2'), { okWritesOnPostgres: 0 }));
+    expect([v.passed, v.measured, v.notMeasured]).toEqual([false, 'not measured', 'no write was acknowledged while PostgreSQL served, so the rollback had nothing it could lose']);
+    expect(v.says).toBe('data integrity not measured: no write was acknowledged while PostgreSQL served, so the rollback had nothing it could lose');
+    // An anomaly still fails, whatever PostgreSQL took.
+    expect(dataIntegrityVerdict(regOutcome(register('reg-1'), { okWritesOnPostgres: 0 })).measured).toBe('1 stale (lost update)');
+    // A mask that says the defect cannot show here agrees with "not measured"; without one it is a mismatch.
+    const masked = { expected: 'pass' as const, expectedBecause: 'app-acks-no-write', maskReason: 'nothing acknowledged on PostgreSQL' };
+    expect(matches(v.passed, masked, v.measured)).toBe(true);
+    expect(matches(v.passed, { expected: 'pass' }, v.measured)).toBe(false);
+    expect(matches(false, masked, '1 stale (lost update)')).toBe(false);
   });
 
   it('engine in use: passes when the keys hold post-restore values in the SQLite file, fails when they are in PostgreSQL', () => {

@@ -24,5 +24,7 @@ export interface FindingSpec {
   title: string;
   expectedFailures?: readonly ExpectedFailure[];
   /** Another finding's expected failure this one makes impossible to show (the check is then expected to pass). */
-  masks?: readonly (ExpectedFailure & { finding: string })[];
+  masks?: readonly (ExpectedFailure & { finding: string; because: string })[];
+  /** What to fix, where the finding knows. */
+  fix?: string;
 }

@@ -34,6 +34,31 @@ const measure = z.union([z.number(), z.string()]).nullable();
 const faultBody = z.object({ fault: z.string(), detail: z.string() });
 const phaseBody = z.object({ phase: z.string(), durationMs: z.number().optional() });
 
+/**
+ * Why a check, verdict or finding came out as it did, seen from outside: the distinct answers of the
+ * requests that failed (status and trimmed, redacted body, with their counts), the telling log lines
+ * of the pods involved (errors and SQLSTATEs, de-duplicated, with the file of the full log under the
+ * run folder when there is one), and what to fix where the finding says.
+ */
+export const CausesSchema = z.object({
+  answers: z.array(z.object({ request: z.string(), status: z.number(), body: z.string(), count: z.number() })).optional(),
+  logs: z.array(z.object({ pod: z.string(), line: z.string(), count: z.number(), file: z.string().optional() })).optional(),
+  fix: z.string().optional(),
+});
+export type Causes = z.infer<typeof CausesSchema>;
+
+/**
+ * Where a statement comes from: measured (a request, exec or query of this run produced it; source
+ * names it), declared (the target profile or config says so; source names the field) or inferred
+ * (derived from other measurements; source says from which).
+ */
+export const ProvenanceSchema = z.object({ kind: z.enum(['measured', 'declared', 'inferred']), source: z.string() });
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+/** runbook: a defect of the runbook; premise: something the runbook assumes of the app that it breaks; note: about the drill itself. */
+export const FindingKindSchema = z.enum(['runbook', 'premise', 'note']);
+export type FindingKind = z.infer<typeof FindingKindSchema>;
+
 /** The body of every event type but probe.summary (see PROBE_SUMMARY_SCHEMAS), by type. */
 export const EVENT_SCHEMAS = {
   'run.start': z.object({
@@ -73,6 +98,13 @@ export const EVENT_SCHEMAS = {
     expectedBecause: z.string().optional(),
     /** passed === (expected === 'pass'): what the gate judges (absent in older journals: judge `passed`). */
     matches: z.boolean().optional(),
+    /** Why a target's finding (expectedBecause) masks a declared expected failure, so a pass is expected. */
+    maskReason: z.string().optional(),
+    /** The outcome in words, for a headline ("no trigger fired before the rollback started"); absent: measured against budget. */
+    says: z.string().optional(),
+    /** Set when what the criterion judges could not be measured (passed is then false: it earns no score): why. */
+    notMeasured: z.string().optional(),
+    causes: CausesSchema.optional(),
   }),
   /**
    * A validation-checklist item, a rollback step or the data recovery, judged against its expected
@@ -89,8 +121,21 @@ export const EVENT_SCHEMAS = {
     matches: z.boolean(),
     procedure: z.string().optional(),
     stepId: z.string().optional(),
+    maskReason: z.string().optional(),
+    says: z.string().optional(),
+    causes: CausesSchema.optional(),
+    provenance: ProvenanceSchema.optional(),
   }),
-  finding: z.object({ id: z.string(), title: z.string(), detail: z.string(), confirmed: z.boolean() }),
+  finding: z.object({
+    id: z.string(),
+    title: z.string(),
+    detail: z.string(),
+    confirmed: z.boolean(),
+    /** Absent in older journals: the report infers it from the id (runbook-…, premise-… and app-…, else note). */
+    kind: FindingKindSchema.optional(),
+    provenance: ProvenanceSchema.optional(),
+    causes: CausesSchema.optional(),
+  }),
   trigger: z.object({ trigger: z.string(), firedAt: z.number().optional(), clearedAt: z.number().optional(), detail: z.string().optional() }),
   artifact: z.object({ kind: z.string(), path: z.string() }),
   /** cause 'setup': the platform or the baseline could not be set up, so nothing was drilled (exit 3). */

@@ -221,8 +221,19 @@ export const TargetProfileSchema = z
             .default([]),
           /** Another finding's expected failure (e.g. the runbook's runbook-no-data-flow) that this app's defect makes impossible to show: expected to pass instead. */
           masks: z
-            .array(z.object({ finding: z.string().min(1), check: z.string().regex(/^(criterion:[a-z0-9-]+|checklist:[1-5]|data-recovery|step:[a-z]+:[a-z0-9-]+)$/), variant: z.literal('seed'), scenarios: z.array(z.string()).optional() }))
+            .array(
+              z.object({
+                finding: z.string().min(1),
+                check: z.string().regex(/^(criterion:[a-z0-9-]+|checklist:[1-5]|data-recovery|step:[a-z]+:[a-z0-9-]+)$/),
+                variant: z.literal('seed'),
+                scenarios: z.array(z.string()).optional(),
+                /** Why the expected failure cannot show on this app: the reports print it beside the masked pass. */
+                because: z.string().min(1),
+              }),
+            )
             .default([]),
+          /** What to fix in the app, printed beside the finding. */
+          fix: z.string().min(1).optional(),
         }),
       )
       .default([]),
