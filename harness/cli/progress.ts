@@ -2,7 +2,7 @@
 // workers and write nothing else the CLI can see). On a terminal: finished events as lines and a
 // live status line for the step in flight (elapsed vs budget). Not a TTY, or CI: plain lines only.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { type JournalEvent } from '../model/journal-events.ts';
+import { type Causes, type JournalEvent } from '../model/journal-events.ts';
 import { parseEvent } from '../journal/parse-event.ts';
 
 const s = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
@@ -28,7 +28,9 @@ export function describeEvent(e: JournalEvent): string | undefined {
     case 'check':
       // The runbook's premises, as the preflight decides them (the procedures' checks show as their steps).
       if (e.procedure !== 'preflight') return undefined;
-      return `    ${e.passed ? '✓' : '✗'} premise: ${e.title}${e.passed ? '' : ` — ${e.measured.slice(0, 200)}`}`;
+      if (e.passed) return `    ✓ premise: ${e.title}`;
+      // A broken premise with its most telling cause (a log line with its SQLSTATE, else the failing answer) under it.
+      return [`    ✗ premise: ${e.title} — ${(e.says ?? e.measured).slice(0, 200)}`, ...firstCause(e.causes)].join('\n');
     case 'verdict':
       return `  ${e.passed ? '✓' : '✗'} ${e.id}: ${String(e.measured)}${e.unit ? ` ${e.unit}` : ''} (budget ${String(e.budget)})${e.expected === 'fail' ? (e.passed ? ` — UNEXPECTEDLY PASSED (expected to fail: ${e.expectedBecause})` : ` — expected failure (${e.expectedBecause})`) : ''}${e.passed ? '' : ` — ${e.evidence.slice(0, 200)}`}`;
     case 'scenario.end':
@@ -128,4 +130,13 @@ export class JournalProgress {
     }
     return out;
   }
+}
+
+function firstCause(c: Causes | undefined): string[] {
+  const log = c?.logs?.[0];
+  const answer = c?.answers?.[0];
+  const out: string[] = [];
+  if (log) out.push(`        ↳ ${log.pod}: ${log.line.slice(0, 200)}${log.count > 1 ? ` (×${log.count})` : ''}`);
+  else if (answer) out.push(`        ↳ ${answer.request} → HTTP ${answer.status} ×${answer.count}: ${answer.body.slice(0, 160)}`);
+  return out;
 }

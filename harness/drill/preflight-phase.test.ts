@@ -32,15 +32,17 @@ describe('preflight phase', () => {
     journalPremise(journal, {
       id: 'engine-value-strict',
       title: 'x',
-      result: { id: 'engine-value-strict', title: 'The engine variable is honoured strictly (DB_ENGINE=postgresql is refused)', holds: false, measured: 'DB_ENGINE=postgresql: started and served, write HTTP 200 landed in sqlite: served by sqlite', evidence: [] },
+      logs: [{ pod: 'drill-preflight-abc', line: 'Failed to save settings · SQLSTATE 42703', count: 2, file: 'artifacts/x/logs/hyperpage/drill-preflight-abc_app.log' }],
+      result: { id: 'engine-value-strict', title: 'The engine variable is honoured strictly (DB_ENGINE=postgresql is refused)', holds: false, measured: 'DB_ENGINE=postgresql: started and served, write HTTP 200 landed in sqlite: served by sqlite', evidence: ['POST /api/settings -> HTTP 200'], answers: [{ request: 'POST /api/settings', status: 200, body: '{"saved": true}' }], says: 'a mistyped DB_ENGINE=postgresql was not refused: the app started and served it from sqlite' },
     });
     journalPremise(journal, {
       id: 'baseline-acknowledges-writes',
       title: 'x',
-      result: { id: 'baseline-acknowledges-writes', title: 'The PostgreSQL baseline acknowledges writes', holds: true, measured: '3 of 3 writes acknowledged (HTTP 201 ×3); 3 of 3 found in PostgreSQL', evidence: [] },
+      result: { id: 'baseline-acknowledges-writes', title: 'The PostgreSQL baseline acknowledges writes', holds: true, measured: '3 of 3 writes acknowledged (HTTP 201 ×3); 3 of 3 found in PostgreSQL', evidence: [], says: 'PostgreSQL acknowledged 3 of 3 writes and holds them' },
     });
     journalPremise(journal, { id: 'sqlite-schema-before-traffic', title: 'The SQLite schema exists before traffic reaches it', notMeasured: 'no host URL for Service drill-preflight' });
 
+    journal.write({ type: 'run.end', status: 'failed', exitCode: 1 });
     const events = readJournal(file);
     const checks = events.filter((e) => e.type === 'check');
     expect(checks.map((c) => [c.id, c.passed, c.matches])).toEqual([
@@ -50,11 +52,18 @@ describe('preflight phase', () => {
     expect(mismatches(events)).toEqual(['preflight-engine-value-strict (database-corruption/hardened): failed']);
 
     const md = renderMarkdown(buildReport(events));
-    expect(md).toContain(`| 🔴 confirmed | ${PREMISE_FINDINGS['engine-value-strict'].title} | database-corruption / hardened | premise broken: DB_ENGINE=postgresql: started and served, write HTTP 200 landed in sqlite: served by sqlite |`);
-    expect(md).toContain('| ⚪ not confirmed | ' + PREMISE_FINDINGS['baseline-acknowledges-writes'].title + ' | database-corruption / hardened | premise holds: 3 of 3 writes acknowledged');
-    expect(md).toContain('not measured: no host URL for Service drill-preflight');
-    // What fails the gate is named first, with the measured value.
-    expect(md).toMatch(/❌ failed \| database-corruption \/ hardened \| The engine variable is honoured strictly .*\| pass \| DB_ENGINE=postgresql: started and served/);
+    // Grouped: the broken premise under "App premises", measured, with its causes beside it; the unmeasured one is a drill note.
+    const premises = md.slice(md.indexOf('#### App premises'), md.indexOf('#### Drill notes'));
+    expect(premises).toContain(`| 🔴 confirmed | ${PREMISE_FINDINGS['engine-value-strict'].title} (\`premise-engine-value-strict\`) | database-corruption / hardened | measured | premise broken: DB_ENGINE=postgresql: started and served, write HTTP 200 landed in sqlite: served by sqlite ·`);
+    expect(premises).toContain(`| ⚪ not confirmed | ${PREMISE_FINDINGS['baseline-acknowledges-writes'].title} (\`premise-baseline-acknowledges-writes\`) | database-corruption / hardened | measured | premise holds: 3 of 3 writes acknowledged`);
+    expect(md.slice(md.indexOf('#### Drill notes'))).toContain('not measured: no host URL for Service drill-preflight');
+    // What fails the gate is named first, in words; the headline names the broken premise.
+    expect(md).toMatch(/❌ failed \| database-corruption \/ hardened \| The engine variable is honoured strictly .*\| pass \| a mistyped DB_ENGINE=postgresql was not refused/);
+    expect(md).toContain("**FAILED: 1 of the runbook's 2 premises do not hold on this app: a mistyped DB_ENGINE=postgresql was not refused");
+    // Its causes: the answer that broke it, the pod's telling log line linked to the full log, and what to fix.
+    expect(md).toContain('  - ↳ answer: `POST /api/settings → HTTP 200 ×1: {"saved": true}`');
+    expect(md).toContain('  - ↳ log: `drill-preflight-abc: Failed to save settings · SQLSTATE 42703 (×2)` ([full log](artifacts/x/logs/hyperpage/drill-preflight-abc_app.log))');
+    expect(md).toContain(`  - 🔧 \`what to fix: ${PREMISE_FINDINGS['engine-value-strict'].fix}\``);
   });
 
   it("the scratch app: the target's env names, the given engine value and file, PostgreSQL's URL from the app secret, out of every baseline Service", async () => {

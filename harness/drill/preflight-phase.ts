@@ -27,11 +27,20 @@ import {
   type StartOutcome,
 } from '../probes/preflight.ts';
 import { sqliteQueryJob } from '../kit/sqlite-query.ts';
+import { causesOf, distinctAnswers, logCursor, logsSince, tellingLines } from '../kit/causes.ts';
+import type { Causes } from '../model/journal-events.ts';
+import type { PodLog } from '../model/platform.ts';
+import path from 'node:path';
 import type { TargetProfile } from '../model/target-profile.ts';
 import type { Phase } from './phases.ts';
 import type { DrillState } from './state.ts';
 
 const NS = TOPOLOGY.namespace;
+
+/** Where the finally stage's collectArtifacts copies a container's log (local platform: logs/<namespace>/<pod>_<container>.log), relative to the run folder. */
+function artifactLog(s: DrillState, l: PodLog): string | undefined {
+  return s.platform.collectArtifacts ? path.posix.join('artifacts', s.tag, 'logs', NS, `${l.pod}_${l.container}.log`) : undefined;
+}
 /** The scratch app deployment and its Service (labels no Service of the baseline selects). */
 export const PREFLIGHT_APP = 'drill-preflight';
 const LABELS = { app: PREFLIGHT_APP } as const;
@@ -43,17 +52,37 @@ export const RUNBOOK_EXEC_TOOLS = [
   { tool: 'sqlite3', argv: ['sqlite3', '-version'] },
 ] as const;
 
-/** What a premise's breach means (the finding's title); the check keeps the premise's own title. */
-export const PREMISE_FINDINGS: Record<PreflightId | 'runbook-exec-tools', { id: string; title: string }> = {
-  'engine-value-strict': { id: 'premise-engine-value-strict', title: 'A mistyped engine value is not refused at start: the app serves from some engine anyway' },
-  'health-reflects-database': { id: 'premise-health-reflects-database', title: 'The health check answers 2xx while PostgreSQL is down: "health check passed" proves nothing about the database' },
-  'baseline-acknowledges-writes': { id: 'premise-baseline-acknowledges-writes', title: 'The PostgreSQL baseline does not acknowledge writes (or they do not land in PostgreSQL): there is nothing on PostgreSQL to roll back from' },
-  'sqlite-schema-before-traffic': { id: 'premise-sqlite-schema-before-traffic', title: 'A SQLite deployment on a new file serves without its schema: nothing creates the tables before traffic arrives' },
-  'runbook-exec-tools': { id: 'premise-runbook-exec-tools', title: "The runbook's exec of curl and sqlite3 in the app pods fails: the image lacks them" },
+/** What a premise's breach means (the finding's title) and what to fix; the check keeps the premise's own title. */
+export const PREMISE_FINDINGS: Record<PreflightId | 'runbook-exec-tools', { id: string; title: string; fix: string }> = {
+  'engine-value-strict': {
+    id: 'premise-engine-value-strict',
+    title: 'A mistyped engine value is not refused at start: the app serves from some engine anyway',
+    fix: 'refuse to start on any engine value but the exact ones, naming the value (a non-zero exit is what the rollback can see)',
+  },
+  'health-reflects-database': {
+    id: 'premise-health-reflects-database',
+    title: 'The health check answers 2xx while PostgreSQL is down: "health check passed" proves nothing about the database',
+    fix: "make the health check query the database it serves from (a SELECT 1 on the engine in use), so the runbook's triggers can see PostgreSQL go down",
+  },
+  'baseline-acknowledges-writes': {
+    id: 'premise-baseline-acknowledges-writes',
+    title: 'The PostgreSQL baseline does not acknowledge writes (or they do not land in PostgreSQL): there is nothing on PostgreSQL to roll back from',
+    fix: 'make PostgreSQL mode write to PostgreSQL (the answers and log lines say what it sends instead) before drilling a rollback from it',
+  },
+  'sqlite-schema-before-traffic': {
+    id: 'premise-sqlite-schema-before-traffic',
+    title: 'A SQLite deployment on a new file serves without its schema: nothing creates the tables before traffic arrives',
+    fix: 'create the SQLite schema on start, before the first request is served (or have the rollback migrate the file before it switches the Service)',
+  },
+  'runbook-exec-tools': {
+    id: 'premise-runbook-exec-tools',
+    title: "The runbook's exec of curl and sqlite3 in the app pods fails: the image lacks them",
+    fix: "put curl and sqlite3 in the app image, or run the runbook's checks from a pod of their own",
+  },
 };
 
-/** The outcome of one premise: measured (a PreflightResult), or why it could not be. */
-export type PremiseOutcome = { id: PreflightId; title: string; result: PreflightResult } | { id: PreflightId; title: string; notMeasured: string };
+/** The outcome of one premise: measured (a PreflightResult, with the pods' telling log lines), or why it could not be. */
+export type PremiseOutcome = { id: PreflightId; title: string; result: PreflightResult; logs?: Causes['logs'] } | { id: PreflightId; title: string; notMeasured: string };
 
 const TITLES: Record<PreflightId, string> = {
   'baseline-acknowledges-writes': 'The PostgreSQL baseline acknowledges writes, and they land in PostgreSQL',
@@ -62,17 +91,41 @@ const TITLES: Record<PreflightId, string> = {
   'health-reflects-database': 'The health check reflects the database',
 };
 
-/** Journal one premise: a check (measured only) and a finding, both with the measured line. */
+/** Journal one premise: a check (measured only) and a finding, both with the measured line, and, when it broke, its causes. */
 export function journalPremise(journal: DrillState['journal'], o: PremiseOutcome): void {
   const f = PREMISE_FINDINGS[o.id];
   if ('notMeasured' in o) {
     journal.write({ type: 'log', level: 'warn', message: `preflight ${o.id} not measured: ${o.notMeasured}` });
-    journal.write({ type: 'finding', id: f.id, title: f.title, detail: `not measured: ${o.notMeasured}`, confirmed: false });
+    journal.write({ type: 'finding', id: f.id, title: f.title, detail: `not measured: ${o.notMeasured}`, confirmed: false, kind: 'note' });
     return;
   }
   const r = o.result;
-  journal.write({ type: 'check', id: `preflight-${r.id}`, title: r.title, passed: r.holds, measured: r.measured, expected: 'pass', matches: r.holds, procedure: 'preflight', stepId: r.id });
-  journal.write({ type: 'finding', id: f.id, title: f.title, detail: `${r.holds ? 'premise holds' : 'premise broken'}: ${r.measured}`, confirmed: !r.holds });
+  const causes = r.holds ? undefined : causesOf({ answers: distinctAnswers(r.answers ?? []), logs: o.logs, fix: f.fix });
+  const provenance = { kind: 'measured' as const, source: r.evidence.slice(0, 3).join('; ').slice(0, 300) || 'the preflight' };
+  journal.write({
+    type: 'check',
+    id: `preflight-${r.id}`,
+    title: r.title,
+    passed: r.holds,
+    measured: r.measured,
+    expected: 'pass',
+    matches: r.holds,
+    procedure: 'preflight',
+    stepId: r.id,
+    says: r.says,
+    provenance,
+    ...(causes ? { causes } : {}),
+  });
+  journal.write({ type: 'finding', id: f.id, title: f.title, detail: `${r.holds ? 'premise holds' : 'premise broken'}: ${r.measured}`, confirmed: !r.holds, kind: 'premise', provenance, ...(causes ? { causes } : {}) });
+}
+
+/** What the profile declares about its image's tools, when the platform runs only those (local): then nothing was exec'd in the real image. */
+export function declaredImageTools(target: Pick<TargetProfile, 'images'>, image: string): { pattern: string; tools: readonly string[] } | undefined {
+  for (const [pattern, spec] of Object.entries(target.images ?? {})) {
+    const hit = pattern === image || (pattern.endsWith('*') && image.startsWith(pattern.slice(0, -1)));
+    if (hit && spec.tools) return { pattern, tools: spec.tools };
+  }
+  return undefined;
 }
 
 /** Exec of each runbook tool in the app pods; a finding (confirmed when one is missing) with every exit code. */
@@ -197,9 +250,16 @@ function postgresHooks(s: DrillState) {
   };
 }
 
-async function measure(id: PreflightId, fn: () => Promise<PreflightResult>, signal: AbortSignal): Promise<PremiseOutcome> {
+async function measure(s: DrillState, id: PreflightId, fn: () => Promise<PreflightResult>): Promise<PremiseOutcome> {
+  const { platform, signal } = s;
+  const cursor = await logCursor(platform, NS);
   try {
-    return { id, title: TITLES[id], result: await fn() };
+    const result = await fn();
+    if (result.holds) return { id, title: TITLES[id], result };
+    // The pods that served or refused the premise's requests (the app, the scratch app, PostgreSQL):
+    // the drill's own Jobs (data-tool reads, psql) are measurements, not the system under drill.
+    const logs = (await logsSince(platform, NS, cursor)).filter((l) => !l.owner?.startsWith('drill-') || l.owner === PREFLIGHT_APP);
+    return { id, title: TITLES[id], result, logs: tellingLines(logs, { file: (l) => artifactLog(s, l) }) };
   } catch (err) {
     signal.throwIfAborted();
     if (err instanceof PreflightBrokeBaseline) throw err;
@@ -209,7 +269,7 @@ async function measure(id: PreflightId, fn: () => Promise<PreflightResult>, sign
 
 /** Runs every premise on the drill's platform, journals each, and leaves the baseline as it found it. */
 export async function runPreflight(s: DrillState): Promise<PremiseOutcome[]> {
-  const { platform, target, journal, signal } = s;
+  const { platform, target, journal, signal, image } = s;
   const t0 = Date.now();
   const tag = `${platform.runId}-${s.variant}`.slice(-24);
   const out: PremiseOutcome[] = [];
@@ -220,52 +280,106 @@ export async function runPreflight(s: DrillState): Promise<PremiseOutcome[]> {
   };
   try {
     // Through the baseline itself, before any other drill write (a register's initial values are read after this).
-    done1(await measure('baseline-acknowledges-writes', () => checkBaselineAcknowledgesWrites({ target, baseUrl: s.serviceUrl, reader: drillReader(platform, TOPOLOGY.sqlitePath, signal), tag: `pre-${tag}` }), signal));
+    done1(await measure(s, 'baseline-acknowledges-writes', () => checkBaselineAcknowledgesWrites({ target, baseUrl: s.serviceUrl, reader: drillReader(platform, TOPOLOGY.sqlitePath, signal), tag: `pre-${tag}` })));
 
     // A SQLite deployment on a new file: does anything create the schema before traffic?
     done1(
       await measure(
+        s,
         'sqlite-schema-before-traffic',
         async () => {
           const started = await startScratch(s, target.app.engines.sqlite, PREFLIGHT_FILES.fresh, 30_000);
           if (started.refused) {
             const reader = drillReader(platform, PREFLIGHT_FILES.fresh, signal);
             const r = await checkSqliteSchemaBeforeTraffic({ target, reader });
-            return { ...r, holds: false, measured: `the SQLite deployment on a new file did not serve: ${started.detail}; ${r.measured}` };
+            return { ...r, holds: false, measured: `the SQLite deployment on a new file did not serve: ${started.detail}; ${r.measured}`, says: `a SQLite deployment on a new file did not serve (${started.detail})` };
           }
           return checkSqliteSchemaBeforeTraffic({ target, reader: drillReader(platform, PREFLIGHT_FILES.fresh, signal), baseUrl: started.baseUrl, tag: `fresh-${tag}` });
         },
-        signal,
       ),
     );
 
     // A mistyped engine value, on a copy of the baseline's SQLite file (a write it serves lands there, not in the drill's file).
     done1(
       await measure(
+        s,
         'engine-value-strict',
         async () => {
           const copy = await backupSqlite({ platform, target }, PREFLIGHT_FILES.copy, signal);
           if (!copy.res.succeeded) throw new Error(`copy of the SQLite file for the scratch app failed: exit ${copy.res.exitCode}`);
           return checkEngineValueStrict({ target, reader: drillReader(platform, PREFLIGHT_FILES.copy, signal), start: (v) => startScratch(s, v, PREFLIGHT_FILES.copy, 20_000) });
         },
-        signal,
       ),
     );
     await platform.delete('Deployment', NS, PREFLIGHT_APP);
 
     // Last: PostgreSQL stopped under the running baseline, then back (the drill waits until the app is healthy again).
-    done1(await measure('health-reflects-database', () => checkHealthReflectsDatabase({ target, baseUrl: s.serviceUrl, ...postgresHooks(s), samples: 5, intervalMs: 200 }), signal));
+    const health = await measure(s, 'health-reflects-database', () => checkHealthReflectsDatabase({ target, baseUrl: s.serviceUrl, ...postgresHooks(s), samples: 5, intervalMs: 200 }));
+    done1(health);
+    if ('result' in health) journalHealthDeclaration(journal, target, health.result);
 
     const tools = await runbookExecTools(platform, TOPOLOGY.appDeployment, signal);
     const f = PREMISE_FINDINGS['runbook-exec-tools'];
-    journal.write({ type: 'finding', id: f.id, title: f.title, detail: `${tools.missing.length ? `missing ${tools.missing.join(', ')}` : 'both present'}: ${tools.measured}`, confirmed: tools.missing.length > 0 });
-    s.progress(`  ${tools.missing.length ? '✗' : '✓'} runbook exec tools: ${tools.measured}`);
+    // On the local platform an exec runs only the tools the profile lists for its image: the outcome
+    // follows from that declaration, and nothing ran in the real image (kind execs in it).
+    const declared = platform.name === 'local' ? declaredImageTools(target, image) : undefined;
+    const provenance = declared
+      ? { kind: 'declared' as const, source: `target profile ${target.name}: images['${declared.pattern}'].tools = [${declared.tools.join(', ')}] (the local platform execs only an image's declared tools; nothing ran in the real image)` }
+      : { kind: 'measured' as const, source: `exec in deployment/${TOPOLOGY.appDeployment} on ${platform.name}` };
+    journal.write({
+      type: 'finding',
+      id: f.id,
+      title: f.title,
+      detail: `${tools.missing.length ? `missing ${tools.missing.join(', ')}` : 'both present'}: ${tools.measured}`,
+      confirmed: tools.missing.length > 0,
+      kind: 'premise',
+      provenance,
+      ...(tools.missing.length ? { causes: { fix: f.fix } } : {}),
+    });
+    s.progress(`  ${tools.missing.length ? '✗' : '✓'} runbook exec tools${declared ? ` (declared by the profile: images['${declared.pattern}'].tools)` : ''}: ${tools.measured}`);
   } finally {
     await platform.delete('Deployment', NS, PREFLIGHT_APP).catch(() => undefined);
     await platform.delete('Service', NS, PREFLIGHT_APP).catch(() => undefined);
     s.progress(`  preflight took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   return out;
+}
+
+/**
+ * The profile declares whether its health check reflects the database (health.reflectsDatabase);
+ * the premise measured it. A declaration the measurement contradicts is a note: the profile is wrong.
+ */
+export function journalHealthDeclaration(journal: DrillState['journal'], target: Pick<TargetProfile, 'name' | 'health'>, r: PreflightResult): void {
+  const declared = target.health.reflectsDatabase;
+  if (r.measured.startsWith('inconclusive')) return;
+  const agrees = declared === r.holds;
+  journal.write({
+    type: 'finding',
+    id: 'profile-health-declaration',
+    title: `The profile's health.reflectsDatabase (${declared}) ${agrees ? 'agrees with' : 'contradicts'} the measured health check`,
+    detail: `declared ${declared}; measured: ${r.measured}`,
+    confirmed: !agrees,
+    kind: 'note',
+    provenance: { kind: 'inferred', source: `target profile ${target.name}: health.reflectsDatabase (declared) compared with the health premise (measured)` },
+  });
+}
+
+/** The target profile's own findings, journalled once per run as declared (each reads "declared by the profile"). */
+export function journalProfileFindings(journal: DrillState['journal'], target: Pick<TargetProfile, 'name' | 'findings'>): void {
+  for (const f of target.findings ?? []) {
+    const masks = (f.masks ?? []).map((m) => `masks ${m.finding} on ${m.check} (${m.variant}): ${m.because}`);
+    const expects = (f.expectedFailures ?? []).map((x) => `expected to fail ${x.check} (${x.variant})`);
+    journal.write({
+      type: 'finding',
+      id: f.id,
+      title: f.title,
+      detail: [...masks, ...expects].join('; ') || 'declared by the profile',
+      confirmed: false,
+      kind: 'premise',
+      provenance: { kind: 'declared', source: `target profile ${target.name}: findings` },
+      ...(f.fix ? { causes: { fix: f.fix } } : {}),
+    });
+  }
 }
 
 /** The phase entry (phases.ts): after setup, before any load or ledger write. */
@@ -283,6 +397,7 @@ export const PREFLIGHT_PHASE: Phase = {
       return;
     }
     premisesMeasured.set(premiseKey(s), s.tag);
+    journalProfileFindings(s.journal, s.target);
     await runPreflight(s);
   },
 };

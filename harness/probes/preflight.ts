@@ -21,6 +21,17 @@ export interface PreflightResult {
   measured: string;
   /** What was sent and read, in order. */
   evidence: string[];
+  /** The premise's outcome in words, for a headline ("the health check stayed 2xx while PostgreSQL was down"). */
+  says: string;
+  /** The answers that broke the premise (a failed write, a 2xx health while down): the report's causes. */
+  answers?: FailedAnswer[];
+}
+
+/** One answer that broke a premise: the request, its status (0: no answer) and the body, trimmed. */
+export interface FailedAnswer {
+  request: string;
+  status: number;
+  body: string;
 }
 
 export type Engine = 'sqlite' | 'postgres';
@@ -118,7 +129,7 @@ export async function checkEngineValueStrict(o: {
   const name = `${o.target.app.env.engine}=${value}`;
   const base = { id: 'engine-value-strict' as const, title: `The engine variable is honoured strictly (${name} is refused)` };
   const started = await o.start(value);
-  if (started.refused) return { ...base, holds: true, measured: `${name}: refused at start (${started.detail})`, evidence: [`start ${name}: ${started.detail}`] };
+  if (started.refused) return { ...base, holds: true, measured: `${name}: refused at start (${started.detail})`, evidence: [`start ${name}: ${started.detail}`], says: `${name} is refused at start` };
   try {
     const p = probeWrite(o.target, 'engine', 0);
     const a = await sendProbe(started.baseUrl, p);
@@ -128,6 +139,8 @@ export async function checkEngineValueStrict(o: {
       ...base,
       holds: false,
       measured: `${name}: started and served, write HTTP ${a.status} ${landedText(l)}: served by ${served}`,
+      says: `a mistyped ${name} was not refused: the app started and served it from ${served}`,
+      answers: [{ request: `${p.method} ${p.path}`, status: a.status, body: a.text }],
       evidence: [`start ${name}: serving at ${started.baseUrl}`, `${p.method} ${p.path} ${p.body ?? ''} -> HTTP ${a.status} in ${a.ms} ms: ${a.text}`, `${p.key}=${p.value}: ${landedText(l)}`],
     };
   } finally {
@@ -155,19 +168,22 @@ export async function checkHealthReflectsDatabase(o: {
   const evidence: string[] = [];
   const before = await send(o.baseUrl, 'GET', path);
   evidence.push(`before: GET ${path} -> HTTP ${before.status} in ${before.ms} ms`);
-  if (before.status < 200 || before.status > 299) return { ...base, holds: false, measured: `inconclusive: ${path} answered HTTP ${before.status} before PostgreSQL was stopped`, evidence };
+  if (before.status < 200 || before.status > 299)
+    return { ...base, holds: false, measured: `inconclusive: ${path} answered HTTP ${before.status} before PostgreSQL was stopped`, evidence, says: `${path} was not healthy even before PostgreSQL was stopped (HTTP ${before.status})`, answers: [{ request: `GET ${path}`, status: before.status, body: before.text }] };
   try {
     await o.stopDatabase();
     const proof = await o.databaseDown();
-    if (proof === null) return { ...base, holds: false, measured: 'inconclusive: PostgreSQL still answered after it was stopped', evidence: [...evidence, 'PostgreSQL still answering'] };
+    if (proof === null) return { ...base, holds: false, measured: 'inconclusive: PostgreSQL still answered after it was stopped', evidence: [...evidence, 'PostgreSQL still answering'], says: 'PostgreSQL still answered after it was stopped: the premise could not be tested' };
     evidence.push(`PostgreSQL down: ${proof}`);
     const statuses: number[] = [];
+    const healthy: FailedAnswer[] = [];
     const wanted = o.samples ?? 5;
     // One health answer per look, `intervalMs` apart, until the samples are in (each answer is bounded by send's timeout).
     await waitFor(
       async () => {
         const a = await send(o.baseUrl, 'GET', path);
         statuses.push(a.status);
+        if (a.status >= 200 && a.status <= 299) healthy.push({ request: `GET ${path}`, status: a.status, body: a.text });
         evidence.push(`down ${statuses.length}: GET ${path} -> HTTP ${a.status} in ${a.ms} ms${a.status >= 200 && a.status <= 299 ? '' : `: ${a.text}`}`);
         return statuses.length >= wanted ? done(statuses.length) : notYet(`${statuses.length} of ${wanted} health answers`);
       },
@@ -180,6 +196,8 @@ export async function checkHealthReflectsDatabase(o: {
       holds: ok < statuses.length,
       measured: `${ok} of ${statuses.length} health answers 2xx while PostgreSQL was down (${counts}; ${proof})`,
       evidence,
+      says: ok < statuses.length ? `${path} stopped answering 2xx while PostgreSQL was down` : `the health check stayed 2xx while PostgreSQL was down (${ok} of ${statuses.length} answers): "health check passed" proves nothing about the database`,
+      answers: healthy,
     };
   } finally {
     await o.startDatabase();
@@ -202,6 +220,7 @@ export async function checkBaselineAcknowledgesWrites(o: {
   const base = { id: 'baseline-acknowledges-writes' as const, title: 'The PostgreSQL baseline acknowledges writes, and they land in PostgreSQL' };
   const evidence: string[] = [];
   const statuses: number[] = [];
+  const failed: FailedAnswer[] = [];
   let acked = 0;
   let inPg = 0;
   for (let i = 0; i < n; i++) {
@@ -210,6 +229,7 @@ export async function checkBaselineAcknowledgesWrites(o: {
     statuses.push(a.status);
     const ok = writeOutcome(a.status, o.target.workload.write.ack) === 'ok';
     if (ok) acked++;
+    else failed.push({ request: `${p.method} ${p.path.split('?')[0]}`, status: a.status, body: a.text });
     let landed: boolean | string;
     try {
       landed = await landedIn(o.reader, o.target, 'postgres', p);
@@ -220,7 +240,13 @@ export async function checkBaselineAcknowledgesWrites(o: {
     evidence.push(`${p.method} ${p.path} (${p.key}=${p.value}) -> HTTP ${a.status} in ${a.ms} ms${ok ? '' : `: ${a.text}`}; in PostgreSQL: ${landed === true ? 'yes' : landed === false ? 'no' : landed}`);
   }
   const counts = [...new Set(statuses)].map((s) => `HTTP ${s} ×${statuses.filter((x) => x === s).length}`).join(', ');
-  return { ...base, holds: acked === n && inPg === n, measured: `${acked} of ${n} writes acknowledged (${counts}); ${inPg} of ${n} found in PostgreSQL`, evidence };
+  const holds = acked === n && inPg === n;
+  const says = holds
+    ? `PostgreSQL acknowledged ${n} of ${n} writes and holds them`
+    : acked < n
+      ? `the PostgreSQL baseline acknowledged ${acked} of ${n} writes (${counts}): there is little or nothing on PostgreSQL to roll back from`
+      : `the PostgreSQL baseline acknowledged ${n} writes but only ${inPg} of them are in PostgreSQL: they went elsewhere`;
+  return { ...base, holds, measured: `${acked} of ${n} writes acknowledged (${counts}); ${inPg} of ${n} found in PostgreSQL`, evidence, says, answers: failed };
 }
 
 /** The SQLite tables a profile needs: its mapping's SQLite side, and the set workload's key table. */
@@ -240,7 +266,7 @@ export async function checkSqliteSchemaBeforeTraffic(o: { target: Pick<TargetPro
   const base = { id: 'sqlite-schema-before-traffic' as const, title: 'The SQLite schema exists before traffic reaches it' };
   const needed = sqliteTablesNeeded(o.target);
   const afterTables = await schemaOf(o.reader, o.target, needed);
-  if (!o.baseUrl) return { ...base, ...afterTables };
+  if (!o.baseUrl) return { ...base, ...afterTables, says: afterTables.holds ? 'the SQLite file has its schema before traffic' : `a new SQLite file has no schema before traffic (${afterTables.measured})` };
   const p = probeWrite(o.target, o.tag ?? `schema-${Date.now().toString(36)}`, 0);
   const a = await sendProbe(o.baseUrl, p);
   const ok = writeOutcome(a.status, o.target.workload.write.ack) === 'ok';
@@ -249,6 +275,11 @@ export async function checkSqliteSchemaBeforeTraffic(o: { target: Pick<TargetPro
     ...base,
     holds: afterTables.holds && ok,
     measured: `${afterTables.measured}; ${write}`,
+    says:
+      afterTables.holds && ok
+        ? 'a SQLite deployment on a new file creates its schema before it serves'
+        : `a SQLite deployment on a new file served without its schema (${afterTables.holds ? 'tables present' : afterTables.measured.split(' (')[0]}), and its first write answered HTTP ${a.status}`,
+    ...(ok ? {} : { answers: [{ request: `${p.method} ${p.path.split('?')[0]}`, status: a.status, body: a.text }] }),
     evidence: [...afterTables.evidence, `${p.method} ${p.path} ${p.body ?? ''} -> HTTP ${a.status} in ${a.ms} ms: ${a.text}`],
   };
 }

@@ -5,7 +5,9 @@ import type { JournalEvent, RunStatus } from '../model/journal-events.ts';
 import { Redactor } from '../journal/redact.ts';
 import { expectationRows } from './expectation-rows.ts';
 import { GroupBuilder } from './group-report.ts';
+import { groupFindings } from './finding-groups.ts';
 import { headline } from './headline.ts';
+import { capScore, premiseChecks } from './score-cap.ts';
 import { interruptionOf } from './interruption.ts';
 import { type BuildOptions, type FindingReport, type RunReport, SCHEMA_VERSION } from './model.ts';
 
@@ -54,8 +56,8 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
   if (runGroup) runScore = runGroup.metrics.score;
   const scoredGroups = built.filter((g) => g.scenario !== null && g.metrics.score !== null);
   // Without a run-level score, the weakest scenario's score stands for the run (a chain is as strong as its weakest link).
-  const resilienceScore =
-    runScore ?? (scoredGroups.length > 0 ? Math.min(...scoredGroups.map((g) => g.metrics.score!)) : null);
+  const uncapped = runScore ?? (scoredGroups.length > 0 ? Math.min(...scoredGroups.map((g) => g.metrics.score!)) : null);
+  const { score: resilienceScore, cap: scoreCap } = capScore(uncapped, built);
 
   const status: RunStatus = end?.status ?? 'aborted';
   const allCriteria = built.flatMap((g) => g.criteria.map((c) => ({ g, c })));
@@ -120,6 +122,7 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
         expectations,
         mismatchCount,
         groupsRun: built.filter((g) => g.scenario !== null).length,
+        premises: premiseChecks(built),
       }),
       matchesExpectations: mismatchCount === 0,
       criteria: {
@@ -136,6 +139,8 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
     expectations,
     groups: built,
     findings,
+    findingGroups: groupFindings(findings),
+    scoreCap,
     logs,
     artifacts,
     warnings,

@@ -22,11 +22,13 @@ export function expectationRows(groups: readonly GroupReport[], findings: readon
         evidence: c.evidence,
         finding: c.expectedBecause,
         findingTitle: title(c.expectedBecause),
+        says: c.says,
+        causes: c.causes,
       },
       matches: c.matches,
     })),
     ...g.checks.map((c) => ({
-      row: { group: g.key, kind: 'check' as const, id: c.id, title: c.title, passed: c.passed, expected: c.expected, measured: c.measured, evidence: '', finding: c.expectedBecause, findingTitle: title(c.expectedBecause) },
+      row: { group: g.key, kind: 'check' as const, id: c.id, title: c.title, passed: c.passed, expected: c.expected, measured: c.measured, evidence: '', finding: c.expectedBecause, findingTitle: title(c.expectedBecause), says: c.says, causes: c.causes },
       matches: c.matches,
     })),
   ]);

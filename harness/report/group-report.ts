@@ -2,6 +2,7 @@
 // criteria, checks, fault, probe summaries, samples, triggers, phases and key metrics).
 import type { JournalEvent, StepRecord } from '../model/journal-events.ts';
 import type { ProbeKind, ProbeSummaryOf } from '../model/probe-summaries.ts';
+import { findingKindOf } from './finding-groups.ts';
 import { keyMetrics } from './key-metrics.ts';
 import type {
   CheckReport,
@@ -115,16 +116,27 @@ export class GroupBuilder {
         const { id, title, passed, measured, budget, evidence } = e;
         // Journals from before expectations: a verdict must simply pass.
         const judged = { expected: e.expected ?? 'pass', expectedBecause: e.expectedBecause ?? null, matches: e.matches ?? passed };
-        upsert(this.criteria, { id, title, passed, measured, budget, unit: e.unit ?? null, evidence, at: e.t, ...judged });
+        upsert(this.criteria, { id, title, passed, measured, budget, unit: e.unit ?? null, evidence, at: e.t, ...judged, maskReason: e.maskReason ?? null, says: e.says ?? null, notMeasured: e.notMeasured ?? null, causes: e.causes ?? null });
         break;
       }
       case 'check': {
         const { id, title, passed, measured, expected, matches } = e;
-        upsert(this.checks, { id, title, passed, measured, expected, expectedBecause: e.expectedBecause ?? null, matches, at: e.t, procedure: e.procedure ?? null, stepId: e.stepId ?? null });
+        upsert(this.checks, { id, title, passed, measured, expected, expectedBecause: e.expectedBecause ?? null, matches, at: e.t, procedure: e.procedure ?? null, stepId: e.stepId ?? null, maskReason: e.maskReason ?? null, says: e.says ?? null, causes: e.causes ?? null, provenance: e.provenance ?? null });
         break;
       }
       case 'finding': {
-        const f: FindingReport = { id: e.id, title: e.title, detail: e.detail, confirmed: e.confirmed, at: e.t, scenario: this.scenario, variant: this.variant };
+        const f: FindingReport = {
+          id: e.id,
+          title: e.title,
+          detail: e.detail,
+          confirmed: e.confirmed,
+          at: e.t,
+          scenario: this.scenario,
+          variant: this.variant,
+          kind: e.kind ?? findingKindOf(e.id),
+          provenance: e.provenance ?? null,
+          causes: e.causes ?? null,
+        };
         this.findings.push(f);
         break;
       }

@@ -1,7 +1,7 @@
 // The report model: everything a reader or a CI gate needs, derived from a run's journal and
 // nothing else. Every renderer (json, md, html, junit) and the history line start from this. Types
 // only: build-report.ts builds it.
-import type { RunStatus, StepOutcome, StepRecord } from '../model/journal-events.ts';
+import type { Causes, FindingKind, Provenance, RunStatus, StepOutcome, StepRecord } from '../model/journal-events.ts';
 import type { AvailabilitySummaryRecord, LedgerSummaryRecord, LoadSummaryRecord, ProbeKind, ProbeSummaryOf, SamplesProbe } from '../model/probe-summaries.ts';
 
 export const SCHEMA_VERSION = 1 as const;
@@ -31,6 +31,13 @@ export interface CriterionReport {
   expectedBecause: string | null;
   /** What the gate judges: the outcome is the expected one. */
   matches: boolean;
+  /** Why a mask made a pass expected (expectedBecause names the masking finding); null: no mask. */
+  maskReason: string | null;
+  /** The outcome in words (null: the measured value against the budget says it). */
+  says: string | null;
+  /** Why nothing could be measured (null: it was). */
+  notMeasured: string | null;
+  causes: Causes | null;
 }
 
 /** A validation-checklist item or the data recovery, judged against its expected outcome. */
@@ -46,6 +53,11 @@ export interface CheckReport {
   /** The procedure and step this check judges (stepId null: the whole procedure, e.g. the data recovery). */
   procedure: string | null;
   stepId: string | null;
+  maskReason: string | null;
+  /** The outcome in words (a premise: what breaking it means); null: `measured` says it. */
+  says: string | null;
+  causes: Causes | null;
+  provenance: Provenance | null;
 }
 
 /** One verdict or check in the expectations summary, with its measurement. */
@@ -62,6 +74,9 @@ export interface ExpectationRow {
   evidence: string;
   finding: string | null;
   findingTitle: string | null;
+  /** The outcome in words (null: `measured` says it). */
+  says: string | null;
+  causes: Causes | null;
 }
 
 export interface FindingReport {
@@ -72,6 +87,27 @@ export interface FindingReport {
   at: number;
   scenario: string | null;
   variant: string | null;
+  kind: FindingKind;
+  /** null: measured by the step that journalled it (older journals say nothing else). */
+  provenance: Provenance | null;
+  causes: Causes | null;
+}
+
+/**
+ * One finding across the run: the same id journalled by several scenarios is one row, with the
+ * scenarios listed and each distinct detail kept once. confirmed: any scenario confirmed it.
+ */
+export interface FindingGroupRow {
+  id: string;
+  title: string;
+  kind: FindingKind;
+  confirmed: boolean;
+  /** "scenario / variant" labels, or "run". */
+  where: string[];
+  /** Distinct details, in the order first seen. */
+  details: string[];
+  provenance: Provenance | null;
+  causes: Causes | null;
 }
 
 export interface FaultReport {
@@ -213,6 +249,10 @@ export interface RunReport {
   };
   groups: GroupReport[];
   findings: FindingReport[];
+  /** The findings grouped by kind (runbook defects, app premises, drill notes), one row per id. */
+  findingGroups: Record<FindingKind, FindingGroupRow[]>;
+  /** The run's score before any cap, and the cap the failed premises put on it (null: no premise failed). */
+  scoreCap: { uncapped: number; cap: number; failedPremises: { id: string; title: string; measured: string }[]; rule: string } | null;
   logs: { t: number; level: 'warn' | 'error'; message: string; group: string }[];
   artifacts: { kind: string; path: string; group: string }[];
   /** Inconsistencies the report noticed (e.g. run.end says passed while a criterion failed). */

@@ -6,6 +6,9 @@ import { type GroupSamples, emptySamples } from '../samples.ts';
 import { formatValue, summaryRows } from '../summaries.ts';
 import { esc, hasTimeline, renderTimeline } from '../timeline.ts';
 import { textFormat } from '../renderer.ts';
+import { causeLines, evidenceParts, expectedText, provenanceText, scoreText } from '../explain.ts';
+import { FINDING_KIND_TITLES } from '../finding-groups.ts';
+import type { Causes, FindingKind } from '../../model/journal-events.ts';
 
 const CSS = `
 :root { color-scheme: light; --ok:#1a7f37; --bad:#cf222e; --warn:#bf8700; --muted:#57606a; --line:#d0d7de; --bg:#f6f8fa; }
@@ -18,6 +21,8 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .verdict.passed { background: #dafbe1; border-color: var(--ok); } .verdict.failed, .verdict.error { background: #ffebe9; border-color: var(--bad); }
 .verdict.aborted { background: #fff8c5; border-color: var(--warn); }
 .meta { color: var(--muted); margin: 6px 0; display: flex; flex-wrap: wrap; gap: 2px 14px; } .meta span { white-space: nowrap; }
+/* A sentence in the run line (why kind was not used, the score's cap) wraps like text. */
+.meta span.text { white-space: normal; overflow-wrap: anywhere; }
 .warn { background: #fff8c5; border-left: 4px solid var(--warn); padding: 6px 10px; margin: 6px 0; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
@@ -52,6 +57,8 @@ dl.kv { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0 12px; font-size:
 dl.kv div { border: 1px solid var(--line); border-radius: 4px; padding: 2px 8px; max-width: 100%; overflow-wrap: anywhere; }
 dl.kv dt { display: inline; color: var(--muted); } dl.kv dt::after { content: ": "; } dl.kv dd { display: inline; margin: 0; font-variant-numeric: tabular-nums; }
 footer { color: var(--muted); font-size: 12px; margin-top: 32px; }
+ul.why { margin: 4px 0 0; padding-left: 18px; } ul.why li { overflow-wrap: anywhere; } ul.why li.cause code { white-space: pre-wrap; }
+.prov { font-size: 12px; color: var(--muted); } .prov.declared { color: var(--warn); }
 `;
 
 /** A measured value or budget: a number stays on one line, right-aligned; a sentence wraps. */
@@ -92,8 +99,8 @@ export function renderHtml(r: RunReport, samples: ReadonlyMap<string, GroupSampl
   b.push(
     `<p class="meta"><span>run <code>${esc(r.run.id)}</code></span><span>started ${esc(isoTime(r.run.startedAt))}</span><span>${
       r.run.durationMs !== null ? `took ${esc(fmtMs(r.run.durationMs))}` : 'no end recorded'
-    }</span><span>exit code ${r.run.exitCode ?? '–'}</span><span>platform ${esc(r.run.platform)}${r.run.platformReason ? ` (${esc(r.run.platformReason)})` : ''}</span>${
-      r.resilienceScore !== null ? `<span>resilience score ${esc(formatValue(r.resilienceScore))}</span>` : ''
+    }</span><span>exit code ${r.run.exitCode ?? '–'}</span><span class="text">platform ${esc(r.run.platform)}${r.run.platformReason ? ` (${esc(r.run.platformReason)})` : ''}</span>${
+      r.resilienceScore !== null ? `<span class="text">resilience score ${esc(scoreText(r) ?? '')}</span>` : ''
     }<span>criteria ${r.verdict.criteria.passed}/${r.verdict.criteria.total}</span><span>steps ok ${r.verdict.steps.ok}/${r.verdict.steps.total}, over budget ${r.verdict.steps.overBudget}</span></p>`,
   );
   for (const w of r.warnings) b.push(`<div class="warn">${esc(w)}</div>`);
@@ -110,12 +117,19 @@ export function renderHtml(r: RunReport, samples: ReadonlyMap<string, GroupSampl
 
   for (const g of r.groups) b.push(groupSection(g, samples.get(g.key) ?? emptySamples()));
 
-  b.push('<h2>Runbook findings</h2>');
+  b.push('<h2>Findings</h2>');
   if (!r.findings.length) b.push('<p>None recorded.</p>');
-  else {
-    b.push('<table id="findings"><tr><th></th><th>Finding</th><th>Scenario</th><th>Detail</th></tr>');
-    for (const f of r.findings)
-      b.push(`<tr class="${f.confirmed ? 'confirmed' : 'unconfirmed'}"><td>${f.confirmed ? '<span class="badge failed">confirmed</span>' : '<span class="badge">not confirmed</span>'}</td><td>${esc(f.title)}</td><td>${esc(f.scenario ? `${f.scenario} / ${f.variant}` : 'run')}</td><td>${long(f.detail)}</td></tr>`);
+  for (const kind of Object.keys(FINDING_KIND_TITLES) as FindingKind[]) {
+    const rows = r.findingGroups[kind];
+    if (!rows.length) continue;
+    b.push(`<h3>${esc(FINDING_KIND_TITLES[kind])}</h3><table class="findings" id="findings-${kind}"><tr><th></th><th>Finding</th><th>Where</th><th>Detail</th></tr>`);
+    for (const f of rows) {
+      const badge = f.confirmed ? '<span class="badge failed">confirmed</span>' : f.provenance?.kind === 'declared' ? '<span class="badge">declared</span>' : '<span class="badge">not confirmed</span>';
+      const detail = f.details.length === 1 ? long(f.details[0]!) : `<ul class="why">${f.details.map((d) => `<li>${long(d)}</li>`).join('')}</ul>`;
+      b.push(
+        `<tr class="${f.confirmed ? 'confirmed' : 'unconfirmed'}"><td>${badge}</td><td>${esc(f.title)} <code>${esc(f.id)}</code><br>${provenanceHtml(f.provenance)}</td><td>${esc(f.where.join(', '))}</td><td>${detail}${causesHtml(f.causes)}</td></tr>`,
+      );
+    }
     b.push('</table>');
   }
 
@@ -216,8 +230,31 @@ function criterionMark(c: Pick<CriterionReport, 'passed' | 'matches'>): string {
   return c.passed ? '<span class="mk failed" title="passed, expected to fail">!</span>' : mark('failed');
 }
 
-function expectedHtml(c: Pick<CriterionReport, 'passed' | 'matches' | 'expected' | 'expectedBecause'>): string {
-  if (c.expected === 'pass') return c.expectedBecause ? `pass (finding <code>${esc(c.expectedBecause)}</code> masks the seed runbook's expected failure)` : 'pass';
+/** Where a statement comes from; a declaration is marked so it never reads as a measurement. */
+function provenanceHtml(p: Parameters<typeof provenanceText>[0]): string {
+  return `<span class="prov ${esc(p?.kind ?? 'measured')}">${esc(provenanceText(p))}</span>`;
+}
+
+/** The failing answers, telling log lines (linked to the full log) and the fix, as a list. */
+function causesHtml(c: Causes | null): string {
+  const lines = causeLines(c);
+  if (!lines.length) return '';
+  return `<ul class="why">${lines
+    .map((l) => `<li class="cause">${l.kind === 'fix' ? esc(l.text) : `${esc(l.kind)}: <code>${esc(l.text)}</code>`}${l.file ? ` <a href="${esc(l.file)}">full log</a>` : ''}</li>`)
+    .join('')}</ul>`;
+}
+
+/** A mismatch's measured cell: its words, and the whole evidence and causes a click away. */
+function whyHtml(x: ExpectationRow): string {
+  const whole = x.evidence ? `${x.measured}: ${x.evidence}` : x.measured;
+  const parts = evidenceParts(whole);
+  return `${esc(x.says ?? (whole.length > 240 ? `${whole.slice(0, 240)}…` : whole))}<details class="cut parts"><summary><i>(what was measured: ${parts.length} part(s))</i></summary><ul class="why">${parts
+    .map((p) => `<li>${esc(p)}</li>`)
+    .join('')}</ul></details>${causesHtml(x.causes)}`;
+}
+
+function expectedHtml(c: Pick<CriterionReport, 'passed' | 'matches' | 'expected' | 'expectedBecause' | 'maskReason'>): string {
+  if (c.expected === 'pass') return expectedText({ ...c, maskReason: c.maskReason === null ? null : esc(c.maskReason) }, (id) => `<code>${esc(id)}</code>`);
   const why = `fail (finding <code>${esc(c.expectedBecause ?? '?')}</code>)`;
   return c.passed ? `${why} <span class="badge failed">unexpectedly passed: remove the expectation, the runbook was fixed</span>` : why;
 }
@@ -231,7 +268,7 @@ function expectationsHtml(r: RunReport): string {
     for (const x of unexpectedPasses)
       b.push(`<tr class="unexpected-pass"><td>unexpectedly passed</td><td>${esc(keyLabel(x.group))}</td><td>${esc(x.title)} <code>${esc(x.id)}</code></td><td>fail (finding <code>${esc(x.finding ?? '?')}</code>): remove the expectation, the runbook was fixed</td><td>${measured(x)}</td></tr>`);
     for (const x of unexpectedFailures)
-      b.push(`<tr class="failed"><td>${mark('failed')}</td><td>${esc(keyLabel(x.group))}</td><td>${esc(x.title)} <code>${esc(x.id)}</code></td><td>pass</td><td>${measured(x)}</td></tr>`);
+      b.push(`<tr class="failed"><td>${mark('failed')}</td><td>${esc(keyLabel(x.group))}</td><td>${esc(x.title)} <code>${esc(x.id)}</code></td><td>pass</td><td>${whyHtml(x)}</td></tr>`);
     b.push('</table></div>');
   }
   if (expectedFailures.length) {

@@ -3,6 +3,8 @@
 // failures carrying the measured values. A testcase judges the MATCH with the expected outcome:
 // the seed runbook's declared defect that failed is a passing testcase (property expected=fail),
 // an expected failure that passed is a failure (the runbook was fixed: remove the expectation).
+import { causeLines, provenanceText } from '../explain.ts';
+import type { Causes, FindingKind } from '../../model/journal-events.ts';
 import { wasRunning } from '../interruption.ts';
 import type { CheckReport, GroupReport, RunReport, StepReport } from '../model.ts';
 import { criterionLine, fmtMeasured, groupLabel, stepLine } from '../display.ts';
@@ -22,6 +24,10 @@ interface Case {
 
 export function renderJunit(r: RunReport): string {
   const suites = r.groups.map((g) => ({ g, cases: casesOf(g) })).filter((s) => s.cases.length > 0);
+  // The findings, grouped and de-duplicated, as informational testcases (never failures: the checks
+  // judge them), each with its source (measured or declared by the profile), details and causes.
+  const findingCases = findingsCases(r);
+  if (findingCases.length) suites.push({ g: { ...runGroupStub(r), key: 'findings', status: 'passed' }, cases: findingCases });
   if (r.run.status === 'aborted' || r.run.status === 'error') {
     // The interruption itself is a result: a CI tab must not show an aborted run as green.
     const runCase: Case = {
@@ -52,7 +58,7 @@ export function renderJunit(r: RunReport): string {
   for (const [i, { g, cases }] of suites.entries()) {
     lines.push(
       `  <testsuite ${attrs({
-        name: groupLabel(g),
+        name: g.key === 'findings' ? 'findings' : groupLabel(g),
         id: i,
         package: 'rollback-drill',
         tests: cases.length,
@@ -108,7 +114,8 @@ function casesOf(g: GroupReport): Case[] {
   for (const c of g.criteria) {
     const k: Case = { classname: `${base}.criteria`, name: `${c.id}: ${c.title}`, timeMs: 0, startedAt: c.at, out: `${criterionLine(c)}\n${c.evidence}` };
     if (c.expected === 'fail') k.properties = { expected: 'fail', expectedBecause: c.expectedBecause ?? '' };
-    else if (c.expectedBecause) k.properties = { expected: 'pass', maskedBy: c.expectedBecause };
+    else if (c.expectedBecause) k.properties = { expected: 'pass', maskedBy: c.expectedBecause, ...(c.maskReason ? { maskReason: c.maskReason } : {}) };
+    if (c.notMeasured) k.properties = { ...k.properties, notMeasured: c.notMeasured };
     if (c.matches && !c.passed) k.out = `expected failure (finding ${c.expectedBecause}): ${criterionLine(c)}\n${c.evidence}`;
     else if (!c.matches && c.passed)
       k.failure = {
@@ -116,7 +123,7 @@ function casesOf(g: GroupReport): Case[] {
         message: `${c.title}: UNEXPECTEDLY PASSED (expected to fail because of finding ${c.expectedBecause}): ${criterionLine(c)}; remove the expectation, the runbook was fixed`,
         body: c.evidence,
       };
-    else if (!c.matches) k.failure = { type: 'criterion-failed', message: `${c.title}: ${criterionLine(c)}`, body: c.evidence };
+    else if (!c.matches) k.failure = { type: 'criterion-failed', message: `${c.title}: ${c.says ?? criterionLine(c)}`, body: withCauses(c.evidence, c.causes) };
     cases.push(k);
   }
   // A check that judges a step (same procedure and stepId) is that step's testcase; the others
@@ -127,7 +134,8 @@ function casesOf(g: GroupReport): Case[] {
   const checkOfProcedure = (s: StepReport) => g.checks.find((c) => c.stepId === null && c.procedure === s.procedure);
   for (const c of g.checks.filter((x) => !judgesAStep(x))) {
     const k: Case = { classname: `${base}.checks`, name: `${c.id}: ${c.title}`, timeMs: 0, startedAt: c.at, out: c.measured };
-    if (!judgeByCheck(k, c, c.measured)) k.failure = { type: 'check-failed', message: `${c.title}: ${c.measured}`, body: c.measured };
+    if (c.provenance) k.properties = { ...k.properties, source: provenanceText(c.provenance) };
+    if (!judgeByCheck(k, c, c.measured)) k.failure = { type: 'check-failed', message: `${c.title}: ${c.says ?? c.measured}`, body: withCauses(c.measured, c.causes) };
     cases.push(k);
   }
   for (const s of g.steps) {
@@ -168,6 +176,25 @@ function judgeByCheck(k: Case, c: CheckReport, line: string): boolean {
     k.failure = { type: 'unexpected-pass', message: `${c.title}: UNEXPECTEDLY PASSED (expected to fail because of finding ${c.expectedBecause}); remove the expectation, the runbook was fixed`, body: c.measured };
   else if (!c.matches) return false;
   return true;
+}
+
+/** A failure's body: the measured text, then each cause on its own line (the log's file beside it). */
+function withCauses(body: string, causes: Causes | null): string {
+  const lines = causeLines(causes).map((c) => `${c.kind === 'fix' ? '' : `${c.kind}: `}${c.text}${c.file ? ` (${c.file})` : ''}`);
+  return lines.length ? `${body}\n\ncauses:\n${lines.join('\n')}` : body;
+}
+
+function findingsCases(r: RunReport): Case[] {
+  return (Object.keys(r.findingGroups) as FindingKind[]).flatMap((kind) =>
+    r.findingGroups[kind].map((f) => ({
+      classname: `rollback-drill.findings.${kind}`,
+      name: `${f.id}: ${f.title}`,
+      timeMs: 0,
+      startedAt: null,
+      properties: { kind, confirmed: String(f.confirmed), source: provenanceText(f.provenance), where: f.where.join(', ') },
+      out: withCauses(f.details.join('\n'), f.causes),
+    })),
+  );
 }
 
 function runGroupStub(r: RunReport): GroupReport {

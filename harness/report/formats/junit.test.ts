@@ -24,8 +24,13 @@ const junit = (kind: Parameters<typeof writeFixtureRun>[1]) => renderJunit(build
 
 describe('renderJunit', () => {
   it('passing run: one suite per scenario×variant, a testcase per criterion and per step, no failures', () => {
-    const { root, suites, cases } = parse(junit('hardened-pass'));
-    expect(suites.map((s) => s['@name'])).toEqual(['database-corruption / hardened']);
+    const { root, suites, cases: all } = parse(junit('hardened-pass'));
+    // The findings are a suite of their own: informational testcases, never failures.
+    expect(suites.map((s) => s['@name'])).toEqual(['database-corruption / hardened', 'findings']);
+    const findings = all.filter((c) => String(c['@classname']).startsWith('rollback-drill.findings.'));
+    expect(suites[1]!['@failures']).toBe('0');
+    expect(findings.length).toBe(Number(suites[1]!['@tests']));
+    const cases = all.filter((c) => !findings.includes(c));
     const s = suites[0]!;
     // 1 fault + 5 criteria + 6 steps
     expect(s['@tests']).toBe('12');

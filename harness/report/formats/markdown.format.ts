@@ -7,6 +7,9 @@ import type { ProbeKind } from '../../model/probe-summaries.ts';
 import { INTEGRITY_KEYS, KNOWN, LATENCY_KEYS, columnHead, formatValue, summaryRows } from '../summaries.ts';
 import { textFormat } from '../renderer.ts';
 import { renderVerdictsMarkdown } from '../verdicts-md.ts';
+import { causeLines, evidenceParts, expectedText, provenanceText, scoreText } from '../explain.ts';
+import { FINDING_KIND_TITLES } from '../finding-groups.ts';
+import type { FindingKind } from '../../model/journal-events.ts';
 
 /** Probe kinds with a table of their own below; every other summary is listed under "Other measurements". */
 const TABLED: ReadonlySet<ProbeKind> = new Set(['availability', 'ledger', 'load']);
@@ -32,7 +35,8 @@ export function renderMarkdown(r: RunReport): string {
     `exit code ${r.run.exitCode ?? '–'}`,
     `platform ${r.run.platform}${r.run.platformReason ? ` (${r.run.platformReason})` : ''}`,
   ];
-  if (r.resilienceScore !== null) meta.push(`resilience score ${formatValue(r.resilienceScore)}`);
+  const score = scoreText(r);
+  if (score !== null) meta.push(`resilience score ${score}`);
   out.push(meta.join(' · '), '');
   for (const w of r.warnings) out.push(`> ⚠️ ${cell(w, 1000)}`, '');
 
@@ -49,8 +53,16 @@ export function renderMarkdown(r: RunReport): string {
     out.push('### ❗ Verdicts that do not match their expectations', '');
     out.push('| | Scenario | Check | Expected | Measured |', '|---|---|---|---|---|');
     for (const x of unexpectedPasses)
-      out.push(row('❗ unexpectedly passed', keyLabel(x.group), `${x.title} (\`${x.id}\`)`, `fail: ${x.finding ?? '?'}; remove the expectation, the runbook was fixed`, measuredCell(x)));
-    for (const x of unexpectedFailures) out.push(row('❌ failed', keyLabel(x.group), `${x.title} (\`${x.id}\`)`, 'pass', measuredCell(x)));
+      out.push(row('❗ unexpectedly passed', keyLabel(x.group), `${x.title} (\`${x.id}\`)`, `fail: ${x.finding ?? '?'}; remove the expectation, the runbook was fixed`, shortCell(x)));
+    for (const x of unexpectedFailures) out.push(row('❌ failed', keyLabel(x.group), `${x.title} (\`${x.id}\`)`, 'pass', shortCell(x)));
+    out.push('');
+    // The whole evidence as a list, and what explains each: the failing answers, the log lines, the fix.
+    out.push('#### What was measured, and why', '');
+    for (const x of [...unexpectedPasses, ...unexpectedFailures]) {
+      out.push(`- **\`${x.id}\`** (${keyLabel(x.group)}): ${cell(x.says ?? x.measured, 400)}`);
+      for (const part of evidenceParts(measuredCell(x))) out.push(`  - ${cell(part, 400)}`);
+      for (const c of causeLines(x.causes)) out.push(`  - ${c.kind === 'fix' ? '🔧' : '↳'} ${c.kind === 'fix' ? '' : `${c.kind}: `}\`${code(c.text)}\`${c.file ? ` ([full log](${c.file}))` : ''}`);
+    }
     out.push('');
   }
 
@@ -153,11 +165,18 @@ export function renderMarkdown(r: RunReport): string {
     out.push('');
   }
 
-  out.push('### Runbook findings', '');
+  out.push('### Findings', '');
   if (r.findings.length === 0) out.push('_None recorded._', '');
-  else {
-    out.push('| | Finding | Scenario | Detail |', '|---|---|---|---|');
-    for (const f of r.findings) out.push(row(f.confirmed ? '🔴 confirmed' : '⚪ not confirmed', f.title, f.scenario ? `${f.scenario} / ${f.variant}` : 'run', f.detail));
+  for (const kind of Object.keys(FINDING_KIND_TITLES) as FindingKind[]) {
+    const rows = r.findingGroups[kind];
+    if (!rows.length) continue;
+    out.push(`#### ${FINDING_KIND_TITLES[kind]}`, '');
+    out.push('| | Finding | Where | Source | Detail |', '|---|---|---|---|---|');
+    for (const f of rows) {
+      const mark = f.confirmed ? '🔴 confirmed' : f.provenance?.kind === 'declared' ? '📄 declared' : '⚪ not confirmed';
+      const causes = causeLines(f.causes).map((c) => c.text);
+      out.push(row(mark, `${f.title} (\`${f.id}\`)`, f.where.join(', '), provenanceText(f.provenance), [...f.details, ...causes].join(' · ')));
+    }
     out.push('');
   }
 
@@ -186,9 +205,18 @@ export function criterionMark(c: Pick<CriterionReport, 'passed' | 'matches'>): s
   return c.passed ? '❗ unexpected pass' : '❌';
 }
 
-function expectedCell(c: Pick<CriterionReport, 'expected' | 'expectedBecause'>): string {
-  if (c.expected === 'fail') return `fail (finding \`${c.expectedBecause ?? '?'}\`)`;
-  return c.expectedBecause ? `pass (finding \`${c.expectedBecause}\` masks the seed runbook's expected failure)` : 'pass';
+function expectedCell(c: Pick<CriterionReport, 'expected' | 'expectedBecause' | 'maskReason'>): string {
+  return expectedText(c, (id) => `\`${id}\``);
+}
+
+/** A mismatch in the table: what it says in words, short; the whole text follows as a list. */
+function shortCell(x: ExpectationRow): string {
+  return cell(x.says ?? x.measured, 200);
+}
+
+/** Inline code without backticks inside it. */
+function code(s: string): string {
+  return s.replace(/`/g, "'").replace(/\r?\n/g, ' ').slice(0, 400);
 }
 
 function measuredCell(x: ExpectationRow): string {

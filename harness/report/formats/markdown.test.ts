@@ -20,7 +20,7 @@ function table(text: string, heading: string): string[][] {
   expect(start, `heading ${heading}`).toBeGreaterThanOrEqual(0);
   const rows: string[][] = [];
   for (const l of lines.slice(start + 1)) {
-    if (l.startsWith('### ')) break;
+    if (/^#{2,4} /.test(l)) break;
     if (l.startsWith('|') && !/^\|[-:|]+\|$/.test(l)) rows.push(l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim()));
   }
   return rows;
@@ -50,9 +50,12 @@ describe('renderMarkdown', () => {
     expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '401', '0.74 %', 'sqlite-file']);
     const latency = table(text, '### Latency: baseline, with the fault, after rollback');
     expect(latency.map((r) => [r[1], r[5]])).toEqual([['phase', 'p99'], ['baseline', '14.9 ms'], ['after', '18.7 ms']]);
-    const findings = table(text, '### Runbook findings');
+    // Grouped by kind, one row per finding id, with where it was found and where the statement comes from.
+    const findings = table(text, '#### Runbook defects');
+    expect(findings[0]).toEqual(['', 'Finding', 'Where', 'Source', 'Detail']);
     expect(findings[1]![0]).toBe('🔴 confirmed');
-    expect(findings[1]![3]).toContain(`${SEED_LOST} writes lost`);
+    expect(findings[1]![3]).toBe('measured');
+    expect(findings[1]![4]).toContain(`${SEED_LOST} writes lost`);
     expect(table(text, '### Regressions vs history')[1]).toEqual(['database-corruption / seed', 'downtime', '11.2 s', '1.9 s (3 runs)', '5.90']);
   });
 
@@ -89,8 +92,9 @@ describe('seed vs hardened', () => {
   it('a pass that a finding\'s mask made expected names the mask in the Expected cell', () => {
     const r = buildReport(readJournal(writeFixtureRun(tmpDir(), 'hardened-pass')));
     const c = r.groups.flatMap((g) => g.criteria).find((x) => x.id === 'data-integrity')!;
-    Object.assign(c, { expected: 'pass', expectedBecause: 'app-acks-no-write' });
+    Object.assign(c, { expected: 'pass', expectedBecause: 'app-acks-no-write', maskReason: 'PostgreSQL mode acknowledges no write' });
     const row = table(renderMarkdown(r), '### Success criteria').find((x) => x[2]!.includes('data-integrity'))!;
-    expect(row[3]).toBe("pass (finding `app-acks-no-write` masks the seed runbook's expected failure)");
+    // The mask and its reason: a masked pass is never silent, and "not measured" agrees with the mask too.
+    expect(row[3]).toBe("pass or not measured (finding `app-acks-no-write` masks the seed runbook's expected failure: PostgreSQL mode acknowledges no write)");
   });
 });
