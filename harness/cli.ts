@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   if (chosen.platform === 'kind') await assertImagesBuildable(kindImages({ target: target.name, app: target.app }));
   out(`rollback-drill: profile ${config.profile}: ${plan.scenarios.join(', ')} × ${plan.variants.join(', ')} on ${chosen.platform} (${chosen.reason}); reports → ${reportDir}`);
   const { runSuites } = await import('./cli/run-suites.ts');
-  return runSuites({ config, plan, platform: chosen.platform, platformReason: chosen.reason, reportDir }, out);
+  return runSuites({ config, plan, platform: chosen.platform, platformReason: chosen.reason, reportDir, target: { name: target.name, description: target.description } }, out);
 }
 
 const isEntry = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);

@@ -27,6 +27,8 @@ export interface SuiteRun {
   platform: 'kind' | 'local' | 'existing';
   platformReason: string;
   reportDir: string;
+  /** The target profile drilled: its name and one-line description, for the reports' run line. */
+  target?: { name: string; description: string };
 }
 
 /** vitest's workers are node processes; tsx's esbuild service is not, and the reports still need it. */
@@ -52,6 +54,7 @@ export async function runSuites(run: SuiteRun, out: (line: string) => void): Pro
     profile: run.config.profile,
     platform: run.platform,
     platformReason: run.platformReason,
+    ...(run.target ? { target: run.target } : {}),
     scenarios: run.plan.scenarios,
     variants: run.plan.variants,
     config: { ...run.config },

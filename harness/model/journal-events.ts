@@ -66,6 +66,8 @@ export const EVENT_SCHEMAS = {
     profile: z.string(),
     platform: z.string(),
     platformReason: z.string().optional(),
+    /** The target profile: its name and the description it gives itself (the reports' run line). */
+    target: z.object({ name: z.string(), description: z.string() }).optional(),
     scenarios: z.array(z.string()),
     variants: z.array(z.string()),
     config: z.record(z.string(), z.unknown()),

@@ -98,6 +98,7 @@ export function buildReport(events: JournalEvent[], opts: BuildOptions = {}): Ru
       profile: start?.profile ?? 'unknown',
       platform: start?.platform ?? 'unknown',
       platformReason: start?.platformReason ?? null,
+      target: start?.target ?? null,
       scenarios: start?.scenarios ?? [],
       variants: start?.variants ?? [],
       startedAt,

@@ -210,6 +210,8 @@ export interface RunReport {
     profile: string;
     platform: string;
     platformReason: string | null;
+    /** The target profile drilled (null: a journal from before the CLI named it, or a suite run). */
+    target: { name: string; description: string } | null;
     scenarios: string[];
     variants: string[];
     startedAt: number | null;

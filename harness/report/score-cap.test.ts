@@ -1,4 +1,4 @@
-// The score the failed premises cap, and the findings grouped: built from journals, as every report is.
+// The score the failed premises cap, the run line, and the findings grouped: built from journals, as every report is.
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { Journal, readJournal } from '../journal/journal.ts';
@@ -11,7 +11,7 @@ afterAll(cleanTmp);
 function run(premises: Record<string, boolean>, score: number) {
   const file = path.join(tmpDir(), 'journal.jsonl');
   const j = new Journal(file);
-  j.write({ type: 'run.start', runId: 'r1', profile: 'post-incident', platform: 'local', scenarios: ['database-corruption'], variants: ['seed', 'hardened'], config: {}, host: { node: 'v20', os: 'linux', cpus: 2 } });
+  j.write({ type: 'run.start', runId: 'r1', profile: 'post-incident', platform: 'local', target: { name: 'hyperpage', description: 'Hyperpage at 151e93f' }, scenarios: ['database-corruption'], variants: ['seed', 'hardened'], config: {}, host: { node: 'v20', os: 'linux', cpus: 2 } });
   for (const variant of ['seed', 'hardened']) {
     j.setContext({ scenario: 'database-corruption', variant });
     if (variant === 'seed')
@@ -43,6 +43,14 @@ describe('the score capped by the failed premises', () => {
     const clean = run({ a: true, b: true }, 89.5);
     expect([clean.resilienceScore, clean.scoreCap]).toEqual([89.5, null]);
     expect(run({ a: false }, 100).resilienceScore).toBe(0);
+  });
+});
+
+describe('the run line', () => {
+  it("names the target profile with the description it gives itself", () => {
+    const r = run({ a: true }, 100);
+    expect(r.run.target).toEqual({ name: 'hyperpage', description: 'Hyperpage at 151e93f' });
+    expect(renderMarkdown(r)).toContain('run `r1` · target `hyperpage` (Hyperpage at 151e93f) ·');
   });
 });
 

@@ -97,7 +97,7 @@ export function renderHtml(r: RunReport, samples: ReadonlyMap<string, GroupSampl
   b.push(`<h1>${mark(r.verdict.status)} ${esc(title)}</h1>`);
   b.push(`<div class="verdict ${esc(r.verdict.status)}" id="verdict">${esc(r.verdict.headline)}</div>`);
   b.push(
-    `<p class="meta"><span>run <code>${esc(r.run.id)}</code></span><span>started ${esc(isoTime(r.run.startedAt))}</span><span>${
+    `<p class="meta"><span>run <code>${esc(r.run.id)}</code></span>${r.run.target ? `<span class="text">target <code>${esc(r.run.target.name)}</code> (${esc(r.run.target.description)})</span>` : ''}<span>started ${esc(isoTime(r.run.startedAt))}</span><span>${
       r.run.durationMs !== null ? `took ${esc(fmtMs(r.run.durationMs))}` : 'no end recorded'
     }</span><span>exit code ${r.run.exitCode ?? '–'}</span><span class="text">platform ${esc(r.run.platform)}${r.run.platformReason ? ` (${esc(r.run.platformReason)})` : ''}</span>${
       r.resilienceScore !== null ? `<span class="text">resilience score ${esc(scoreText(r) ?? '')}</span>` : ''

@@ -30,6 +30,7 @@ export function renderMarkdown(r: RunReport): string {
   out.push(`**${cell(r.verdict.headline, 1000)}**`, '');
   const meta = [
     `run \`${r.run.id}\``,
+    ...(r.run.target ? [`target \`${r.run.target.name}\` (${r.run.target.description})`] : []),
     `started ${isoTime(r.run.startedAt)}`,
     r.run.durationMs !== null ? `took ${fmtMs(r.run.durationMs)}` : 'no end recorded',
     `exit code ${r.run.exitCode ?? '–'}`,
