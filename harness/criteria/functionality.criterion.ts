@@ -4,6 +4,7 @@ import type { Verdict } from '../model/verdict.ts';
 
 // features weigh next after lost data and a failed restore.
 import { defineCriterion } from './criterion.ts';
+import { distinctAnswers } from '../kit/causes.ts';
 
 /** Functionality: every feature check after the rollback passes. */
 export function functionalityVerdict(o: ScenarioOutcome): Verdict {
@@ -21,6 +22,9 @@ export function functionalityVerdict(o: ScenarioOutcome): Verdict {
         : failed.length === 0
           ? `all ${o.features.length} feature checks passed (${o.features.map((f) => f.id).join(', ')})`
           : `failed: ${failed.map((f) => `${f.id} (${f.evidence})`).join('; ').slice(0, 500)}`,
+    ...(failed.length ? { says: `${failed.length} of ${o.features.length} feature checks failed after the rollback: ${failed.map((f) => f.id).join(', ')}` } : {}),
+    // The failing answers beside the verdict: what the restored service said to each broken feature.
+    ...(failed.some((f) => f.answer) ? { causes: { answers: distinctAnswers(failed.flatMap((f) => (f.answer ? [f.answer] : []))) } } : {}),
   };
 }
 

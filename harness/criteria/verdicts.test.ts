@@ -188,6 +188,13 @@ describe('functionality', () => {
     expect(v.evidence).toContain('tool-gitlab (HTTP 500)');
     expect(functionalityVerdict(outcome({ features: [] })).passed).toBe(false);
   });
+  it('says which checks failed, with the answers the restored service gave them as causes', () => {
+    const answer = { request: 'GET /api/tools/gitlab', status: 500, body: '{"error":"no such table: tool_configs"}' };
+    const broken = (id: string) => ({ id, title: id, passed: false, evidence: 'HTTP 500', answer });
+    const v = functionalityVerdict(outcome({ features: [{ id: 'health', title: 'h', passed: true, evidence: 'ok' }, broken('tool-gitlab'), broken('tool-jira')] }));
+    expect(v.says).toBe('2 of 3 feature checks failed after the rollback: tool-gitlab, tool-jira');
+    expect(v.causes).toEqual({ answers: [{ ...answer, count: 2 }] });
+  });
 });
 
 describe('monitoring', () => {

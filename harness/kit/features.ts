@@ -28,6 +28,8 @@ interface Answer {
   status: number;
   engine?: string;
   body?: unknown;
+  /** The body's first characters as text (a failed check's cause). */
+  raw?: string;
   latencyMs: number;
   error?: string;
 }
@@ -38,13 +40,14 @@ async function send(baseUrl: string, path: string, method: 'GET' | 'HEAD', engin
     const res = await request(new URL(path, baseUrl), { method, headersTimeout: 5_000, bodyTimeout: 5_000 });
     const text = await res.body.text();
     let body: unknown;
+    const raw = text.slice(0, 300);
     try {
       body = JSON.parse(text);
     } catch {
       body = undefined;
     }
     const e = engineHeader ? res.headers[engineHeader] : undefined;
-    return { status: res.statusCode, engine: Array.isArray(e) ? e[0] : e, body, latencyMs: performance.now() - t0 };
+    return { status: res.statusCode, engine: Array.isArray(e) ? e[0] : e, body, raw, latencyMs: performance.now() - t0 };
   } catch (err) {
     return { status: 0, latencyMs: performance.now() - t0, error: (err as Error).message };
   }
@@ -94,6 +97,7 @@ export async function runFeature(spec: FeatureSpec, target: TargetProfile, servi
     passed: failures.length === 0,
     evidence: `${said}${shown} in ${a.latencyMs.toFixed(0)} ms${failures.length ? `: ${failures.join('; ')}` : ''}`,
     latencyMs: a.latencyMs,
+    ...(failures.length ? { answer: { request: `${spec.method} ${spec.path}`, status: a.status, body: a.status === 0 ? (a.error ?? '') : (a.raw ?? '') } } : {}),
   };
 }
 

@@ -71,6 +71,8 @@ export interface FeatureCheck {
   evidence: string;
   /** The request's latency (HTTP checks). */
   latencyMs?: number;
+  /** A failed HTTP check's answer (status 0: none), its body trimmed: the functionality verdict's causes. */
+  answer?: { request: string; status: number; body: string };
 }
 export interface Coverage {
   /** Acknowledged writes after the restore, per pod that answered them. */

@@ -101,6 +101,8 @@ describe('feature checks as data (pass/fail pairs on a real server)', () => {
     const r = await runFeature(f, target([f]), url, 'sqlite');
     expect(r.passed).toBe(false);
     expect(r.evidence).toMatch(/^HTTP 500 error=- in \d+ ms: status 500 \(expected 400\)$/);
+    // The answer it got, for the functionality verdict's causes; a passing check keeps none.
+    expect(r.answer).toEqual({ request: 'GET /f', status: 500, body: '{}' });
   });
 
   it('assertions: equals, type and length hold or name the value found', async () => {
