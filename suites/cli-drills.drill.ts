@@ -90,8 +90,10 @@ describe.skipIf(env.fromCli)('the settings app, through its profile: quarterly d
       const c = criterion(g, rollback);
       expect(c.passed, c.evidence).toBe(false);
       expect(c.expectedBecause).toBe('settings-app-runbook-env');
-      const f = g.findings.find((x) => x.id === 'settings-app-runbook-env');
-      expect(f?.confirmed, JSON.stringify(f)).toBe(true);
+      // The profile's declaration is journalled too (declared, never confirmed): the measurement confirms it.
+      const f = g.findings.find((x) => x.id === 'settings-app-runbook-env' && x.provenance?.kind !== 'declared');
+      expect(f?.confirmed, JSON.stringify(g.findings.filter((x) => x.id === 'settings-app-runbook-env'))).toBe(true);
+      expect(run.report.findingGroups.premise.find((x) => x.id === 'settings-app-runbook-env')?.confirmed).toBe(true);
     });
   }
 
