@@ -33,6 +33,7 @@ function outcome(over: Partial<ScenarioOutcome> = {}): ScenarioOutcome {
   return {
     ledger: cleanLedger,
     ledgerSource: 'sqlite-file',
+    causes: { logs: [], healthWhileFaulted: [] },
     checksums: { equal: true, mismatched: [], evidence: 'seeded tables equal' },
     coverage: coverage(pods, 3, 300),
     landed: { acknowledged: 900, inSqlite: 900, onlyInSqlite: 900, inPostgres: null, postgresState: 'not running (0 ready)', engineHeaders: { sqlite: 900 } },
@@ -212,6 +213,17 @@ describe('monitoring', () => {
     const stuck = monitoringVerdict(outcome({ alerts: { ...alerts, cleared: false, evidence: 'error-rate still active' }, expectedTriggers: [], triggers: [], procedureStartedAt: 500 }));
     expect([stuck.passed, stuck.says]).toEqual([false, 'alerts did not clear within 10 s: error-rate still active']);
     expect(monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: fired(100), procedureStartedAt: 500 })).says).toBeUndefined();
+  });
+  it("a trigger that never fired has the health check's answers while the fault was in place as its cause, said in words", () => {
+    const healthWhileFaulted = [{ request: 'GET /api/health', status: 200, body: 'engine postgres', count: 41 }];
+    const blind = monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: [], procedureStartedAt: 500, causes: { logs: [], healthWhileFaulted } }));
+    expect(blind.passed).toBe(false);
+    expect(blind.says).toContain('the health check answered 2xx to all 41 probes while the fault was in place');
+    expect(blind.causes).toEqual({ answers: healthWhileFaulted });
+    const seen = [{ request: 'GET /api/health', status: 503, body: 'engine postgres', count: 7 }, { request: 'GET /api/health', status: 200, body: 'engine postgres', count: 3 }];
+    expect(monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: fired(900), procedureStartedAt: 500, causes: { logs: [], healthWhileFaulted: seen } })).says).toContain('the health check failed 7 of 10 probes');
+    // Detected in time: no cause to give.
+    expect(monitoringVerdict(outcome({ alerts, expectedTriggers: ['health-check-failures'], triggers: fired(100), procedureStartedAt: 500, causes: { logs: [], healthWhileFaulted } })).causes).toBeUndefined();
   });
 });
 

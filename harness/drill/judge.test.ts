@@ -57,6 +57,17 @@ describe('judgeScenario', () => {
     expect(r.score).toMatchObject({ earned: 70, possible: 95, missed: 'emergency-rollback (25)' });
   });
 
+  it("a failure without log lines of its own gets the run's (what the system logged from the fault on), journalled; a pass gets none", () => {
+    const logs = [{ pod: 'hyperpage-sqlite-1', line: 'ERROR: no such table: users · SQLSTATE 42P01', count: 3, file: 'artifacts/x/logs/hyperpage/hyperpage-sqlite-1_app.log' }];
+    const j = journal();
+    const r = judgeScenario(drilledOutcome({ timeToRestoreMs: 400_000, causes: { logs, healthWhileFaulted: [] } }), scope('database-corruption', 'hardened'), j);
+    const byId = new Map(r.verdicts.map((v) => [v.id, v]));
+    expect(byId.get('emergency-rollback')!.causes).toEqual({ logs });
+    expect(byId.get('performance')!.causes).toBeUndefined();
+    const journalled = readJournal(j.file).filter((e) => e.type === 'verdict' && e.id === 'emergency-rollback');
+    expect(journalled).toMatchObject([{ causes: { logs } }]);
+  });
+
   it('list assertions carry their mismatched items; an expected failure as declared matches and is annotated', () => {
     const failed = okStep('validation', 'checklist-2-item', '2. item 2', { outcome: 'failed', message: 'exec refused' });
     const o = drilledOutcome({ validation: { ...drilledOutcome().validation, steps: [failed] } });

@@ -27,6 +27,7 @@ import { CriterionError } from '../criteria/criterion.ts';
 import { criteriaFor } from '../criteria/registry.ts';
 import { resilienceScore, type Score } from '../criteria/score.ts';
 import type { Journal } from '../journal/journal.ts';
+import type { Causes } from '../model/journal-events.ts';
 
 /** One statement about the outcome, as a test layer asserts it (one `it` each). */
 export interface NamedAssertion {
@@ -65,6 +66,15 @@ export interface Judgement {
 /** The findings that explain expected failures here: the runbook's, the row's own and the target's. */
 function findingsOf(scope: JudgeScope): FindingSpec[] {
   return [...Object.values(FINDINGS), ...(scope.spec.findings ?? []), ...(scope.target.findings as FindingSpec[])];
+}
+
+/**
+ * A failure with no log lines of its own gets the run's: what the system logged from the fault on,
+ * errors and SQLSTATEs first (outcome.causes.logs). A pass needs no cause.
+ */
+export function withRunLogs<T extends { passed: boolean; causes?: Causes }>(x: T, outcome: Pick<ScenarioOutcome, 'causes'>): T {
+  if (x.passed || x.causes?.logs?.length || !outcome.causes.logs.length) return x;
+  return { ...x, causes: { ...x.causes, logs: outcome.causes.logs } };
 }
 
 /** Every criterion the row is judged by, judged on the outcome (no expectation applied), in order. */
@@ -158,13 +168,13 @@ export function assertionTitles(scope: JudgeScope): string[] {
 export function judgeScenario(outcome: ScenarioOutcome, scope: JudgeScope, journal: Journal): Judgement {
   const { spec, variant } = scope;
   const findings = findingsOf(scope);
-  const verdicts = applyExpectations(criterionVerdicts(outcome, spec, scope.criteria), spec.name, variant, findings);
+  const verdicts = applyExpectations(criterionVerdicts(outcome, spec, scope.criteria), spec.name, variant, findings).map((v) => withRunLogs(v, outcome));
   for (const v of verdicts) journal.write({ type: 'verdict', ...v });
   for (const f of confirmedByVerdicts(verdicts, findings)) journal.write({ type: 'finding', ...f });
   const checklist = checklistChecks(outcome.validation.steps, spec.name, variant, findings);
   const recovery = outcome.dataRecovery ? dataRecoveryCheck(outcome.dataRecovery, spec.name, variant, findings) : undefined;
   const stepChecks = procedureStepChecks(outcome.procedure.steps, spec.name, variant, findings);
-  const checks = [...stepChecks, ...checklist, ...(recovery ? [recovery] : [])];
+  const checks = [...stepChecks, ...checklist, ...(recovery ? [recovery] : [])].map((c) => withRunLogs(c, outcome));
   for (const c of checks) journal.write({ type: 'check', ...c });
   const weights = new Map(criteriaFor(spec, scope.criteria).map((c) => [c.id, c.weight]));
   const score = resilienceScore(verdicts, weights);

@@ -20,6 +20,7 @@ import { registerData } from './register-outcome.ts';
 import type { DrillState } from './state.ts';
 import type { SecurityCheck } from '../faults/security-incident.ts';
 import { summarize, timeToRestore } from '../probes/availability.ts';
+import { distinctAnswers } from '../kit/causes.ts';
 
 export function buildOutcome(s: DrillState): ScenarioOutcome {
   const { journal, samples, spec } = s;
@@ -80,7 +81,22 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     alerts,
     security: s.security,
     phaseResults: { ...s.phaseResults },
+    causes: { logs: s.runLogs, healthWhileFaulted: healthWhileFaulted(s) },
   };
+}
+
+/** The health check's distinct answers from the fault to the rollback's start: what monitoring had to go on. */
+function healthWhileFaulted(s: DrillState) {
+  if (s.faultAt === undefined) return [];
+  const request = `GET ${s.target.health.path}`;
+  const during = s.samples.filter((x) => x.t >= s.faultAt! && x.t < s.triggerAt);
+  return distinctAnswers(
+    during.map((x) => ({
+      request,
+      status: x.status,
+      body: x.status === 0 ? (x.error ?? 'no answer') : [x.engine ? `engine ${x.engine}` : '', x.route ? `routed to ${x.route}` : ''].filter(Boolean).join(', ') || 'answered',
+    })),
+  );
 }
 
 /** The set rule over every write (ledger + load) against the SQLite file, else the app's read-back. */

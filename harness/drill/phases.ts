@@ -28,6 +28,7 @@ import { openRegisterLedger, registerPreFaultWrites, registerReadBackPhase } fro
 import { PREFLIGHT_PHASE } from './preflight-phase.ts';
 import type { DrillState } from './state.ts';
 import { clearFault } from './clear-fault.ts';
+import { systemLinesSince, systemLogCursor } from './system-logs.ts';
 import { ScenarioSpecError } from '../scenarios/spec.ts';
 
 export interface Phase {
@@ -104,6 +105,8 @@ export const PHASES: readonly Phase[] = [
   {
     id: 'probes-on',
     async run(s) {
+      // The system's logs from here on are the run's causes (a failed verdict or check shows their telling lines).
+      s.logCursor = await systemLogCursor(s);
       // Where the Service routes, first: each sample gets its route as it comes in (the detection phase
       // judges postgres-unavailable on live samples, for an app that names no engine too).
       const route = (s.route = s.use('route watch', await new RouteWatch({ platform: s.platform, namespace: TOPOLOGY.namespace, service: TOPOLOGY.appService, app: s.target.app }).start()));
@@ -207,6 +210,7 @@ export const PHASES: readonly Phase[] = [
       }
       // Let in-flight writes settle before reading everything back.
       await sleep(1_000, s.signal);
+      if (s.logCursor) s.runLogs = await systemLinesSince(s, s.logCursor, undefined, 8);
     },
   },
   {

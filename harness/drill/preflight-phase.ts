@@ -27,20 +27,15 @@ import {
   type StartOutcome,
 } from '../probes/preflight.ts';
 import { sqliteQueryJob } from '../kit/sqlite-query.ts';
-import { causesOf, distinctAnswers, logCursor, logsSince, tellingLines } from '../kit/causes.ts';
+import { causesOf, distinctAnswers } from '../kit/causes.ts';
+import { systemLinesSince, systemLogCursor } from './system-logs.ts';
 import type { Causes } from '../model/journal-events.ts';
-import type { PodLog } from '../model/platform.ts';
-import path from 'node:path';
 import type { TargetProfile } from '../model/target-profile.ts';
 import type { Phase } from './phases.ts';
 import type { DrillState } from './state.ts';
 
 const NS = TOPOLOGY.namespace;
 
-/** Where the finally stage's collectArtifacts copies a container's log (local platform: logs/<namespace>/<pod>_<container>.log), relative to the run folder. */
-function artifactLog(s: DrillState, l: PodLog): string | undefined {
-  return s.platform.collectArtifacts ? path.posix.join('artifacts', s.tag, 'logs', NS, `${l.pod}_${l.container}.log`) : undefined;
-}
 /** The scratch app deployment and its Service (labels no Service of the baseline selects). */
 export const PREFLIGHT_APP = 'drill-preflight';
 const LABELS = { app: PREFLIGHT_APP } as const;
@@ -251,15 +246,13 @@ function postgresHooks(s: DrillState) {
 }
 
 async function measure(s: DrillState, id: PreflightId, fn: () => Promise<PreflightResult>): Promise<PremiseOutcome> {
-  const { platform, signal } = s;
-  const cursor = await logCursor(platform, NS);
+  const { signal } = s;
+  const cursor = await systemLogCursor(s);
   try {
     const result = await fn();
     if (result.holds) return { id, title: TITLES[id], result };
-    // The pods that served or refused the premise's requests (the app, the scratch app, PostgreSQL):
-    // the drill's own Jobs (data-tool reads, psql) are measurements, not the system under drill.
-    const logs = (await logsSince(platform, NS, cursor)).filter((l) => !l.owner?.startsWith('drill-') || l.owner === PREFLIGHT_APP);
-    return { id, title: TITLES[id], result, logs: tellingLines(logs, { file: (l) => artifactLog(s, l) }) };
+    // The pods that served or refused the premise's requests: the app, the scratch app, PostgreSQL.
+    return { id, title: TITLES[id], result, logs: await systemLinesSince(s, cursor, PREFLIGHT_APP) };
   } catch (err) {
     signal.throwIfAborted();
     if (err instanceof PreflightBrokeBaseline) throw err;

@@ -25,6 +25,8 @@ import type { ProcedureResult } from '../model/procedure.ts';
 import type { ReadBack } from '../model/outcome.ts';
 import type { RegisterReadBack } from './register-read-back.ts';
 import type { ScenarioOptions } from './run-scenario.ts';
+import type { LogCursor } from '../kit/causes.ts';
+import type { Causes } from '../model/journal-events.ts';
 
 export class DrillState {
   /** `<scenario>-<variant>`: names this drill's sample files and artifacts folder. */
@@ -63,8 +65,12 @@ export class DrillState {
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
   features!: FeatureCheck[];
   checksums!: ChecksumComparison;
+  /** probes-on: each container's log length before the fault (the run's telling lines are what came after). */
+  logCursor?: LogCursor;
   /** probes-off */
   samples!: Sample[];
+  /** probes-off: the system's telling log lines since probes-on (causes beside a failed verdict or check). */
+  runLogs: NonNullable<Causes['logs']> = [];
   /** read-back */
   sqliteReady!: number;
   readBack!: ReadBack;

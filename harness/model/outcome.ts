@@ -2,6 +2,7 @@
 import type { Variant } from './drill-config.ts';
 import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState } from './measurements.ts';
 import type { ProcedureResult } from './procedure.ts';
+import type { Causes } from './journal-events.ts';
 import type { Method, TriggerId } from './scenario.ts';
 
 
@@ -64,6 +65,12 @@ export interface ScenarioOutcome {
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
   /** What the scenario's own phases (ScenarioSpec.ownPhases) returned, by phase id. */
   phaseResults: Record<string, unknown>;
+  /**
+   * What explains a failure, seen from outside: the system's telling log lines from the fault on
+   * (the drill's own Jobs left out), and the distinct answers of the health check while the fault was
+   * in place, before the rollback started (what monitoring saw).
+   */
+  causes: { logs: NonNullable<Causes['logs']>; healthWhileFaulted: NonNullable<Causes['answers']> };
 }
 
 /** What the writes came to: the model's check, where it was read from, coverage and where the post-restore writes landed. */

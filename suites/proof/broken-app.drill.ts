@@ -134,6 +134,9 @@ describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching
     const effective = d.events.find((e) => e.type === 'fault.effective');
     expect(effective, JSON.stringify(d.events.filter((e) => e.type.startsWith('fault')))).toBeDefined();
     expect(d.outcome.procedure.completed).toBe(true);
+    // The run's causes hold PostgreSQL's own word on the fault, from its pod's log, with the full log's path.
+    const pg = d.outcome.causes.logs.filter((l) => l.pod.startsWith('hyperpage-postgres'));
+    expect(pg.some((l) => /^(FATAL|PANIC|ERROR):/.test(l.line) && l.file?.startsWith('artifacts/')), JSON.stringify(d.outcome.causes.logs)).toBe(true);
   });
 
   it('the fault is cleared when the drill ends, and that is journalled', () => {
@@ -150,6 +153,11 @@ describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching
     const v = d.verdicts.get('monitoring')!;
     expect(v.passed, say(v)).toBe(false);
     expect(v.evidence).toMatch(/expected trigger\(s\) never fired before the rollback started: .*health-check-failures/);
+    // Its cause, measured: every health probe while the fault was in place was answered 2xx.
+    const answers = v.causes?.answers ?? [];
+    expect(answers.length, say(v)).toBeGreaterThan(0);
+    expect(answers.every((a) => a.request === 'GET /api/health' && a.status === 200), JSON.stringify(answers)).toBe(true);
+    expect(v.says).toMatch(/the health check answered 2xx to all \d+ probes while the fault was in place/);
   });
 
   it('the drill exits 1', () => expect(d.exitCode).toBe(1));

@@ -38,6 +38,7 @@ export function drilledOutcome(over: Partial<ScenarioOutcome> = {}): ScenarioOut
     procedureStartedAt: 100_000,
     alerts: { cleared: true, clearedAfterMs: 1_000, deadlineMs: 5_000, evidence: 'all alerts cleared' },
     phaseResults: {},
+    causes: { logs: [], healthWhileFaulted: [] },
     ...over,
   };
 }

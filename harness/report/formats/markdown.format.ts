@@ -22,6 +22,8 @@ const METRIC_LABEL: Record<(typeof COMPARED_METRICS)[number], string> = {
 
 /** GitHub truncates step summaries above 1 MiB; long cells are cut well before that. */
 const MAX_CELL = 300;
+/** An evidence cell longer than this is cut, and the whole text listed under the criteria table. */
+const EVIDENCE_CELL = 200;
 
 export function renderMarkdown(r: RunReport): string {
   const out: string[] = [];
@@ -76,10 +78,23 @@ export function renderMarkdown(r: RunReport): string {
       '',
     );
     out.push('| | Scenario | Criterion | Expected | Measured | Budget | Evidence |', '|---|---|---|---|---|---|---|');
+    // Short cells: a long evidence is cut here and given whole, as a list, under the table.
+    const long: { g: GroupReport; c: GroupReport['criteria'][number] }[] = [];
     for (const g of scenarios)
-      for (const c of g.criteria)
-        out.push(row(criterionMark(c), groupLabel(g), `${c.title} (\`${c.id}\`)`, expectedCell(c), fmtMeasured(c.measured, c.unit), fmtMeasured(c.budget, c.unit), c.evidence));
+      for (const c of g.criteria) {
+        const cut = c.evidence.length > EVIDENCE_CELL;
+        if (cut) long.push({ g, c });
+        out.push(row(criterionMark(c), groupLabel(g), `${c.title} (\`${c.id}\`)`, expectedCell(c), fmtMeasured(c.measured, c.unit), fmtMeasured(c.budget, c.unit), cut ? `${cell(c.evidence, EVIDENCE_CELL)} (in full below)` : c.evidence));
+      }
     out.push('');
+    if (long.length) {
+      out.push('#### Evidence in full', '');
+      for (const { g, c } of long) {
+        out.push(`- **\`${c.id}\`** (${groupLabel(g)})${c.says ? `: ${cell(c.says, 400)}` : ''}`);
+        for (const part of evidenceParts(c.evidence)) out.push(`  - ${cell(part, 600)}`);
+      }
+      out.push('');
+    }
   }
 
   if (expectedFailures.length) {

@@ -74,6 +74,20 @@ describe('renderMarkdown', () => {
     expect(text).toContain('| ⏸️ | 3 |');
   });
 
+  it('cuts a long evidence cell short and lists the whole evidence, part by part, under the criteria table', () => {
+    const r = buildReport(readJournal(writeFixtureRun(tmpDir(), 'seed-lost')));
+    const c = r.groups.flatMap((g) => g.criteria).find((x) => x.id === 'performance')!;
+    const parts = Array.from({ length: 12 }, (_, i) => `part ${i} of the evidence: p99 ${100 + i} ms over ${4000 + i} requests`);
+    c.evidence = parts.join('; ');
+    const text = renderMarkdown(r);
+    const cellText = table(text, '### Success criteria').find((x) => x[2]?.includes('`performance`'))![6]!;
+    expect(cellText.length, cellText).toBeLessThan(230);
+    expect(cellText).toMatch(/… \(in full below\)$/);
+    const full = text.split('#### Evidence in full')[1]!.split('###')[0]!;
+    expect(full).toContain('- **`performance`**');
+    for (const p of parts) expect(full).toContain(`  - ${p}`);
+  });
+
   it('keeps table cells on one line and bounded', () => {
     expect(cell('a|b\nc', 100)).toBe('a\\|b c');
     expect(cell('x'.repeat(500), 10)).toHaveLength(10);
