@@ -138,11 +138,40 @@ export interface LoadSummary {
   non2xx: number;
   /** Responses by the engine that named itself (the profile's engine header; `none` when it names none). */
   engines: Record<string, number>;
+  /** Closed loop: the connections; open loop: the most requests in flight at once. */
   connections: number;
   paths: string[];
   /** Share of the mix that was writes (0: reads only). */
   writeRatio: number;
   writes?: LoadWriteSummary;
+  /** closed-loop: autocannon's connections, each waiting for its answer (capacity); open-loop: a fixed arrival rate. */
+  generator?: 'closed-loop' | 'open-loop';
+  /** Open loop: latencies from each request's intended send time (coordinated omission corrected). */
+  corrected?: LatencyPercentiles;
+  /** Open loop: the target rate, where it came from, what was sent and answered per second, and the requests that left late. */
+  rate?: LoadRate;
+}
+
+export interface LatencyPercentiles {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface LoadRate {
+  /** Requests per second wanted. */
+  target: number;
+  /** Where the target came from: `--load-rate`, the profile's expectedPeakRate, or the baseline × share. */
+  source: string;
+  /** Sent per second while sending. */
+  sent: number;
+  /** Answered per second, from the first send to the last answer. */
+  achieved: number;
+  /** Requests that left more than one interval after they were due, or queued for a connection. */
+  late: number;
+  lateShare: number;
 }
 export interface TriggerState {
   id: TriggerId;

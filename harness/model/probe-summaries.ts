@@ -28,6 +28,9 @@ export const LoadSummarySchema = z.looseObject({
   paths: z.array(z.string()),
   writeRatio: z.number(),
   writes: z.object({ attempted: count, ok: count, fail: count, unknown: count, okByPod: byName }).optional(),
+  generator: z.enum(['closed-loop', 'open-loop']).optional(),
+  corrected: z.object({ p50: ms, p90: ms, p95: ms, p99: ms, max: ms }).optional(),
+  rate: z.object({ target: z.number(), source: z.string(), sent: z.number(), achieved: z.number(), late: count, lateShare: z.number() }).optional(),
 });
 
 /** The availability probe over the whole drill; longestFailureRun flattened to its count. */
@@ -162,5 +165,7 @@ export const SAMPLE_SERIES = {
   'load-baseline': 'load',
   'load-faulted': 'load',
   'load-after': 'load',
+  'capacity-before': 'load',
+  'capacity-after': 'load',
 } as const;
 export type SamplesProbe = keyof typeof SAMPLE_SERIES;

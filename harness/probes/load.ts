@@ -1,24 +1,31 @@
-// Load probe: autocannon against a mix of the app's read endpoints and unique-key writes through
-// the service URL. Every response's latency is kept (raw samples file + an HDR histogram), so
-// p50…p99 and max are computed from what was measured, not from autocannon's bucketed summary.
-// Every write is recorded like a ledger write (ok / fail / unknown, with the pod that answered), so
-// the restored engine takes thousands of checked writes per drill, not a few dozen. A target with a
-// register workload gets register writes instead: unique values PUT over its fixed keys, each with
-// its window, for the register rule (registerWrites).
+// Load probe: a mix of the app's read endpoints and unique-key (or register) writes through the
+// service URL (load-mix.ts), sent one of two ways:
+//  - closed loop (autocannon, N connections each sending its next request when the last is
+//    answered): the most the service takes, its capacity. The baseline and the capacity bursts;
+//  - open loop at a fixed arrival rate (open-loop.ts): the load after the fault, so a slower service
+//    meets the same traffic instead of slowing the load down with it. Its latencies count from each
+//    request's intended send time (coordinated omission corrected), beside the latency from the
+//    actual send.
+// Every response's latency is kept (raw samples file + HDR histograms), so p50…p99 and max are
+// computed from what was measured, not from autocannon's bucketed summary. Every write is recorded
+// like a ledger write, so the restored engine takes thousands of checked writes per drill.
 import { createWriteStream } from 'node:fs';
 import autocannon from 'autocannon';
-import * as hdr from 'hdr-histogram-js';
 import type { TargetProfile } from '../model/target-profile.ts';
 import type { WriteRecord, LoadSummary, LoadWriteSummary } from '../model/measurements.ts';
-import { registerWorkload, registerWriteRequest } from '../kit/register-workload.ts';
-import { type RegisterWriteRecord } from '../model/measurements.ts';
-import { headerOf, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
+import { headerOf } from '../kit/workload.ts';
+import { LatencyRecorder } from './latency-recorder.ts';
+import { loadMix, type Headers, type LoadRegisterWrites, type LoadWrites, type MixRequest, type MixSlot } from './load-mix.ts';
+import { runOpenLoop } from './open-loop.ts';
+
+export { mixSequence, type LoadRegisterWrites, type LoadWrites } from './load-mix.ts';
 
 export interface LoadOptions {
   baseUrl: string;
   durationSec: number;
+  /** Closed loop: the connections. Open loop: the fewest it may use (it opens more as needed). */
   connections: number;
-  /** `baseline` (before the fault), `faulted` (fault in place), `after` (after the rollback). */
+  /** `baseline` (before the fault), `faulted` (fault in place), `after` (after the rollback), `capacity-after`. */
   phase: string;
   /** The app under drill: its read mix (`reads`), its write request and the headers it names itself by. */
   target: TargetProfile;
@@ -32,208 +39,157 @@ export interface LoadOptions {
   writes?: LoadWrites;
   /** Or register writes (a register target): this share of all requests. */
   registerWrites?: LoadRegisterWrites;
+  /** An open-loop phase at this many requests per second, and where the figure came from; absent: closed loop. */
+  rate?: { target: number; source: string };
 }
 
-export interface LoadRegisterWrites {
-  /** Share of requests that are writes, 0…0.9. */
-  ratio: number;
-  /** Value prefix: write n writes `<prefix><n>` (unique in the run) to the next key round-robin. */
-  prefix: string;
-  /** Every write attempted is pushed here with its start; its end and outcome are filled in when (if) it is answered. */
-  records: RegisterWriteRecord[];
-  /** The keys written round-robin (default: every key of the workload). */
-  keys?: readonly string[];
-}
-
-export interface LoadWrites {
-  /** Share of requests that are writes, 0…0.9. */
-  ratio: number;
-  /** Key prefix: every write's key starts with it (the profile's key template; checked later in the database itself). */
-  prefix: string;
-  /** Every write attempted is pushed here, its outcome filled in when (if) it is answered. */
-  records: WriteRecord[];
-}
-
-/** Interleaves writes evenly into the read paths: a sequence of `slots` requests, reads first. */
-export function mixSequence(paths: readonly string[], ratio: number, slots = 20): ({ read: string } | { write: true })[] {
-  const w = Math.max(0, Math.min(slots - 1, Math.round(ratio * slots)));
-  const out: ({ read: string } | { write: true })[] = [];
-  let reads = 0;
-  let writes = 0;
-  for (let i = 0; i < slots; i++) {
-    // Bresenham-style spreading; slot 0 is always a read (autocannon builds the first request once).
-    if (i > 0 && writes < Math.floor(((i + 1) * w) / slots)) {
-      out.push({ write: true });
-      writes++;
-    } else out.push({ read: paths[reads++ % paths.length]! });
-  }
-  return out;
-}
+/** The open-loop sender opens connections as requests need them, up to this many. */
+export const MAX_OPEN_LOOP_CONNECTIONS = 1024;
 
 export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const paths = [...(o.paths ?? o.target.reads)];
   const engineHeader = o.target.identity.engineHeader;
-  if (o.writes && o.registerWrites) throw new Error('runLoad: set writes or register writes, not both');
+  const slots = loadMix(paths, o.target, { writes: o.writes, registerWrites: o.registerWrites });
   const ratio = o.writes?.ratio ?? o.registerWrites?.ratio ?? 0;
-  // Microseconds, so sub-millisecond answers keep 3 significant digits.
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  const rec = new LatencyRecorder();
   const engines: Record<string, number> = {};
+  const countEngine = (headers: Headers) => {
+    const engine = headerOf(headers, engineHeader) ?? 'none';
+    engines[engine] = (engines[engine] ?? 0) + 1;
+  };
   const out = o.samplesFile ? createWriteStream(o.samplesFile) : undefined;
-  let non2xx = 0;
-  let requests = 0;
-  let maxMs = 0;
+  const sample = (t: number, latencyMs: number, status: number) => out?.write(`{"t":${Math.round(t)},"latencyMs":${latencyMs.toFixed(3)},"status":${status}}\n`);
+  try {
+    const common = { phase: o.phase, paths, writeRatio: ratio, engines };
+    // Built after the phase: the writes' outcomes are all in.
+    const writes = () => (o.writes && ratio > 0 ? { writes: summarizeWrites(o.writes.records, (w) => w.email, o.writes.prefix) } : o.registerWrites && ratio > 0 ? { writes: summarizeWrites(o.registerWrites.records, (w) => w.value, o.registerWrites.prefix) } : {});
+    if (o.rate) {
+      let non2xx = 0;
+      let errors = 0;
+      const r = await runOpenLoop({
+        baseUrl: o.baseUrl,
+        rate: o.rate.target,
+        durationSec: o.durationSec,
+        slots,
+        maxConnections: Math.max(o.connections, MAX_OPEN_LOOP_CONNECTIONS),
+        timeoutMs: (o.timeoutSec ?? 10) * 1000,
+        signal: o.signal,
+        onAnswer(a) {
+          rec.record(a.latencyMs, a.correctedMs);
+          if (a.status === 0) errors++;
+          else {
+            countEngine(a.headers);
+            if (a.status < 200 || a.status >= 300) non2xx++;
+          }
+          sample(a.intendedAt, a.correctedMs, a.status);
+        },
+      });
+      o.signal?.throwIfAborted();
+      return {
+        ...common,
+        ...rec.summary(),
+        requests: r.answered,
+        durationMs: Math.round(r.durationMs),
+        rps: r.achievedRate,
+        errors,
+        timeouts: 0,
+        non2xx,
+        connections: r.maxInFlight,
+        generator: 'open-loop',
+        rate: { target: o.rate.target, source: o.rate.source, sent: r.sentRate, achieved: r.achievedRate, late: r.late, lateShare: r.sent ? round(r.late / r.sent) : 0 },
+        ...writes(),
+      };
+    }
+    const r = await closedLoop(o, slots, (status, latencyMs, headers) => {
+      rec.record(latencyMs, undefined, status);
+      sample(Date.now() - latencyMs, latencyMs, status);
+      if (headers) countEngine(headers);
+    });
+    return {
+      ...common,
+      ...rec.summary(),
+      requests: rec.count,
+      durationMs: r.durationMs,
+      rps: round((rec.count / r.durationMs) * 1000),
+      errors: r.errors,
+      timeouts: r.timeouts,
+      non2xx: rec.non2xx,
+      connections: o.connections,
+      generator: 'closed-loop',
+      ...writes(),
+    };
+  } finally {
+    rec.destroy();
+    if (out) await new Promise<void>((r) => out.end(r));
+  }
+}
+
+/** autocannon, closed loop: `connections` clients, each sending its next request when the last is answered. */
+async function closedLoop(o: LoadOptions, slots: readonly MixSlot[], onResponse: (status: number, latencyMs: number, headers?: Headers) => void): Promise<{ durationMs: number; errors: number; timeouts: number }> {
   const started = Date.now();
   let settle!: (r: { err?: Error; result?: autocannon.Result }) => void;
   const finished = new Promise<{ err?: Error; result?: autocannon.Result }>((r) => (settle = r));
+  // A client's answer headers arrive before its response event: kept per client until then.
+  const lastHeaders = new WeakMap<object, Headers>();
   const instance = autocannon(
     {
       url: o.baseUrl,
       connections: o.connections,
       duration: o.durationSec,
       timeout: o.timeoutSec ?? 10,
-      requests:
-        ratio > 0 && o.writes
-          ? mixedRequests(paths, o.writes, o.target)
-          : ratio > 0 && o.registerWrites
-            ? registerMixedRequests(paths, o.registerWrites, o.target)
-            : paths.map((p) => ({ method: 'GET' as const, path: p })),
+      requests: autocannonRequests(slots),
       setupClient(client) {
         // autocannon hands over llhttp's parse: { headers: [name, value, name, value, …] }.
         client.on('headers', (info: unknown) => {
           const flat = (info as { headers?: string[] }).headers ?? [];
-          const i = engineHeader ? flat.findIndex((h, k) => k % 2 === 0 && h.toLowerCase() === engineHeader) : -1;
-          const engine = i >= 0 ? String(flat[i + 1]) : 'none';
-          engines[engine] = (engines[engine] ?? 0) + 1;
+          const h: Headers = {};
+          for (let k = 0; k + 1 < flat.length; k += 2) h[String(flat[k]).toLowerCase()] = String(flat[k + 1]);
+          lastHeaders.set(client, h);
         });
       },
     },
     (err: Error | null, result: autocannon.Result) => settle(err ? { err } : { result }),
   );
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    requests++;
-    maxMs = Math.max(maxMs, responseTime);
-    histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
-    if (statusCode < 200 || statusCode >= 300) non2xx++;
-    out?.write(`{"t":${Math.round(Date.now() - responseTime)},"latencyMs":${responseTime.toFixed(3)},"status":${statusCode}}\n`);
+  instance.on('response', (client, statusCode, _bytes, responseTime) => {
+    onResponse(statusCode, responseTime, lastHeaders.get(client));
+    lastHeaders.delete(client);
   });
   const onAbort = () => instance.stop();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const { err, result } = await finished;
     if (err || !result) throw new Error(`load probe could not run: ${err?.message ?? 'no result'}`);
-    const durationMs = Date.now() - started;
-    // HDR reports a bucket's highest equivalent value: never above the largest raw latency.
-    const ms = (p: number) => round(Math.min(histogram.getValueAtPercentile(p) / 1000, maxMs));
-    return {
-      phase: o.phase,
-      requests,
-      durationMs,
-      rps: round((requests / durationMs) * 1000),
-      p50: ms(50),
-      p90: ms(90),
-      p95: ms(95),
-      p99: ms(99),
-      max: round(maxMs),
-      errors: result.errors,
-      timeouts: result.timeouts,
-      non2xx,
-      engines,
-      connections: o.connections,
-      paths,
-      writeRatio: ratio,
-      ...(o.writes && ratio > 0 ? { writes: summarizeWrites(o.writes.records, (w) => w.email, o.writes.prefix) } : {}),
-      ...(o.registerWrites && ratio > 0 ? { writes: summarizeWrites(o.registerWrites.records, (w) => w.value, o.registerWrites.prefix) } : {}),
-    };
+    return { durationMs: Date.now() - started, errors: result.errors, timeouts: result.timeouts };
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-    histogram.destroy();
-    if (out) await new Promise<void>((r) => out.end(r));
   }
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-type Ctx = { pending?: WriteRecord; t0?: number };
+type Ctx = { pending?: MixRequest };
 
 /**
- * autocannon requests for the mix. A write's body is built per send (setupRequest) with a new key;
- * its answer arrives on the same client (no pipelining), so the client's context pairs the two. A
- * write whose answer never comes (timeout, reset connection) stays `unknown`, as in the ledger.
+ * The mix as autocannon requests. A write is built per send (setupRequest); its answer arrives on
+ * the same client (no pipelining), so the client's context pairs the two. A write whose answer never
+ * comes (timeout, reset connection) stays `unknown`, as in the ledger.
  */
-function mixedRequests(paths: readonly string[], w: LoadWrites, target: TargetProfile): autocannon.Request[] {
-  let seq = 0;
-  const workload = setWorkloadOf(target, 'the load (set writes)');
-  return mixSequence(paths, w.ratio).map((slot) => {
+function autocannonRequests(slots: readonly MixSlot[]): autocannon.Request[] {
+  return slots.map((slot) => {
     if ('read' in slot) return { method: 'GET' as const, path: slot.read };
     return {
-      method: workload.write.method,
-      path: writeRequest(workload, w.prefix, 0, '').path,
+      method: 'POST',
+      path: '/',
       headers: { 'content-type': 'application/json' },
       setupRequest(req: autocannon.Request, context: Ctx) {
-        const n = ++seq;
-        const write = writeRequest(workload, w.prefix, n, `load ${n}`);
-        const rec: WriteRecord = { email: write.key, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0 };
-        w.records.push(rec);
-        context.pending = rec;
-        context.t0 = performance.now();
-        return { ...req, path: write.path, body: write.body };
+        const m = slot.write();
+        context.pending = m;
+        return { ...req, method: m.method, path: m.path, body: m.body };
       },
       onResponse(status: number, body: string, context: Ctx, headers?: Record<string, string | string[]>) {
-        const rec = context.pending;
-        if (!rec) return;
+        const m = context.pending;
         context.pending = undefined;
-        rec.status = status;
-        rec.latencyMs = performance.now() - (context.t0 ?? performance.now());
-        rec.outcome = writeOutcome(status, workload.write.ack);
-        rec.engine = headerOf(headers, target.identity.engineHeader);
-        rec.pod = headerOf(headers, target.identity.podHeader);
-        if (rec.outcome === 'ok') rec.id = writeId(workload, body);
-      },
-    } as autocannon.Request;
-  });
-}
-
-type RegisterCtx = { pending?: RegisterWriteRecord; t0?: number };
-
-/**
- * The mix for a register target: a write slot PUTs value `<prefix><n>` to the next fixed key. Its
- * window starts when autocannon builds it (setupRequest, just before it is sent) and ends when its
- * answer is parsed: both on the safe side of the real one. Unanswered, it stays unknown (it may
- * still land, at any time: the register rule allows for that).
- */
-function registerMixedRequests(paths: readonly string[], w: LoadRegisterWrites, target: TargetProfile): autocannon.Request[] {
-  let seq = 0;
-  const workload = registerWorkload(target);
-  const keys = w.keys ?? workload.keys;
-  const first = registerWriteRequest(workload, workload.keys[0]!, `${w.prefix}0`);
-  return mixSequence(paths, w.ratio).map((slot) => {
-    if ('read' in slot) return { method: 'GET' as const, path: slot.read };
-    return {
-      method: first.method,
-      path: first.path,
-      headers: { 'content-type': 'application/json' },
-      setupRequest(req: autocannon.Request, context: RegisterCtx) {
-        const n = ++seq;
-        const key = keys[(n - 1) % keys.length]!;
-        const value = `${w.prefix}${n}`;
-        const write = registerWriteRequest(workload, key, value);
-        const startedAt = Date.now();
-        const rec: RegisterWriteRecord = { key, value, seq: n, startedAt, endedAt: startedAt, outcome: 'unknown', status: 0, latencyMs: 0 };
-        w.records.push(rec);
-        context.pending = rec;
-        context.t0 = performance.now();
-        return { ...req, method: write.method, path: write.path, body: write.body };
-      },
-      onResponse(status: number, _body: string, context: RegisterCtx, headers?: Record<string, string | string[]>) {
-        const rec = context.pending;
-        if (!rec) return;
-        context.pending = undefined;
-        rec.endedAt = Date.now();
-        rec.status = status;
-        rec.latencyMs = performance.now() - (context.t0 ?? performance.now());
-        rec.outcome = writeOutcome(status, workload.write.ack);
-        const pod = headerOf(headers, target.identity.podHeader);
-        if (pod !== undefined) rec.pod = pod;
+        m?.answered?.(status, body, headers ?? {});
       },
     } as autocannon.Request;
   });
