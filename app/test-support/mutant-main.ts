@@ -7,6 +7,10 @@
 //                     the same build left in --state) while every answer says "sqlite"
 //   health-blind      /api/health answers 200 healthy without touching the database (Hyperpage's defect)
 //   feature-500       on SQLite, GET /api/tools/gitlab answers a fast 500
+//   slow-reads-cpu    on SQLite, every tool, rate-limit and users-count read costs 40 ms of CPU (a
+//                     query plan without the index PostgreSQL had): capacity falls, performance must fail
+//   slow-reads-wait   on SQLite, the same reads wait 150 ms without using CPU: slower, capacity
+//                     intact, performance must pass
 // Mapped in as the app image through the drill config's `images` (as a user maps a broken build).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +19,7 @@ import { openDatabase } from '../src/database.ts';
 import type { Database, User } from '../src/db/types.ts';
 import { main } from '../src/main.ts';
 
-export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500'] as const;
+export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500', 'slow-reads-cpu', 'slow-reads-wait'] as const;
 export type Mutant = (typeof MUTANTS)[number];
 
 const { values } = parseArgs({ options: { mutants: { type: 'string', default: '' }, state: { type: 'string' } }, strict: true });
@@ -61,6 +65,20 @@ await main({
           return u;
         },
       });
+    }
+    if (cfg.engine === 'sqlite' && (on.has('slow-reads-cpu') || on.has('slow-reads-wait'))) {
+      const real = db;
+      const cost = on.has('slow-reads-cpu')
+        ? async () => {
+            const until = performance.now() + 40;
+            while (performance.now() < until);
+          }
+        : () => new Promise<void>((r) => setTimeout(r, 150));
+      const slow = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+        await cost();
+        return f(...a);
+      };
+      db = override(real, { getTool: slow(real.getTool.bind(real)), getRateLimit: slow(real.getRateLimit.bind(real)), countUsers: slow(real.countUsers.bind(real)) });
     }
     return db;
   },

@@ -23,7 +23,12 @@ export function describeEvent(e: JournalEvent): string | undefined {
     case 'unknown':
       return `  ⚠ journal line ${e.line} is no valid event: ${e.problem.slice(0, 200)}`;
     case 'probe.summary':
-      if (e.probe === 'load') return `    load ${e.summary.phase}: p50 ${e.summary.p50} ms, p99 ${e.summary.p99} ms, ${e.summary.rps} req/s`;
+      if (e.probe === 'load') {
+        const l = e.summary;
+        // An open-loop phase: its corrected p99 (what performance judges) and the rate it held.
+        if (l.rate && l.corrected) return `    load ${l.phase} (open loop): corrected p99 ${l.corrected.p99} ms (from the send ${l.p99} ms), ${l.rate.achieved} of ${l.rate.target} req/s answered, ${l.rate.late} late`;
+        return `    load ${l.phase} (closed loop): p50 ${l.p50} ms, p99 ${l.p99} ms, ${l.rps} req/s`;
+      }
       return undefined;
     case 'check':
       // The runbook's premises, as the preflight decides them (the procedures' checks show as their steps).

@@ -50,6 +50,8 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
       true,
     );
   }
+  const capacity = capacityDrop(s.load);
+  if (capacity) recordFinding({ journal }, 'capacityDrop', capacity, true);
   const unit = landed.keys === undefined ? '' : ` (keys of ${landed.keys} holding one)`;
   s.progress(
     `  writes after the restore: ${landed.acknowledged} acknowledged, min ${cov.minPerPod}/pod (a ${(cov.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 %); ` +
@@ -83,6 +85,16 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     phaseResults: { ...s.phaseResults },
     causes: { logs: s.runLogs, healthWhileFaulted: healthWhileFaulted(s) },
   };
+}
+
+/** Below this share of the baseline's closed-loop throughput, the restored service's capacity is a finding. */
+export const CAPACITY_FLOOR = 0.5;
+
+/** The capacity finding's detail when the restored service takes under half what PostgreSQL took, closed loop both times with the same connections. */
+export function capacityDrop(load: Pick<ScenarioOutcome['load'], 'capacityBefore' | 'capacityAfter'>): string | undefined {
+  const { capacityBefore: b, capacityAfter: a } = load;
+  if (!b || !a || b.rps <= 0 || a.rps >= CAPACITY_FLOOR * b.rps) return undefined;
+  return `closed loop with ${a.connections} connections: ${a.rps} req/s after the rollback against ${b.rps} req/s before the fault (${((a.rps / b.rps) * 100).toFixed(0)} %, under ${CAPACITY_FLOOR * 100} %); p99 ${a.p99} ms against ${b.p99} ms`;
 }
 
 /** The health check's distinct answers from the fault to the rollback's start: what monitoring had to go on. */

@@ -29,6 +29,7 @@ import { PREFLIGHT_PHASE } from './preflight-phase.ts';
 import type { DrillState } from './state.ts';
 import { clearFault } from './clear-fault.ts';
 import { systemLinesSince, systemLogCursor } from './system-logs.ts';
+import { fixedLoadRate } from './load-rate.ts';
 import { ScenarioSpecError } from '../scenarios/spec.ts';
 
 export interface Phase {
@@ -40,32 +41,49 @@ export interface Phase {
   setup?: string;
 }
 
-/** One autocannon load phase (reads and unique-key writes, or register writes, every write recorded for the read-back). */
-function loadPhase(name: 'baseline' | 'faulted' | 'after', when?: Phase['when']): Phase {
+/** The closed-loop capacity bursts' connections: many, so latency alone does not limit them. */
+export const CAPACITY_CONNECTIONS = 128;
+
+/**
+ * One load phase (reads and unique-key writes, or register writes, every write recorded for the
+ * read-back). The baseline and the capacity burst are closed loop (autocannon: the most the service
+ * takes); with the fault in place and after the rollback the load comes at a fixed rate (load-rate.ts).
+ */
+function loadPhase(name: 'baseline' | 'faulted' | 'after' | 'capacityBefore' | 'capacityAfter', when?: Phase['when']): Phase {
+  const capacity = name === 'capacityBefore' || name === 'capacityAfter';
+  const id = name === 'capacityBefore' ? ('capacity-before' as const) : name === 'capacityAfter' ? ('capacity-after' as const) : (`load-${name}` as const);
   return {
-    id: `load-${name}`,
+    id,
     when: (spec, s) => !s.o.skipLoad && (when?.(spec, s) ?? true),
     async run(s) {
       const c = s.config;
-      const file = path.join(s.o.runDir, `load-${name}-${s.tag}.jsonl`);
+      const file = path.join(s.o.runDir, `${id}-${s.tag}.jsonl`);
       const register = s.target.workload.model === 'register';
       // A register's initial values are read before its first write, whichever phase makes it.
       if (register) await openRegisterLedger(s);
       const prefix = `${s.loadPrefix}${name}-`;
-      s.progress(`  autocannon ${c.loadDurationSec} s × ${c.loadConnections} connections (${name}, ${Math.round(c.writeRatio * 100)} % writes)`);
+      const rate = name === 'faulted' || name === 'after' ? fixedLoadRate(c, s.target, s.load.baseline) : undefined;
+      // A short burst: enough to see the capacity, not a second load phase.
+      const durationSec = capacity ? Math.min(c.loadDurationSec, 5) : c.loadDurationSec;
+      // Enough connections that a slower answer does not pass for less capacity (150 ms × 128 connections ≈ 850 req/s).
+      const connections = capacity ? CAPACITY_CONNECTIONS : c.loadConnections;
+      const how = rate ? `open loop at ${rate.target} req/s (${rate.source})` : `closed loop, ${connections} connections`;
+      s.progress(`  load ${durationSec} s, ${how} (${name}, ${Math.round(c.writeRatio * 100)} % writes)`);
       const r = await runLoad({
         baseUrl: s.serviceUrl,
-        durationSec: c.loadDurationSec,
-        connections: c.loadConnections,
+        durationSec,
+        connections,
         phase: name,
         target: s.target,
         samplesFile: file,
         signal: s.signal,
+        ...(rate ? { rate } : {}),
         ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites, keys: s.registerLedger.loadKeys } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites } }),
       });
-      s.journal.write({ type: 'probe.samples', probe: `load-${name}`, file: path.basename(file), count: r.requests });
+      s.journal.write({ type: 'probe.samples', probe: id, file: path.basename(file), count: r.requests });
       s.journal.write({ type: 'probe.summary', probe: 'load', summary: { ...r } });
-      s.progress(`  ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s, ${r.errors} errors, ${r.non2xx} non-2xx${r.writes ? `, ${r.writes.ok}/${r.writes.attempted} writes acknowledged` : ''}`);
+      const corrected = r.corrected ? `, corrected p99 ${r.corrected.p99} ms, ${r.rate!.achieved}/${r.rate!.target} req/s achieved, ${r.rate!.late} late` : '';
+      s.progress(`  ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms${corrected}, ${r.rps} req/s, ${r.errors} errors, ${r.non2xx} non-2xx${r.writes ? `, ${r.writes.ok}/${r.writes.attempted} writes acknowledged` : ''}`);
       s.load[name] = r;
     },
   };
@@ -88,6 +106,8 @@ export const PHASES: readonly Phase[] = [
   // The runbook's premises about the app, measured before any drill traffic (preflight-phase.ts).
   PREFLIGHT_PHASE,
   loadPhase('baseline'),
+  // The most the PostgreSQL service takes (closed loop, many connections): capacity-after is compared with it.
+  loadPhase('capacityBefore'),
   {
     id: 'pre-fault-writes',
     async run(s) {
@@ -176,6 +196,8 @@ export const PHASES: readonly Phase[] = [
     },
   },
   loadPhase('after'),
+  // The most the restored service takes (closed loop), against the baseline's: a capacity finding.
+  loadPhase('capacityAfter'),
   {
     id: 'checksums',
     async run(s) {

@@ -31,7 +31,7 @@ import type { Causes } from '../model/journal-events.ts';
 export class DrillState {
   /** `<scenario>-<variant>`: names this drill's sample files and artifacts folder. */
   readonly tag: string;
-  readonly load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary } = {};
+  readonly load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary; capacityBefore?: LoadSummary; capacityAfter?: LoadSummary } = {};
   /** Every write the load phases made (unique keys), checked in the database at the end. */
   readonly loadWrites: WriteRecord[] = [];
   /** The same for a register target: unique values over its fixed keys, merged into the register check. */

@@ -67,6 +67,10 @@ export const FINDINGS = {
     title: 'The data-recovery script dumps to /tmp inside a throwaway pod: nothing reaches SQLite',
     expectedFailures: seedFails('data-recovery'),
   },
+  capacityDrop: {
+    id: 'app-capacity-drop',
+    title: 'After the rollback the service takes less than half the traffic it took before the fault (closed-loop capacity, not a runbook criterion)',
+  },
   engineHeaderLies: {
     id: 'app-engine-header-disagrees',
     title: 'The app names an engine other than the one its acknowledged writes landed in: its engine header cannot be trusted',

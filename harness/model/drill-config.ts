@@ -79,6 +79,10 @@ export const DrillConfigSchema = z
     postMigrationWrites: z.number().int().min(0).max(1_000_000).default(500),
     loadDurationSec: z.number().positive().max(3600).default(10),
     loadConnections: z.number().int().min(1).max(1000).default(10),
+    /** The load after the fault runs at a fixed rate: this share of the baseline's measured throughput (closed loop)… */
+    loadRateShare: z.number().positive().max(2).default(0.5),
+    /** …or exactly this many requests per second (before the profile's expectedPeakRate and the share). */
+    loadRate: z.number().positive().max(100_000).optional(),
     /** Share of the load that is unique-key writes (checked later in the database itself). */
     writeRatio: z.number().min(0).max(0.9).default(0.25),
     /**

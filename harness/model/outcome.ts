@@ -51,7 +51,8 @@ export interface ScenarioOutcome {
   checksums: ChecksumComparison;
   /** Feature checks after the rollback (functionality criterion). */
   features: FeatureCheck[];
-  load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary };
+  /** baseline, capacityBefore and capacityAfter: closed loop (capacityBefore/After: 128 connections, the capacity); faulted and after: open loop at a fixed rate. */
+  load: { baseline?: LoadSummary; faulted?: LoadSummary; after?: LoadSummary; capacityBefore?: LoadSummary; capacityAfter?: LoadSummary };
   /** The runbook's automatic triggers on the availability samples (windows scaled). */
   triggers: TriggerState[];
   /** Triggers this scenario's fault must fire, before the rollback starts. */

@@ -197,6 +197,8 @@ export const TargetProfileSchema = z
     }),
     /** GET paths the load's reads spread over (what users hit after a rollback). */
     reads: z.array(Path).min(1),
+    /** Requests per second the app must carry at peak: the fixed rate of the load after the fault (else a share of the baseline's throughput). */
+    expectedPeakRate: z.number().positive().max(100_000).optional(),
     workload: z.discriminatedUnion('model', [SetWorkloadSchema, RegisterWorkloadSchema]),
     features: z.array(FeatureSpecSchema).min(1),
     app: AppSchema,

@@ -194,7 +194,7 @@ export class GroupBuilder {
       matches: this.criteria.length + this.checks.length === 0 ? null : [...this.criteria, ...this.checks].every((x) => x.matches),
       findings: this.findings,
       probes: this.probes,
-      latency: { baseline: loadPhase('baseline'), faulted: loadPhase('faulted'), after },
+      latency: { baseline: loadPhase('baseline'), capacityBefore: loadPhase('capacityBefore'), faulted: loadPhase('faulted'), after, capacityAfter: loadPhase('capacityAfter') },
       integrity,
       availability,
       samples: this.samples,

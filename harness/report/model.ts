@@ -183,7 +183,7 @@ export interface GroupReport {
   findings: FindingReport[];
   probes: ProbeSummaryReport[];
   /** Load phases: before the fault, with the fault in place (performance scenario), after the rollback. */
-  latency: { baseline: LoadSummaryRecord | null; faulted?: LoadSummaryRecord | null; after: LoadSummaryRecord | null };
+  latency: { baseline: LoadSummaryRecord | null; faulted?: LoadSummaryRecord | null; after: LoadSummaryRecord | null; capacityBefore?: LoadSummaryRecord | null; capacityAfter?: LoadSummaryRecord | null };
   integrity: LedgerSummaryRecord | null;
   availability: AvailabilitySummaryRecord | null;
   samples: SamplesRef[];

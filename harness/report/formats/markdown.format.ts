@@ -138,17 +138,19 @@ export function renderMarkdown(r: RunReport): string {
   const latency = r.groups.filter((g) => g.latency.baseline || g.latency.after);
   if (latency.length) {
     out.push('### Latency: baseline, with the fault, after rollback', '');
-    out.push('| Scenario | phase | p50 | p90 | p95 | p99 | max | req/s | errors | non-2xx |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      'The baseline and the capacity burst are closed loop (the most the service takes); with the fault and after the rollback the load comes at a fixed rate, and "corrected p99" counts each request from when it was due (coordinated omission corrected).',
+      '',
+    );
+    out.push('| Scenario | phase | load | p50 | p90 | p95 | p99 | corrected p99 | max | req/s | late | errors | non-2xx |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const g of latency)
-      for (const [phase, s] of [['baseline', g.latency.baseline], ['with the fault', g.latency.faulted], ['after', g.latency.after]] as const) {
+      for (const [phase, s] of [['baseline', g.latency.baseline], ['capacity before', g.latency.capacityBefore], ['with the fault', g.latency.faulted], ['after', g.latency.after], ['capacity after', g.latency.capacityAfter]] as const) {
         if (!s) continue;
-        out.push(
-          row(
-            groupLabel(g),
-            phase,
-            ...LATENCY_KEYS.map((k) => formatValue(s[k], KNOWN.load[k].format)),
-          ),
-        );
+        const load = s.rate ? `open loop: ${s.rate.achieved} of ${s.rate.target} req/s (${s.rate.source})` : `closed loop, ${s.connections} connections`;
+        const [p50, p90, p95, p99, max, rps, errors, non2xx] = LATENCY_KEYS.map((k) => formatValue(s[k], KNOWN.load[k].format));
+        const corrected = s.corrected ? formatValue(s.corrected.p99, 'ms') : '–';
+        const late = s.rate ? `${s.rate.late} (${formatValue(s.rate.lateShare, 'percent')})` : '–';
+        out.push(row(groupLabel(g), phase, load, p50!, p90!, p95!, p99!, corrected, max!, rps!, late, errors!, non2xx!));
       }
     out.push('');
   }

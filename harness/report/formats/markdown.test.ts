@@ -49,7 +49,7 @@ describe('renderMarkdown', () => {
     // Coverage of the restored engine beside the counts: the detectable loss is a declared fraction, shown as percent.
     expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '401', '0.74 %', 'sqlite-file']);
     const latency = table(text, '### Latency: baseline, with the fault, after rollback');
-    expect(latency.map((r) => [r[1], r[5]])).toEqual([['phase', 'p99'], ['baseline', '14.9 ms'], ['after', '18.7 ms']]);
+    expect(latency.map((r) => [r[1], r[6], r[7]])).toEqual([['phase', 'p99', 'corrected p99'], ['baseline', '14.9 ms', '–'], ['after', '18.7 ms', '–']]);
     // Grouped by kind, one row per finding id, with where it was found and where the statement comes from.
     const findings = table(text, '#### Runbook defects');
     expect(findings[0]).toEqual(['', 'Finding', 'Where', 'Source', 'Detail']);
