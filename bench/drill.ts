@@ -29,7 +29,7 @@ try {
     ['detection (the fault\'s expected triggers fire)', p('detection')],
     [`procedure (${o.procedure.steps.length} steps)`, p('procedure')],
     ['validation (checklist + feature checks + checksums)', p('validation', 'features', 'checksums')],
-    [`load (baseline + after, ${config.loadDurationSec} s each)`, p('load-baseline', 'load-faulted', 'load-after')],
+    [`load (baseline + after, ${config.loadDurationSec} s each, + capacity burst)`, p('load-baseline', 'load-faulted', 'load-after', 'capacity-after')],
     ['monitoring window (alerts cleared)', p('monitoring')],
   ];
   const named = split.reduce((sum, [, ms]) => sum + ms, 0);
@@ -39,6 +39,9 @@ try {
   for (const [label, ms] of split) console.log(`  ${label.padEnd(56)} ${s(ms)}`);
   console.log(`  time to restore (trigger → 5 healthy SQLite answers): ${o.timeToRestoreMs === undefined ? 'never' : s(o.timeToRestoreMs).trim()}   (target < 10 s locally; runbook < 5 min)`);
   console.log(`  downtime ${s(o.availability.downtimeMs).trim()}, lost writes ${o.ledger.lost} of ${o.ledger.ok} (read from the ${o.ledgerSource}), p99 before ${o.load.baseline?.p99 ?? '-'} ms → after ${o.load.after?.p99 ?? '-'} ms`);
+  const after = o.load.after;
+  if (after?.corrected && after.rate)
+    console.log(`  load after the rollback, open loop at ${after.rate.target} req/s: ${after.rate.achieved} answered (${((after.rate.achieved / after.rate.target) * 100).toFixed(1)} %, target ≥ 95 %), p99 ${after.p99} ms from the send vs ${after.corrected.p99} ms corrected (gap ×${(after.corrected.p99 / Math.max(after.p99, 0.01)).toFixed(2)}), ${after.rate.late} late; capacity ${o.load.baseline?.rps ?? '-'} → ${o.load.capacityAfter?.rps ?? '-'} req/s closed loop`);
   console.log(`  writes after the restore: ${o.landed.acknowledged} acknowledged, min ${o.coverage.minPerPod}/pod → a ${(o.coverage.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 % (target ≥ ${o.coverage.minRequired}/pod: ${o.coverage.sufficient ? 'met' : 'MISSED'})`);
   console.log(`  criteria: ${criterionVerdicts(o, (await loadScenarios()).get('database-corruption'), await loadCriteria()).map((v) => `${v.id} ${v.passed ? 'met' : 'FAILED'}`).join(', ')}`);
   console.log(`  target full drill < 60 s with a ${config.loadDurationSec} s load phase: ${total < 60_000 ? 'met' : 'MISSED'} (ratio ${(total / 60_000).toFixed(2)})`);
