@@ -39,11 +39,11 @@ describe('load after the fault: open loop at a fixed rate', () => {
     expect(judged(s).passed, judged(s).evidence).toBe(true);
   }, 30_000);
 
-  it('a server whose every answer costs 10 ms of CPU fails performance at the rate, though a closed loop passes it', async () => {
+  it('a server whose every answer costs 10 ms of CPU fails performance at the rate; a closed loop saw a fraction of its corrected p99', async () => {
     await using srv = await startCpuServer(10);
     const closed = await runLoad({ baseUrl: srv.url, target, paths, durationSec: 2, connections: 10, phase: 'after' });
-    // What the criterion used to measure: 10 connections, each waiting for its answer, so p99 ≈ 10 × 10 ms.
-    expect(judged(closed).passed, judged(closed).evidence).toBe(true);
+    // What the criterion used to measure: 10 connections, each waiting for its answer, so p99 ≈ 10 × 10 ms
+    // (a loaded machine adds its connection start): the slow service gets less traffic, and looks fast.
     expect(closed.rps).toBeLessThan(110);
     const open = await runLoad({ baseUrl: srv.url, target, paths, durationSec: 2, connections: 10, phase: 'after', rate: { target: 300, source: 'test' } });
     const v = judged(open);
@@ -51,6 +51,8 @@ describe('load after the fault: open loop at a fixed rate', () => {
     expect(v.evidence).toMatch(/FAILED on rate: [\d.]+ of the 300 req\/s wanted were answered/);
     expect(v.evidence).toMatch(/FAILED on latency: corrected p99 \d+/);
     expect(open.corrected!.p99, JSON.stringify(open.corrected)).toBeGreaterThan(500);
+    // The same service, the closed loop's p99 a fraction of the corrected one: the omission the fixed rate corrects.
+    expect(closed.p99 * 3, `closed p99 ${closed.p99} ms, corrected ${open.corrected!.p99} ms`).toBeLessThan(open.corrected!.p99);
     expect(v.says).toMatch(/answered [\d.]+ of the 300 req\/s it was sent/);
   }, 60_000);
 
