@@ -87,7 +87,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
   };
 }
 
-/** Below this share of the baseline's closed-loop throughput, the restored service's capacity is a finding. */
+/** Below this share of what PostgreSQL took in capacity-before, the restored service's capacity (capacity-after) is a finding. */
 export const CAPACITY_FLOOR = 0.5;
 
 /** The capacity finding's detail when the restored service takes under half what PostgreSQL took, closed loop both times with the same connections. */

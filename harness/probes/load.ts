@@ -15,7 +15,7 @@ import type { TargetProfile } from '../model/target-profile.ts';
 import type { WriteRecord, LoadSummary, LoadWriteSummary } from '../model/measurements.ts';
 import { headerOf } from '../kit/workload.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
-import { loadMix, type Headers, type LoadRegisterWrites, type LoadWrites, type MixRequest, type MixSlot } from './load-mix.ts';
+import { loadMix, type LoadRegisterWrites, type LoadWrites, type MixRequest, type MixSlot } from './load-mix.ts';
 import { runOpenLoop } from './open-loop.ts';
 
 export { mixSequence, type LoadRegisterWrites, type LoadWrites } from './load-mix.ts';
@@ -23,9 +23,9 @@ export { mixSequence, type LoadRegisterWrites, type LoadWrites } from './load-mi
 export interface LoadOptions {
   baseUrl: string;
   durationSec: number;
-  /** Closed loop: the connections. Open loop: the fewest it may use (it opens more as needed). */
+  /** Closed loop: the connections (an open-loop phase opens what its rate needs, up to MAX_OPEN_LOOP_CONNECTIONS). */
   connections: number;
-  /** `baseline` (before the fault), `faulted` (fault in place), `after` (after the rollback), `capacity-after`. */
+  /** `baseline` (before the fault), `faulted` (fault in place), `after` (after the rollback), `capacityBefore`, `capacityAfter`. */
   phase: string;
   /** The app under drill: its read mix (`reads`), its write request and the headers it names itself by. */
   target: TargetProfile;
@@ -53,9 +53,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const ratio = o.writes?.ratio ?? o.registerWrites?.ratio ?? 0;
   const rec = new LatencyRecorder();
   const engines: Record<string, number> = {};
-  const countEngine = (headers: Headers) => {
-    const engine = headerOf(headers, engineHeader) ?? 'none';
-    engines[engine] = (engines[engine] ?? 0) + 1;
+  const countEngine = (engine: string | undefined) => {
+    engines[engine ?? 'none'] = (engines[engine ?? 'none'] ?? 0) + 1;
   };
   const out = o.samplesFile ? createWriteStream(o.samplesFile) : undefined;
   const sample = (t: number, latencyMs: number, status: number) => out?.write(`{"t":${Math.round(t)},"latencyMs":${latencyMs.toFixed(3)},"status":${status}}\n`);
@@ -64,23 +63,20 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
     // Built after the phase: the writes' outcomes are all in.
     const writes = () => (o.writes && ratio > 0 ? { writes: summarizeWrites(o.writes.records, (w) => w.email, o.writes.prefix) } : o.registerWrites && ratio > 0 ? { writes: summarizeWrites(o.registerWrites.records, (w) => w.value, o.registerWrites.prefix) } : {});
     if (o.rate) {
-      let non2xx = 0;
       let errors = 0;
       const r = await runOpenLoop({
         baseUrl: o.baseUrl,
         rate: o.rate.target,
         durationSec: o.durationSec,
         slots,
-        maxConnections: Math.max(o.connections, MAX_OPEN_LOOP_CONNECTIONS),
+        maxConnections: MAX_OPEN_LOOP_CONNECTIONS,
         timeoutMs: (o.timeoutSec ?? 10) * 1000,
         signal: o.signal,
         onAnswer(a) {
-          rec.record(a.latencyMs, a.correctedMs);
+          // No answer (status 0) is an error, not a non-2xx answer.
+          rec.record(a.latencyMs, a.correctedMs, a.status === 0 ? undefined : a.status);
           if (a.status === 0) errors++;
-          else {
-            countEngine(a.headers);
-            if (a.status < 200 || a.status >= 300) non2xx++;
-          }
+          else countEngine(headerOf(a.headers, engineHeader));
           sample(a.intendedAt, a.correctedMs, a.status);
         },
       });
@@ -93,17 +89,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
         rps: r.achievedRate,
         errors,
         timeouts: 0,
-        non2xx,
+        non2xx: rec.non2xx,
         connections: r.maxInFlight,
         generator: 'open-loop',
         rate: { target: o.rate.target, source: o.rate.source, sent: r.sentRate, achieved: r.achievedRate, late: r.late, lateShare: r.sent ? round(r.late / r.sent) : 0 },
         ...writes(),
       };
     }
-    const r = await closedLoop(o, slots, (status, latencyMs, headers) => {
+    const r = await closedLoop(o, slots, countEngine, (status, latencyMs) => {
       rec.record(latencyMs, undefined, status);
       sample(Date.now() - latencyMs, latencyMs, status);
-      if (headers) countEngine(headers);
     });
     return {
       ...common,
@@ -125,12 +120,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadSummary> {
 }
 
 /** autocannon, closed loop: `connections` clients, each sending its next request when the last is answered. */
-async function closedLoop(o: LoadOptions, slots: readonly MixSlot[], onResponse: (status: number, latencyMs: number, headers?: Headers) => void): Promise<{ durationMs: number; errors: number; timeouts: number }> {
+async function closedLoop(
+  o: LoadOptions,
+  slots: readonly MixSlot[],
+  onEngine: (engine: string | undefined) => void,
+  onResponse: (status: number, latencyMs: number) => void,
+): Promise<{ durationMs: number; errors: number; timeouts: number }> {
+  const engineHeader = o.target.identity.engineHeader;
   const started = Date.now();
   let settle!: (r: { err?: Error; result?: autocannon.Result }) => void;
   const finished = new Promise<{ err?: Error; result?: autocannon.Result }>((r) => (settle = r));
-  // A client's answer headers arrive before its response event: kept per client until then.
-  const lastHeaders = new WeakMap<object, Headers>();
   const instance = autocannon(
     {
       url: o.baseUrl,
@@ -140,20 +139,17 @@ async function closedLoop(o: LoadOptions, slots: readonly MixSlot[], onResponse:
       requests: autocannonRequests(slots),
       setupClient(client) {
         // autocannon hands over llhttp's parse: { headers: [name, value, name, value, …] }.
+        // One lookup per answer on the hot path, no header object built.
         client.on('headers', (info: unknown) => {
           const flat = (info as { headers?: string[] }).headers ?? [];
-          const h: Headers = {};
-          for (let k = 0; k + 1 < flat.length; k += 2) h[String(flat[k]).toLowerCase()] = String(flat[k + 1]);
-          lastHeaders.set(client, h);
+          const i = engineHeader ? flat.findIndex((h, k) => k % 2 === 0 && h.toLowerCase() === engineHeader) : -1;
+          onEngine(i >= 0 ? String(flat[i + 1]) : undefined);
         });
       },
     },
     (err: Error | null, result: autocannon.Result) => settle(err ? { err } : { result }),
   );
-  instance.on('response', (client, statusCode, _bytes, responseTime) => {
-    onResponse(statusCode, responseTime, lastHeaders.get(client));
-    lastHeaders.delete(client);
-  });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => onResponse(statusCode, responseTime));
   const onAbort = () => instance.stop();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
