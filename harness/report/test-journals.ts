@@ -213,7 +213,13 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
     t: at(5_000),
     type: 'probe.summary',
     probe: 'load',
-    summary: loadSummary('after', { p50: 2.9, p90: 5.8, p95: 7.7, p99, max: 55, rps: 845.1, requests: 4225 }),
+    // After the rollback the load comes at a fixed rate (half the baseline's), its p99 also counted from when each request was due.
+    summary: {
+      ...loadSummary('after', { p50: 2.9, p90: 5.8, p95: 7.7, p99, max: 55, rps: 405.9, requests: 2030 }),
+      generator: 'open-loop',
+      corrected: { p50: 3.0, p90: 6.1, p95: 8.2, p99: p99 + 4.6, max: 61 },
+      rate: { target: 406, source: "the baseline's 812.4 req/s × 0.5 (--load-rate-share)", sent: 406, achieved: 405.9, late: 12, lateShare: 0.0059 },
+    },
   });
   j.write({ t: at(300), type: 'probe.summary', probe: 'features', summary: { health: 'ok', 'tool-github': 'ok', 'tool-gitlab': 'ok' } });
 

@@ -8,6 +8,7 @@ import { esc, hasTimeline, renderTimeline } from '../timeline.ts';
 import { textFormat } from '../renderer.ts';
 import { causeLines, evidenceParts, expectedText, provenanceText, scoreText } from '../explain.ts';
 import { FINDING_KIND_TITLES } from '../finding-groups.ts';
+import { LATENCY_HEAD, LATENCY_NOTE, hasLatency, latencyRows } from '../latency-table.ts';
 import type { Causes, FindingKind } from '../../model/journal-events.ts';
 
 const CSS = `
@@ -172,6 +173,12 @@ function groupSection(g: GroupReport, s: GroupSamples): string {
       b.push(
         `<tr class="${criterionClass(c)}"><td>${criterionMark(c)}</td><td>${esc(c.title)} <code>${esc(c.id)}</code></td><td>${expectedHtml(c)}</td>${valueCell(fmtMeasured(c.measured, c.unit))}${valueCell(fmtMeasured(c.budget, c.unit))}<td>${long(c.evidence)}</td></tr>`,
       );
+    b.push('</table>');
+  }
+  if (hasLatency(g)) {
+    // The load column is the long text here: it may wrap; the numbers stay on one line each.
+    b.push(`<h3>Load and latency</h3><p>${esc(LATENCY_NOTE)}</p><table class="latency"><tr>${LATENCY_HEAD.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`);
+    for (const [phase, load, ...nums] of latencyRows(g)) b.push(`<tr><td>${esc(phase!)}</td><td>${esc(load!)}</td>${nums.map((x) => `<td class="num">${esc(x)}</td>`).join('')}</tr>`);
     b.push('</table>');
   }
   if (g.steps.length) {

@@ -4,7 +4,8 @@ import { COMPARED_METRICS } from '../history.ts';
 import type { CriterionReport, ExpectationRow, GroupReport, RunReport } from '../model.ts';
 import { STATUS_ICON, fmtMeasured, fmtMs, groupLabel, isoTime, keyLabel } from '../display.ts';
 import type { ProbeKind } from '../../model/probe-summaries.ts';
-import { INTEGRITY_KEYS, KNOWN, LATENCY_KEYS, columnHead, formatValue, summaryRows } from '../summaries.ts';
+import { INTEGRITY_KEYS, KNOWN, columnHead, formatValue, summaryRows } from '../summaries.ts';
+import { LATENCY_HEAD, LATENCY_NOTE, hasLatency, latencyRows } from '../latency-table.ts';
 import { textFormat } from '../renderer.ts';
 import { renderVerdictsMarkdown } from '../verdicts-md.ts';
 import { causeLines, evidenceParts, expectedText, provenanceText, scoreText } from '../explain.ts';
@@ -135,23 +136,11 @@ export function renderMarkdown(r: RunReport): string {
     out.push('');
   }
 
-  const latency = r.groups.filter((g) => g.latency.baseline || g.latency.after);
+  const latency = r.groups.filter(hasLatency);
   if (latency.length) {
-    out.push('### Latency: baseline, with the fault, after rollback', '');
-    out.push(
-      'The baseline and the capacity burst are closed loop (the most the service takes); with the fault and after the rollback the load comes at a fixed rate, and "corrected p99" counts each request from when it was due (coordinated omission corrected).',
-      '',
-    );
-    out.push('| Scenario | phase | load | p50 | p90 | p95 | p99 | corrected p99 | max | req/s | late | errors | non-2xx |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const g of latency)
-      for (const [phase, s] of [['baseline', g.latency.baseline], ['capacity before', g.latency.capacityBefore], ['with the fault', g.latency.faulted], ['after', g.latency.after], ['capacity after', g.latency.capacityAfter]] as const) {
-        if (!s) continue;
-        const load = s.rate ? `open loop: ${s.rate.achieved} of ${s.rate.target} req/s (${s.rate.source})` : `closed loop, ${s.connections} connections`;
-        const [p50, p90, p95, p99, max, rps, errors, non2xx] = LATENCY_KEYS.map((k) => formatValue(s[k], KNOWN.load[k].format));
-        const corrected = s.corrected ? formatValue(s.corrected.p99, 'ms') : '–';
-        const late = s.rate ? `${s.rate.late} (${formatValue(s.rate.lateShare, 'percent')})` : '–';
-        out.push(row(groupLabel(g), phase, load, p50!, p90!, p95!, p99!, corrected, max!, rps!, late, errors!, non2xx!));
-      }
+    out.push('### Latency: baseline, with the fault, after rollback', '', LATENCY_NOTE, '');
+    out.push(`| Scenario | ${LATENCY_HEAD.join(' | ')} |`, `|---|---|---|${LATENCY_HEAD.slice(2).map(() => '---:').join('|')}|`);
+    for (const g of latency) for (const cells of latencyRows(g)) out.push(row(groupLabel(g), ...cells));
     out.push('');
   }
 

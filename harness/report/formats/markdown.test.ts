@@ -49,7 +49,11 @@ describe('renderMarkdown', () => {
     // Coverage of the restored engine beside the counts: the detectable loss is a declared fraction, shown as percent.
     expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '401', '0.74 %', 'sqlite-file']);
     const latency = table(text, '### Latency: baseline, with the fault, after rollback');
-    expect(latency.map((r) => [r[1], r[6], r[7]])).toEqual([['phase', 'p99', 'corrected p99'], ['baseline', '14.9 ms', '–'], ['after', '18.7 ms', '–']]);
+    expect(latency.map((r) => [r[1], r[2], r[6], r[7], r[9], r[10]])).toEqual([
+      ['phase', 'load', 'p99', 'corrected p99', 'req/s', 'late'],
+      ['baseline', 'closed loop, 10 connections', '14.9 ms', '–', '812.4', '–'],
+      ['after', "open loop: 405.9 of 406 req/s (the baseline's 812.4 req/s × 0.5 (--load-rate-share))", '18.7 ms', '23.3 ms', '405.9', '12 (0.59 %)'],
+    ]);
     // Grouped by kind, one row per finding id, with where it was found and where the statement comes from.
     const findings = table(text, '#### Runbook defects');
     expect(findings[0]).toEqual(['', 'Finding', 'Where', 'Source', 'Detail']);
