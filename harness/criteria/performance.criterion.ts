@@ -6,6 +6,7 @@
 import type { ScenarioOutcome } from '../model/outcome.ts';
 import type { Verdict } from '../model/verdict.ts';
 import { defineCriterion } from './criterion.ts';
+import { goodRps } from '../kit/good-rps.ts';
 import { SUCCESS_CRITERIA } from './matrix.ts';
 
 /** The share of the target rate the restored service must take. */
@@ -62,7 +63,7 @@ export function performanceVerdict(o: ScenarioOutcome, budgetMs: number = SUCCES
         `${a.requests} requests in ${(a.durationMs / 1000).toFixed(1)} s, ${a.errors} errors, ${a.non2xx} non-2xx (${pct(errorRate)}), ${a.writes ? `${a.writes.ok}/${a.writes.attempted} writes acknowledged` : 'reads only'}, engines ${JSON.stringify(a.engines)}`,
         ...(o.load.baseline ? [`baseline before the fault (closed loop) p99 ${o.load.baseline.p99} ms at ${o.load.baseline.rps} req/s`] : []),
         ...(o.load.faulted ? [`with the fault in place p99 ${o.load.faulted.corrected?.p99 ?? o.load.faulted.p99} ms`] : []),
-        ...(o.load.capacityAfter ? [`capacity after the rollback (closed loop) ${o.load.capacityAfter.rps} req/s`] : []),
+        ...(o.load.capacityAfter ? [`capacity after the rollback (closed loop) ${goodRps(o.load.capacityAfter)} req/s answered 2xx${o.load.capacityBefore ? ` (before the fault ${goodRps(o.load.capacityBefore)})` : ''}`] : []),
       ].join('; '),
   };
 }

@@ -21,6 +21,7 @@ import type { DrillState } from './state.ts';
 import type { SecurityCheck } from '../faults/security-incident.ts';
 import { summarize, timeToRestore } from '../probes/availability.ts';
 import { distinctAnswers } from '../kit/causes.ts';
+import { goodRps } from '../kit/good-rps.ts';
 
 export function buildOutcome(s: DrillState): ScenarioOutcome {
   const { journal, samples, spec } = s;
@@ -90,11 +91,18 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
 /** Below this share of what PostgreSQL took in capacity-before, the restored service's capacity (capacity-after) is a finding. */
 export const CAPACITY_FLOOR = 0.5;
 
-/** The capacity finding's detail when the restored service takes under half what PostgreSQL took, closed loop both times with the same connections. */
+/**
+ * The capacity finding's detail when the restored service answers 2xx to under half the requests per
+ * second PostgreSQL did, closed loop both times with the same connections (failed answers are not capacity).
+ */
 export function capacityDrop(load: Pick<ScenarioOutcome['load'], 'capacityBefore' | 'capacityAfter'>): string | undefined {
   const { capacityBefore: b, capacityAfter: a } = load;
-  if (!b || !a || b.rps <= 0 || a.rps >= CAPACITY_FLOOR * b.rps) return undefined;
-  return `closed loop with ${a.connections} connections: ${a.rps} req/s after the rollback against ${b.rps} req/s before the fault (${((a.rps / b.rps) * 100).toFixed(0)} %, under ${CAPACITY_FLOOR * 100} %); p99 ${a.p99} ms against ${b.p99} ms`;
+  if (!b || !a) return undefined;
+  const before = goodRps(b);
+  const after = goodRps(a);
+  if (before <= 0 || after >= CAPACITY_FLOOR * before) return undefined;
+  const failed = (s: typeof a) => (s.errors + s.non2xx > 0 ? ` (${s.errors + s.non2xx} of ${s.requests} answers failed, left out)` : '');
+  return `closed loop with ${a.connections} connections: ${after} req/s answered 2xx after the rollback${failed(a)} against ${before} req/s before the fault${failed(b)} (${((after / before) * 100).toFixed(0)} %, under ${CAPACITY_FLOOR * 100} %); p99 ${a.p99} ms against ${b.p99} ms`;
 }
 
 /** The health check's distinct answers from the fault to the rollback's start: what monitoring had to go on. */
