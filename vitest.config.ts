@@ -1,14 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects, run one after the other (sequence.groupOrder): fast unit tests beside the code, two
-// files at a time (the phase keeps both cores busy: a third worker gained 4 %); then the drill suites,
-// which stand up a whole platform (one embedded PostgreSQL per drill) and run one file at a time: two
-// drills at once on 2 cores pushed a healthy drill's p99 past the 500 ms criterion. Leak checks are
-// scoped to their own run id, so another file's processes are not mistaken for a leak.
+// Two groups, run one after the other (sequence.groupOrder).
+//  - Group 0: the fast unit tests beside the code, two files at a time (the phase keeps both cores
+//    busy), and beside them one drill that is mostly waiting (project "beside-unit": the settings
+//    app's seed run, whose every criterion fails by a declared finding, none on latency). Its
+//    project's name sorts before "unit", so it starts first and its waits overlap the unit tests;
+//    the group has three workers so the unit tests keep two.
+//  - Group 1: the drill suites, which stand up a whole platform (one embedded PostgreSQL per drill)
+//    and run one file at a time: two drills at once on 2 cores pushed a healthy drill's p99 past the
+//    500 ms criterion. Leak checks are scoped to their own run id, so another file's processes are
+//    not mistaken for a leak.
 // The drill files share one worker (isolate: false): it loads the harness once, and what a drill
 // measures once per run and target (the preflight's premises: drill/preflight-phase.ts) is measured
 // once, as in one CLI run. The unit files keep a fresh worker each: sharing gained nothing there
 // (246 s against 224 s), and a worker that lives on keeps whatever a test left running.
+const GROUP_0_WORKERS = 3;
+
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -20,6 +27,18 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          maxWorkers: GROUP_0_WORKERS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'beside-unit',
+          include: ['suites/beside-unit/**/*.drill.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          pool: 'forks',
+          maxWorkers: GROUP_0_WORKERS,
           sequence: { groupOrder: 0 },
         },
       },
@@ -27,6 +46,7 @@ export default defineConfig({
         test: {
           name: 'drill',
           include: ['suites/**/*.drill.ts'],
+          exclude: ['suites/beside-unit/**'],
           testTimeout: 600_000,
           hookTimeout: 900_000,
           pool: 'forks',

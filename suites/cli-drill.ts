@@ -33,3 +33,19 @@ export async function runCliDrill(args: readonly string[], tmpPrefix: string): P
 export function mismatches(report: RunReport): string[] {
   return report.groups.flatMap((g) => [...g.criteria, ...g.checks].filter((c) => !c.matches).map((c) => `${g.key} ${c.id}: ${'evidence' in c ? c.evidence : ''}`));
 }
+
+type Group = RunReport['groups'][number];
+
+/** The report's group for a scenario/variant key; throws naming the groups it has. */
+export function group(r: RunReport, key: string): Group {
+  const g = r.groups.find((x) => x.key === key);
+  if (!g) throw new Error(`no ${key} in the report (groups: ${r.groups.map((x) => x.key).join(', ')})`);
+  return g;
+}
+
+/** One criterion of a group; throws naming the criteria it has. */
+export function criterion(g: Group, id: string): Group['criteria'][number] {
+  const c = g.criteria.find((x) => x.id === id);
+  if (!c) throw new Error(`${g.key}: no criterion ${id} (has ${g.criteria.map((x) => x.id).join(', ')})`);
+  return c;
+}

@@ -1,0 +1,48 @@
+// The settings app's quarterly drill, seed variant, through the real CLI: the runbook as written on
+// an app it does not fit. Its SQLite deployment never becomes ready, so the run is mostly the
+// runbook's own waits (step 5a's 10 × 10 s, step 3's sleep 30, step 5's 5 × 10 s health checks).
+// It runs beside the unit tests (vitest project "beside-unit"), not in the drill group: every one of
+// its criteria fails by the finding its profile declares, none on a latency or rate that another
+// process on the machine could push past its budget, so the time it spends waiting is not added to
+// `npm test`. The hardened variant, which must pass on latency and coverage, runs alone
+// (suites/cli-drills.drill.ts).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { criterion, group, mismatches, runCliDrill, SMALL_DRILL, type CliDrill } from '../cli-drill.ts';
+import { drillEnv } from '../drill-env.ts';
+
+const env = drillEnv();
+
+// Skipped under a CLI run (DRILL_CONFIG set): it starts a CLI drill of its own, not part of the user's drill.
+describe.skipIf(env.fromCli)('the settings app, through its profile: quarterly drill, seed', () => {
+  let run: CliDrill;
+  beforeAll(async () => {
+    run = await runCliDrill(['--target', 'settings-app', '--profile', 'quarterly', '--variant', 'seed', ...SMALL_DRILL], 'drill-settings-seed-');
+  });
+
+  it("exit 0: every verdict matches its expectation (the seed runbook's defects on this app declared by its profile)", () => {
+    expect(mismatches(run.report), run.output.slice(-4000)).toEqual([]);
+    expect(run.code, run.output.slice(-4000)).toBe(0);
+    expect(run.report.run.scenarios).toEqual(['database-corruption', 'maintenance-window']);
+  });
+
+  for (const [scenario, rollback] of [['database-corruption', 'emergency-rollback'], ['maintenance-window', 'planned-rollback']] as const) {
+    it(`${scenario} seed: the runbook's SQLite deployment does not fit this app, failing as its finding declares`, () => {
+      const g = group(run.report, `${scenario}/seed`);
+      const c = criterion(g, rollback);
+      expect(c.passed, c.evidence).toBe(false);
+      expect(c.expectedBecause).toBe('settings-app-runbook-env');
+      // The profile's declaration is journalled too (declared, never confirmed): the measurement confirms it.
+      const f = g.findings.find((x) => x.id === 'settings-app-runbook-env' && x.provenance?.kind !== 'declared');
+      expect(f?.confirmed, JSON.stringify(g.findings.filter((x) => x.id === 'settings-app-runbook-env'))).toBe(true);
+      expect(run.report.findingGroups.premise.find((x) => x.id === 'settings-app-runbook-env')?.confirmed).toBe(true);
+    });
+  }
+
+  it('the reports name the target and its finding', () => {
+    const md = readFileSync(path.join(run.runDir, 'report.md'), 'utf8');
+    expect(md).toContain('settings-app');
+    expect(md).toContain('SETTINGS_DB_FILE');
+  });
+});
