@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 //    app's seed run, whose every criterion fails by a declared finding, none on latency). Its
 //    project's name sorts before "unit", so it starts first and its waits overlap the unit tests;
 //    the group has three workers so the unit tests keep two.
-//  - Group 1: the drill suites, which stand up a whole platform (one embedded PostgreSQL per drill)
+//  - Group 1: the tests that judge rates and latencies (project "alone", `*.alone.test.ts`), then
+//    the drill suites, which stand up a whole platform (one embedded PostgreSQL per drill)
 //    and run one file at a time: two drills at once on 2 cores pushed a healthy drill's p99 past the
 //    500 ms criterion. Leak checks are scoped to their own run id, so another file's processes are
 //    not mistaken for a leak.
@@ -15,6 +16,7 @@ import { defineConfig } from 'vitest/config';
 // once, as in one CLI run. The unit files keep a fresh worker each: sharing gained nothing there
 // (246 s against 224 s), and a worker that lives on keeps whatever a test left running.
 const GROUP_0_WORKERS = 3;
+const UNIT_FILES = ['app/**/*.test.ts', 'harness/**/*.test.ts', 'scripts/**/*.test.ts', 'datatool/**/*.test.ts', 'fixtures/**/*.test.ts', 'targets/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -23,7 +25,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['app/**/*.test.ts', 'harness/**/*.test.ts', 'scripts/**/*.test.ts', 'datatool/**/*.test.ts', 'fixtures/**/*.test.ts', 'targets/**/*.test.ts'],
+          include: UNIT_FILES,
+          exclude: ['**/*.alone.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
@@ -40,6 +43,18 @@ export default defineConfig({
           pool: 'forks',
           maxWorkers: GROUP_0_WORKERS,
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Tests that judge rates and latencies of real servers: one file at a time, alone on the machine.
+        test: {
+          name: 'alone',
+          include: UNIT_FILES.map((g) => g.replace(/\*\.test\.ts$/, '*.alone.test.ts')),
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
