@@ -11,7 +11,7 @@ import { copyTables, openExistingSqlite } from './copy.ts';
 import { loadMapping, MappingError, parseMapping, selectTables, type TableMapping } from './mapping.ts';
 import { parseHostPort, startLatencyProxy } from './proxy.ts';
 import { redact, rememberSecretsOf } from './redact.ts';
-import { PG_SESSION_SQL, resolveOnPostgres, resolveOnSqlite, SchemaError, withMaxKey, type ResolvedTable } from './resolve.ts';
+import { PG_SNAPSHOT_SQL, resolveAllOnPostgres, resolveOnSqlite, SchemaError, withMaxKey, type ResolvedTable } from './resolve.ts';
 import type { BackupResult, ChecksumResult, CopyResult, ProxyReady, SalvageResult } from './result.ts';
 import { SalvageInputError, startSalvageServer } from './salvage.ts';
 
@@ -156,9 +156,8 @@ async function run(command: string, args: string[]): Promise<number> {
         const url = urlFlag(values, 'db');
         const client = await connect({ connectionString: url }, redact(url));
         try {
-          await client.query(PG_SESSION_SQL);
-          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          for (const t of tables) result.tables.push(await postgresChecksum(client, bounded(await resolveOnPostgres(client, t))));
+          await client.query(PG_SNAPSHOT_SQL());
+          for (const t of await resolveAllOnPostgres(client, tables)) result.tables.push(await postgresChecksum(client, bounded(t)));
         } finally {
           await client.end().catch(() => undefined);
         }

@@ -11,7 +11,7 @@ import { sqliteChecksum, streamPostgres } from './checksum.ts';
 import { startWriter } from './load.ts';
 import type { TableMapping } from './mapping.ts';
 import { parseLine } from './copy-text.ts';
-import { checkOnSqlite, PG_SESSION_SQL, q, resolveOnPostgres, SchemaError, type ResolvedTable } from './resolve.ts';
+import { checkOnSqlite, PG_SNAPSHOT_SQL, q, resolveAllOnPostgres, SchemaError, type ResolvedTable } from './resolve.ts';
 import type { CopyResult, TableCopy } from './result.ts';
 
 export interface CopyOptions {
@@ -36,12 +36,8 @@ export function openExistingSqlite(file: string, readonly = false): Database.Dat
 async function resolveAll(client: pg.ClientBase, file: string, tables: TableMapping[]): Promise<ResolvedTable[]> {
   const db = openExistingSqlite(file, true);
   try {
-    const out: ResolvedTable[] = [];
-    for (const t of tables) {
-      const r = await resolveOnPostgres(client, t);
-      checkOnSqlite(db, r);
-      out.push(r);
-    }
+    const out = await resolveAllOnPostgres(client, tables);
+    for (const r of out) checkOnSqlite(db, r);
     return out;
   } finally {
     db.close();
@@ -92,8 +88,7 @@ export async function keysFoundInSqlite(client: pg.ClientBase, t: ResolvedTable,
 export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Promise<CopyResult> {
   // The writer thread boots while the mapping is resolved.
   await using writer = startWriter(opts.sqliteFile);
-  await client.query(PG_SESSION_SQL);
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await client.query(PG_SNAPSHOT_SQL());
   try {
     const resolved = await resolveAll(client, opts.sqliteFile, opts.tables);
     const tables: TableCopy[] = [];
