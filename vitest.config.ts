@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Two groups, run one after the other (sequence.groupOrder).
 //  - Group 0: the fast unit tests beside the code, two files at a time (the phase keeps both cores
@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: UNIT_FILES,
-          exclude: ['**/*.alone.test.ts', '**/node_modules/**'],
+          exclude: [...configDefaults.exclude, '**/*.alone.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
@@ -61,7 +61,7 @@ export default defineConfig({
         test: {
           name: 'drill',
           include: ['suites/**/*.drill.ts'],
-          exclude: ['suites/beside-unit/**'],
+          exclude: [...configDefaults.exclude, 'suites/beside-unit/**'],
           testTimeout: 600_000,
           hookTimeout: 900_000,
           pool: 'forks',

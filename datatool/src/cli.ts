@@ -156,7 +156,7 @@ async function run(command: string, args: string[]): Promise<number> {
         const url = urlFlag(values, 'db');
         const client = await connect({ connectionString: url }, redact(url));
         try {
-          await client.query(PG_SNAPSHOT_SQL());
+          await client.query(PG_SNAPSHOT_SQL);
           for (const t of await resolveAllOnPostgres(client, tables)) result.tables.push(await postgresChecksum(client, bounded(t)));
         } finally {
           await client.end().catch(() => undefined);

@@ -88,7 +88,7 @@ export async function keysFoundInSqlite(client: pg.ClientBase, t: ResolvedTable,
 export async function copyTables(client: pg.ClientBase, opts: CopyOptions): Promise<CopyResult> {
   // The writer thread boots while the mapping is resolved.
   await using writer = startWriter(opts.sqliteFile);
-  await client.query(PG_SNAPSHOT_SQL());
+  await client.query(PG_SNAPSHOT_SQL);
   try {
     const resolved = await resolveAll(client, opts.sqliteFile, opts.tables);
     const tables: TableCopy[] = [];

@@ -165,6 +165,6 @@ export function sqliteSelectSql(t: ResolvedTable): string {
 }
 
 /** Session settings that make every 'none' value's text form independent of the server's defaults. */
-/** The session settings, then a read-only snapshot: one round trip (a simple query may hold several statements). */
-export const PG_SNAPSHOT_SQL = () => `${PG_SESSION_SQL}; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`;
 export const PG_SESSION_SQL = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'";
+/** The session settings, then a read-only snapshot: one round trip (a simple query may hold several statements). */
+export const PG_SNAPSHOT_SQL = `${PG_SESSION_SQL}; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`;
