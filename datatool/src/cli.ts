@@ -24,8 +24,8 @@ export const USAGE = `usage: drill-data <command> [options]
         --max-key: only rows whose (single, integer) key is ≤ N
   everywhere: --from-env VAR / --db-env VAR instead of a URL (a password stays off argv),
         --mapping-json TEXT instead of --mapping FILE (no file to write first)
-  salvage --data-dir DIR --to FILE.db --mapping FILE [--user U] [--database D] [--tables a,b] [--batch N] [--mode mirror|upsert] [--json]
-        read a PostgreSQL data directory whose server cannot start (works on a copy)
+  salvage --data-dir DIR --to FILE.db --mapping FILE [--user U] [--database D] [--work-dir DIR] [--tables a,b] [--batch N] [--mode mirror|upsert] [--json]
+        read a PostgreSQL data directory whose server cannot start (works on a copy, in --work-dir: default the temp dir)
   backup --from FILE.db --to FILE.db --mapping FILE [--tables a,b] [--json]
         online backup of a live SQLite file, checked on the copy (integrity_check, each table's rows and checksum)
   proxy --listen [HOST:]PORT --to HOST:PORT --latency-ms N [--json]
@@ -174,12 +174,12 @@ async function run(command: string, args: string[]): Promise<number> {
       return 0;
     }
     case 'salvage': {
-      const { values } = parseArgs({ args, options: { ...COMMON, 'data-dir': { type: 'string' }, to: { type: 'string' }, user: { type: 'string' }, database: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args, options: { ...COMMON, 'data-dir': { type: 'string' }, to: { type: 'string' }, user: { type: 'string' }, database: { type: 'string' }, 'work-dir': { type: 'string' } }, strict: true });
       const dataDir = need(values, 'data-dir');
       const file = need(values, 'to');
       const tables = selectTables(mappingFlag(values), tablesFlag(values));
       const batch = intFlag(values, 'batch', 5000, 1);
-      await using server = await startSalvageServer(dataDir, { user: values.user, database: values.database, log });
+      await using server = await startSalvageServer(dataDir, { user: values.user, database: values.database, workDir: values['work-dir'], log });
       const client = await connect(server.config, `the salvage server's socket`);
       try {
         const r = await copyTables(client, { sqliteFile: file, tables, batch, mode: modeFlag(values), log });

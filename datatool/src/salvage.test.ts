@@ -1,6 +1,6 @@
 // salvage from the data directory of a stopped server whose PG_VERSION was garbled: a server will
 // not start on it as it is, the tool repairs a copy and reads it out through the mapping.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -39,7 +39,11 @@ describe('drill-data salvage', () => {
     writeFileSync(mappingFile, JSON.stringify(MAPPING));
     const file = path.join(dir, 'salvaged.db');
     createSqlite(file);
-    const r = await drillData(['salvage', '--data-dir', server.dataDir, '--to', file, '--mapping', mappingFile, '--json']);
+    // --work-dir: where the copy goes (the harness gives it a memory-backed volume); emptied after.
+    const work = path.join(dir, 'work');
+    mkdirSync(work);
+    chmodSync(dir, 0o755); // run as root, the server is the postgres user: it must reach the copy
+    const r = await drillData(['salvage', '--data-dir', server.dataDir, '--to', file, '--mapping', mappingFile, '--work-dir', work, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = SalvageResultSchema.parse(jsonLine(r));
     expect(result.ok).toBe(true);
@@ -51,6 +55,8 @@ describe('drill-data salvage', () => {
     expect(result.repairs.join('; ')).toMatch(/PG_VERSION was ".*garbage", rewritten to 15/);
     expect(readFileSync(versionFile, 'utf8')).toContain('garbage');
     expect(existsSync(path.join(server.dataDir, 'postmaster.pid'))).toBe(false);
+    expect(r.stderr).toMatch(/copied in \d+ ms/);
+    expect(readdirSync(work)).toEqual([]);
   }, 120_000);
 
   it('a directory that is not a data directory is exit 2 in one line', async () => {

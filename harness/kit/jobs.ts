@@ -10,6 +10,8 @@ export interface CliJobOptions {
   /** Mount the PostgreSQL data claim at /pgdata (salvage of a broken server). */
   mountPostgresData?: boolean;
   env?: Record<string, string>;
+  /** A memory-backed emptyDir (tmpfs) mounted here: scratch space faster than the node's disk. */
+  memoryScratch?: string;
   /** The whole argv (executable first): the target's own tool (its baseline jobs) or drill-data (data-tool.ts). */
   command: string[];
   /** The env names the image reads the database URL and the SQLite file from (the target's; default the data tool's, DRILL_JOB_ENV). */
@@ -26,6 +28,10 @@ export function cliJob(o: CliJobOptions): V1Job {
     { name: 'data-volume', persistentVolumeClaim: { claimName: TOPOLOGY.sqlitePvc } },
   ];
   const mounts = [{ name: 'data-volume', mountPath: '/data' }];
+  if (o.memoryScratch) {
+    volumes.push({ name: 'scratch', emptyDir: { medium: 'Memory' } });
+    mounts.push({ name: 'scratch', mountPath: o.memoryScratch });
+  }
   if (o.mountPostgresData) {
     volumes.push({ name: 'postgres-data', persistentVolumeClaim: { claimName: TOPOLOGY.postgresPvc } });
     mounts.push({ name: 'postgres-data', mountPath: '/pgdata' });

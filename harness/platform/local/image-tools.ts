@@ -37,8 +37,8 @@ export function writeImageDir(dir: string, image: LocalImageSpec): void {
   mkdirSync(dir, { recursive: true });
   const hostPath = hostSearchPath(dir);
   for (const [name, target] of Object.entries(image.bins)) {
-    // A .ts/.mts bin runs under this checkout's node + tsx, as an entrypoint does.
-    const argv = /\.m?ts$/.test(target) ? [...tsxNodeCommand(), target] : [target];
+    // A .ts/.mts bin runs under this checkout's node + tsx, as an entrypoint does; a .js/.mjs one under this node.
+    const argv = /\.m?ts$/.test(target) ? [...tsxNodeCommand(), target] : /\.m?js$/.test(target) ? [process.execPath, target] : [target];
     writeFileSync(path.join(dir, name), `#!/bin/sh\nPATH=${quote(hostPath)}; export PATH\nexec ${argv.map(quote).join(' ')} "$@"\n`, { mode: 0o755 });
   }
   for (const tool of image.tools ?? []) {

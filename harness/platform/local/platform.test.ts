@@ -1,7 +1,7 @@
 // The local platform against real processes: the fixture app as pods (fixtures/http-app.ts),
 // real HTTP through the service proxy, real signals. Each test has its own platform, disposed
 // even when it fails.
-import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -304,6 +304,18 @@ describe('local platform: volumes, exec and jobs', () => {
     expect((await p.runJob(job('ok', 'exit 0'), { timeoutMs: 20_000 })).succeeded).toBe(true);
 
     await expect(p.runJob(job('slow', 'sleep 30'), { timeoutMs: 500 })).rejects.toThrow(WaitTimeoutError);
+
+    // An emptyDir of medium Memory is on tmpfs, as a node mounts it, and goes with the run.
+    const scratch = job('scratch', 'echo kept > /scratch/x; cat /scratch/x');
+    scratch.spec.template.spec.volumes.push({ name: 'scratch', emptyDir: { medium: 'Memory' } } as never);
+    scratch.spec.template.spec.containers[0]!.volumeMounts.push({ name: 'scratch', mountPath: '/scratch' });
+    const s = await p.runJob(scratch, { timeoutMs: 20_000 });
+    expect(s).toMatchObject({ succeeded: true, logs: 'kept\n' });
+    const mem = p.memoryDir();
+    if (existsSync('/dev/shm')) expect(mem.startsWith('/dev/shm/rollback-drill-')).toBe(true);
+    expect(readdirSync(path.join(mem, NS)).length).toBe(1);
+    await p.teardown();
+    expect(existsSync(mem)).toBe(false);
   });
 });
 

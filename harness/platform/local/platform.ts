@@ -48,6 +48,8 @@ export interface LocalPlatform extends Platform {
   readonly runDir: string;
   /** Host directory of a claim (exists once the PVC was applied). */
   claimPath(namespace: string, claim: string): string;
+  /** Host directory of the run's memory-backed emptyDirs (on /dev/shm where the host has one). */
+  memoryDir(): string;
   /** Delete one pod (its Deployment replaces it), like `kubectl delete pod`. */
   deletePod(namespace: string, pod: string): Promise<void>;
   /** Copy pod logs, events and pod states into a report folder; returns the files written. */
@@ -116,6 +118,10 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
 
   claimPath(namespace: string, claim: string): string {
     return this.dirs.claimPath(namespace, claim);
+  }
+
+  memoryDir(): string {
+    return this.dirs.memoryRoot();
   }
 
   claimDir(namespace: string, claim: string): string | undefined {
@@ -276,6 +282,8 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
       // Every object in the store carries this run's label: teardown deletes them all, as on Kubernetes.
       for (const kind of KUBE_KINDS) for (const o of this.st.store.list(kind)) this.st.store.remove(kind, o.metadata?.namespace, o.metadata!.name!);
       unregisterForSignals(this);
+      // Memory-backed volumes are RAM: gone with the run even when its dir is kept.
+      await this.dirs.releaseMemory();
       if (!this.config.keepRunDir) await rm(this.runDir, { recursive: true, force: true, maxRetries: 3 });
       else this.progress(`  run dir kept: ${this.runDir}`);
     })();

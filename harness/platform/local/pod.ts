@@ -25,6 +25,8 @@ export interface NodeContext {
   readonly sources: EnvSources;
   readonly eventLog: EventLog;
   readonly restartBackoffMs: { initial: number; max: number };
+  /** Host directory for memory-backed emptyDirs (tmpfs where this host has one: /dev/shm). */
+  memoryDir(): string;
   /** Host directory of a claim; undefined when the claim does not exist. */
   claimDir(namespace: string, claim: string): string | undefined;
   /** Services of the run with their local proxy ports (for DNS translation). */

@@ -19,10 +19,12 @@ describe('image sources', () => {
   it('the harness names no app: postgres and the data tool, each with its tools', () => {
     const d = defaultImages(REPO_ROOT);
     expect(Object.keys(d).sort()).toEqual(['drill-data:*', 'postgres:*']);
-    expect(d['drill-data:*']!.bins['drill-data']).toBe(path.join(REPO_ROOT, 'bin', 'drill-data'));
+    // The compiled bundle, as the image runs dist/cli.js (no TypeScript compiled at each start).
+    expect(d['drill-data:*']!.bins['drill-data']).toMatch(/node_modules\/\.cache\/rollback-drill\/drill-data\/cli\.js$/);
+    expect(d['drill-data:*']!.command).toEqual([process.execPath, d['drill-data:*']!.bins['drill-data']]);
     expect(d['drill-data:*']!.tools).toEqual(expect.arrayContaining(['drill-data', 'node', 'sh']));
     expect(d['drill-data:*']!.tools).not.toContain('sqlite3');
-    expect(d['drill-data:*']!.cwd).toBe(REPO_ROOT); // its WORKDIR has node_modules (the copy's worker resolves tsx there)
+    expect(d['drill-data:*']!.cwd).toBe(REPO_ROOT); // its WORKDIR has node_modules (better-sqlite3 resolves there)
     expect(d['postgres:*']!.tools).toEqual(expect.arrayContaining(['psql', 'pg_dump', 'pg_isready', 'sh', 'cat']));
     expect(new ImageMap(d).resolve(TOPOLOGY.appImage)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
-// A pod's volumes as host directories: a claim's run-dir volume, an emptyDir and a hostPath as they
-// are, Secret/ConfigMap keys written as files (items honoured); then each container's mounts (subPath
+// A pod's volumes as host directories: a claim's run-dir volume, an emptyDir (medium Memory: on
+// tmpfs) and a hostPath as they are, Secret/ConfigMap keys written as files (items honoured); then each container's mounts (subPath
 // included) as container path → host path, which path translation works from.
 import type { LocalPod } from './pod.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ export function setUpVolumes(pod: LocalPod): Mount[] {
   for (const v of spec.volumes ?? []) {
     let dir: string;
     if (v.persistentVolumeClaim) dir = node.claimDir(namespace, v.persistentVolumeClaim.claimName)!;
-    else if (v.emptyDir) dir = path.join(homeDir, 'volumes', v.name);
+    // medium Memory is a tmpfs on a node; here too where the host has one (HostDirs.memoryRoot).
+    else if (v.emptyDir) dir = v.emptyDir.medium === 'Memory' ? path.join(node.memoryDir(), namespace, pod.name, v.name) : path.join(homeDir, 'volumes', v.name);
     else if (v.hostPath) dir = v.hostPath.path;
     else if (v.secret || v.configMap) {
       dir = path.join(homeDir, 'volumes', v.name);
