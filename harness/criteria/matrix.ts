@@ -13,3 +13,14 @@ export const SUCCESS_CRITERIA = {
   /** Alerts cleared within 10 minutes of the rollback (scaled by --time-scale). */
   alertsClearedMs: 10 * MIN,
 } as const;
+
+/**
+ * What the hardened planned rollback promises beyond the runbook (a maintenance window nobody
+ * notices): no read fails, writes are refused for under a second, no alert fires. The seed runbook
+ * never promised these: it is judged by the runbook's own criteria, its downtime shown as measured.
+ */
+export const PLANNED_NO_IMPACT = {
+  failedReads: 0,
+  writeFreezeMs: 1_000,
+  alertsFired: 0,
+} as const;

@@ -27,13 +27,19 @@ function folderWith(file: string, body: string): string {
 describe('criteria registry', () => {
   it("finds the runbook's criteria by listing the folder, in the runbook's order, each with its weight", async () => {
     const list = await loadCriteria();
-    expect(list.map((c) => `${c.id} ${c.weight}`)).toEqual(['emergency-rollback 25', 'planned-rollback 25', 'data-integrity 25', 'engine-in-use 10', 'functionality 15', 'performance 10', 'monitoring 10']);
+    expect(list.map((c) => `${c.id} ${c.weight}`)).toEqual(['emergency-rollback 25', 'planned-rollback 25', 'data-integrity 25', 'engine-in-use 10', 'functionality 15', 'performance 10', 'monitoring 10', 'planned-failed-reads 10', 'write-freeze 5', 'planned-no-alert 5']);
   });
 
   it("judges a row by the rollback criterion of its method, then the others, then the row's own", async () => {
     const list = await loadCriteria();
     expect(criteriaFor(registry.get('database-corruption'), list).map((c) => c.id)[0]).toBe('emergency-rollback');
-    expect(criteriaFor(registry.get('performance-issues'), list).map((c) => c.id)).toEqual(['planned-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring']);
+    const runbook = ['planned-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'];
+    // The hardened planned rollback's no-impact criteria: not for the seed (the runbook never promised
+    // them), and with a fault in place only "no alert" (the fault fails reads and slows the copy itself).
+    expect(criteriaFor({ ...registry.get('maintenance-window'), variant: 'seed' }, list).map((c) => c.id)).toEqual(runbook);
+    expect(criteriaFor({ ...registry.get('maintenance-window'), variant: 'hardened' }, list).map((c) => c.id)).toEqual([...runbook, 'planned-failed-reads', 'write-freeze', 'planned-no-alert']);
+    expect(criteriaFor({ ...registry.get('performance-issues'), variant: 'hardened' }, list).map((c) => c.id)).toEqual([...runbook, 'planned-no-alert']);
+    expect(criteriaFor({ ...registry.get('database-corruption'), variant: 'hardened' }, list).map((c) => c.id)).not.toContain('planned-no-alert');
     expect(criteriaFor(registry.get('security-incident'), list).map((c) => c.id).at(-1)).toBe('security-validation');
   });
 

@@ -26,6 +26,9 @@ describe('resilience score', () => {
       performance: 10,
       monitoring: 10,
       'security-validation': 15,
+      'planned-failed-reads': 10,
+      'write-freeze': 5,
+      'planned-no-alert': 5,
     });
   });
   it('a verdict it has no weight for is an error naming the criterion, not left out', () => {

@@ -79,7 +79,7 @@ export function withRunLogs<T extends { passed: boolean; causes?: Causes }>(x: T
 
 /** Every criterion the row is judged by, judged on the outcome (no expectation applied), in order. */
 export function criterionVerdicts(outcome: ScenarioOutcome, spec: ScenarioSpec, criteria: readonly Criterion[]): Verdict[] {
-  return criteriaFor(spec, criteria).map((c) => {
+  return criteriaFor({ ...spec, variant: outcome.variant }, criteria).map((c) => {
     const v = c.judge(outcome);
     if (v.id !== c.id) throw new CriterionError(`criterion ${c.id} judged a verdict with id ${v.id} (a verdict carries its criterion's id)`);
     return v;
@@ -109,7 +109,7 @@ function plan(scope: JudgeScope): Planned[] {
     const expected = cs.filter((c) => c.expected === 'fail');
     return expected.length ? expected.map(checkLine).join('\n') : undefined;
   };
-  const list: Planned[] = criteriaFor(spec, scope.criteria).map((c) => ({
+  const list: Planned[] = criteriaFor({ ...spec, variant }, scope.criteria).map((c) => ({
     title: `criterion ${c.id}${expectedTitle(`criterion:${c.id}`)}`,
     judge: ({ verdicts }) => {
       const v = verdicts.get(c.id)!;
@@ -176,7 +176,7 @@ export function judgeScenario(outcome: ScenarioOutcome, scope: JudgeScope, journ
   const stepChecks = procedureStepChecks(outcome.procedure.steps, spec.name, variant, findings);
   const checks = [...stepChecks, ...checklist, ...(recovery ? [recovery] : [])].map((c) => withRunLogs(c, outcome));
   for (const c of checks) journal.write({ type: 'check', ...c });
-  const weights = new Map(criteriaFor(spec, scope.criteria).map((c) => [c.id, c.weight]));
+  const weights = new Map(criteriaFor({ ...spec, variant }, scope.criteria).map((c) => [c.id, c.weight]));
   const score = resilienceScore(verdicts, weights);
   journal.write({ type: 'probe.summary', probe: 'resilience', summary: { ...score } });
   journal.write({

@@ -22,6 +22,7 @@ import type { SecurityCheck } from '../faults/security-incident.ts';
 import { summarize, timeToRestore } from '../probes/availability.ts';
 import { distinctAnswers } from '../kit/causes.ts';
 import { goodRps } from '../kit/good-rps.ts';
+import { rollbackImpact } from './rollback-impact.ts';
 
 export function buildOutcome(s: DrillState): ScenarioOutcome {
   const { journal, samples, spec } = s;
@@ -58,6 +59,40 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     `  writes after the restore: ${landed.acknowledged} acknowledged, min ${cov.minPerPod}/pod (a ${(cov.detectableLossRate * 100).toFixed(2)} % per-pod loss rate detectable at 95 %); ` +
       `in the SQLite file${unit} ${landed.inSqlite ?? '?'}, in PostgreSQL ${landed.inPostgres ?? `? (${landed.postgresState})`}`,
   );
+  const impact = rollbackImpact({
+    samples,
+    procedureStartedAt: s.triggerAt,
+    freeze: s.ctx.state.freeze,
+    switchedAt: s.ctx.state.switchedAt,
+    writes: s.ledger instanceof RegisterLedger ? s.ledger.writes.map((w) => ({ t: w.startedAt, outcome: w.outcome })) : (s.ledger?.writes ?? []),
+    timeScale: s.config.timeScale,
+  });
+  journal.write({
+    type: 'probe.summary',
+    probe: 'rollback-impact',
+    summary: {
+      readsProbed: impact.reads.probes,
+      readsFailed: impact.reads.failed,
+      ...(impact.freeze ? { freezeTables: impact.freeze.tables, freezeWindowMs: impact.freeze.windowMs ?? 'no switch' } : {}),
+      ...(impact.refused ? { writesRefused: impact.refused.writes, writeOutageMs: impact.refused.outageMs ?? 'none acknowledged after' } : {}),
+      alertsFired: impact.alertsFired.map((a) => a.id).join(', ') || 'none',
+    },
+  });
+  if (spec.method === 'planned' && spec.fault && impact.freeze) {
+    // Not judged by the planned no-impact criteria (they apply with nothing broken): said, with the numbers.
+    const switchAt = impact.freeze.switchedAt === undefined ? 'never' : `${((impact.freeze.switchedAt - s.triggerAt) / 1000).toFixed(1)} s`;
+    recordFinding(
+      { journal },
+      'faultOnRollbackPath',
+      `${impact.reads.failed} of ${impact.reads.probes} reads failed from the procedure's start (the fault in place until the switch, ${switchAt} in); writes frozen ${impact.freeze.windowMs ?? '?'} ms, the copy running through the fault`,
+      true,
+    );
+  }
+  s.progress(
+    `  the rollback's cost to users: ${impact.reads.failed} of ${impact.reads.probes} reads failed` +
+      (impact.freeze ? `, writes frozen ${impact.freeze.windowMs ?? '?'} ms (${impact.refused?.writes ?? 0} refused)` : '') +
+      `, alerts fired: ${impact.alertsFired.map((a) => a.id).join(', ') || 'none'}`,
+  );
   return {
     scenario: spec.name,
     method: spec.method,
@@ -83,6 +118,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     detection: s.detection,
     alerts,
     security: s.security,
+    impact,
     phaseResults: { ...s.phaseResults },
     causes: { logs: s.runLogs, healthWhileFaulted: healthWhileFaulted(s) },
   };

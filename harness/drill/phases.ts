@@ -99,7 +99,23 @@ export const PHASES: readonly Phase[] = [
     async run(s) {
       await deployBaseline({ platform: s.platform, journal: s.journal, target: s.target, image: s.image, datasetSize: s.config.datasetSize, progress: s.progress, signal: s.signal });
       s.serviceUrl = await s.platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
-      s.ctx = { platform: s.platform, journal: s.journal, config: s.config, runId: s.platform.runId, runDir: s.o.runDir, serviceUrl: s.serviceUrl, image: s.image, target: s.target, progress: s.progress, state: {} };
+      s.ctx = {
+        platform: s.platform,
+        journal: s.journal,
+        config: s.config,
+        runId: s.platform.runId,
+        runDir: s.o.runDir,
+        serviceUrl: s.serviceUrl,
+        image: s.image,
+        target: s.target,
+        progress: s.progress,
+        state: {},
+        defer: (what, run) => s.defer(what, run),
+        undoOnFailure: (what, run) => {
+          s.undoOnFailure.push({ what, run });
+          s.defer(what, run);
+        },
+      };
       await s.o.afterSetup?.(s.ctx);
     },
   },
@@ -161,6 +177,8 @@ export const PHASES: readonly Phase[] = [
     async run(s) {
       s.triggerAt = Date.now();
       s.procedure = await runProcedure(s.o.procedure ?? s.spec.procedures[s.variant](), s.ctx, { journal: s.journal, progress: s.progress, signal: s.signal });
+      // Halfway is worse than not at all: what the procedure changed on the way (a write freeze) is undone now.
+      if (!s.procedure.completed && !s.signal.aborted) await s.undoFailedProcedure();
       // Restored (or given up on): write faster, so the restored engine takes enough writes per pod to show a small loss rate.
       s.ledger!.setRate(s.config.postRestoreWriteRate);
     },

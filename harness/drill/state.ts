@@ -101,6 +101,20 @@ export class DrillState {
     this.cleanups.push({ what, run });
   }
 
+  /** Undos to run at once when the procedure does not complete (and in the finally stage anyway). */
+  readonly undoOnFailure: { what: string; run: () => Promise<unknown> }[] = [];
+
+  /** Runs the undos a failed procedure leaves, newest first, each on its own (a failure is journalled). */
+  async undoFailedProcedure(): Promise<void> {
+    for (const u of this.undoOnFailure.splice(0).reverse()) {
+      this.progress(`  undo after the failed procedure: ${u.what}`);
+      await u.run().then(
+        () => this.journal.write({ type: 'log', level: 'warn', message: `the procedure did not complete: ${u.what} undone` }),
+        (err: Error) => this.journal.write({ type: 'log', level: 'warn', message: `the procedure did not complete; undoing ${u.what} failed: ${err.message}` }),
+      );
+    }
+  }
+
   /** Registers `r`'s disposal and returns it: `s.ledger = s.use('write ledger', new WriteLedger(…))`. */
   use<T extends AsyncDisposable>(what: string, r: T): T {
     this.defer(what, async () => r[Symbol.asyncDispose]());

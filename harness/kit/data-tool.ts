@@ -142,7 +142,12 @@ export async function presentOnPostgres(ctx: DataToolContext, signal?: AbortSign
   const out = await psql({ platform: ctx.platform, signal }, PRESENT_TABLES_SQL).catch((err: Error) => {
     throw new Error(`listing PostgreSQL's tables: ${err.message}`);
   });
-  const have = new Set(out.split(',').filter(Boolean));
-  const mapped = mappedPostgresTables(ctx.target.mapping);
-  return { present: mapped.filter((t) => have.has(t.postgres)).map((t) => t.sqlite), missing: mapped.filter((t) => !have.has(t.postgres)).map((t) => t.sqlite) };
+  return tablesAmong(ctx.target.mapping, out.split(',').filter(Boolean));
+}
+
+/** The mapped tables (SQLite names) present among `have` (schema.table on PostgreSQL), and those missing. */
+export function tablesAmong(mapping: TargetProfile['mapping'], have: readonly string[]): { present: string[]; missing: string[] } {
+  const on = new Set(have);
+  const mapped = mappedPostgresTables(mapping);
+  return { present: mapped.filter((t) => on.has(t.postgres)).map((t) => t.sqlite), missing: mapped.filter((t) => !on.has(t.postgres)).map((t) => t.sqlite) };
 }

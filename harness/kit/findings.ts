@@ -71,6 +71,13 @@ export const FINDINGS = {
     id: 'app-capacity-drop',
     title: 'After the rollback the service takes less than half the traffic it took before the fault (closed-loop capacity, not a runbook criterion)',
   },
+  faultOnRollbackPath: {
+    id: 'planned-rollback-out-of-a-fault',
+    title:
+      'A planned rollback out of a fault is not judged for failed reads and the write freeze: the fault is in place until the switch (reads PostgreSQL serves may fail meanwhile), and the copy runs through it (the freeze lasts as long as that copy). The maintenance window, with no fault, is judged for both',
+    // Recorded with its measurements where a planned row has a fault (drill/outcome.ts): the
+    // no-failed-read and freeze criteria are judged on the rows without one (maintenance window).
+  },
   engineHeaderLies: {
     id: 'app-engine-header-disagrees',
     title: 'The app names an engine other than the one its acknowledged writes landed in: its engine header cannot be trusted',

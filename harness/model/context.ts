@@ -24,6 +24,24 @@ export interface ProcedureContext {
   progress(line: string): void;
   /** What steps decided, for later steps and phases (typed: no untyped scratch values). */
   state: ProcedureState;
+  /** Registers an undo where its change is made: it runs in the drill's finally stage, whatever happens. */
+  defer(what: string, run: () => Promise<unknown>): void;
+  /**
+   * Registers an undo that must not wait for the end of the drill when the procedure fails: it runs
+   * as soon as the procedure ends without completing (and in the finally stage in any case; it must be idempotent).
+   */
+  undoOnFailure(what: string, run: () => Promise<unknown>): void;
+}
+
+/** A write freeze at the database (kit/write-freeze.ts), as the procedure made it. */
+export interface WriteFreezeRecord {
+  /** When the freeze was asked for (its transaction may take effect any time from here to frozenAt). */
+  startedAt: number;
+  /** When it had committed: every later write is refused. */
+  frozenAt: number;
+  tables: number;
+  /** The tables frozen (schema.table): every table PostgreSQL has, as the copy after it needs to know. */
+  frozen?: string[];
 }
 
 export interface ProcedureState {
@@ -33,6 +51,10 @@ export interface ProcedureState {
   copy?: CopyResult | SalvageResult;
   /** Feature checks the validation checklist ran (kept for the report). */
   validationChecks?: FeatureCheck[];
+  /** The planned rollback's write freeze at the database, when it made one. */
+  freeze?: WriteFreezeRecord;
+  /** When the Service was switched to SQLite (the rollback's switch). */
+  switchedAt?: number;
   /** Register writes the procedures made themselves (the engine probe), for the register rule to know their values. */
   probeWrites?: RegisterWriteRecord[];
 }

@@ -1,6 +1,7 @@
 // A success criterion: its id, its share of the resilience score and how it judges an outcome
 // (criteria/criterion.ts checks one; criteria/*.criterion.ts are the runbook's).
 import type { ScenarioOutcome } from './outcome.ts';
+import type { Variant } from './drill-config.ts';
 import type { Method } from './scenario.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -8,6 +9,10 @@ import type { Verdict } from './verdict.ts';
 export interface CriterionScope {
   name: string;
   method: Method;
+  /** The variant drilled; undefined when a row's criteria are listed for any variant. */
+  variant?: Variant;
+  /** The row's fault (null: nothing is broken, e.g. a maintenance window). */
+  fault?: object | null;
 }
 
 export interface Criterion {

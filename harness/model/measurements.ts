@@ -184,6 +184,8 @@ export interface TriggerState {
   activeAtEnd: boolean;
   /** How often it fired in the run. */
   fired: number;
+  /** When it fired, each time (the sample that fired it). */
+  firings?: number[];
   evidence: string;
 }
 

@@ -64,6 +64,8 @@ export interface ScenarioOutcome {
   alerts: AlertsCleared;
   /** The security validation (rows with that phase): credentials held, PostgreSQL cut off. */
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
+  /** What the rollback cost its users, from the outside: failed reads, refused writes, alerts (the planned rollback's promises). */
+  impact: RollbackImpact;
   /** What the scenario's own phases (ScenarioSpec.ownPhases) returned, by phase id. */
   phaseResults: Record<string, unknown>;
   /**
@@ -126,4 +128,16 @@ export interface Detection {
   fired: TriggerId[];
   missing: TriggerId[];
   waitedMs: number;
+}
+
+/** What users saw of the rollback, from its start to the end of the run (drill/rollback-impact.ts). */
+export interface RollbackImpact {
+  /** The availability probe's reads from the procedure's start on. */
+  reads: { probes: number; failed: number; examples: string[] };
+  /** The write freeze at the database, when the procedure made one: asked for → the switch. */
+  freeze?: { tables: number; startedAt: number; frozenAt: number; switchedAt?: number; windowMs?: number };
+  /** Writes refused from the freeze on, as the ledger saw them: how many, and first refused → next acknowledged. */
+  refused?: { writes: number; outageMs?: number };
+  /** Triggers that fired at or after the procedure's start (one already active before it does not count). */
+  alertsFired: { id: TriggerId; afterStartMs: number; evidence: string }[];
 }

@@ -136,6 +136,17 @@ export const FaultReactionSummarySchema = z.looseObject({
 /** Where the app Service routed while the probes ran (probes/route-watch.ts RouteSummary; timeline in s from the rollback's start). */
 export const RouteSummarySchema = z.looseObject({ polls: count, errors: count, lastError: z.string().optional(), changes: count, timeline: z.string() });
 
+/** What the rollback cost users (drill/rollback-impact.ts): failed reads, the write freeze, refused writes, alerts. */
+export const RollbackImpactSummarySchema = z.looseObject({
+  readsProbed: count,
+  readsFailed: count,
+  freezeTables: count.optional(),
+  freezeWindowMs: z.union([ms, z.string()]).optional(),
+  writesRefused: count.optional(),
+  writeOutageMs: z.union([ms, z.string()]).optional(),
+  alertsFired: z.string(),
+});
+
 /** Every probe kind and its summary: the discriminant of `probe.summary` events. */
 export const PROBE_SUMMARY_SCHEMAS = {
   load: LoadSummarySchema,
@@ -151,6 +162,7 @@ export const PROBE_SUMMARY_SCHEMAS = {
   'fault-reaction': FaultReactionSummarySchema,
   'forward-migration': SyncResultSchema,
   route: RouteSummarySchema,
+  'rollback-impact': RollbackImpactSummarySchema,
 } as const;
 
 export type ProbeKind = keyof typeof PROBE_SUMMARY_SCHEMAS;

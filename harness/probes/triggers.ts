@@ -98,11 +98,13 @@ function track(id: TriggerId, windowMs: number, s: readonly Sample[], condition:
   let firedAt: number | undefined;
   let clearedAt: number | undefined;
   let fired = 0;
+  const firings: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const on = condition(i);
     if (on && !active) {
       active = true;
       fired++;
+      firings.push(s[i]!.t);
       firedAt ??= s[i]!.t;
       clearedAt = undefined;
     } else if (!on && active) {
@@ -120,6 +122,7 @@ function track(id: TriggerId, windowMs: number, s: readonly Sample[], condition:
     clearedAt,
     activeAtEnd: active,
     fired,
+    firings,
     evidence:
       s.length === 0
         ? 'no samples'

@@ -9,7 +9,7 @@ import { type ProcedureContext } from '../model/context.ts';
 import { sleep } from '../kit/wait.ts';
 import { backupSqlite, lastLine } from '../kit/data-tool.ts';
 import { plannedDeployment, RUNBOOK } from './runbook-manifests.ts';
-import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, freezeWritesStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';
+import { applyFixingClaim, applyHardenedSqlite, copyPostgresToSqliteStep, drainPostgresAppStep, freezeWritesAtDatabaseStep, HARDENED_SQLITE, pinServiceToPostgresStep, scaleStep, selectorStep, switchToSqliteStep, verifyEngineStep, waitHardenedSqliteReady } from './steps.ts';
 
 const NS = TOPOLOGY.namespace;
 type S = Step<ProcedureContext>;
@@ -180,9 +180,12 @@ export function hardenedPlanned(): Procedure<ProcedureContext> {
         return waitHardenedSqliteReady(ctx, 3, 55_000, signal);
       },
     },
-    freezeWritesStep(),
+    // Writes frozen at the database, not by stopping the app: PostgreSQL goes on serving reads
+    // until the switch, and only then is its app scaled down (no read fails on the way).
+    freezeWritesAtDatabaseStep(),
     copyPostgresToSqliteStep(),
     switchToSqliteStep(),
+    drainPostgresAppStep(),
     verifyEngineStep(),
   ]);
 }

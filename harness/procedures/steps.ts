@@ -10,7 +10,8 @@ import { postgresAcceptsConnections, POSTGRES_PODS, scaleToZero, selectorOf } fr
 import { RUNBOOK, withClaim } from './runbook-manifests.ts';
 import { namesEngine, verifySqliteFromOutside } from './verify-engine.ts';
 import type { CopyResult, SalvageResult } from '../../datatool/contract.ts';
-import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite, tableRows, type DataToolRun } from '../kit/data-tool.ts';
+import { FREEZE_SQLSTATE, freezeWrites, thawWrites } from '../kit/write-freeze.ts';
+import { assertCopied, copyToSqlite, presentTablesOrAll, salvageToSqlite, tableRows, tablesAmong, type DataToolRun } from '../kit/data-tool.ts';
 
 const NS = TOPOLOGY.namespace;
 type S = Step<ProcedureContext>;
@@ -45,7 +46,10 @@ export function selectorStep(head: StepHead, service: string, selector: Readonly
     ...head,
     async run(ctx) {
       await ctx.platform.patchServiceSelector(NS, service, { ...selector });
-      if (marker === 'switch') ctx.journal.write({ type: 'marker', name: 'selector-switch', detail: JSON.stringify(selector) });
+      if (marker === 'switch') {
+        ctx.state.switchedAt = Date.now();
+        ctx.journal.write({ type: 'marker', name: 'selector-switch', detail: JSON.stringify(selector) });
+      }
       return `selector → ${JSON.stringify(selector)}`;
     },
   };
@@ -123,6 +127,40 @@ export function freezeWritesStep(): S {
 }
 
 /**
+ * The planned rollback's freeze: PostgreSQL refuses every write from here on while the app keeps
+ * serving reads from it (kit/write-freeze.ts says why no write can be acknowledged after the copy's
+ * snapshot). The undo is registered before the freeze is asked for, so an interrupt halfway undoes it too.
+ */
+export function freezeWritesAtDatabaseStep(): S {
+  return {
+    id: 'freeze-writes-at-database',
+    name: 'Freeze writes at the database (PostgreSQL refuses every write, reads go on)',
+    budgetMs: 20_000,
+    async run(ctx, signal) {
+      ctx.undoOnFailure('the write freeze on PostgreSQL', () => thawWrites({ platform: ctx.platform }));
+      const startedAt = Date.now();
+      ctx.journal.write({ type: 'marker', name: 'write-freeze', detail: 'asked for' });
+      const frozen = await freezeWrites({ platform: ctx.platform, signal });
+      const frozenAt = Date.now();
+      ctx.state.freeze = { startedAt, frozenAt, tables: frozen.length, frozen };
+      ctx.journal.write({ type: 'marker', name: 'write-freeze', detail: `${frozen.length} tables frozen in ${frozenAt - startedAt} ms` });
+      return `${frozen.length} tables refuse writes (SQLSTATE ${FREEZE_SQLSTATE}) from ${frozenAt - startedAt} ms after the step began; reads go on`;
+    },
+  };
+}
+
+/** After the switch: the PostgreSQL app, out of the Service, scaled down once its in-flight requests are answered. */
+export function drainPostgresAppStep(): S {
+  return scaleToZeroStep(
+    { id: 'drain-postgres-app', name: 'Scale the PostgreSQL app down, its in-flight requests drained', budgetMs: 45_000 },
+    TOPOLOGY.appDeployment,
+    ENGINE_SELECTOR.postgres,
+    45_000,
+    'drained',
+  );
+}
+
+/**
  * Copies every mapped table PostgreSQL → SQLite with drill-data (mirror: each table ends equal to
  * PostgreSQL's), verified by counts and checksums. Server down: salvage from its data directory.
  * Server up but refusing the app's credentials (revoked): cut it off, then salvage. A mapped table
@@ -137,8 +175,11 @@ export function copyPostgresToSqliteStep(): S {
       let how = 'copy';
       let skipped: string[] = [];
       let r: DataToolRun<CopyResult | SalvageResult> | undefined;
-      if (await postgresAcceptsConnections(ctx.platform, signal)) {
-        const listed = await presentTablesOrAll(ctx, signal);
+      // After a write freeze, PostgreSQL has just answered with every table it has: no need to ask
+      // again (each exec is on the freeze's clock).
+      const frozen = ctx.state.freeze?.frozen;
+      if (frozen || (await postgresAcceptsConnections(ctx.platform, signal))) {
+        const listed = frozen ? tablesAmong(ctx.target.mapping, frozen) : await presentTablesOrAll(ctx, signal);
         skipped = listed?.missing ?? [];
         r = await copyToSqlite(ctx, { mode: 'mirror', tables: listed?.present, signal });
         if (!r.res.succeeded && /authentication failed|password/i.test(r.res.logs)) {

@@ -26,6 +26,8 @@ export function drilledOutcome(over: Partial<ScenarioOutcome> = {}): ScenarioOut
     availability: { total: 500, failed: 20, errorRate: 0.04, downtimeMs: 2_500, unavailableMs: 2_500, longestFailureRun: { count: 20, ms: 2_500 }, engines: { sqlite: 480 }, engineFirstSeen: [], mixedEngineMs: 0, p99LatencyMs: 20, lastAt: 130_000, engineFrom: 'app' },
     ledger: { attempted: 3000, ok: 3000, fail: 0, unknown: 0, lost: 0, recovered: 0, unexpected: 0, duplicated: 0, lostEmails: [], unexpectedEmails: [], duplicatedEmails: [] },
     ledgerSource: 'sqlite-file',
+    // An emergency rollback's cost: reads fail while PostgreSQL is down (only the planned rows' criteria judge these).
+    impact: { reads: { probes: 420, failed: 20, examples: ['10:00:01.000 HTTP 503'] }, alertsFired: [] },
     coverage: coverage(pods, 3, 300),
     landed: { acknowledged: 900, inSqlite: 900, onlyInSqlite: 900, inPostgres: null, postgresState: 'not running (0 ready)', engineHeaders: { sqlite: 900 } },
     okWritesOnPostgres: 50,

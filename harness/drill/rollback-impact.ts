@@ -1,0 +1,60 @@
+// What the rollback cost its users, measured from outside the app: the availability probe's failed
+// reads from the procedure's start on, the writes the ledger saw refused from the write freeze on
+// (first refused → next acknowledged: the write outage as a client lives it), the freeze as the
+// procedure made it (asked for → the switch), and the triggers that fired once the procedure began.
+import type { WriteFreezeRecord } from '../model/context.ts';
+import type { Sample } from '../model/measurements.ts';
+import type { RollbackImpact } from '../model/outcome.ts';
+import { evaluateTriggers } from '../probes/triggers.ts';
+
+/** A write as the ledgers record it, reduced to what the freeze is judged by. */
+export interface TimedWrite {
+  t: number;
+  outcome: 'ok' | 'fail' | 'unknown';
+}
+
+export interface ImpactInput {
+  samples: readonly Sample[];
+  procedureStartedAt: number;
+  freeze?: WriteFreezeRecord;
+  switchedAt?: number;
+  writes: readonly TimedWrite[];
+  timeScale: number;
+}
+
+const describe = (x: Sample) => `${new Date(x.t).toISOString().slice(11, 23)} ${x.status === 0 ? (x.error ?? 'no answer').slice(0, 80) : `HTTP ${x.status}`}`;
+
+export function rollbackImpact(i: ImpactInput): RollbackImpact {
+  const during = i.samples.filter((x) => x.t >= i.procedureStartedAt);
+  const failed = during.filter((x) => x.status !== 200);
+  const freeze = i.freeze
+    ? { tables: i.freeze.tables, startedAt: i.freeze.startedAt, frozenAt: i.freeze.frozenAt, switchedAt: i.switchedAt, windowMs: i.switchedAt === undefined ? undefined : i.switchedAt - i.freeze.startedAt }
+    : undefined;
+  return {
+    reads: { probes: during.length, failed: failed.length, examples: failed.slice(0, 3).map(describe) },
+    ...(freeze ? { freeze, refused: refusedWrites(i.writes, freeze.startedAt) } : {}),
+    alertsFired: alertsFiredFrom(i.samples, i.procedureStartedAt, i.timeScale),
+  };
+}
+
+/** Writes refused from `from` on: the count, and the first refused one's start → the next acknowledged one's. */
+export function refusedWrites(writes: readonly TimedWrite[], from: number): { writes: number; outageMs?: number } {
+  const after = writes.filter((w) => w.t >= from).sort((a, b) => a.t - b.t);
+  const refused = after.filter((w) => w.outcome === 'fail');
+  const first = refused[0];
+  if (!first) return { writes: 0 };
+  const next = after.find((w) => w.t > first.t && w.outcome === 'ok');
+  return { writes: refused.length, ...(next ? { outageMs: next.t - first.t } : {}) };
+}
+
+/**
+ * Triggers that fired at or after `start`, on all the run's samples (a window reaching back before
+ * the start counts as it would for an operator). One active since before it (a fault's) counts only
+ * if it cleared and fired again.
+ */
+export function alertsFiredFrom(samples: readonly Sample[], start: number, timeScale: number): RollbackImpact['alertsFired'] {
+  return evaluateTriggers(samples, { timeScale }).flatMap((t) => {
+    const at = (t.firings ?? []).find((f) => f >= start);
+    return at === undefined ? [] : [{ id: t.id, afterStartMs: at - start, evidence: t.evidence }];
+  });
+}
