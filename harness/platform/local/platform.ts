@@ -175,6 +175,9 @@ export class LocalPlatformImpl implements LocalPlatform, NodeContext, PodHost {
     if (this.tearingDown) return;
     for (const dep of this.st.store.list<V1Deployment>('Deployment')) this.st.deployments.reconcile(dep);
     for (const job of this.st.store.list<V1Job>('Job')) this.st.jobs.reconcile(job);
+    // What the controllers decided (a Job complete, a replica set scaled) wakes the waits too: the
+    // pod's own change came before it, and a wait woken then would look again only at its backstop.
+    this.st.changes.emit();
   }
 
   private resyncAll(): void {
