@@ -1,12 +1,12 @@
 // The hardened planned rollback: no read fails. The availability probe's reads through the Service,
-// from the procedure's start to the end of the run; one failed answer fails it (the seed runbook
+// during the procedure (and 1 s after); one failed answer fails it (the seed runbook
 // never promised this: its downtime shows under availability).
 import type { ScenarioOutcome } from '../model/outcome.ts';
 import type { Verdict } from '../model/verdict.ts';
 import { defineCriterion } from './criterion.ts';
 import { PLANNED_NO_IMPACT } from './matrix.ts';
 
-const TITLE = 'Planned rollback: no read fails (availability probe, from the procedure\'s start on)';
+const TITLE = 'Planned rollback: no read fails (availability probe, during the procedure)';
 
 export function plannedFailedReadsVerdict(o: Pick<ScenarioOutcome, 'impact'>): Verdict {
   const { probes, failed, examples } = o.impact.reads;
@@ -18,7 +18,7 @@ export function plannedFailedReadsVerdict(o: Pick<ScenarioOutcome, 'impact'>): V
     measured: failed,
     budget: PLANNED_NO_IMPACT.failedReads,
     unit: 'failed reads',
-    evidence: `${failed} of ${probes} reads through the Service failed from the procedure's start to the end of the run${examples.length ? `: ${examples.join('; ')}` : ''}`,
+    evidence: `${failed} of ${probes} reads through the Service failed during the procedure (and 1 s after)${examples.length ? `: ${examples.join('; ')}` : ''}`,
   };
 }
 

@@ -35,10 +35,10 @@ describe('criteria registry', () => {
     expect(criteriaFor(registry.get('database-corruption'), list).map((c) => c.id)[0]).toBe('emergency-rollback');
     const runbook = ['planned-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'];
     // The hardened planned rollback's no-impact criteria: not for the seed (the runbook never promised
-    // them), and with a fault in place only "no alert" (the fault fails reads and slows the copy itself).
+    // them), nor with a fault in place (it fails reads, fires triggers and slows the copy itself).
     expect(criteriaFor({ ...registry.get('maintenance-window'), variant: 'seed' }, list).map((c) => c.id)).toEqual(runbook);
     expect(criteriaFor({ ...registry.get('maintenance-window'), variant: 'hardened' }, list).map((c) => c.id)).toEqual([...runbook, 'planned-failed-reads', 'write-freeze', 'planned-no-alert']);
-    expect(criteriaFor({ ...registry.get('performance-issues'), variant: 'hardened' }, list).map((c) => c.id)).toEqual([...runbook, 'planned-no-alert']);
+    expect(criteriaFor({ ...registry.get('performance-issues'), variant: 'hardened' }, list).map((c) => c.id)).toEqual(runbook);
     expect(criteriaFor({ ...registry.get('database-corruption'), variant: 'hardened' }, list).map((c) => c.id)).not.toContain('planned-no-alert');
     expect(criteriaFor(registry.get('security-incident'), list).map((c) => c.id).at(-1)).toBe('security-validation');
   });

@@ -62,6 +62,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
   const impact = rollbackImpact({
     samples,
     procedureStartedAt: s.triggerAt,
+    procedureEndedAt: s.rollbackEndAt,
     freeze: s.ctx.state.freeze,
     switchedAt: s.ctx.state.switchedAt,
     writes: s.ledger instanceof RegisterLedger ? s.ledger.writes.map((w) => ({ t: w.startedAt, outcome: w.outcome })) : (s.ledger?.writes ?? []),
@@ -84,7 +85,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     recordFinding(
       { journal },
       'faultOnRollbackPath',
-      `${impact.reads.failed} of ${impact.reads.probes} reads failed from the procedure's start (the fault in place until the switch, ${switchAt} in); writes frozen ${impact.freeze.windowMs ?? '?'} ms, the copy running through the fault`,
+      `${impact.reads.failed} of ${impact.reads.probes} reads failed during the procedure (the fault in place until the switch, ${switchAt} in); writes frozen ${impact.freeze.windowMs ?? '?'} ms, the copy running through the fault; alerts fired meanwhile: ${impact.alertsFired.map((a) => a.id).join(', ') || 'none'}`,
       true,
     );
   }

@@ -1,7 +1,8 @@
-// What the rollback cost its users, measured from outside the app: the availability probe's failed
-// reads from the procedure's start on, the writes the ledger saw refused from the write freeze on
+// What the rollback cost its users, measured from outside the app, over the procedure (and a second
+// after it, for the answers in flight at its end; the load phases after it saturate the service on
+// purpose and are not the rollback's): the availability probe's failed reads, the writes the ledger saw refused from the write freeze on
 // (first refused → next acknowledged: the write outage as a client lives it), the freeze as the
-// procedure made it (asked for → the switch), and the triggers that fired once the procedure began.
+// procedure made it (asked for → the switch), and the triggers that fired meanwhile.
 import type { WriteFreezeRecord } from '../model/context.ts';
 import type { Sample } from '../model/measurements.ts';
 import type { RollbackImpact } from '../model/outcome.ts';
@@ -16,6 +17,7 @@ export interface TimedWrite {
 export interface ImpactInput {
   samples: readonly Sample[];
   procedureStartedAt: number;
+  procedureEndedAt: number;
   freeze?: WriteFreezeRecord;
   switchedAt?: number;
   writes: readonly TimedWrite[];
@@ -24,8 +26,12 @@ export interface ImpactInput {
 
 const describe = (x: Sample) => `${new Date(x.t).toISOString().slice(11, 23)} ${x.status === 0 ? (x.error ?? 'no answer').slice(0, 80) : `HTTP ${x.status}`}`;
 
+/** After the procedure's end, what still counts as its own (answers in flight at the end). */
+export const IMPACT_TAIL_MS = 1_000;
+
 export function rollbackImpact(i: ImpactInput): RollbackImpact {
-  const during = i.samples.filter((x) => x.t >= i.procedureStartedAt);
+  const until = i.procedureEndedAt + IMPACT_TAIL_MS;
+  const during = i.samples.filter((x) => x.t >= i.procedureStartedAt && x.t <= until);
   const failed = during.filter((x) => x.status !== 200);
   const freeze = i.freeze
     ? { tables: i.freeze.tables, startedAt: i.freeze.startedAt, frozenAt: i.freeze.frozenAt, switchedAt: i.switchedAt, windowMs: i.switchedAt === undefined ? undefined : i.switchedAt - i.freeze.startedAt }
@@ -33,7 +39,7 @@ export function rollbackImpact(i: ImpactInput): RollbackImpact {
   return {
     reads: { probes: during.length, failed: failed.length, examples: failed.slice(0, 3).map(describe) },
     ...(freeze ? { freeze, refused: refusedWrites(i.writes, freeze.startedAt) } : {}),
-    alertsFired: alertsFiredFrom(i.samples, i.procedureStartedAt, i.timeScale),
+    alertsFired: alertsFiredFrom(i.samples, i.procedureStartedAt, until, i.timeScale),
   };
 }
 
@@ -48,13 +54,13 @@ export function refusedWrites(writes: readonly TimedWrite[], from: number): { wr
 }
 
 /**
- * Triggers that fired at or after `start`, on all the run's samples (a window reaching back before
+ * Triggers that fired from `start` to `until`, on all the run's samples (a window reaching back before
  * the start counts as it would for an operator). One active since before it (a fault's) counts only
  * if it cleared and fired again.
  */
-export function alertsFiredFrom(samples: readonly Sample[], start: number, timeScale: number): RollbackImpact['alertsFired'] {
+export function alertsFiredFrom(samples: readonly Sample[], start: number, until: number, timeScale: number): RollbackImpact['alertsFired'] {
   return evaluateTriggers(samples, { timeScale }).flatMap((t) => {
-    const at = (t.firings ?? []).find((f) => f >= start);
+    const at = (t.firings ?? []).find((f) => f >= start && f <= until);
     return at === undefined ? [] : [{ id: t.id, afterStartMs: at - start, evidence: t.evidence }];
   });
 }

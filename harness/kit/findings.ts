@@ -74,7 +74,7 @@ export const FINDINGS = {
   faultOnRollbackPath: {
     id: 'planned-rollback-out-of-a-fault',
     title:
-      'A planned rollback out of a fault is not judged for failed reads and the write freeze: the fault is in place until the switch (reads PostgreSQL serves may fail meanwhile), and the copy runs through it (the freeze lasts as long as that copy). The maintenance window, with no fault, is judged for both',
+      'A planned rollback out of a fault is not judged for failed reads, the write freeze and alerts: the fault is in place until the switch (reads PostgreSQL serves may fail meanwhile, and fire triggers), and the copy runs through it (the freeze lasts as long as that copy). The maintenance window, with nothing broken, is judged for all three',
     // Recorded with its measurements where a planned row has a fault (drill/outcome.ts): the
     // no-failed-read and freeze criteria are judged on the rows without one (maintenance window).
   },

@@ -130,14 +130,14 @@ export interface Detection {
   waitedMs: number;
 }
 
-/** What users saw of the rollback, from its start to the end of the run (drill/rollback-impact.ts). */
+/** What users saw of the rollback, over the procedure and a second after it (drill/rollback-impact.ts). */
 export interface RollbackImpact {
-  /** The availability probe's reads from the procedure's start on. */
+  /** The availability probe's reads over the procedure. */
   reads: { probes: number; failed: number; examples: string[] };
   /** The write freeze at the database, when the procedure made one: asked for → the switch. */
   freeze?: { tables: number; startedAt: number; frozenAt: number; switchedAt?: number; windowMs?: number };
   /** Writes refused from the freeze on, as the ledger saw them: how many, and first refused → next acknowledged. */
   refused?: { writes: number; outageMs?: number };
-  /** Triggers that fired at or after the procedure's start (one already active before it does not count). */
+  /** Triggers that fired over the procedure (one already active before it does not count). */
   alertsFired: { id: TriggerId; afterStartMs: number; evidence: string }[];
 }
