@@ -116,14 +116,12 @@ function scaleToZeroStep(head: StepHead, deployment: string, selector: Readonly<
   };
 }
 
+/** The PostgreSQL app scaled to 0, waited for until its pods are gone (their in-flight requests answered). */
+const drainPostgresApp = (head: Pick<StepHead, 'id' | 'name'>): S => scaleToZeroStep({ ...head, budgetMs: 45_000 }, TOPOLOGY.appDeployment, ENGINE_SELECTOR.postgres, 45_000, 'drained');
+
+/** The emergency rollback's freeze: the PostgreSQL app stopped (PostgreSQL itself is down or must not be trusted). */
 export function freezeWritesStep(): S {
-  return scaleToZeroStep(
-    { id: 'freeze-writes', name: 'Freeze writes: scale the PostgreSQL app to 0 and wait for it to drain', budgetMs: 45_000 },
-    TOPOLOGY.appDeployment,
-    ENGINE_SELECTOR.postgres,
-    45_000,
-    'drained',
-  );
+  return drainPostgresApp({ id: 'freeze-writes', name: 'Freeze writes: scale the PostgreSQL app to 0 and wait for it to drain' });
 }
 
 /**
@@ -151,13 +149,7 @@ export function freezeWritesAtDatabaseStep(): S {
 
 /** After the switch: the PostgreSQL app, out of the Service, scaled down once its in-flight requests are answered. */
 export function drainPostgresAppStep(): S {
-  return scaleToZeroStep(
-    { id: 'drain-postgres-app', name: 'Scale the PostgreSQL app down, its in-flight requests drained', budgetMs: 45_000 },
-    TOPOLOGY.appDeployment,
-    ENGINE_SELECTOR.postgres,
-    45_000,
-    'drained',
-  );
+  return drainPostgresApp({ id: 'drain-postgres-app', name: 'Scale the PostgreSQL app down, its in-flight requests drained' });
 }
 
 /**
