@@ -9,6 +9,11 @@
 //  - /api/health answers 200 without touching the database → the fault is still proven on
 //    PostgreSQL, the finding is recorded, and monitoring fails because no trigger could fire.
 // The mutants: app/test-support/mutant-main.ts (the real app with a defect switched on).
+import { insertAfter } from '../../harness/kit/step-ids.ts';
+import { thawWrites } from '../../harness/kit/write-freeze.ts';
+import type { ProcedureContext } from '../../harness/model/context.ts';
+import type { Procedure } from '../../harness/model/procedure.ts';
+import { hardenedPlanned } from '../../harness/procedures/planned.ts';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drillExitCode } from '../../harness/cli/exit-code.ts';
@@ -38,7 +43,7 @@ interface Drilled {
 }
 
 /** One hardened drill of `scenario` with the app image mapped to a broken build; verdicts journalled as the suites do. */
-async function drillMutant(scenario: ScenarioName, mutants: Mutant[]): Promise<Drilled> {
+async function drillMutant(scenario: ScenarioName, mutants: Mutant[], procedure?: Procedure<ProcedureContext>): Promise<Drilled> {
   const runDir = path.join(env.runDir, `mutant-${mutants.join('+')}`);
   const images = {
     'hyperpage:*': {
@@ -48,7 +53,7 @@ async function drillMutant(scenario: ScenarioName, mutants: Mutant[]): Promise<D
   };
   const config = parseDrillConfig({ ...env.config, images });
   const journal = new Journal(path.join(runDir, 'journal.jsonl'));
-  const outcome = await runScenario({ config, scenario, variant: 'hardened', runDir, progress, journal });
+  const outcome = await runScenario({ config, scenario, variant: 'hardened', runDir, progress, journal, procedure });
   const list = applyExpectations(criterionVerdicts(outcome, (await loadScenarios()).get(scenario), await loadCriteria()), scenario, 'hardened');
   for (const v of list) journal.write({ type: 'verdict', ...v });
   const events = readJournal(journal.file);
@@ -96,8 +101,15 @@ describe.skipIf(env.fromCli)('mutation: after the switch the app drops 1 in 100 
 describe.skipIf(env.fromCli)('mutation: the "SQLite" pods keep writing to PostgreSQL while every answer says sqlite', () => {
   let d: Drilled;
   beforeAll(async () => {
-    // maintenance-window: PostgreSQL keeps running, so the lie can go on.
-    d = await drillMutant('maintenance-window', ['engine-liar']);
+    // maintenance-window: PostgreSQL keeps running. Its write freeze would refuse the lie's writes,
+    // so the freeze is lifted once the switch is verified (as an operator might): the lie can go on.
+    const thawed = insertAfter(hardenedPlanned(), 'verify-engine', {
+      id: 'lift-write-freeze',
+      name: 'Lift the write freeze on PostgreSQL after the switch',
+      budgetMs: 15_000,
+      run: async (ctx, signal) => void (await thawWrites({ platform: ctx.platform, signal })),
+    });
+    d = await drillMutant('maintenance-window', ['engine-liar'], thawed);
   });
 
   it('engine in use fails on where the writes landed, although every header said sqlite', () => {
