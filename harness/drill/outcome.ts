@@ -66,7 +66,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
     freeze: s.ctx.state.freeze,
     switchedAt: s.ctx.state.switchedAt,
     writes: s.ledger instanceof RegisterLedger ? s.ledger.writes.map((w) => ({ t: w.startedAt, outcome: w.outcome })) : (s.ledger?.writes ?? []),
-    timeScale: s.config.timeScale,
+    triggers,
   });
   journal.write({
     type: 'probe.summary',

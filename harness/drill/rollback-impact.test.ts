@@ -6,6 +6,7 @@ import type { RollbackImpact } from '../model/outcome.ts';
 import { plannedFailedReadsVerdict } from '../criteria/planned-failed-reads.criterion.ts';
 import { plannedNoAlertVerdict } from '../criteria/planned-no-alert.criterion.ts';
 import { writeFreezeVerdict } from '../criteria/write-freeze.criterion.ts';
+import { evaluateTriggers } from '../probes/triggers.ts';
 import { alertsFiredFrom, refusedWrites, rollbackImpact, type TimedWrite } from './rollback-impact.ts';
 
 const START = 1_000_000;
@@ -26,15 +27,16 @@ const writes = (from: number, ms: number, refused?: [number, number]): TimedWrit
 describe('rollback impact', () => {
   it('counts reads over the procedure (and 1 s after, not the load phases after it), the freeze window to the switch, refused writes and the outage clients saw', () => {
     const freeze = { startedAt: START + 1000, frozenAt: START + 1040, tables: 7 };
+    // A capacity burst after the procedure times the probe out: the load's, not the rollback's.
+    const samples = probes(START - 5000, 15_000, [START + 8000, START + 9000]);
     const i = rollbackImpact({
-      // A capacity burst after the procedure times the probe out: the load's, not the rollback's.
-      samples: probes(START - 5000, 15_000, [START + 8000, START + 9000]),
+      samples,
       procedureStartedAt: START,
       procedureEndedAt: START + 6000,
       freeze,
       switchedAt: START + 1500,
       writes: writes(START - 5000, 15_000, [START + 1040, START + 1520]),
-      timeScale: 120,
+      triggers: evaluateTriggers(samples, { timeScale: 120 }),
     });
     expect(i.reads).toEqual({ probes: 94, failed: 0, examples: [] });
     expect(i.freeze).toEqual({ ...freeze, switchedAt: START + 1500, windowMs: 500 });
@@ -48,7 +50,8 @@ describe('rollback impact', () => {
 
   it('fails each criterion on its own measurement: reads that failed, a freeze of a second or more, an alert fired', () => {
     // The runbook's order: the app stopped, so reads fail for 1.2 s (health-check-failures fires).
-    const i = rollbackImpact({ samples: probes(START - 5000, 15_000, [START + 1000, START + 2200]), procedureStartedAt: START, procedureEndedAt: START + 6000, freeze: { startedAt: START + 900, frozenAt: START + 950, tables: 3 }, switchedAt: START + 2100, writes: writes(START - 5000, 15_000, [START + 950, START + 2150]), timeScale: 120 });
+    const samples = probes(START - 5000, 15_000, [START + 1000, START + 2200]);
+    const i = rollbackImpact({ samples, procedureStartedAt: START, procedureEndedAt: START + 6000, freeze: { startedAt: START + 900, frozenAt: START + 950, tables: 3 }, switchedAt: START + 2100, writes: writes(START - 5000, 15_000, [START + 950, START + 2150]), triggers: evaluateTriggers(samples, { timeScale: 120 }) });
     const reads = plannedFailedReadsVerdict({ impact: i });
     expect(reads.passed).toBe(false);
     expect(reads.measured).toBe(16);
@@ -72,9 +75,9 @@ describe('rollback impact', () => {
 
   it('an alert active since before the procedure (a fault\'s) does not count; one that fires again after it does', () => {
     const faulted = probes(START - 3000, 8000, [START - 2000, START + 300]);
-    expect(alertsFiredFrom(faulted, START, START + 5000, 120)).toEqual([]);
+    expect(alertsFiredFrom(evaluateTriggers(faulted, { timeScale: 120 }), START, START + 5000)).toEqual([]);
     const again = probes(START - 3000, 8000, [START - 2000, START - 1000]).map((x) => (x.t >= START + 1000 && x.t < START + 1400 ? { ...x, status: 0, error: 'ECONNREFUSED' } : x));
-    expect(alertsFiredFrom(again, START, START + 5000, 120).map((a) => a.id)).toContain('health-check-failures');
+    expect(alertsFiredFrom(evaluateTriggers(again, { timeScale: 120 }), START, START + 5000).map((a) => a.id)).toContain('health-check-failures');
   });
 
   it('refused writes: none refused is 0 with no outage; none acknowledged after is an outage not measured', () => {

@@ -1,12 +1,12 @@
 // What the rollback cost its users, measured from outside the app, over the procedure (and a second
 // after it, for the answers in flight at its end; the load phases after it saturate the service on
-// purpose and are not the rollback's): the availability probe's failed reads, the writes the ledger saw refused from the write freeze on
-// (first refused → next acknowledged: the write outage as a client lives it), the freeze as the
-// procedure made it (asked for → the switch), and the triggers that fired meanwhile.
+// purpose and are not the rollback's): the availability probe's failed reads, the writes the ledger
+// saw refused from the write freeze on (first refused → next acknowledged: the write outage as a
+// client lives it), the freeze as the procedure made it (asked for → the switch), and the triggers
+// that fired meanwhile.
 import type { WriteFreezeRecord } from '../model/context.ts';
-import type { Sample } from '../model/measurements.ts';
+import type { Sample, TriggerState } from '../model/measurements.ts';
 import type { RollbackImpact } from '../model/outcome.ts';
-import { evaluateTriggers } from '../probes/triggers.ts';
 
 /** A write as the ledgers record it, reduced to what the freeze is judged by. */
 export interface TimedWrite {
@@ -21,7 +21,8 @@ export interface ImpactInput {
   freeze?: WriteFreezeRecord;
   switchedAt?: number;
   writes: readonly TimedWrite[];
-  timeScale: number;
+  /** The run's triggers as the outcome evaluated them (probes/triggers.ts), each with its firings. */
+  triggers: readonly TriggerState[];
 }
 
 const describe = (x: Sample) => `${new Date(x.t).toISOString().slice(11, 23)} ${x.status === 0 ? (x.error ?? 'no answer').slice(0, 80) : `HTTP ${x.status}`}`;
@@ -39,7 +40,7 @@ export function rollbackImpact(i: ImpactInput): RollbackImpact {
   return {
     reads: { probes: during.length, failed: failed.length, examples: failed.slice(0, 3).map(describe) },
     ...(freeze ? { freeze, refused: refusedWrites(i.writes, freeze.startedAt) } : {}),
-    alertsFired: alertsFiredFrom(i.samples, i.procedureStartedAt, until, i.timeScale),
+    alertsFired: alertsFiredFrom(i.triggers, i.procedureStartedAt, until),
   };
 }
 
@@ -54,12 +55,12 @@ export function refusedWrites(writes: readonly TimedWrite[], from: number): { wr
 }
 
 /**
- * Triggers that fired from `start` to `until`, on all the run's samples (a window reaching back before
- * the start counts as it would for an operator). One active since before it (a fault's) counts only
- * if it cleared and fired again.
+ * Triggers that fired from `start` to `until`, as evaluated on all the run's samples (a window
+ * reaching back before the start counts as it would for an operator). One active since before it (a
+ * fault's) counts only if it cleared and fired again.
  */
-export function alertsFiredFrom(samples: readonly Sample[], start: number, until: number, timeScale: number): RollbackImpact['alertsFired'] {
-  return evaluateTriggers(samples, { timeScale }).flatMap((t) => {
+export function alertsFiredFrom(triggers: readonly TriggerState[], start: number, until: number): RollbackImpact['alertsFired'] {
+  return triggers.flatMap((t) => {
     const at = (t.firings ?? []).find((f) => f >= start && f <= until);
     return at === undefined ? [] : [{ id: t.id, afterStartMs: at - start, evidence: t.evidence }];
   });
