@@ -17,6 +17,9 @@ import type { ScenarioOutcome } from '../harness/model/outcome.ts';
 import { loadScenarios } from '../harness/scenarios/registry.ts';
 import { goodRps } from '../harness/kit/good-rps.ts';
 import { PLANNED_NO_IMPACT } from '../harness/criteria/matrix.ts';
+import { plannedFailedReadsVerdict } from '../harness/criteria/planned-failed-reads.criterion.ts';
+import { plannedNoAlertVerdict } from '../harness/criteria/planned-no-alert.criterion.ts';
+import { writeFreezeVerdict } from '../harness/criteria/write-freeze.criterion.ts';
 
 const TTR_TARGET_MS = 1_500;
 const { values } = parseArgs({ options: { 'dataset-size': { type: 'string', default: '10000' }, 'load-duration': { type: 'string', default: '10' }, runs: { type: 'string', default: '3' } } });
@@ -83,16 +86,17 @@ try {
   );
 
   const { o, totalMs } = await drill('maintenance-window', 1);
-  const i = o.impact;
   console.log(`\nhardened planned drill (maintenance-window, ${config.datasetSize} users): ${s(totalMs).trim()}, procedure ${s(o.procedure.durationMs).trim()} (budget 30 min):\n${steps(o)}`);
-  console.log(`  planned failed reads: ${i.reads.failed} of ${i.reads.probes} from the procedure's start (target ${PLANNED_NO_IMPACT.failedReads}: ${met(i.reads.failed <= PLANNED_NO_IMPACT.failedReads)})`);
-  const window = i.freeze?.windowMs;
-  const outage = i.refused?.outageMs;
-  console.log(
-    `  write freeze: ${window === undefined ? 'not measured' : `${window} ms asked for → switch`}${outage === undefined ? '' : `, ${outage} ms first refused → next acknowledged write`} ` +
-      `(target < ${PLANNED_NO_IMPACT.writeFreezeMs} ms: ${met(window !== undefined && Math.max(window, outage ?? 0) < PLANNED_NO_IMPACT.writeFreezeMs)}${window === undefined ? '' : `, ratio ${(Math.max(window, outage ?? 0) / PLANNED_NO_IMPACT.writeFreezeMs).toFixed(2)}`}); ${i.refused?.writes ?? 0} writes refused, ${o.ledger.lost} lost`,
-  );
-  console.log(`  alerts fired during the planned rollback: ${i.alertsFired.map((a) => a.id).join(', ') || 'none'} (target ${PLANNED_NO_IMPACT.alertsFired}: ${met(i.alertsFired.length <= PLANNED_NO_IMPACT.alertsFired)})`);
+  // The criteria's own verdicts: the figure, its target and whether it is met, judged as the drill judges them.
+  for (const [label, v] of [
+    ['planned failed reads', plannedFailedReadsVerdict(o)],
+    ['write freeze', writeFreezeVerdict(o)],
+    ['alerts fired during the planned rollback', plannedNoAlertVerdict(o)],
+  ] as const) {
+    const ratio = label === 'write freeze' && typeof v.measured === 'number' ? `, ratio ${(v.measured / PLANNED_NO_IMPACT.writeFreezeMs).toFixed(2)}` : '';
+    console.log(`  ${label}: ${v.measured} ${v.unit} (target ${label === 'write freeze' ? '< ' : ''}${v.budget} ${v.unit}: ${met(v.passed)}${ratio}) — ${v.evidence}`);
+  }
+  console.log(`  writes lost: ${o.ledger.lost}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -9,11 +9,6 @@
 //  - /api/health answers 200 without touching the database → the fault is still proven on
 //    PostgreSQL, the finding is recorded, and monitoring fails because no trigger could fire.
 // The mutants: app/test-support/mutant-main.ts (the real app with a defect switched on).
-import { insertAfter } from '../../harness/kit/step-ids.ts';
-import { thawWrites } from '../../harness/kit/write-freeze.ts';
-import type { ProcedureContext } from '../../harness/model/context.ts';
-import type { Procedure } from '../../harness/model/procedure.ts';
-import { hardenedPlanned } from '../../harness/procedures/planned.ts';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drillExitCode } from '../../harness/cli/exit-code.ts';
@@ -32,6 +27,11 @@ import { tsxNodeCommand } from '../../harness/platform/local/config.ts';
 import { loadScenarios } from '../../harness/scenarios/registry.ts';
 import type { Mutant } from '../../app/test-support/mutant-main.ts';
 import { drillEnv, progress } from '../drill-env.ts';
+import { insertAfter } from '../../harness/kit/step-ids.ts';
+import { thawWrites } from '../../harness/kit/write-freeze.ts';
+import type { ProcedureContext } from '../../harness/model/context.ts';
+import type { Procedure } from '../../harness/model/procedure.ts';
+import { hardenedPlanned } from '../../harness/procedures/planned.ts';
 
 const env = drillEnv();
 
