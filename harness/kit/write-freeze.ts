@@ -49,11 +49,11 @@ END $do$;
 COMMIT;
 ${FROZEN_LIST_SQL}`;
 
-export const THAW_SQL = `DROP SCHEMA IF EXISTS ${FREEZE_SCHEMA} CASCADE;
-SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname = 'rollback_drill_freeze';`;
-
 /** How many tables carry the freeze trigger now (read from the catalog: the freeze's own evidence). */
 export const FROZEN_TABLES_SQL = `SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgname = 'rollback_drill_freeze';`;
+
+export const THAW_SQL = `DROP SCHEMA IF EXISTS ${FREEZE_SCHEMA} CASCADE;
+${FROZEN_TABLES_SQL}`;
 
 type Ctx = { platform: Platform; signal?: AbortSignal };
 
