@@ -71,8 +71,11 @@ export default defineTarget({
   images: {
     // This checkout's app; its image (app/Dockerfile) has the CLI, curl, sqlite3 and the PostgreSQL 15 binaries (salvage).
     'hyperpage:*': {
+      // Compiled, as app/Dockerfile builds it (tsc → dist/main.js, dist/cli.js): a start under tsx would
+      // put the compiler on the restore's clock each time a SQLite pod starts.
       command: ['../app/src/main.ts'],
-      bins: { 'hyperpage-cli': '../app/bin/hyperpage-cli' },
+      compile: true,
+      bins: { 'hyperpage-cli': '../app/src/cli.ts' },
       tools: ['hyperpage-cli', 'node', 'sh', 'curl', 'sqlite3', 'postgres', 'pg_ctl', 'initdb'],
       cwd: '..',
     },

@@ -34,6 +34,8 @@ function keyedRecord<V extends z.ZodType>(re: RegExp, what: string, value: V) {
 export const LocalImageSchema = z
   .object({
     command: z.array(z.string().min(1)).min(1),
+    /** A .ts first element of `command` runs compiled (its package transpiled once) instead of under tsx at every start. */
+    compile: z.boolean().default(false),
     bins: keyedRecord(EXECUTABLE_NAME, 'an executable name (no "/" or space)', z.string().min(1)).default({}),
     /** Env var names through which the pod is told its port/host (locally every pod gets its own port). */
     portEnv: z.string().regex(ENV_NAME, 'an environment variable name').default('PORT'),

@@ -151,8 +151,10 @@ export const AppSchema = z.object({
  * real container.
  */
 export const TargetImageSchema = z.object({
-  /** argv; a first element ending in .ts/.mts runs under this checkout's node + tsx. */
+  /** argv; a first element ending in .ts/.mts runs under this checkout's node + tsx, or compiled (`compile`). */
   command: z.array(z.string().min(1)).min(1),
+  /** A .ts first element runs compiled, as an image built with tsc runs it, not under tsx at every start (platform/local/compiled-entry.ts). */
+  compile: z.boolean().default(false),
   /** Executables on PATH inside the image: name → file. */
   bins: z.record(z.string(), z.string()).default({}),
   /** Every executable the image has (bins included): what an exec into its pods may run. */

@@ -8,6 +8,7 @@
 // runs in it. An image without a tools list may run anything on this host's PATH (as before).
 import { accessSync, constants as fsConstants, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { compiledEntry } from './compiled-entry.ts';
 import { tsxNodeCommand, type LocalImageSpec } from './config.ts';
 
 /** PATH of the image's entrypoint and bins: the shims, this node, this host's PATH. */
@@ -37,8 +38,9 @@ export function writeImageDir(dir: string, image: LocalImageSpec): void {
   mkdirSync(dir, { recursive: true });
   const hostPath = hostSearchPath(dir);
   for (const [name, target] of Object.entries(image.bins)) {
-    // A .ts/.mts bin runs under this checkout's node + tsx, as an entrypoint does; a .js/.mjs one under this node.
-    const argv = /\.m?ts$/.test(target) ? [...tsxNodeCommand(), target] : /\.m?js$/.test(target) ? [process.execPath, target] : [target];
+    // A .ts/.mts bin runs as the entrypoint does (node + tsx, or compiled); a .js/.mjs one under this node.
+    const ts = /\.m?ts$/.test(target);
+    const argv = ts && image.compile ? [process.execPath, compiledEntry(target)] : ts ? [...tsxNodeCommand(), target] : /\.m?js$/.test(target) ? [process.execPath, target] : [target];
     writeFileSync(path.join(dir, name), `#!/bin/sh\nPATH=${quote(hostPath)}; export PATH\nexec ${argv.map(quote).join(' ')} "$@"\n`, { mode: 0o755 });
   }
   for (const tool of image.tools ?? []) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DrillConfigSchema } from '../../model/drill-config.ts';
 import { formatConfigError } from '../../config/parse.ts';
 import { loadTarget } from '../../targets/load.ts';
+import { compiledEntry } from './compiled-entry.ts';
 import { defaultImages, ImageMap, tsxNodeCommand } from './config.ts';
 import { REPO_ROOT } from '../../kit/repo.ts';
 import { TOPOLOGY } from '../../kit/topology.ts';
@@ -29,10 +30,11 @@ describe('image sources', () => {
     expect(new ImageMap(d).resolve(TOPOLOGY.appImage)).toBeUndefined();
   });
 
-  it("the target's app image: its script under node + tsx, bins, tools, cwd, and the app's port", () => {
+  it("the target's app image: its script compiled (as its Dockerfile builds it), bins, tools, cwd, and the app's port", () => {
     const app = mapFor().resolve(target.app.image)!;
-    expect(app.command).toEqual([...node, path.join(REPO_ROOT, 'app', 'src', 'main.ts')]);
-    expect(app.bins['hyperpage-cli']).toBe(path.join(REPO_ROOT, 'app', 'bin', 'hyperpage-cli'));
+    expect(app.command).toEqual([process.execPath, compiledEntry(path.join(REPO_ROOT, 'app', 'src', 'main.ts'))]);
+    expect(app.compile).toBe(true);
+    expect(app.bins['hyperpage-cli']).toBe(path.join(REPO_ROOT, 'app', 'src', 'cli.ts'));
     expect(app.tools).toEqual(target.images['hyperpage:*']!.tools);
     expect(app.cwd).toBe(REPO_ROOT);
     expect(app.defaultPort).toBe(target.app.port);

@@ -5,14 +5,17 @@
 import type { z } from 'zod';
 import type { LocalImageSchema } from '../../model/drill-config.ts';
 import type { TargetProfile } from '../../model/target-profile.ts';
+import { compiledEntry } from './compiled-entry.ts';
 import { globToRegExp, LocalImageSpecSchema, tsxNodeCommand, type LocalImageSpec } from './config.ts';
 
 type TargetImages = Pick<TargetProfile, 'images' | 'app'>;
 type ConfigImage = z.input<typeof LocalImageSchema>;
 
-/** A first command element ending in .ts/.mts is a script of this checkout: run it with node + tsx. */
-function hostCommand(command: string[]): string[] {
-  return /\.m?ts$/.test(command[0] ?? '') ? [...tsxNodeCommand(), ...command] : command;
+/** A first command element ending in .ts/.mts is a script of this checkout: run it with node + tsx, or compiled. */
+function hostCommand(command: string[], compile: boolean): string[] {
+  const [first, ...rest] = command;
+  if (!first || !/\.m?ts$/.test(first)) return command;
+  return compile ? [process.execPath, compiledEntry(first), ...rest] : [...tsxNodeCommand(), ...command];
 }
 
 /** The app image's pattern listens on the profile's port when a pod spec declares none (the runbook's planned deployment). */
@@ -29,7 +32,8 @@ export function targetImages(t: TargetImages): Record<string, LocalImageSpec> {
       withAppPort(
         pattern,
         LocalImageSpecSchema.parse({
-          command: hostCommand(img.command),
+          command: hostCommand(img.command, img.compile),
+          compile: img.compile,
           bins: img.bins,
           tools: img.tools,
           env: img.env,
@@ -46,7 +50,7 @@ export function targetImages(t: TargetImages): Record<string, LocalImageSpec> {
 /** The user's config `images` (already validated by DrillConfigSchema) as local image specs. */
 export function configImages(images: Record<string, ConfigImage>, t?: Pick<TargetProfile, 'app'>): Record<string, LocalImageSpec> {
   return Object.fromEntries(
-    Object.entries(images).map(([pattern, img]) => [pattern, withAppPort(pattern, LocalImageSpecSchema.parse({ ...img, command: hostCommand(img.command) }), t)]),
+    Object.entries(images).map(([pattern, img]) => [pattern, withAppPort(pattern, LocalImageSpecSchema.parse({ ...img, command: hostCommand(img.command, img.compile ?? false) }), t)]),
   );
 }
 
