@@ -40,23 +40,34 @@ async function drill(scenario: 'database-corruption' | 'maintenance-window', n: 
   return { o, totalMs: Date.now() - t0 };
 }
 
+/** What each phase is, for the split (a phase without a label here is printed by its id). */
+const PHASE_LABELS: Record<string, string> = {
+  provision: 'provision (cluster, namespace)',
+  setup: 'set-up (deploy, seed, forward migration)',
+  preflight: "preflight (the runbook's premises about the app)",
+  'pre-fault-writes': 'post-migration writes + seeded checksums',
+  'probes-on': 'probes on (availability, ledger, route watch)',
+  fault: 'fault, until effective',
+  detection: "detection (the fault's expected triggers fire)",
+  validation: 'validation (checklist)',
+  features: 'feature checks',
+  checksums: 'checksums of the seeded tables',
+  monitoring: 'monitoring window (alerts cleared)',
+  'probes-off': 'probes off, in-flight writes settle',
+  'read-back': 'read-back (SQLite file, PostgreSQL, app API)',
+};
+
+/** Every phase the journal shows, in order, with its time; the rest of the wall time is artifacts and teardown. */
 function phaseSplit(o: ScenarioOutcome, total: number): void {
   const phases = new Map<string, number>();
   for (const e of readJournal(o.journalFile)) if (e.type === 'phase.end') phases.set(e.phase, (phases.get(e.phase) ?? 0) + (e.durationMs ?? 0));
-  const p = (...names: string[]) => names.reduce((sum, n) => sum + (phases.get(n) ?? 0), 0);
-  const split: [string, number][] = [
-    ['set-up (provision, deploy, seed, forward migration)', p('provision', 'setup')],
-    ['writes + seeded checksums + fault until effective', p('pre-fault-writes', 'fault')],
-    ['detection (the fault\'s expected triggers fire)', p('detection')],
-    [`procedure (${o.procedure.steps.length} steps)`, p('procedure')],
-    ['validation (checklist + feature checks + checksums)', p('validation', 'features', 'checksums')],
-    [`load (baseline + after, ${config.loadDurationSec} s each, + capacity burst)`, p('load-baseline', 'load-faulted', 'load-after', 'capacity-after')],
-    ['monitoring window (alerts cleared)', p('monitoring')],
-  ];
-  const named = split.reduce((sum, [, ms]) => sum + ms, 0);
-  split.push(['read-back (SQLite file, PostgreSQL, app API)', p('read-back')]);
-  split.push(['settle, artifacts, teardown', total - named - p('read-back')]);
-  for (const [label, ms] of split) console.log(`  ${label.padEnd(56)} ${s(ms)}`);
+  const label = (id: string) => PHASE_LABELS[id] ?? (id === 'procedure' ? `procedure (${o.procedure.steps.length} steps)` : id.startsWith('load-') || id.startsWith('capacity-') ? `${id} (${id.startsWith('capacity') ? 'closed-loop burst' : `${config.loadDurationSec} s load`})` : id);
+  let named = 0;
+  for (const [id, ms] of phases) {
+    named += ms;
+    console.log(`  ${label(id).padEnd(56)} ${s(ms)}`);
+  }
+  console.log(`  ${'reports, artifacts, teardown (the rest)'.padEnd(56)} ${s(total - named)}`);
 }
 
 const steps = (o: ScenarioOutcome) => o.procedure.steps.map((st) => `    ${st.step.padEnd(74)} ${s(st.durationMs)}`).join('\n');
