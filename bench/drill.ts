@@ -61,7 +61,13 @@ const PHASE_LABELS: Record<string, string> = {
 function phaseSplit(o: ScenarioOutcome, total: number): void {
   const phases = new Map<string, number>();
   for (const e of readJournal(o.journalFile)) if (e.type === 'phase.end') phases.set(e.phase, (phases.get(e.phase) ?? 0) + (e.durationMs ?? 0));
-  const label = (id: string) => PHASE_LABELS[id] ?? (id === 'procedure' ? `procedure (${o.procedure.steps.length} steps)` : id.startsWith('load-') || id.startsWith('capacity-') ? `${id} (${id.startsWith('capacity') ? 'closed-loop burst' : `${config.loadDurationSec} s load`})` : id);
+  const label = (id: string) => {
+    if (PHASE_LABELS[id]) return PHASE_LABELS[id];
+    if (id === 'procedure') return `procedure (${o.procedure.steps.length} steps)`;
+    if (id.startsWith('capacity-')) return `${id} (closed-loop burst)`;
+    if (id.startsWith('load-')) return `${id} (${config.loadDurationSec} s load)`;
+    return id;
+  };
   let named = 0;
   for (const [id, ms] of phases) {
     named += ms;

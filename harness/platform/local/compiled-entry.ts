@@ -10,9 +10,11 @@
 // package's other files are copied beside, so files read next to the code are found. The output
 // goes under the node_modules the sources resolve their packages from, so they resolve the same ones.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSync, version as esbuildVersion } from 'esbuild';
+import { buildSync } from 'esbuild';
+import { buildStamp } from './build-stamp.ts';
+import { tsxNodeCommand } from './config.ts';
 
 const TS = /\.m?ts$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist']);
@@ -39,16 +41,6 @@ function packageFiles(root: string, rel = ''): string[] {
 
 const isTest = (f: string) => /\.test\.m?ts$/.test(f);
 
-/** What the output is built from: each file's name, size and mtime, and the compiler's version. */
-function stampOf(root: string, files: string[]): string {
-  const h = createHash('sha256').update(`esbuild ${esbuildVersion}\n`);
-  for (const f of files) {
-    const s = statSync(path.join(root, f));
-    h.update(`${f}\0${s.size}\0${s.mtimeMs}\n`);
-  }
-  return h.digest('hex').slice(0, 16);
-}
-
 /** The node_modules the package's sources find their packages in (the nearest above it), or the package's own. */
 function resolvingNodeModules(root: string): string {
   for (let dir = root; ; dir = path.dirname(dir)) {
@@ -63,6 +55,15 @@ export function rewriteRelativeTsImports(js: string): string {
 }
 
 const jsName = (f: string) => f.replace(TS, '.js');
+
+/**
+ * How a TypeScript script of an image runs on this host (its command's first element, or a bin):
+ * compiled, or under node + tsx. undefined: not a TypeScript file.
+ */
+export function typeScriptArgv(file: string, compile: boolean): string[] | undefined {
+  if (!TS.test(file)) return undefined;
+  return compile ? [process.execPath, compiledEntry(file)] : [...tsxNodeCommand(), file];
+}
 
 const built = new Map<string, string>();
 
@@ -84,7 +85,7 @@ export function compilePackage(entry: string): string {
   const key = createHash('sha256').update(root).digest('hex').slice(0, 12);
   const out = path.join(resolvingNodeModules(root), '.cache', 'rollback-drill', 'compiled', `${path.basename(root)}-${key}`);
   const stampFile = path.join(out, '.stamp');
-  const stamp = stampOf(root, [...sources, ...others]);
+  const stamp = buildStamp(root, [...sources, ...others]);
   if (!(existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)) {
     // Built beside, then renamed over: two drills starting at once each see a whole tree.
     const tmp = `${out}.build-${process.pid}-${Date.now()}`;
@@ -96,7 +97,6 @@ export function compilePackage(entry: string): string {
       format: 'esm',
       target: 'node20',
       logLevel: 'silent',
-      write: true,
     });
     for (const f of sources) {
       const js = path.join(tmp, jsName(f));

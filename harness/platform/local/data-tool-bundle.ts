@@ -4,10 +4,10 @@
 // esbuild bundles the CLI and the copy's worker thread with their packages (one file parses faster
 // than pg's and zod's many) into node_modules/.cache, beside node_modules so the native module left
 // out (better-sqlite3) resolves as in the image's WORKDIR; rebuilt whenever a source file changed.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
+import { buildStamp } from './build-stamp.ts';
 
 /** The entry points: the CLI and the worker it starts by URL next to itself (load.ts: ./load-worker.js). */
 const ENTRIES = ['cli', 'load-worker'] as const;
@@ -20,14 +20,9 @@ export interface DataToolBundle {
 
 const built = new Map<string, DataToolBundle>();
 
-/** What the bundle is built from: every non-test source's name, size and mtime. */
+/** What the bundle is built from: every non-test source of the folder (build-stamp.ts). */
 export function sourceStamp(srcDir: string): string {
-  const h = createHash('sha256');
-  for (const f of readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) {
-    const s = statSync(path.join(srcDir, f));
-    h.update(`${f}\0${s.size}\0${s.mtimeMs}\n`);
-  }
-  return h.digest('hex').slice(0, 16);
+  return buildStamp(srcDir, readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort());
 }
 
 /** Builds (once per process, and only when a source changed) and returns the bundle of this checkout's data tool. */

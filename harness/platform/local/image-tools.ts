@@ -8,8 +8,8 @@
 // runs in it. An image without a tools list may run anything on this host's PATH (as before).
 import { accessSync, constants as fsConstants, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compiledEntry } from './compiled-entry.ts';
-import { tsxNodeCommand, type LocalImageSpec } from './config.ts';
+import { typeScriptArgv } from './compiled-entry.ts';
+import type { LocalImageSpec } from './config.ts';
 
 /** PATH of the image's entrypoint and bins: the shims, this node, this host's PATH. */
 export function hostSearchPath(dir: string): string {
@@ -39,8 +39,7 @@ export function writeImageDir(dir: string, image: LocalImageSpec): void {
   const hostPath = hostSearchPath(dir);
   for (const [name, target] of Object.entries(image.bins)) {
     // A .ts/.mts bin runs as the entrypoint does (node + tsx, or compiled); a .js/.mjs one under this node.
-    const ts = /\.m?ts$/.test(target);
-    const argv = ts && image.compile ? [process.execPath, compiledEntry(target)] : ts ? [...tsxNodeCommand(), target] : /\.m?js$/.test(target) ? [process.execPath, target] : [target];
+    const argv = typeScriptArgv(target, image.compile) ?? (/\.m?js$/.test(target) ? [process.execPath, target] : [target]);
     writeFileSync(path.join(dir, name), `#!/bin/sh\nPATH=${quote(hostPath)}; export PATH\nexec ${argv.map(quote).join(' ')} "$@"\n`, { mode: 0o755 });
   }
   for (const tool of image.tools ?? []) {

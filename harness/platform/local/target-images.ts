@@ -5,8 +5,8 @@
 import type { z } from 'zod';
 import type { LocalImageSchema } from '../../model/drill-config.ts';
 import type { TargetProfile } from '../../model/target-profile.ts';
-import { compiledEntry } from './compiled-entry.ts';
-import { globToRegExp, LocalImageSpecSchema, tsxNodeCommand, type LocalImageSpec } from './config.ts';
+import { typeScriptArgv } from './compiled-entry.ts';
+import { globToRegExp, LocalImageSpecSchema, type LocalImageSpec } from './config.ts';
 
 type TargetImages = Pick<TargetProfile, 'images' | 'app'>;
 type ConfigImage = z.input<typeof LocalImageSchema>;
@@ -14,8 +14,8 @@ type ConfigImage = z.input<typeof LocalImageSchema>;
 /** A first command element ending in .ts/.mts is a script of this checkout: run it with node + tsx, or compiled. */
 function hostCommand(command: string[], compile: boolean): string[] {
   const [first, ...rest] = command;
-  if (!first || !/\.m?ts$/.test(first)) return command;
-  return compile ? [process.execPath, compiledEntry(first), ...rest] : [...tsxNodeCommand(), ...command];
+  const argv = first === undefined ? undefined : typeScriptArgv(first, compile);
+  return argv ? [...argv, ...rest] : command;
 }
 
 /** The app image's pattern listens on the profile's port when a pod spec declares none (the runbook's planned deployment). */
