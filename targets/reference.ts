@@ -13,7 +13,9 @@ export default defineTarget({
   workload: {
     model: 'set',
     key: '{{prefix}}{{n}}@drill.local',
-    write: { method: 'POST', path: '/api/users', body: '{"email":{{key}},"name":{{label}}}', ack: [201], idField: 'id' },
+    write: { method: 'POST', path: '/api/users', body: '{"email":{{key}},"name":{{name}}}', ack: [201], idField: 'id' },
+    // The app takes any name of 1 to 200 UTF-16 units (its `name.length` check) and must keep it as sent.
+    fields: { name: { domain: { type: 'text', minLength: 1, maxLength: 200 }, column: { sqlite: 'name', postgres: 'name' }, api: 'name' } },
     readBack: {
       api: { path: '/api/users?prefix={{prefix}}&afterId={{cursor}}&limit=5000', firstCursor: '0', items: 'users', key: 'email', next: 'nextAfterId' },
       sqlite: { table: 'users', column: 'email' },

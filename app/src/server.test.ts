@@ -72,7 +72,7 @@ describe.each(['sqlite', 'postgres'] as const)('API contract on %s', (engine) =>
     expect(list.body.users.map((u: { id: number }) => u.id)).toEqual(ids.slice(0, 2));
     expect(list.body.nextAfterId).toBe(ids[1]);
     const rest = await get(app, `/api/users?prefix=dup-${engine}-&afterId=${ids[1]}`);
-    expect(rest.body).toEqual({ users: [{ id: ids[2], email: `dup-${engine}-1@t.local` }], nextAfterId: null });
+    expect(rest.body).toEqual({ users: [{ id: ids[2], email: `dup-${engine}-1@t.local`, name: 'n1' }], nextAfterId: null });
     const bad = await fetch(app.url + '/api/users', { method: 'POST', body: '{"email":"nope"}' });
     expect(bad.status).toBe(400);
     expect((await get(app, '/api/users/999999999')).status).toBe(404);

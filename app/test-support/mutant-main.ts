@@ -11,6 +11,10 @@
 //                     query plan without the index PostgreSQL had): capacity falls, performance must fail
 //   slow-reads-wait   on SQLite, the same reads wait 150 ms without using CPU: slower, capacity
 //                     intact, performance must pass
+//   truncate-text     on SQLite, a user's name is stored cut to 32 UTF-16 units (a VARCHAR(32) the
+//                     PostgreSQL schema did not have); the answer still echoes the name sent
+//   ascii-text        on SQLite, every non-ASCII character of a name is stored as "?" (a connection
+//                     in the wrong encoding); the answer still echoes the name sent
 // Mapped in as the app image through the drill config's `images` (as a user maps a broken build).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +23,7 @@ import { openDatabase } from '../src/database.ts';
 import type { Database, User } from '../src/db/types.ts';
 import { main } from '../src/main.ts';
 
-export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500', 'slow-reads-cpu', 'slow-reads-wait'] as const;
+export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500', 'slow-reads-cpu', 'slow-reads-wait', 'truncate-text', 'ascii-text'] as const;
 export type Mutant = (typeof MUTANTS)[number];
 
 const { values } = parseArgs({ options: { mutants: { type: 'string', default: '' }, state: { type: 'string' } }, strict: true });
@@ -63,6 +67,21 @@ await main({
           const u = await real.createUser(email, name);
           if (on.has('duplicate-writes') && n % 100 === 50) await real.createUser(email, name);
           return u;
+        },
+      });
+    }
+    if (cfg.engine === 'sqlite' && (on.has('truncate-text') || on.has('ascii-text'))) {
+      const real = db;
+      // What a wrong column type or connection encoding does to a text, unseen by the writer: it is told its own value back.
+      const alter = (name: string) => {
+        let v = name;
+        if (on.has('truncate-text')) v = v.slice(0, 32);
+        if (on.has('ascii-text')) v = v.replace(/[^\x00-\x7f]/gu, '?');
+        return v;
+      };
+      db = override(real, {
+        async createUser(email: string, name: string): Promise<User> {
+          return { ...(await real.createUser(email, alter(name))), name };
         },
       });
     }

@@ -4,16 +4,22 @@ import type { ScenarioOutcome, RegisterOutcome } from '../model/outcome.ts';
 import { registerAnomalies } from '../kit/register-rule.ts';
 import { defineCriterion } from './criterion.ts';
 import type { Verdict } from '../model/verdict.ts';
+import type { ValueCheck } from '../model/measurements.ts';
+import { alteredInWords } from '../kit/stored-values.ts';
 
 // with the file read directly and enough writes after the restore. Losing data weighs most.
 
-/** Every kind of anomaly the set rule and the checksums found, named in one line ("none" when clean). */
-export function dataAnomalies(o: Pick<ScenarioOutcome, 'ledger' | 'checksums'>): string[] {
+/** Every kind of anomaly the set rule, the stored values and the checksums found, named in one line ("none" when clean). */
+export function dataAnomalies(o: Pick<ScenarioOutcome, 'ledger' | 'checksums' | 'apiLedger'>): string[] {
   const l = o.ledger;
+  const apiAltered = o.apiLedger?.values?.altered ?? 0;
   return [
     ...(l.lost ? [`${l.lost} lost`] : []),
     ...(l.duplicated ? [`${l.duplicated} duplicated`] : []),
     ...(l.unexpected ? [`${l.unexpected} unexpected`] : []),
+    ...(l.values?.altered ? [`${l.values.altered} altered`] : []),
+    // The restored service answering another value than the one acknowledged is an altered value users see.
+    ...(apiAltered && o.apiLedger !== o.ledger ? [`${apiAltered} altered through the app`] : []),
     ...(o.checksums.equal ? [] : [`checksums differ${o.checksums.mismatched.length ? ` (${o.checksums.mismatched.join(', ')})` : ''}`]),
   ];
 }
@@ -32,14 +38,14 @@ export function dataIntegrityVerdict(o: ScenarioOutcome): Verdict {
   const coverageText = coverageEvidence(c);
   const source = o.ledgerSource === 'sqlite-file' ? 'read from the SQLite file' : `read through the app only (${o.directReadError ?? 'direct read unavailable'})`;
   const api = o.apiLedger ? `; through the app's API: ${o.apiLedger.lost} lost, ${o.apiLedger.duplicated} duplicated, ${o.apiLedger.unexpected} unexpected` : '';
-  const detail = `${l.lost} of ${l.ok} acknowledged writes lost, ${l.duplicated} duplicated, ${l.unexpected} unexpected, ${l.recovered}/${l.unknown} unknown writes found (${source})${l.lost ? `; first lost: ${l.lostEmails.slice(0, 3).join(', ')}` : ''}${l.duplicated ? `; first duplicated: ${l.duplicatedEmails.slice(0, 3).join(', ')}` : ''}${api}; ${o.checksums.evidence}; ${coverageText}`;
+  const detail = `${l.lost} of ${l.ok} acknowledged writes lost, ${l.duplicated} duplicated, ${l.unexpected} unexpected, ${l.recovered}/${l.unknown} unknown writes found (${source})${l.lost ? `; first lost: ${l.lostEmails.slice(0, 3).join(', ')}` : ''}${l.duplicated ? `; first duplicated: ${l.duplicatedEmails.slice(0, 3).join(', ')}` : ''}${valuesEvidence(o)}${api}; ${o.checksums.evidence}; ${coverageText}`;
   const whyNot =
     o.ledgerSource !== 'sqlite-file'
       ? 'the SQLite file could not be read directly'
       : !c.sufficient || l.ok === 0
         ? `too few writes after the restore (min ${c.minPerPod}/pod < ${c.minRequired})`
         : undefined;
-  return integrityVerdict('Data integrity: no acknowledged write lost, duplicated or unexpected in the SQLite file, seeded tables equal', anomalies, whyNot, detail);
+  return integrityVerdict('Data integrity: no acknowledged write lost, duplicated, unexpected or altered in the SQLite file, seeded tables equal', anomalies, whyNot, detail);
 }
 
 /**
@@ -61,6 +67,14 @@ function integrityVerdict(title: string, anomalies: readonly string[], whyNot: s
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+/** The stored values against the sent ones, per source, with the first altered rows in words. */
+function valuesEvidence(o: ScenarioOutcome): string {
+  const one = (where: string, c: ValueCheck | undefined) =>
+    c ? `; values ${where}: ${c.altered} altered of ${c.rows} rows compared (${c.fields} fields)${c.examples.length ? ` — ${c.examples.map(alteredInWords).join(' | ')}` : ''}` : '';
+  if (!o.ledger.values && !o.apiLedger?.values) return '; values not compared (the target profile declares no write fields)';
+  return one(o.ledgerSource === 'sqlite-file' ? 'in the SQLite file' : 'through the app', o.ledger.values) + (o.apiLedger && o.apiLedger !== o.ledger ? one('through the app', o.apiLedger.values) : '') + one('in PostgreSQL', o.postgresValues);
+}
 
 /** The counted writes per pod and the loss rate they could show: "p1 400 acknowledged writes per pod, a per-pod loss rate ≥ …". */
 function perPodCoverage(c: ScenarioOutcome['coverage'], counted: string): string {

@@ -8,7 +8,9 @@ import type { Variant } from '../model/drill-config.ts';
 import { engineHeaderDisagrees } from '../criteria/engine-evidence.ts';
 import type { Method, TriggerId } from '../model/scenario.ts';
 import { coverage } from '../probes/landed-writes.ts';
-import type { Coverage, LedgerCheck, LoadSummary, AlertsCleared, TriggerState, AvailabilitySummary, ChecksumComparison, FeatureCheck } from '../model/measurements.ts';
+import type { Coverage, LedgerCheck, LoadSummary, AlertsCleared, TriggerState, AvailabilitySummary, ChecksumComparison, FeatureCheck, LandedRead, ValueCheck } from '../model/measurements.ts';
+import { checkStoredValues, valuesWritten } from '../kit/stored-values.ts';
+import { setWorkloadOf } from '../kit/workload.ts';
 import { checkLedger } from '../probes/ledger.ts';
 import { alertsCleared, evaluateTriggers } from '../probes/triggers.ts';
 import { recordFinding } from '../kit/findings.ts';
@@ -161,8 +163,15 @@ function setData(s: DrillState, from: number): DataOutcome {
   const { journal, readBack } = s;
   const ledger = s.writeLedger;
   const allWrites = [...ledger.writes, ...s.loadWrites];
-  const direct = readBack.sqlite instanceof Error ? undefined : checkLedger(allWrites, readBack.sqlite.keys);
-  const apiLedger = readBack.api instanceof Error ? undefined : checkLedger(allWrites, readBack.api);
+  const fields = setWorkloadOf(s.target, 'the set read-back').fields;
+  // Every found row's stored values against the ones sent: in the file, in PostgreSQL, through the app.
+  const withValues = (c: LedgerCheck, r: Pick<LandedRead, 'keys' | 'values'>, form: 'column' | 'api'): LedgerCheck => {
+    const values = checkStoredValues(allWrites, r, fields, form);
+    return values ? { ...c, values } : c;
+  };
+  const direct = readBack.sqlite instanceof Error ? undefined : withValues(checkLedger(allWrites, readBack.sqlite.keys), readBack.sqlite, 'column');
+  const apiLedger = readBack.api instanceof Error ? undefined : withValues(checkLedger(allWrites, readBack.api.keys), readBack.api, 'api');
+  const postgresValues = readBack.postgres === 'not running' || readBack.postgres instanceof Error ? undefined : checkStoredValues(allWrites, readBack.postgres, fields);
   const check = direct ?? apiLedger ?? checkLedger(allWrites, []);
   const postRestore = allWrites.filter((w) => w.outcome === 'ok' && w.t >= from);
   const cov = coverage(postRestore.map((w) => w.pod), s.sqliteReady, s.config.minWritesPerPod);
@@ -170,14 +179,18 @@ function setData(s: DrillState, from: number): DataOutcome {
     type: 'probe.summary',
     probe: 'ledger',
     summary: {
-      ...check,
+      ...withoutValues(check),
       source: direct ? 'sqlite-file' : 'app-api',
       ...(apiLedger ? { apiLost: apiLedger.lost, apiDuplicated: apiLedger.duplicated, apiUnexpected: apiLedger.unexpected } : {}),
+      ...valueSummary(check.values, apiLedger?.values, postgresValues),
       // Coverage of the restored engine, beside the counts it qualifies.
       minPerPod: cov.minPerPod,
       detectableLoss: cov.detectableLossRate,
     },
   });
+  if (Object.keys(fields).length) {
+    journal.write({ type: 'probe.summary', probe: 'values', summary: valuesWritten(fields, allWrites, s.valueSeed, [['the SQLite file', direct?.values], ['the app', apiLedger?.values], ['PostgreSQL', postgresValues]]) });
+  }
   // Where writes land once the rollback is complete: writes started while the procedure still ran may
   // reach pods it is about to retire (the seed planned rollback's SQLite pods share the live selector
   // with the PostgreSQL ones until its step 4, so a few writes of that window land in PostgreSQL by
@@ -188,9 +201,22 @@ function setData(s: DrillState, from: number): DataOutcome {
     ledger: check,
     ledgerSource: direct ? 'sqlite-file' : 'app-api',
     apiLedger,
+    ...(postgresValues ? { postgresValues } : {}),
     directReadError: readBack.sqlite instanceof Error ? readBack.sqlite.message : undefined,
     coverage: cov,
     landed,
     okWritesOnPostgres: allWrites.filter((w) => w.outcome === 'ok' && w.engine === 'postgres').length,
+  };
+}
+
+const withoutValues = ({ values: _, ...rest }: LedgerCheck) => rest;
+
+/** The value checks in the ledger's summary: rows compared and altered per source. */
+function valueSummary(file: ValueCheck | undefined, api: ValueCheck | undefined, postgres: ValueCheck | undefined) {
+  const one = (c: ValueCheck | undefined) => (c ? `${c.altered} altered of ${c.rows} rows (${c.fields} fields)` : undefined);
+  return {
+    ...(file ? { altered: file.altered, valuesCompared: one(file) } : {}),
+    ...(api ? { apiAltered: api.altered, apiValuesCompared: one(api) } : {}),
+    ...(postgres ? { postgresValuesCompared: one(postgres) } : {}),
   };
 }

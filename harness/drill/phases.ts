@@ -78,7 +78,7 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after' | 'capacityBefore' | '
         samplesFile: file,
         signal: s.signal,
         ...(rate ? { rate } : {}),
-        ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites, keys: s.registerLedger.loadKeys } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites } }),
+        ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites, keys: s.registerLedger.loadKeys } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites, valueSeed: s.valueSeed } }),
       });
       s.journal.write({ type: 'probe.samples', probe: id, file: path.basename(file), count: r.requests });
       s.journal.write({ type: 'probe.summary', probe: 'load', summary: { ...r } });
@@ -128,7 +128,7 @@ export const PHASES: readonly Phase[] = [
     id: 'pre-fault-writes',
     async run(s) {
       if (s.target.workload.model === 'register') return registerPreFaultWrites(s);
-      const ledger = (s.ledger = s.use('write ledger', new WriteLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20 })));
+      const ledger = (s.ledger = s.use('write ledger', new WriteLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, valueSeed: s.valueSeed })));
       s.progress(`  ${s.config.postMigrationWrites} post-migration writes on PostgreSQL`);
       for (let i = 0; i < s.config.postMigrationWrites; i++) await ledger.write();
       // Seeded tables as they stand on PostgreSQL before anything breaks (no writes in flight).
@@ -266,8 +266,12 @@ export const PHASES: readonly Phase[] = [
         sqliteDep: s.sqliteDeployment,
         prefixes: [ledger.prefix, s.loadPrefix],
         keys: w.readBack,
+        fields: w.fields,
         signal: s.signal,
-        api: () => Promise.all([ledger.prefix, s.loadPrefix].map((p) => ledger.readBack(p))).then((r) => r.flat()),
+        api: async () => {
+          const [a, b] = await Promise.all([ledger.prefix, s.loadPrefix].map((p) => ledger.readBackRows(p)));
+          return { keys: [...a!.keys, ...b!.keys], ...(a!.values && b!.values ? { values: [...a!.values, ...b!.values] } : {}) };
+        },
       });
     },
   },

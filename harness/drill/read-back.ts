@@ -7,6 +7,7 @@ import type { ReadBack, Landed } from '../model/outcome.ts';
 import type { Platform } from '../model/platform.ts';
 import { readPostgresKeys, readSqliteKeys } from '../probes/landed-writes.ts';
 import type { WriteRecord } from '../model/measurements.ts';
+import type { WriteField } from '../model/value-domain.ts';
 
 /** The run's keys read from the SQLite file (exec in the serving pods), from PostgreSQL when it runs, and through the app. */
 export async function readWhereWritesLanded(o: {
@@ -15,13 +16,16 @@ export async function readWhereWritesLanded(o: {
   sqliteDep: string;
   prefixes: string[];
   keys: { sqlite: { table: string; column: string }; postgres: { table: string; column: string } };
+  /** The profile's fields: their stored bytes are read beside each key. */
+  fields?: Readonly<Record<string, WriteField>>;
   signal?: AbortSignal;
-  api: () => Promise<string[]>;
+  api: () => Promise<Exclude<ReadBack['api'], Error>>;
 }): Promise<ReadBack> {
   const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
-  const sqlite = await readSqliteKeys(o.platform, o.sqliteDep, o.prefixes, o.keys.sqlite, { signal: o.signal }).catch(asError);
+  const columns = (engine: 'sqlite' | 'postgres') => (o.fields ? Object.fromEntries(Object.entries(o.fields).map(([n, f]) => [n, f.column[engine]])) : undefined);
+  const sqlite = await readSqliteKeys(o.platform, o.sqliteDep, o.prefixes, o.keys.sqlite, { signal: o.signal, fields: columns('sqlite') }).catch(asError);
   const pgReady = (await o.platform.getDeploymentStatus(TOPOLOGY.namespace, TOPOLOGY.postgresDeployment).catch(() => ({ readyReplicas: 0 }))).readyReplicas;
-  const postgres = pgReady > 0 ? await readPostgresKeys(o.platform, o.prefixes, o.keys.postgres, { signal: o.signal }).catch(asError) : ('not running' as const);
+  const postgres = pgReady > 0 ? await readPostgresKeys(o.platform, o.prefixes, o.keys.postgres, { signal: o.signal, fields: columns('postgres') }).catch(asError) : ('not running' as const);
   const api = await o.api().catch(asError);
   for (const [what, r] of [['the SQLite file', sqlite], ['PostgreSQL', postgres], ['the app API', api]] as const) {
     if (r instanceof Error) o.journal.write({ type: 'log', level: 'error', message: `read-back from ${what} failed: ${r.message}` });

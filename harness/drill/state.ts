@@ -2,6 +2,7 @@
 // says which phase sets it), read by the outcome. Typed, so a phase cannot read a value under a
 // mistyped key; the phase order (phases.ts) guarantees a field is set before it is read.
 import type { Variant } from '../model/drill-config.ts';
+import { randomValueSeed } from '../kit/values.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../model/platform.ts';
 import type { AvailabilityProbe } from '../probes/availability.ts';
@@ -94,7 +95,11 @@ export class DrillState {
   ) {
     this.tag = `${spec.name}-${variant}`;
     this.loadPrefix = `load-${platform.runId}-`;
+    this.valueSeed = o.config.valueSeed ?? randomValueSeed();
   }
+
+  /** The seed of every generated write value of this run (kit/values.ts): the report prints it, --value-seed replays it. */
+  readonly valueSeed: number;
 
   /** Registers a cleanup where its resource is created (chaostoolkit's rollbacks: they always run). */
   defer(what: string, run: () => Promise<unknown>): void {

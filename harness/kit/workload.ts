@@ -4,6 +4,8 @@
 import type { WriteOutcome } from '../model/measurements.ts';
 import { type SetWorkload, type TargetProfile } from '../model/target-profile.ts';
 import { TargetProfileError } from './errors.ts';
+import type { SentValue } from '../model/value-domain.ts';
+import { generateValues } from './values.ts';
 
 /** The profile's set workload, for the set ledger and the load's set writes (a register target has RegisterLedger and registerWrites). */
 export function setWorkloadOf(t: Pick<TargetProfile, 'name' | 'workload'>, who: string): SetWorkload {
@@ -16,22 +18,30 @@ export interface WriteRequest {
   method: 'POST' | 'PUT';
   path: string;
   body?: string;
+  /** The profile's fields as sent (generated, kit/values.ts), and which kind of value each is. */
+  values?: Record<string, SentValue>;
+  kinds?: Record<string, string>;
 }
 
 /** `{{name}}` placeholders of a profile's template filled in, each value escaped for where it goes. */
-export const fill = (template: string, values: Record<string, string>, escape: (v: string) => string) =>
+export const fill = <V extends SentValue>(template: string, values: Record<string, V>, escape: (v: V) => string) =>
   template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (name in values ? escape(values[name]!) : m));
 
-/** Write number `n` with key prefix `prefix`; `label` names who wrote it ("ledger 12", "load 7"). */
-export function writeRequest(w: SetWorkload, prefix: string, n: number, label: string): WriteRequest {
+/**
+ * Write number `n` with key prefix `prefix`; `label` names who wrote it ("ledger 12", "load 7"). The
+ * profile's fields get generated values, the same for the same `valueSeed`, prefix and n.
+ */
+export function writeRequest(w: SetWorkload, prefix: string, n: number, label: string, valueSeed = 0): WriteRequest {
   const key = fill(w.key, { prefix, n: String(n) }, (v) => v);
-  const values = { key, n: String(n), label };
+  const generated = Object.keys(w.fields).length ? generateValues(w.fields, valueSeed, prefix, n) : undefined;
+  const values: Record<string, SentValue> = { ...generated?.values, key, n: String(n), label };
   return {
     key,
     method: w.write.method,
-    path: fill(w.write.path, values, encodeURIComponent),
-    // JSON-escaped: a template writes {{key}} where a JSON string goes.
+    path: fill(w.write.path, values, (v) => encodeURIComponent(String(v))),
+    // JSON-escaped: a template writes {{key}} where a JSON string goes (a number field as a JSON number).
     body: w.write.body === undefined ? undefined : fill(w.write.body, values, (v) => JSON.stringify(v)),
+    ...(generated ? generated : {}),
   };
 }
 

@@ -49,6 +49,11 @@ export const LocalImageSchema = z
   })
   .strict();
 
+/** The shortest soak the default gives and the pre-release profile accepts. */
+export const MIN_SOAK_SEC = 30;
+/** The runbook's stability monitoring after a rollback: "< 1 hour". */
+export const RUNBOOK_SOAK_SEC = 3600;
+
 export const DrillConfigSchema = z
   .object({
     profile: z.enum(PROFILES).default('monthly'),
@@ -99,6 +104,13 @@ export const DrillConfigSchema = z
     errorBudget: z.number().min(0).max(1).default(0.01),
     /** Divides the runbook's trigger windows (60: five minutes become five seconds). */
     timeScale: z.number().min(1).max(3600).default(60),
+    /** Seed of the generated write values (kit/values.ts); absent: a random one, printed in the report so the run can be replayed. */
+    valueSeed: z.number().int().min(1).max(0x7fffffff).optional(),
+    /**
+     * Seconds the restored service is watched after the restore (stability: restarts, readiness flaps).
+     * Absent: the runbook's hour of stability monitoring scaled by timeScale, never under 30 s.
+     */
+    soakSec: z.number().positive().max(86_400).optional(),
     reportDir: z.string().min(1).default('reports'),
     allure: z.boolean().default(false),
     images: z.record(z.string(), LocalImageSchema).default({}),
@@ -107,6 +119,9 @@ export const DrillConfigSchema = z
   .superRefine((c, ctx) => {
     if (c.profile === 'post-incident' && !c.scenario) {
       ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'profile post-incident needs --scenario NAME' });
+    }
+    if (c.profile === 'pre-release' && c.soakSec !== undefined && c.soakSec < MIN_SOAK_SEC) {
+      ctx.addIssue({ code: 'custom', path: ['soakSec'], message: `the pre-release profile refuses a soak under ${MIN_SOAK_SEC} s (got ${c.soakSec} s)` });
     }
     if (c.context && c.cluster !== 'existing') {
       ctx.addIssue({ code: 'custom', path: ['context'], message: '--context goes with --cluster existing' });
@@ -122,3 +137,8 @@ export const DrillConfigSchema = z
 
 export type DrillConfigInput = z.input<typeof DrillConfigSchema>;
 export type DrillConfig = z.output<typeof DrillConfigSchema>;
+
+/** The soak of a run: the one asked for, else the runbook's hour scaled by timeScale and never under 30 s. */
+export function soakOf(c: Pick<DrillConfig, 'soakSec' | 'timeScale'>): { sec: number; explicit: boolean } {
+  return c.soakSec !== undefined ? { sec: c.soakSec, explicit: true } : { sec: Math.max(MIN_SOAK_SEC, RUNBOOK_SOAK_SEC / c.timeScale), explicit: false };
+}

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { TableSum } from './app-cli-results.ts';
 import type { TriggerId } from './scenario.ts';
+import type { SentValue, ValueDifference } from './value-domain.ts';
 
 
 export interface Sample {
@@ -103,6 +104,29 @@ export interface WriteRecord {
   /** The pod that answered, as the app names it (the profile's pod header), for per-pod coverage. */
   pod?: string;
   id?: number;
+  /** The profile's fields as sent (generated values), and the kind of each (kit/values.ts). */
+  values?: Record<string, SentValue>;
+  kinds?: Record<string, string>;
+}
+
+/** A row whose stored value differs from the acknowledged one: the key, the field, both values, the first differing bytes. */
+export interface AlteredValue {
+  key: string;
+  field: string;
+  sent: string;
+  /** null: the column holds NULL (or the row has no such field). */
+  stored: string | null;
+  difference: ValueDifference | null;
+}
+
+/** The stored values against the sent ones, from one source (the SQLite file, PostgreSQL, the app's read-back). */
+export interface ValueCheck {
+  /** Rows compared (found, with values sent), and fields compared in them. */
+  rows: number;
+  fields: number;
+  altered: number;
+  /** Up to 3. */
+  examples: AlteredValue[];
 }
 
 export interface LedgerCheck {
@@ -121,6 +145,8 @@ export interface LedgerCheck {
   lostEmails: string[];
   unexpectedEmails: string[];
   duplicatedEmails: string[];
+  /** Found rows whose stored values differ from the ones sent (absent: no values read). */
+  values?: ValueCheck;
 }
 export interface LoadSummary {
   phase: string;
@@ -286,6 +312,8 @@ export interface RegisterLedgerCheck extends RegisterCheck {
 export interface LandedRead {
   /** Keys found (one entry per row: a key stored twice appears twice). */
   keys: string[];
+  /** With the profile's fields: each row's stored bytes per field, hex (null: NULL), in the order of `keys`. */
+  values?: Record<string, string | null>[];
   /** What was run, for the evidence. */
   how: string;
 }

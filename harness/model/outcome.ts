@@ -1,6 +1,6 @@
 // What one drill of one scenario × variant measured (drill/outcome.ts builds it, the criteria judge it).
 import type { Variant } from './drill-config.ts';
-import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState } from './measurements.ts';
+import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState, ValueCheck } from './measurements.ts';
 import type { ProcedureResult } from './procedure.ts';
 import type { Causes } from './journal-events.ts';
 import type { Method, TriggerId } from './scenario.ts';
@@ -37,6 +37,8 @@ export interface ScenarioOutcome {
   register?: RegisterOutcome;
   /** The same rule on what the app's own API reads back (a second, user-visible check). */
   apiLedger?: LedgerCheck;
+  /** The values of the run's rows PostgreSQL still holds against the ones sent (when it still answers). */
+  postgresValues?: ValueCheck;
   /** The direct read failed: why (data integrity is then not measured). */
   directReadError?: string;
   /** Acknowledged writes after the restore, per serving pod, and the loss rate that could be detected. */
@@ -77,11 +79,12 @@ export interface ScenarioOutcome {
 }
 
 /** What the writes came to: the model's check, where it was read from, coverage and where the post-restore writes landed. */
-export type DataOutcome = Pick<ScenarioOutcome, 'ledger' | 'ledgerSource' | 'apiLedger' | 'directReadError' | 'coverage' | 'landed' | 'okWritesOnPostgres' | 'register'>;
+export type DataOutcome = Pick<ScenarioOutcome, 'ledger' | 'ledgerSource' | 'apiLedger' | 'postgresValues' | 'directReadError' | 'coverage' | 'landed' | 'okWritesOnPostgres' | 'register'>;
 export interface ReadBack {
   sqlite: LandedRead | Error;
   postgres: LandedRead | Error | 'not running';
-  api: string[] | Error;
+  /** The app's own read-back: keys, and the fields it shows (fields.*.api). */
+  api: Pick<LandedRead, 'keys' | 'values'> | Error;
 }
 
 export interface Landed {

@@ -70,10 +70,16 @@ export const LedgerSummarySchema = z.looseObject({
   apiLost: count.optional(),
   apiDuplicated: count.optional(),
   apiUnexpected: count.optional(),
+  /** Found rows whose stored values differ from the ones sent (the profile's fields), from the source read. */
+  altered: count.optional(),
+  apiAltered: count.optional(),
   minPerPod: count,
   /** Fraction 0..1: the smallest per-pod loss rate detectable at 95 %. */
   detectableLoss: z.number(),
 });
+
+/** The generated write values (kit/values.ts): the seed that replays them, their domains, the kinds written, what was compared. */
+export const ValuesSummarySchema = z.looseObject({ seed: z.number(), domains: z.string(), written: z.string(), compared: z.string() });
 
 /** The register rule over a register target's writes and reads (drill/register-outcome.ts). */
 export const RegisterSummarySchema = z.looseObject({
@@ -152,6 +158,7 @@ export const PROBE_SUMMARY_SCHEMAS = {
   load: LoadSummarySchema,
   availability: AvailabilitySummarySchema,
   ledger: LedgerSummarySchema,
+  values: ValuesSummarySchema,
   register: RegisterSummarySchema,
   coverage: CoverageSummarySchema,
   landed: LandedSummarySchema,

@@ -4,6 +4,7 @@
 // (targets/<name>.ts), not by editing the harness. Validated with zod: a profile is input.
 import { z } from 'zod';
 import { MappingSchema, normalizeMapping } from '../../datatool/contract.ts';
+import { TextDomainSchema, WriteFieldSchema } from './value-domain.ts';
 
 const Path = z.string().regex(/^\/[^\s]*$/, 'an absolute request path ("/…")');
 const Identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an SQL identifier (letters, digits, _)');
@@ -45,13 +46,19 @@ export const SetWorkloadSchema = z.object({
     method: z.enum(['POST', 'PUT']),
     /** May contain `{{key}}` (URL-encoded). */
     path: Path,
-    /** JSON body template: `{{key}}`, `{{n}}` and `{{label}}` are filled in (JSON-escaped). */
+    /** JSON body template: `{{key}}`, `{{n}}`, `{{label}}` and each field's `{{name}}` are filled in (JSON-escaped). */
     body: z.string().optional(),
     /** Statuses that acknowledge the write. */
     ack: z.array(z.number().int()).min(1),
     /** A numeric id in the acknowledged answer's JSON (recorded; the seeded-table checksums use the largest). */
     idField: z.string().optional(),
   }),
+  /**
+   * The values a write carries beside its key, by the name its body template gives them: each a
+   * domain the generator writes realistic values in (kit/values.ts), and where each engine stores it.
+   * Every acknowledged write's stored values are compared with the ones sent, byte for byte.
+   */
+  fields: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'a field name (letters and digits)'), WriteFieldSchema).default({}),
   readBack: z.object({
     /** The app's own read-back (a second, user-visible check): a page of keys by prefix, then the next page. */
     api: z.object({
@@ -66,6 +73,11 @@ export const SetWorkloadSchema = z.object({
     sqlite: KeyColumnSchema,
     postgres: KeyColumnSchema,
   }),
+}).superRefine((w, ctx) => {
+  for (const name of Object.keys(w.fields)) {
+    if (['key', 'n', 'label', 'prefix', 'cursor'].includes(name)) ctx.addIssue({ code: 'custom', path: ['fields', name], message: `"${name}" is a placeholder the drill fills in itself` });
+    else if (!`${w.write.path}${w.write.body ?? ''}`.includes(`{{${name}}}`)) ctx.addIssue({ code: 'custom', path: ['fields', name], message: `the write sends no {{${name}}} (its path or body template names it)` });
+  }
 });
 
 /** A register key: what the direct read prints before the first `|`, so no `|`, no line break. */
@@ -112,6 +124,12 @@ export const RegisterWorkloadSchema = z.object({
   }),
   /** The value of every key, straight from each engine's database: rows `key|value`. */
   direct: z.object({ sqlite: DirectQuery, postgres: DirectQuery }),
+  /**
+   * The domain of a value (its length counts the unique token each write starts with): after the
+   * token the drill writes generated text (kit/values.ts). Absent: the token alone. No line breaks:
+   * the direct read is one line per key.
+   */
+  value: TextDomainSchema.refine((d) => !d.lineBreaks, 'a register value has no line breaks (lineBreaks: false): the direct read is one line per key').optional(),
 });
 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');

@@ -18,35 +18,57 @@ function globs(prefixes: readonly string[]): readonly string[] {
   return prefixes;
 }
 
-/** Every key with one of the prefixes (the profile's table and column), from the SQLite file as the SQLite pods see it (read-only). */
+/** Columns read beside the key: each field's column, by field name (the profile's `fields`). */
+export type FieldColumns = Readonly<Record<string, string>>;
+
+// Each value as the hex of its bytes, so any text (line breaks, `|`, invalid UTF-8) comes back whole;
+// 'NULL' is no hex, so a NULL stays apart from an empty text.
+const sqliteHex = (c: string) => `CASE WHEN ${c} IS NULL THEN 'NULL' ELSE hex(${c}) END`;
+const postgresHex = (c: string) => `CASE WHEN ${c} IS NULL THEN 'NULL' ELSE encode(convert_to(${c}::text, 'UTF8'), 'hex') END`;
+
+/** Every key with one of the prefixes (the profile's table and column), from the SQLite file as the SQLite pods see it (read-only); with `fields`, their stored bytes too. */
 export async function readSqliteKeys(
   platform: Platform,
   deployment: string,
   prefixes: readonly string[],
   where_: KeyColumn,
-  opts: { namespace?: string; sqlitePath?: string; signal?: AbortSignal } = {},
+  opts: { namespace?: string; sqlitePath?: string; signal?: AbortSignal; fields?: FieldColumns } = {},
 ): Promise<LandedRead> {
   const file = opts.sqlitePath ?? TOPOLOGY.sqlitePath;
   // GLOB, not LIKE: case-sensitive and `_` is not a wildcard.
   const where = globs(prefixes).map((p) => `${where_.column} GLOB '${p}*'`).join(' OR ');
-  const sql = `SELECT ${where_.column} FROM ${where_.table} WHERE ${where};`;
+  const cols = Object.values(opts.fields ?? {}).map(sqliteHex);
+  const sql = `SELECT ${[where_.column, ...cols].join(', ')} FROM ${where_.table} WHERE ${where};`;
   const r = await platform.exec(opts.namespace ?? TOPOLOGY.namespace, deployment, ['sqlite3', '-readonly', '-cmd', '.timeout 10000', file, sql], {
     timeoutMs: 60_000,
     signal: opts.signal,
   });
   if (r.exitCode !== 0) throw new Error(`sqlite3 in ${deployment} exit ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
-  return { keys: lines(r.stdout), how: `sqlite3 -readonly ${file} in deployment/${deployment}` };
+  return { ...rowsOf(r.stdout, opts.fields), how: `sqlite3 -readonly ${file} in deployment/${deployment}` };
 }
 
-/** Every key with one of the prefixes (the profile's table and column) on PostgreSQL, as its owner through the pod's socket. */
-export async function readPostgresKeys(platform: Platform, prefixes: readonly string[], where_: KeyColumn, opts: { signal?: AbortSignal } = {}): Promise<LandedRead> {
+/** Every key with one of the prefixes (the profile's table and column) on PostgreSQL, as its owner through the pod's socket; with `fields`, their stored bytes too. */
+export async function readPostgresKeys(platform: Platform, prefixes: readonly string[], where_: KeyColumn, opts: { signal?: AbortSignal; fields?: FieldColumns } = {}): Promise<LandedRead> {
   const where = globs(prefixes).map((p) => `starts_with(${where_.column}, '${p}')`).join(' OR ');
-  const out = await psql({ platform, signal: opts.signal }, `SELECT ${where_.column} FROM ${where_.table} WHERE ${where};\n`, { timeoutMs: 60_000 });
-  return { keys: lines(out), how: `psql in deployment/${TOPOLOGY.postgresDeployment}` };
+  const cols = Object.values(opts.fields ?? {}).map(postgresHex);
+  const out = await psql({ platform, signal: opts.signal }, `SELECT ${[where_.column, ...cols].join(', ')} FROM ${where_.table} WHERE ${where};\n`, { timeoutMs: 60_000 });
+  return { ...rowsOf(out, opts.fields), how: `psql in deployment/${TOPOLOGY.postgresDeployment}` };
 }
 
-function lines(out: string): string[] {
-  return out.split('\n').filter((l) => l.length > 0);
+/** `key|hex|hex…` lines: the key (which may hold `|`) is all but the last fields. */
+export function rowsOf(out: string, fields: FieldColumns | undefined): Pick<LandedRead, 'keys' | 'values'> {
+  const names = Object.keys(fields ?? {});
+  const rows = out.split('\n').filter((l) => l.length > 0);
+  if (names.length === 0) return { keys: rows };
+  const keys: string[] = [];
+  const values: Record<string, string | null>[] = [];
+  for (const line of rows) {
+    const parts = line.split('|');
+    const hex = parts.splice(parts.length - names.length);
+    keys.push(parts.join('|'));
+    values.push(Object.fromEntries(names.map((n, i) => [n, hex[i] === 'NULL' || hex[i] === undefined ? null : Buffer.from(hex[i], 'hex').toString('hex')])));
+  }
+  return { keys, values };
 }
 
 export function detectableLossRate(n: number, confidence = 0.95): number {

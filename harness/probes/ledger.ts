@@ -3,7 +3,8 @@
 // have been applied). After recovery everything is read back and checked with the set rule:
 // every ok write present (else lost), unknown writes may be present (recovered), nothing present
 // that was never attempted (unexpected), nothing present twice (duplicated).
-import type { WriteRecord, LedgerCheck } from '../model/measurements.ts';
+import type { WriteRecord, LedgerCheck, LandedRead } from '../model/measurements.ts';
+import { apiValueHex } from '../kit/stored-values.ts';
 import { Agent, request } from 'undici';
 import { at } from '../kit/features.ts';
 import { headerOf, readBackPath, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
@@ -22,6 +23,8 @@ export interface LedgerOptions {
   rate?: number;
   concurrency?: number;
   timeoutMs?: number;
+  /** The seed of the generated field values (kit/values.ts): the report prints it, a run replays with it. */
+  valueSeed?: number;
 }
 
 export class WriteLedger implements AsyncDisposable {
@@ -37,7 +40,7 @@ export class WriteLedger implements AsyncDisposable {
 
   constructor(opts: LedgerOptions) {
     setWorkloadOf(opts.target, 'the set ledger');
-    this.#opts = { rate: 20, concurrency: 2, timeoutMs: 2_000, ...opts };
+    this.#opts = { rate: 20, concurrency: 2, timeoutMs: 2_000, valueSeed: 0, ...opts };
     this.#rate = this.#opts.rate;
     this.#target = opts.target;
     this.prefix = `ledger-${opts.runId}-`;
@@ -52,7 +55,8 @@ export class WriteLedger implements AsyncDisposable {
   async write(): Promise<WriteRecord> {
     const seq = ++this.#seq;
     const w = setWorkloadOf(this.#target, 'the set ledger');
-    const req = writeRequest(w, this.prefix, seq, `ledger ${seq}`);
+    const req = writeRequest(w, this.prefix, seq, `ledger ${seq}`, this.#opts.valueSeed);
+    const sent = req.values ? { values: req.values, kinds: req.kinds } : {};
     const email = req.key;
     const t = Date.now();
     const t0 = performance.now();
@@ -73,9 +77,9 @@ export class WriteLedger implements AsyncDisposable {
       // An answer the profile does not count as an acknowledgement refused the write; a gateway
       // timeout could still have reached the app: unknown.
       const outcome = writeOutcome(res.statusCode, w.write.ack);
-      rec = { email, seq, t, latencyMs: performance.now() - t0, outcome, status: res.statusCode, engine, pod, ...(outcome === 'ok' ? { id: writeId(w, text) } : {}) };
+      rec = { email, seq, t, latencyMs: performance.now() - t0, outcome, status: res.statusCode, engine, pod, ...(outcome === 'ok' ? { id: writeId(w, text) } : {}), ...sent };
     } catch {
-      rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: 'unknown', status: 0 };
+      rec = { email, seq, t, latencyMs: performance.now() - t0, outcome: 'unknown', status: 0, ...sent };
     }
     this.writes.push(rec);
     return rec;
@@ -97,17 +101,28 @@ export class WriteLedger implements AsyncDisposable {
 
   /** Reads back every key with this ledger's prefix (or another of the run's) through the app's own API, page by page. */
   async readBack(prefix = this.prefix): Promise<string[]> {
-    const api = setWorkloadOf(this.#target, 'the set ledger').readBack.api;
+    return (await this.readBackRows(prefix)).keys;
+  }
+
+  /** The same read-back, with each item's fields the profile compares through the app (`fields.*.api`), as hex of the bytes answered. */
+  async readBackRows(prefix = this.prefix): Promise<Pick<LandedRead, 'keys' | 'values'>> {
+    const w = setWorkloadOf(this.#target, 'the set ledger');
+    const api = w.readBack.api;
+    const shown = Object.entries(w.fields).filter((e): e is [string, typeof e[1] & { api: string }] => e[1].api !== undefined);
     const keys: string[] = [];
+    const values: Record<string, string | null>[] = [];
     let cursor = api.firstCursor;
     for (;;) {
       const res = await request(this.#opts.baseUrl + readBackPath(this.#target, prefix, cursor), { dispatcher: this.#agent, headersTimeout: 10_000, bodyTimeout: 10_000 });
       const body = (await res.body.json().catch(() => undefined)) as unknown;
       const items = at(body, api.items);
       if (res.statusCode !== 200 || !Array.isArray(items)) throw new Error(`read-back failed: HTTP ${res.statusCode}`);
-      for (const item of items) keys.push(String(at(item, api.key)));
+      for (const item of items) {
+        keys.push(String(at(item, api.key)));
+        if (shown.length) values.push(Object.fromEntries(shown.map(([name, f]) => [name, apiValueHex(at(item, f.api))])));
+      }
       const next = at(body, api.next);
-      if (next === null || next === undefined) return keys;
+      if (next === null || next === undefined) return shown.length ? { keys, values } : { keys };
       cursor = String(next);
     }
   }

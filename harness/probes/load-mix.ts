@@ -15,6 +15,8 @@ export interface LoadWrites {
   prefix: string;
   /** Every write attempted is pushed here, its outcome filled in when (if) it is answered. */
   records: WriteRecord[];
+  /** The seed of the generated field values (kit/values.ts). */
+  valueSeed?: number;
 }
 
 export interface LoadRegisterWrites {
@@ -73,8 +75,8 @@ function setWriter(w: LoadWrites, target: TargetProfile): () => MixRequest {
   const workload = setWorkloadOf(target, 'the load (set writes)');
   return () => {
     const n = ++seq;
-    const req = writeRequest(workload, w.prefix, n, `load ${n}`);
-    const rec: WriteRecord = { email: req.key, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0 };
+    const req = writeRequest(workload, w.prefix, n, `load ${n}`, w.valueSeed);
+    const rec: WriteRecord = { email: req.key, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0, ...(req.values ? { values: req.values, kinds: req.kinds } : {}) };
     w.records.push(rec);
     const t0 = performance.now();
     return {

@@ -31,9 +31,16 @@ export const KNOWN = {
     recovered: { label: 'recovered unknown writes', format: 'count', head: 'recovered' },
     unexpected: { label: 'unexpected rows', format: 'count', head: 'unexpected' },
     duplicated: { label: 'duplicated rows', format: 'count', head: 'duplicated' },
+    altered: { label: 'altered rows (stored value ≠ value sent)', format: 'count', head: 'altered' },
     minPerPod: { label: 'min acknowledged writes per pod after restore', format: 'count', head: 'min writes/pod after restore' },
     detectableLoss: { label: 'detectable per-pod loss (95 %)', format: 'percent', head: 'detectable loss/pod (95 %)' },
     source: { label: 'read from', format: 'text' },
+  },
+  values: {
+    seed: { label: 'value seed (--value-seed replays it)', format: 'text' },
+    domains: { label: 'value domains', format: 'text' },
+    written: { label: 'kinds of value written', format: 'text' },
+    compared: { label: 'stored values compared', format: 'text' },
   },
   load: {
     phase: { label: 'phase', format: 'text' },
@@ -49,7 +56,7 @@ export const KNOWN = {
 } as const satisfies KnownFields;
 
 /** The ledger fields shown in the data-integrity table, in this order (heads and formats from KNOWN.ledger). */
-export const INTEGRITY_KEYS = ['ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'minPerPod', 'detectableLoss', 'source'] as const satisfies readonly (keyof typeof KNOWN.ledger)[];
+export const INTEGRITY_KEYS = ['ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'altered', 'minPerPod', 'detectableLoss', 'source'] as const satisfies readonly (keyof typeof KNOWN.ledger)[];
 /** The latency columns compared baseline vs after. */
 export const LATENCY_KEYS = ['p50', 'p90', 'p95', 'p99', 'max', 'rps', 'errors', 'non2xx'] as const satisfies readonly (keyof typeof KNOWN.load)[];
 

@@ -200,6 +200,7 @@ export function writeFixtureRun(dir: string, kind: FixtureKind, opts: FixtureOpt
       recovered: 1,
       unexpected: 0,
       duplicated: 0,
+      altered: 0,
       lostEmails: lost ? ['ledger-r-17@drill.local'] : [],
       unexpectedEmails: [],
       duplicatedEmails: [],

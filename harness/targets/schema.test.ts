@@ -66,9 +66,15 @@ describe('target profiles', () => {
 
   it('a write is built from the workload template, JSON- and URL-escaped', async () => {
     const t = await loadTarget('reference');
-    const w = writeRequest(setWorkloadOf(t, 'the test'), 'ledger-r1-', 7, 'ledger "7"');
-    expect(w).toEqual({ key: 'ledger-r1-7@drill.local', method: 'POST', path: '/api/users', body: '{"email":"ledger-r1-7@drill.local","name":"ledger \\"7\\""}' });
-    expect(JSON.parse(w.body!)).toEqual({ email: 'ledger-r1-7@drill.local', name: 'ledger "7"' });
+    const w = writeRequest(setWorkloadOf(t, 'the test'), 'ledger-r1-', 7, 'ledger "7"', 42);
+    expect(w).toMatchObject({ key: 'ledger-r1-7@drill.local', method: 'POST', path: '/api/users' });
+    // The name is generated (kit/values.ts), the same for the same seed, and JSON-escaped whatever it holds.
+    expect(JSON.parse(w.body!)).toEqual({ email: 'ledger-r1-7@drill.local', name: w.values!.name });
+    expect(writeRequest(setWorkloadOf(t, 'the test'), 'ledger-r1-', 7, 'x', 42)).toEqual(w);
+    for (let n = 1; n <= 40; n++) {
+      const r = writeRequest(setWorkloadOf(t, 'the test'), 'ledger-r1-', n, 'x', 42);
+      expect(JSON.parse(r.body!).name).toBe(r.values!.name);
+    }
     expect(readBackPath(t, 'a b&', '0')).toBe('/api/users?prefix=a%20b%26&afterId=0&limit=5000');
     expect([201, 200, 504, 0, 500].map((s) => writeOutcome(s, t.workload.write.ack))).toEqual(['ok', 'fail', 'unknown', 'unknown', 'fail']);
   });

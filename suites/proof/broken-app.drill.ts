@@ -1,15 +1,21 @@
 // Broken builds of the app, drilled as a user drills a build they map in (the drill config's
 // `images`), each caught from the outside, by the right criterion, with exit code 1:
 //  - after the switch the app acknowledges writes it then drops (1 in 100 per pod), stores others
-//    twice (1 in 100), and answers a feature endpoint with fast 500s → data integrity names the lost
-//    and duplicated writes found in the SQLite file; performance fails on errors, not latency;
+//    twice (1 in 100), cuts every name to 32 UTF-16 units while it echoes the whole name, and answers
+//    a feature endpoint with fast 500s → data integrity names the lost, duplicated and altered rows
+//    found in the SQLite file (each altered one with its first differing bytes); performance fails
+//    on errors, not latency;
 //  - the "SQLite" pods keep writing to PostgreSQL while every answer says sqlite → engine in use
 //    fails on where the writes landed, a finding says the header lies; the app's own read-back
 //    sees nothing wrong, the SQLite file does;
 //  - /api/health answers 200 without touching the database → the fault is still proven on
-//    PostgreSQL, the finding is recorded, and monitoring fails because no trigger could fire.
+//    PostgreSQL, the finding is recorded, and monitoring fails because no trigger could fire; the
+//    same build stores every non-ASCII character of a name as "?" (an encoding loss) → data
+//    integrity fails on the altered rows, with the bytes sent and stored in report.md.
 // The mutants: app/test-support/mutant-main.ts (the real app with a defect switched on).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderRunReports } from '../../harness/report/write.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drillExitCode } from '../../harness/cli/exit-code.ts';
 import { type ScenarioName } from '../../harness/model/drill-config.ts';
@@ -40,6 +46,7 @@ interface Drilled {
   verdicts: Map<string, Verdict>;
   events: JournalEvent[];
   exitCode: number;
+  reportMd: string;
 }
 
 /** One hardened drill of `scenario` with the app image mapped to a broken build; verdicts journalled as the suites do. */
@@ -57,16 +64,35 @@ async function drillMutant(scenario: ScenarioName, mutants: Mutant[], procedure?
   const list = applyExpectations(criterionVerdicts(outcome, (await loadScenarios()).get(scenario), await loadCriteria()), scenario, 'hardened');
   for (const v of list) journal.write({ type: 'verdict', ...v });
   const events = readJournal(journal.file);
-  return { outcome, verdicts: new Map(list.map((v) => [v.id, v])), events, exitCode: drillExitCode({ failedTests: 0, unhandledErrors: 0, events }) };
+  await renderRunReports(journal, runDir, () => undefined);
+  return { outcome, verdicts: new Map(list.map((v) => [v.id, v])), events, exitCode: drillExitCode({ failedTests: 0, unhandledErrors: 0, events }), reportMd: readFileSync(path.join(runDir, 'report.md'), 'utf8') };
 }
 
 const findings = (events: JournalEvent[]) => events.filter((e): e is EventOf<'finding'> & JournalEvent => e.type === 'finding');
 const say = (v: Verdict) => `${v.id}: measured ${String(v.measured)} — ${v.evidence}`;
 
-describe.skipIf(env.fromCli)('mutation: after the switch the app drops 1 in 100 acknowledged writes, duplicates 1 in 100, and a feature answers fast 500s', () => {
+describe.skipIf(env.fromCli)('mutation: after the switch the app drops 1 in 100 acknowledged writes, duplicates 1 in 100, cuts names to 32 units, and a feature answers fast 500s', () => {
   let d: Drilled;
   beforeAll(async () => {
-    d = await drillMutant('database-corruption', ['drop-writes', 'duplicate-writes', 'feature-500']);
+    d = await drillMutant('database-corruption', ['drop-writes', 'duplicate-writes', 'truncate-text', 'feature-500']);
+  });
+
+  it('data integrity fails on altered rows: names cut short in the SQLite file while every answer echoed them whole', () => {
+    const v = d.verdicts.get('data-integrity')!;
+    const values = d.outcome.ledger.values!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(String(v.measured), say(v)).toMatch(/\d+ altered/);
+    // Rows written on PostgreSQL and copied are intact: only some of the rows compared are altered.
+    expect(values.altered, say(v)).toBeGreaterThan(0);
+    expect(values.altered, say(v)).toBeLessThan(values.rows);
+    for (const e of values.examples) {
+      expect(e.sent.length, JSON.stringify(e)).toBeGreaterThan(32);
+      expect(e.sent.startsWith(e.stored!.slice(0, 31)), JSON.stringify(e)).toBe(true);
+      expect(e.difference!.byte, JSON.stringify(e)).toBeGreaterThanOrEqual(31);
+    }
+    // The app's own read-back shows the cut names too; the report says which rows and where they differ.
+    expect(d.outcome.apiLedger?.values?.altered, say(v)).toBeGreaterThan(0);
+    expect(d.reportMd).toMatch(/first difference at byte \d+ \(character \d+\): sent [0-9a-f ]+, stored/);
   });
 
   it('data integrity fails, naming lost AND duplicated writes found in the SQLite file itself', () => {
@@ -136,10 +162,26 @@ describe.skipIf(env.fromCli)('mutation: the "SQLite" pods keep writing to Postgr
   it('the drill exits 1', () => expect(d.exitCode).toBe(1));
 });
 
-describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching the database', () => {
+describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching the database, and names lose their non-ASCII characters', () => {
   let d: Drilled;
   beforeAll(async () => {
-    d = await drillMutant('database-corruption', ['health-blind']);
+    d = await drillMutant('database-corruption', ['health-blind', 'ascii-text']);
+  });
+
+  it('data integrity fails on an encoding loss: non-ASCII characters stored as "?", shown byte for byte', () => {
+    const v = d.verdicts.get('data-integrity')!;
+    const values = d.outcome.ledger.values!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(d.outcome.ledger.lost, say(v)).toBe(0);
+    expect(values.altered, say(v)).toBeGreaterThan(0);
+    for (const e of values.examples) {
+      // The first differing byte: a UTF-8 lead byte sent, "?" (3f) stored.
+      expect(parseInt(e.difference!.sentBytes.slice(0, 2), 16), JSON.stringify(e)).toBeGreaterThanOrEqual(0x80);
+      expect(e.difference!.storedBytes.startsWith('3f'), JSON.stringify(e)).toBe(true);
+      expect(e.stored, JSON.stringify(e)).toBe(e.sent.replace(/[^\x00-\x7f]/gu, '?'));
+    }
+    expect(d.reportMd).toMatch(/\d+ altered/);
+    expect(d.reportMd).toMatch(/stored 3f/);
   });
 
   it('the fault is proven on PostgreSQL itself and the drill goes on', () => {

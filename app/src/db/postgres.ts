@@ -95,13 +95,13 @@ export class PostgresDatabase implements Database {
     return Number((await this.#pool.query('SELECT COUNT(*)::bigint AS n FROM users')).rows[0].n);
   }
 
-  async listUsers(prefix: string, afterId: number, limit: number): Promise<{ id: number; email: string }[]> {
-    const r = await this.#pool.query("SELECT id, email FROM users WHERE email LIKE $1 ESCAPE '\\' AND id > $2 ORDER BY id LIMIT $3", [
+  async listUsers(prefix: string, afterId: number, limit: number): Promise<{ id: number; email: string; name: string }[]> {
+    const r = await this.#pool.query("SELECT id, email, name FROM users WHERE email LIKE $1 ESCAPE '\\' AND id > $2 ORDER BY id LIMIT $3", [
       likePrefix(prefix),
       afterId,
       limit,
     ]);
-    return r.rows as { id: number; email: string }[];
+    return r.rows as { id: number; email: string; name: string }[];
   }
 
   async close(): Promise<void> {

@@ -93,10 +93,10 @@ export class SqliteDatabase implements Database {
     return (this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
-  async listUsers(prefix: string, afterId: number, limit: number): Promise<{ id: number; email: string }[]> {
+  async listUsers(prefix: string, afterId: number, limit: number): Promise<{ id: number; email: string; name: string }[]> {
     return this.#db
-      .prepare("SELECT id, email FROM users WHERE email LIKE ? ESCAPE '\\' AND id > ? ORDER BY id LIMIT ?")
-      .all(likePrefix(prefix), afterId, limit) as { id: number; email: string }[];
+      .prepare("SELECT id, email, name FROM users WHERE email LIKE ? ESCAPE '\\' AND id > ? ORDER BY id LIMIT ?")
+      .all(likePrefix(prefix), afterId, limit) as { id: number; email: string; name: string }[];
   }
 
   async close(): Promise<void> {

@@ -31,7 +31,7 @@ export interface Database {
   createUser(email: string, name: string): Promise<User>;
   getUser(id: number): Promise<User | undefined>;
   countUsers(): Promise<number>;
-  listUsers(prefix: string, afterId: number, limit: number): Promise<{ id: number; email: string }[]>;
+  listUsers(prefix: string, afterId: number, limit: number): Promise<{ id: number; email: string; name: string }[]>;
   close(): Promise<void>;
 }
 

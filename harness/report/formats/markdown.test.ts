@@ -45,9 +45,9 @@ describe('renderMarkdown', () => {
     expect(steps.find((r) => r[3] === 'Step 4: patch service selector')!.slice(0, 6)).toEqual(['⚠️ over', '4', 'emergency', 'Step 4: patch service selector', '14.5 s', '10.0 s']);
     expect(steps.find((r) => r[3]!.startsWith('Step 5b'))![0]).toBe('❌');
     const integrity = table(text, '### Data integrity (write ledger)');
-    expect(integrity[0]).toEqual(['Scenario', 'ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'min writes/pod after restore', 'detectable loss/pod (95 %)', 'read from']);
+    expect(integrity[0]).toEqual(['Scenario', 'ok', 'fail', 'unknown', 'lost', 'recovered', 'unexpected', 'duplicated', 'altered', 'min writes/pod after restore', 'detectable loss/pod (95 %)', 'read from']);
     // Coverage of the restored engine beside the counts: the detectable loss is a declared fraction, shown as percent.
-    expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '401', '0.74 %', 'sqlite-file']);
+    expect(integrity[1]).toEqual(['database-corruption / seed', '1741', '31', '2', String(SEED_LOST), '1', '0', '0', '0', '401', '0.74 %', 'sqlite-file']);
     const latency = table(text, '### Latency: baseline, with the fault, after rollback');
     expect(latency.map((r) => [r[1], r[2], r[6], r[7], r[9], r[10]])).toEqual([
       ['phase', 'load', 'p99', 'corrected p99', 'req/s', 'late'],
