@@ -16,7 +16,7 @@ export interface CliDrill {
 }
 
 /** The small local drill `npm test` runs (the same sizes as suites/drill-env.ts). */
-export const SMALL_DRILL = ['--cluster', 'local', '--dataset-size', '2000', '--post-migration-writes', '50', '--load-duration', '1', '--time-scale', '120', '--write-rate', '250'];
+export const SMALL_DRILL = ['--cluster', 'local', '--dataset-size', '2000', '--post-migration-writes', '50', '--load-duration', '1', '--time-scale', '120', '--write-rate', '250', '--soak', '3'];
 
 export async function runCliDrill(args: readonly string[], tmpPrefix: string): Promise<CliDrill> {
   const reportDir = mkdtempSync(path.join(tmpdir(), tmpPrefix));

@@ -15,6 +15,9 @@
 //                     PostgreSQL schema did not have); the answer still echoes the name sent
 //   ascii-text        on SQLite, every non-ASCII character of a name is stored as "?" (a connection
 //                     in the wrong encoding); the answer still echoes the name sent
+//   crash-after-start on SQLite, the process logs a fatal error and exits 1 some seconds after it
+//                     starts listening (--crash-after-ms, default 4000): it serves, passes its
+//                     readiness probes and the switch, then crash-loops
 // Mapped in as the app image through the drill config's `images` (as a user maps a broken build).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,10 +26,10 @@ import { openDatabase } from '../src/database.ts';
 import type { Database, User } from '../src/db/types.ts';
 import { main } from '../src/main.ts';
 
-export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500', 'slow-reads-cpu', 'slow-reads-wait', 'truncate-text', 'ascii-text'] as const;
+export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500', 'slow-reads-cpu', 'slow-reads-wait', 'truncate-text', 'ascii-text', 'crash-after-start'] as const;
 export type Mutant = (typeof MUTANTS)[number];
 
-const { values } = parseArgs({ options: { mutants: { type: 'string', default: '' }, state: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { mutants: { type: 'string', default: '' }, state: { type: 'string' }, 'crash-after-ms': { type: 'string', default: '4000' } }, strict: true });
 const on = new Set(values.mutants!.split(',').filter(Boolean) as Mutant[]);
 for (const m of on) if (!MUTANTS.includes(m)) throw new Error(`unknown mutant ${m} (known: ${MUTANTS.join(', ')})`);
 const urlFile = values.state ? path.join(values.state, 'database-url') : undefined;
@@ -102,6 +105,21 @@ await main({
     return db;
   },
   handler(handler, cfg) {
+    if (on.has('crash-after-start') && cfg.engine === 'sqlite') {
+      // The timer starts with the first request (the platform's readiness probe): the process is up and serving.
+      let armed = false;
+      const inner = handler;
+      handler = async (req, res) => {
+        if (!armed) {
+          armed = true;
+          setTimeout(() => {
+            process.stderr.write('hyperpage: FATAL mutant: out of file descriptors (EMFILE), exiting\n');
+            process.exit(1);
+          }, Number(values['crash-after-ms'])).unref();
+        }
+        return inner(req, res);
+      };
+    }
     if (!on.has('feature-500') || cfg.engine !== 'sqlite') return handler;
     return async (req, res) => {
       if (req.method === 'GET' && req.url === '/api/tools/gitlab') {

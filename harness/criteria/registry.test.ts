@@ -27,13 +27,13 @@ function folderWith(file: string, body: string): string {
 describe('criteria registry', () => {
   it("finds the runbook's criteria by listing the folder, in the runbook's order, each with its weight", async () => {
     const list = await loadCriteria();
-    expect(list.map((c) => `${c.id} ${c.weight}`)).toEqual(['emergency-rollback 25', 'planned-rollback 25', 'data-integrity 25', 'engine-in-use 10', 'functionality 15', 'performance 10', 'monitoring 10', 'planned-failed-reads 10', 'write-freeze 5', 'planned-no-alert 5']);
+    expect(list.map((c) => `${c.id} ${c.weight}`)).toEqual(['emergency-rollback 25', 'planned-rollback 25', 'data-integrity 25', 'engine-in-use 10', 'functionality 15', 'performance 10', 'monitoring 10', 'stability 10', 'planned-failed-reads 10', 'write-freeze 5', 'planned-no-alert 5']);
   });
 
   it("judges a row by the rollback criterion of its method, then the others, then the row's own", async () => {
     const list = await loadCriteria();
     expect(criteriaFor(registry.get('database-corruption'), list).map((c) => c.id)[0]).toBe('emergency-rollback');
-    const runbook = ['planned-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring'];
+    const runbook = ['planned-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring', 'stability'];
     // The hardened planned rollback's no-impact criteria: not for the seed (the runbook never promised
     // them), nor with a fault in place (it fails reads, fires triggers and slows the copy itself).
     expect(criteriaFor({ ...registry.get('maintenance-window'), variant: 'seed' }, list).map((c) => c.id)).toEqual(runbook);
@@ -62,7 +62,7 @@ describe('criteria registry', () => {
     const r = judgeScenario(drilledOutcome(), scope, journal);
     // The fixture's p50 is 5 ms: judged as failed, and its weight is in the score.
     expect(r.verdicts.find((v) => v.id === 'p50-latency')).toMatchObject({ passed: false, measured: 5, matches: false });
-    expect(r.score).toEqual({ resilienceScore: 82.6, earned: 95, possible: 115, missed: 'p50-latency (20)' });
+    expect(r.score).toEqual({ resilienceScore: 84, earned: 105, possible: 125, missed: 'p50-latency (20)' });
     expect(r.assertions.find((a) => a.title === 'criterion p50-latency')).toMatchObject({ matches: false, line: 'p50 under 1 ms: FAILED: measured 5 ms (budget 1 ms): p50 of the load after the rollback' });
     expect(readJournal(journal.file).filter((e) => e.type === 'verdict').map((e) => (e as { id: string }).id)).toContain('p50-latency');
   });

@@ -10,7 +10,7 @@ export const BUILTIN_CRITERIA_DIR = import.meta.dirname;
 const SUFFIX = '.criterion.ts';
 
 /** The runbook's order (what reports and suites list); criteria not named here follow by name. */
-const ORDER = ['emergency-rollback', 'planned-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring', 'planned-failed-reads', 'write-freeze', 'planned-no-alert'];
+const ORDER = ['emergency-rollback', 'planned-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring', 'stability', 'planned-failed-reads', 'write-freeze', 'planned-no-alert'];
 
 /** A criterion file's default export, checked (a missing weight is an error naming the criterion). */
 async function importCriterion(file: string): Promise<Criterion> {

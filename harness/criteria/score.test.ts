@@ -16,7 +16,7 @@ describe('resilience score', () => {
     expect(s).toMatchObject({ earned: 70, possible: 95, missed: 'data-integrity (25)' });
     expect(s.resilienceScore).toBe(73.7);
   });
-  it('keeps the weights the score had before they moved into the criteria', () => {
+  it('keeps the weights the score had before they moved into the criteria (stability came later, at 10)', () => {
     expect(Object.fromEntries(weights)).toEqual({
       'emergency-rollback': 25,
       'planned-rollback': 25,
@@ -25,6 +25,7 @@ describe('resilience score', () => {
       functionality: 15,
       performance: 10,
       monitoring: 10,
+      stability: 10,
       'security-validation': 15,
       'planned-failed-reads': 10,
       'write-freeze': 5,

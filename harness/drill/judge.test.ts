@@ -25,6 +25,7 @@ describe('judgeScenario', () => {
       'criterion functionality',
       'criterion performance',
       'criterion monitoring',
+      'criterion stability',
       'procedure steps: every failed step is a declared expected failure, and each one failed',
       'validation checklist: every item matches its expected outcome',
       ...registry.get('database-corruption').assertions!.map((a) => a.title),
@@ -42,9 +43,9 @@ describe('judgeScenario', () => {
     const r = judgeScenario(drilledOutcome(), s, j);
     expect(r.assertions.map((a) => a.title)).toEqual(assertionTitles(s));
     expect(r.assertions.filter((a) => !a.matches).map((a) => `${a.title}: ${a.line}`)).toEqual([]);
-    expect(r.score).toEqual({ resilienceScore: 100, earned: 95, possible: 95, missed: 'none' });
+    expect(r.score).toEqual({ resilienceScore: 100, earned: 105, possible: 105, missed: 'none' });
     const types = readJournal(j.file).map((e) => (e.type === 'probe.summary' ? `summary ${e.probe}` : e.type));
-    expect(types).toEqual([...Array(6).fill('verdict'), ...Array(5).fill('check'), 'summary resilience', 'scenario.end']);
+    expect(types).toEqual([...Array(7).fill('verdict'), ...Array(5).fill('check'), 'summary resilience', 'scenario.end']);
     const end = readJournal(j.file).at(-1)!;
     expect(end).toMatchObject({ type: 'scenario.end', passed: true, matches: true, durationMs: 4_000 });
   });
@@ -54,7 +55,7 @@ describe('judgeScenario', () => {
     const a = r.assertions.find((x) => x.title === 'criterion emergency-rollback')!;
     expect(a.matches).toBe(false);
     expect(a.line).toMatch(/^Emergency rollback: trigger → healthy on SQLite with 3\/3 ready: FAILED: measured 400000 ms \(budget 300000 ms\): restored 400\.0 s/);
-    expect(r.score).toMatchObject({ earned: 70, possible: 95, missed: 'emergency-rollback (25)' });
+    expect(r.score).toMatchObject({ earned: 80, possible: 105, missed: 'emergency-rollback (25)' });
   });
 
   it("a failure without log lines of its own gets the run's (what the system logged from the fault on), journalled; a pass gets none", () => {
@@ -93,12 +94,12 @@ describe('judgeScenario', () => {
     const o = drilledOutcome({ scenario: 'security-incident', security: { passed: false, evidence: 'PostgreSQL not cut off', checks: [] } });
     const r = judgeScenario(o, scope('security-incident', 'hardened'), journal());
     expect(r.verdicts.map((v) => v.id).at(-1)).toBe('security-validation');
-    expect(r.score).toMatchObject({ earned: 95, possible: 110, missed: 'security-validation (15)' });
+    expect(r.score).toMatchObject({ earned: 105, possible: 120, missed: 'security-validation (15)' });
   });
 
   it('criterionVerdicts: the verdicts alone, no expectation applied', () => {
     const v = criterionVerdicts(drilledOutcome(), registry.get('database-corruption'), criteria);
-    expect(v.map((x) => x.id)).toEqual(['emergency-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring']);
+    expect(v.map((x) => x.id)).toEqual(['emergency-rollback', 'data-integrity', 'engine-in-use', 'functionality', 'performance', 'monitoring', 'stability']);
     expect(v.every((x) => x.expected === undefined)).toBe(true);
   });
 });

@@ -25,6 +25,8 @@ import { summarize, timeToRestore } from '../probes/availability.ts';
 import { distinctAnswers } from '../kit/causes.ts';
 import { goodRps } from '../kit/good-rps.ts';
 import { rollbackImpact } from './rollback-impact.ts';
+import { soakOf } from '../model/drill-config.ts';
+import type { StabilityOutcome } from '../model/outcome.ts';
 
 export function buildOutcome(s: DrillState): ScenarioOutcome {
   const { journal, samples, spec } = s;
@@ -53,6 +55,11 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
       `after the restore the app said ${[...new Set(enginesAfter)].join(', ')}, but of ${landed.acknowledged} acknowledged writes ${landed.inSqlite ?? '?'} landed in the SQLite file and ${landed.inPostgres ?? '?'} in PostgreSQL`,
       true,
     );
+  }
+  const stability = stabilityOf(s);
+  if (stability.report) {
+    const r = stability.report;
+    journal.write({ type: 'probe.summary', probe: 'stability', summary: { soakSec: stability.soakSec, soakExplicit: stability.explicit, watchedMs: r.watchedMs, pods: r.pods.length, restarts: r.restarts, unreadyPeriods: r.unreadyPeriods, unreadyMs: r.unreadyMs, churn: r.churn, polls: r.polls } });
   }
   const capacity = capacityDrop(s.load);
   if (capacity) recordFinding({ journal }, 'capacityDrop', capacity, true);
@@ -97,6 +104,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
       `, alerts fired: ${impact.alertsFired.map((a) => a.id).join(', ') || 'none'}`,
   );
   return {
+    stability,
     scenario: spec.name,
     method: spec.method,
     budgetMs: spec.budgetMs,
@@ -219,4 +227,12 @@ function valueSummary(file: ValueCheck | undefined, api: ValueCheck | undefined,
     ...(api ? { apiAltered: api.altered, apiValuesCompared: one(api) } : {}),
     ...(postgres ? { postgresValuesCompared: one(postgres) } : {}),
   };
+}
+
+/** The soak asked for and what the stability watch saw; without a watch, why. */
+function stabilityOf(s: DrillState): StabilityOutcome {
+  const soak = soakOf(s.config);
+  const base = { soakSec: soak.sec, explicit: soak.explicit };
+  if (s.stability) return { ...base, report: s.stability };
+  return { ...base, notWatched: !s.procedure?.completed ? 'the rollback did not complete: nothing restored to watch' : `deployment ${s.sqliteDeployment} could not be watched` };
 }

@@ -10,6 +10,8 @@ import { injectAndVerify } from '../faults/types.ts';
 import { TOPOLOGY } from '../kit/topology.ts';
 import { AvailabilityProbe } from '../probes/availability.ts';
 import { RouteWatch } from '../probes/route-watch.ts';
+import { StabilityWatch } from '../probes/stability.ts';
+import { soakOf } from '../model/drill-config.ts';
 import { compareChecksums, takeChecksums } from '../probes/checksums.ts';
 import { type ChecksumSnapshot } from '../model/measurements.ts';
 import { checkFeatures } from '../kit/features.ts';
@@ -89,8 +91,11 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after' | 'capacityBefore' | '
   };
 }
 
-/** Monitoring runs until 10 (scaled) minutes after the rollback, so "alerts cleared" is judged on samples that reach that far. */
-const clearBy = (s: DrillState) => s.rollbackEndAt + SUCCESS_CRITERIA.alertsClearedMs / s.config.timeScale + 500;
+/**
+ * Monitoring runs until 10 (scaled) minutes after the rollback, so "alerts cleared" is judged on
+ * samples that reach that far, and at least through the soak (stability), with the ledger writing.
+ */
+const clearBy = (s: DrillState) => Math.max(s.rollbackEndAt + SUCCESS_CRITERIA.alertsClearedMs / s.config.timeScale + 500, s.rollbackEndAt + soakOf(s.config).sec * 1000);
 
 export const PHASES: readonly Phase[] = [
   {
@@ -184,6 +189,19 @@ export const PHASES: readonly Phase[] = [
     },
   },
   {
+    // "Monitor application stability": the restored deployment's pods, from the switch to the end of the run.
+    id: 'stability-watch',
+    when: (_, s) => s.procedure.completed,
+    async run(s) {
+      const dep = await s.platform.getDeployment(TOPOLOGY.namespace, s.sqliteDeployment);
+      const selector = dep?.spec?.selector?.matchLabels;
+      if (!selector) return void s.journal.write({ type: 'log', level: 'warn', message: `stability: deployment ${s.sqliteDeployment} has no selector to watch` });
+      s.stabilityWatch = s.use('stability watch', new StabilityWatch({ platform: s.platform, namespace: TOPOLOGY.namespace, selector }).start());
+      const soak = soakOf(s.config);
+      s.progress(`  watching the serving pods (${s.sqliteDeployment}) for restarts and readiness flaps, soak ${soak.sec} s${soak.explicit ? ' (--soak)' : ''}`);
+    },
+  },
+  {
     id: 'validation',
     async run(s) {
       s.validation = await runProcedure(s.variant === 'seed' ? seedValidation() : hardenedValidation(), s.ctx, { journal: s.journal, progress: s.progress, signal: s.signal });
@@ -232,11 +250,16 @@ export const PHASES: readonly Phase[] = [
   {
     id: 'monitoring',
     when: (_, s) => Date.now() < clearBy(s),
-    run: (s) => sleep(clearBy(s) - Date.now(), s.signal),
+    async run(s) {
+      const left = clearBy(s) - Date.now();
+      if (left > 10_000) s.progress(`  monitoring the restored service for ${Math.round(left / 1000)} s more (alerts cleared, soak)`);
+      await sleep(left, s.signal);
+    },
   },
   {
     id: 'probes-off',
     async run(s) {
+      if (s.stabilityWatch) s.stability = await s.stabilityWatch.stop();
       s.samples = await s.avail!.stop();
       await s.ledger!.stop();
       if (s.route) {

@@ -3,6 +3,8 @@
 // mistyped key; the phase order (phases.ts) guarantees a field is set before it is read.
 import type { Variant } from '../model/drill-config.ts';
 import { randomValueSeed } from '../kit/values.ts';
+import type { StabilityWatch } from '../probes/stability.ts';
+import type { StabilityReport } from '../model/measurements.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../model/platform.ts';
 import type { AvailabilityProbe } from '../probes/availability.ts';
@@ -53,6 +55,9 @@ export class DrillState {
   avail?: AvailabilityProbe;
   /** probes-on: where the app Service routes (the engine of an app that names none; its disposal registered there). */
   route?: RouteWatch;
+  /** The serving pods from the restore on (probes/stability.ts); its report once stopped. */
+  stabilityWatch?: StabilityWatch;
+  stability?: StabilityReport;
   /** fault: when it was injected, what was measured (its clearing is registered before inject: a half-applied fault is cleared too). */
   faultAt?: number;
   effect: FaultEffect = { effective: true, evidence: 'no fault: maintenance window' };

@@ -321,3 +321,32 @@ export interface RegisterReadRecord extends RegisterRead {
   /** api: through the app, during or after the workload, with its window; direct: the database's rows, after it. */
   source: 'api' | 'direct';
 }
+
+/** One serving pod through the soak (probes/stability.ts). */
+export interface PodStability {
+  pod: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** It came after the first look, or went before the last (while nothing scaled the deployment). */
+  appeared: boolean;
+  gone: boolean;
+  /** Each container restart seen: when, how many, its exit code and reason, the last lines it logged. */
+  restarts: { at: number; container: string; count: number; exitCode?: number; reason?: string; lastLines: string[] }[];
+  /** Periods it was not Ready (after having been, or from its first look when it never was). */
+  unready: { from: number; to: number }[];
+}
+
+/** The serving pods from the switch to the end of the run. */
+export interface StabilityReport {
+  startedAt: number;
+  watchedMs: number;
+  polls: number;
+  errors: number;
+  lastError?: string;
+  pods: PodStability[];
+  restarts: number;
+  unreadyPeriods: number;
+  unreadyMs: number;
+  /** Pods that came or went. */
+  churn: number;
+}

@@ -1,6 +1,6 @@
 // What one drill of one scenario × variant measured (drill/outcome.ts builds it, the criteria judge it).
 import type { Variant } from './drill-config.ts';
-import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState, ValueCheck } from './measurements.ts';
+import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState, ValueCheck, StabilityReport } from './measurements.ts';
 import type { ProcedureResult } from './procedure.ts';
 import type { Causes } from './journal-events.ts';
 import type { Method, TriggerId } from './scenario.ts';
@@ -68,6 +68,8 @@ export interface ScenarioOutcome {
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
   /** What the rollback cost its users, from the outside: failed reads, refused writes, alerts (the planned rollback's promises). */
   impact: RollbackImpact;
+  /** The serving pods watched from the restore to the end of the run, against the soak asked for. */
+  stability: StabilityOutcome;
   /** What the scenario's own phases (ScenarioSpec.ownPhases) returned, by phase id. */
   phaseResults: Record<string, unknown>;
   /**
@@ -143,4 +145,13 @@ export interface RollbackImpact {
   refused?: { writes: number; outageMs?: number };
   /** Triggers that fired over the procedure (one already active before it does not count). */
   alertsFired: { id: TriggerId; afterStartMs: number; evidence: string }[];
+}
+
+/** The stability soak: how long the serving pods had to stay up, and what the watch saw (or why there was none). */
+export interface StabilityOutcome {
+  soakSec: number;
+  /** --soak given (else the runbook's hour scaled by --time-scale, at least 30 s). */
+  explicit: boolean;
+  report?: StabilityReport;
+  notWatched?: string;
 }

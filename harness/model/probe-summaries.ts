@@ -81,6 +81,9 @@ export const LedgerSummarySchema = z.looseObject({
 /** The generated write values (kit/values.ts): the seed that replays them, their domains, the kinds written, what was compared. */
 export const ValuesSummarySchema = z.looseObject({ seed: z.number(), domains: z.string(), written: z.string(), compared: z.string() });
 
+/** The serving pods from the restore to the end of the run (probes/stability.ts). */
+export const StabilitySummarySchema = z.looseObject({ soakSec: z.number(), soakExplicit: z.boolean(), watchedMs: ms, pods: count, restarts: count, unreadyPeriods: count, unreadyMs: ms, churn: count, polls: count });
+
 /** The register rule over a register target's writes and reads (drill/register-outcome.ts). */
 export const RegisterSummarySchema = z.looseObject({
   headline: z.string(),
@@ -159,6 +162,7 @@ export const PROBE_SUMMARY_SCHEMAS = {
   availability: AvailabilitySummarySchema,
   ledger: LedgerSummarySchema,
   values: ValuesSummarySchema,
+  stability: StabilitySummarySchema,
   register: RegisterSummarySchema,
   coverage: CoverageSummarySchema,
   landed: LandedSummarySchema,

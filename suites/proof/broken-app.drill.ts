@@ -8,6 +8,8 @@
 //  - the "SQLite" pods keep writing to PostgreSQL while every answer says sqlite → engine in use
 //    fails on where the writes landed, a finding says the header lies; the app's own read-back
 //    sees nothing wrong, the SQLite file does;
+//  - the restored pods crash (exit 1, a fatal line in their log) 4 s after they start serving, and
+//    crash-loop → stability fails on the restarts, naming the exit code and the last lines;
 //  - /api/health answers 200 without touching the database → the fault is still proven on
 //    PostgreSQL, the finding is recorded, and monitoring fails because no trigger could fire; the
 //    same build stores every non-ASCII character of a name as "?" (an encoding loss) → data
@@ -119,6 +121,33 @@ describe.skipIf(env.fromCli)('mutation: after the switch the app drops 1 in 100 
 
   it('the rollback itself and the engine are judged on their own: restored on SQLite', () => {
     for (const id of ['emergency-rollback', 'engine-in-use']) expect(d.verdicts.get(id)!.passed, say(d.verdicts.get(id)!)).toBe(true);
+  });
+
+  it('the drill exits 1', () => expect(d.exitCode).toBe(1));
+});
+
+describe.skipIf(env.fromCli)('mutation: the restored pods crash some seconds after they start serving', () => {
+  let d: Drilled;
+  beforeAll(async () => {
+    d = await drillMutant('database-corruption', ['crash-after-start']);
+  });
+
+  it('stability fails on the restarts, with the exit code and the last lines the crashed container logged', () => {
+    const v = d.verdicts.get('stability')!;
+    expect(v.passed, say(v)).toBe(false);
+    const r = d.outcome.stability.report!;
+    expect(r.restarts, say(v)).toBeGreaterThanOrEqual(1);
+    const restart = r.pods.flatMap((p) => p.restarts)[0]!;
+    expect(restart.exitCode, say(v)).toBe(1);
+    expect(restart.lastLines.join('\n'), say(v)).toContain('FATAL mutant: out of file descriptors');
+    expect(v.evidence).toMatch(/restarted .* after the switch: exit 1.*last lines: .*EMFILE/);
+    expect(d.reportMd).toMatch(/stability/);
+    expect(d.reportMd).toMatch(/\d+ restart\(s\)/);
+  });
+
+  it('the rollback itself completed and restored the service on SQLite: the crash came after', () => {
+    expect(d.outcome.procedure.completed).toBe(true);
+    expect(d.verdicts.get('emergency-rollback')!.passed, say(d.verdicts.get('emergency-rollback')!)).toBe(true);
   });
 
   it('the drill exits 1', () => expect(d.exitCode).toBe(1));

@@ -41,6 +41,21 @@ export function drilledOutcome(over: Partial<ScenarioOutcome> = {}): ScenarioOut
     alerts: { cleared: true, clearedAfterMs: 1_000, deadlineMs: 5_000, evidence: 'all alerts cleared' },
     phaseResults: {},
     causes: { logs: [], healthWhileFaulted: [] },
+    stability: {
+      soakSec: 30,
+      explicit: false,
+      report: {
+        startedAt: 105_000,
+        watchedMs: 31_000,
+        polls: 120,
+        errors: 0,
+        pods: [0, 1, 2].map((i) => ({ pod: `pod-${i}`, firstSeenAt: 105_000, lastSeenAt: 136_000, appeared: false, gone: false, restarts: [], unready: [] })),
+        restarts: 0,
+        unreadyPeriods: 0,
+        unreadyMs: 0,
+        churn: 0,
+      },
+    },
     ...over,
   };
 }
