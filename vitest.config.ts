@@ -2,10 +2,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 // Two groups, run one after the other (sequence.groupOrder).
 //  - Group 0: the fast unit tests beside the code, two files at a time (the phase keeps both cores
-//    busy), and beside them one drill that is mostly waiting (project "beside-unit": the settings
-//    app's seed run, whose every criterion fails by a declared finding, none on latency). Its
-//    project's name sorts before "unit", so it starts first and its waits overlap the unit tests;
-//    the group has three workers so the unit tests keep two.
+//    busy), and beside them two drill files whose verdicts rest on no latency or rate (project
+//    "beside-unit"): the settings app's seed runs, mostly the runbook's own waits, whose every
+//    criterion fails by a declared finding; and the proofs that count, ask the database or read the
+//    pods' status (suites/beside-unit/proofs.drill.ts, one after another). Its project's name sorts
+//    before "unit", so both start first and overlap the unit tests; the group has four workers so
+//    the unit tests keep two.
 //  - Group 1: the tests that judge rates and latencies (project "alone", `*.alone.test.ts`), then
 //    the drill suites, which stand up a whole platform (one embedded PostgreSQL per drill)
 //    and run one file at a time: two drills at once on 2 cores pushed a healthy drill's p99 past the
@@ -15,7 +17,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // measures once per run and target (the preflight's premises: drill/preflight-phase.ts) is measured
 // once, as in one CLI run. The unit files keep a fresh worker each: sharing gained nothing there
 // (246 s against 224 s), and a worker that lives on keeps whatever a test left running.
-const GROUP_0_WORKERS = 3;
+const GROUP_0_WORKERS = 4;
 const UNIT_FILES = ['app/**/*.test.ts', 'harness/**/*.test.ts', 'scripts/**/*.test.ts', 'datatool/**/*.test.ts', 'fixtures/**/*.test.ts', 'targets/**/*.test.ts'];
 
 export default defineConfig({

@@ -3,7 +3,11 @@
 //    run), the time to restore of each run and their median (target < 1.5 s), the restore by step.
 //  - The planned rollback (maintenance-window) once: failed reads (target 0), the write freeze
 //    (target < 1 s), refused writes, alerts fired (target 0).
-//   npx tsx bench/drill.ts [--dataset-size 10000] [--load-duration 10] [--runs 3]
+//  - What the checks of same data, same behaviour and stability cost a drill: the differential's two
+//    phases, the stability watch's start and the read-back (which reads every stored value) against
+//    their target (≤ 2 s beside the soak, which is run-length by design: --soak, default 10 s, inside
+//    the 10-minute alerts window scaled by 60, so it adds nothing here).
+//   npx tsx bench/drill.ts [--dataset-size 10000] [--load-duration 10] [--runs 3] [--soak 10]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,14 +26,15 @@ import { plannedNoAlertVerdict } from '../harness/criteria/planned-no-alert.crit
 import { writeFreezeVerdict } from '../harness/criteria/write-freeze.criterion.ts';
 
 const TTR_TARGET_MS = 1_500;
-const { values } = parseArgs({ options: { 'dataset-size': { type: 'string', default: '10000' }, 'load-duration': { type: 'string', default: '10' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { 'dataset-size': { type: 'string', default: '10000' }, 'load-duration': { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, soak: { type: 'string', default: '10' } } });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`bench drill: --runs must be a whole number ≥ 1 (got ${JSON.stringify(values.runs)})`);
   process.exit(2);
 }
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-drill-'));
-const config = parseDrillConfig({ cluster: 'local', datasetSize: Number(values['dataset-size']), loadDurationSec: Number(values['load-duration']) });
+const config = parseDrillConfig({ cluster: 'local', datasetSize: Number(values['dataset-size']), loadDurationSec: Number(values['load-duration']), soakSec: Number(values.soak) });
+const CHECKS_TARGET_MS = 2_000;
 const s = (ms: number) => `${(ms / 1000).toFixed(1).padStart(5)} s`;
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -55,7 +60,13 @@ const PHASE_LABELS: Record<string, string> = {
   monitoring: 'monitoring window (alerts cleared)',
   'probes-off': 'probes off, in-flight writes settle',
   'read-back': 'read-back (SQLite file, PostgreSQL, app API)',
+  'differential-baseline': "differential: the reads recorded twice on PostgreSQL",
+  'differential-replay': 'differential: the reads replayed on SQLite, diffed',
+  'stability-watch': 'stability watch started',
 };
+
+/** The phases of same data, same behaviour and stability (the read-back reads every stored value too). */
+const NEW_CHECKS = ['differential-baseline', 'differential-replay', 'stability-watch'];
 
 /** Every phase the journal shows, in order, with its time; the rest of the wall time is artifacts and teardown. */
 function phaseSplit(o: ScenarioOutcome, total: number): void {
@@ -74,6 +85,12 @@ function phaseSplit(o: ScenarioOutcome, total: number): void {
     console.log(`  ${label(id).padEnd(56)} ${s(ms)}`);
   }
   console.log(`  ${'reports, artifacts, teardown (the rest)'.padEnd(56)} ${s(total - named)}`);
+  const checks = NEW_CHECKS.reduce((n, id) => n + (phases.get(id) ?? 0), 0);
+  console.log(
+    `  same data, same behaviour, still standing: ${NEW_CHECKS.map((id) => `${id} ${s(phases.get(id) ?? 0).trim()}`).join(' + ')} = ${s(checks).trim()} ` +
+      `(target ≤ ${CHECKS_TARGET_MS / 1000} s beside the soak: ${met(checks <= CHECKS_TARGET_MS)}, ratio ${(checks / CHECKS_TARGET_MS).toFixed(2)}); the read-back with every stored value ${s(phases.get('read-back') ?? 0).trim()}; ` +
+      `values compared: ${o.ledger.values ? `${o.ledger.values.rows} rows, ${o.ledger.values.altered} altered` : 'none'}; soak ${o.stability.soakSec} s, watched ${s(o.stability.report?.watchedMs ?? 0).trim()}`,
+  );
 }
 
 const steps = (o: ScenarioOutcome) => o.procedure.steps.map((st) => `    ${st.step.padEnd(74)} ${s(st.durationMs)}`).join('\n');

@@ -84,6 +84,11 @@ export default defineTarget({
         "SELECT key, config #>> '{config,drill}' FROM tool_configs WHERE owner_type = 'system' AND owner_id = 'global' AND config #>> '{config,drill}' IS NOT NULL",
     },
   },
+  // The drill's own writes change each tool's `drill` value: the differential compares the rest of the configuration.
+  differential: {
+    // JSON paths as the diff writes them: `$.github`, `$["code-reviews"]`.
+    ignore: TOOLS.map((tool) => ({ request: '/api/tools/config', path: `$${/^[A-Za-z_$][\w$]*$/.test(tool) ? `.${tool}` : `[${JSON.stringify(tool)}]`}.config.drill`, reason: "the drill's writes change the tool's drill value" })),
+  },
   features: [
     { id: 'health', title: 'Health answers 200 healthy (it queries no database)', path: '/api/health', status: 200, json: [{ path: 'status', equals: 'healthy' }], show: ['status'], checklist: 1 },
     { id: 'tools-enabled', title: 'Enabled tools are listed', path: '/api/tools/enabled', status: 200, json: [{ path: 'enabledTools', type: 'array' }, { path: 'count', type: 'number' }], show: ['count'], checklist: 3 },

@@ -60,6 +60,17 @@ export default defineTarget({
     { id: 'rate-limit-unknown-platform', title: 'Rate limit for an unknown platform ("test", as the runbook calls it) is refused with 400', path: '/api/rate-limit/test', status: 400, show: ['error'], checklist: 4 },
   ],
   countCheck: { table: { sqlite: 'users', postgres: 'users' }, api: { path: '/api/users/count', field: 'count' } },
+  differential: {
+    // Seeded rows through the read-back and by id: copied, they must read back the same on SQLite (order, fields, dates).
+    requests: ['/api/users?prefix=user-1&afterId=0&limit=20', '/api/users/1'],
+    ignore: [
+      { request: '/api/users/count', path: '$.count', reason: "grows with the drill's own writes" },
+      { request: '/api/health', path: '$.database.latencyMs', reason: 'the time of this one database check' },
+      { request: '/api/health', path: '$.uptimeSec', reason: 'seconds since the answering pod started' },
+      { request: '/api/health', path: '$.pod', reason: 'the pod that answered' },
+    ],
+    engineDifferences: [{ request: '/api/health', path: '$.engine', reason: 'the health answer names the engine serving it' }],
+  },
   // functionality-broken drops the tools' table: health (SELECT 1) stays green, the tool integrations fail.
   faults: { functionalityBroken: { table: 'tool_configs' }, reactionPath: '/api/tools/github' },
   app: {

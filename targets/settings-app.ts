@@ -4,7 +4,7 @@
 // from its README's contract alone; nothing here is imported from the app.
 import { defineTarget } from '../harness/targets/define.ts';
 
-const AFTER_SWITCH = ['criterion:engine-in-use', 'criterion:functionality', 'criterion:performance', 'criterion:monitoring'];
+const AFTER_SWITCH = ['criterion:engine-in-use', 'criterion:functionality', 'criterion:performance', 'criterion:monitoring', 'criterion:stability'];
 const seedFails = (scenario: string, checks: string[]) => checks.map((check) => ({ check, variant: 'seed' as const, scenarios: [scenario] }));
 
 /** The fixed keys, as its README lists them (the `keys` feature check holds the app to this count). */
@@ -23,6 +23,8 @@ export default defineTarget({
     write: { method: 'PUT', path: '/v1/settings/{{key}}', body: '{"value":{{value}}}', ack: [204] },
     // 404: unknown key or a key never set.
     read: { path: '/v1/settings/{{key}}', value: 'value', absent: [404] },
+    // Any string up to 4096 UTF-16 units (its PUT body's schema); no line breaks (the direct read is a line per key).
+    value: { type: 'text', maxLength: 4096, lineBreaks: false },
     direct: {
       // v is the JSON text of a string ("dark" with its quotes); inactive rows are not values.
       sqlite: "SELECT k, json_extract(v, '$') FROM kv WHERE active = 1",
@@ -36,6 +38,18 @@ export default defineTarget({
     { id: 'stats', title: 'Row count read from the database', path: '/v1/stats', status: 200, json: [{ path: 'rows', type: 'number' }], show: ['rows'] },
     { id: 'unknown-key', title: 'An unknown key is refused with 404', path: '/v1/settings/no_such_key', status: 404 },
   ],
+  // The drill's own writes change every key's value and time: the differential compares the rest
+  // (the keys, their order, the fields, the formats), not those.
+  differential: {
+    ignore: [
+      { request: '/v1/settings', path: '$.settings[*].value', reason: "the drill's writes change every key's value" },
+      { request: '/v1/settings', path: '$.settings[*].updatedAt', reason: "the time of the drill's last write to the key" },
+      ...['/v1/settings/theme', '/v1/settings/locale'].flatMap((request) => [
+        { request, path: '$.value', reason: "the drill's writes change the key's value" },
+        { request, path: '$.updatedAt', reason: "the time of the drill's last write to the key" },
+      ]),
+    ],
+  },
   // /v1/stats is COUNT(*) over the whole table on either engine.
   countCheck: { table: { sqlite: 'kv', postgres: 'app_settings' }, api: { path: '/v1/stats', field: 'rows' } },
   // Its only table: dropping it breaks health too (it queries app_settings); the reaction is read on the list.
@@ -90,7 +104,8 @@ export default defineTarget({
       expectedFailures: [
         ...seedFails('database-corruption', ['criterion:emergency-rollback', 'step:emergency:step-5a-wait-ready']),
         ...seedFails('maintenance-window', ['criterion:planned-rollback', 'step:planned:step-5-sqlite-select-1']),
-        // Nothing serves after the switch: no write lands, no feature answers, every request is a 503, the alerts stay on.
+        // Nothing serves after the switch: no write lands, no feature answers, every request is a 503, the alerts stay on,
+        // and the SQLite pods crash-loop (stability).
         ...seedFails('database-corruption', AFTER_SWITCH),
         ...seedFails('maintenance-window', AFTER_SWITCH),
       ],

@@ -15,6 +15,11 @@
 //                     PostgreSQL schema did not have); the answer still echoes the name sent
 //   ascii-text        on SQLite, every non-ASCII character of a name is stored as "?" (a connection
 //                     in the wrong encoding); the answer still echoes the name sent
+//   reverse-order     on SQLite, GET /api/tools/enabled lists the tools in reverse order (a query
+//                     without the ORDER BY PostgreSQL happened to honour): every field still right
+//   stale-reads       on SQLite, the users list is read through a second connection whose read
+//                     transaction, opened at the first request that is not a health check, is never
+//                     closed (a pinned WAL snapshot): every user written after it is missing from it
 //   crash-after-start on SQLite, the process logs a fatal error and exits 1 some seconds after it
 //                     starts listening (--crash-after-ms, default 4000): it serves, passes its
 //                     readiness probes and the switch, then crash-loops
@@ -22,17 +27,21 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../src/database.ts';
+import { likePrefix } from '../src/db/types.ts';
 import type { Database, User } from '../src/db/types.ts';
 import { main } from '../src/main.ts';
 
-export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500', 'slow-reads-cpu', 'slow-reads-wait', 'truncate-text', 'ascii-text', 'crash-after-start'] as const;
+export const MUTANTS = ['drop-writes', 'duplicate-writes', 'engine-liar', 'health-blind', 'feature-500', 'slow-reads-cpu', 'slow-reads-wait', 'truncate-text', 'ascii-text', 'reverse-order', 'stale-reads', 'crash-after-start'] as const;
 export type Mutant = (typeof MUTANTS)[number];
 
 const { values } = parseArgs({ options: { mutants: { type: 'string', default: '' }, state: { type: 'string' }, 'crash-after-ms': { type: 'string', default: '4000' } }, strict: true });
 const on = new Set(values.mutants!.split(',').filter(Boolean) as Mutant[]);
 for (const m of on) if (!MUTANTS.includes(m)) throw new Error(`unknown mutant ${m} (known: ${MUTANTS.join(', ')})`);
 const urlFile = values.state ? path.join(values.state, 'database-url') : undefined;
+/** Set by stale-reads: pins its snapshot (called on the first request that is not a health check). */
+let pinSnapshot: (() => void) | undefined;
 
 /** A Database whose methods are the real one's, with some replaced. */
 function override(real: Database, parts: Partial<Database> & { engine?: Database['engine'] }): Database {
@@ -88,6 +97,23 @@ await main({
         },
       });
     }
+    if (cfg.engine === 'sqlite' && on.has('stale-reads') && cfg.databasePath) {
+      const real = db;
+      const file = cfg.databasePath;
+      let snapshot: BetterSqlite3.Database | undefined;
+      db = override(real, {
+        async listUsers(prefix: string, afterId: number, limit: number) {
+          if (!snapshot) return real.listUsers(prefix, afterId, limit);
+          return snapshot.prepare("SELECT id, email, name FROM users WHERE email LIKE ? ESCAPE '\\' AND id > ? ORDER BY id LIMIT ?").all(likePrefix(prefix), afterId, limit) as User[];
+        },
+      });
+      pinSnapshot = () => {
+        if (snapshot) return;
+        snapshot = new BetterSqlite3(file, { readonly: true });
+        snapshot.exec('BEGIN');
+        snapshot.prepare('SELECT COUNT(*) FROM users').get();
+      };
+    }
     if (cfg.engine === 'sqlite' && (on.has('slow-reads-cpu') || on.has('slow-reads-wait'))) {
       const real = db;
       const cost = on.has('slow-reads-cpu')
@@ -105,6 +131,30 @@ await main({
     return db;
   },
   handler(handler, cfg) {
+    if (pinSnapshot) {
+      const inner = handler;
+      handler = async (req, res) => {
+        if (req.url !== '/api/health') pinSnapshot!();
+        return inner(req, res);
+      };
+    }
+    if (on.has('reverse-order') && cfg.engine === 'sqlite') {
+      const inner = handler;
+      handler = async (req, res) => {
+        if (req.method !== 'GET' || req.url !== '/api/tools/enabled') return inner(req, res);
+        // The real answer, its list reversed.
+        const end = res.end.bind(res);
+        res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+          if (typeof chunk === 'string') {
+            const body = JSON.parse(chunk) as { tools: unknown[] };
+            const reversed = JSON.stringify({ ...body, tools: [...body.tools].reverse() });
+            return end(reversed, ...(rest as []));
+          }
+          return end(chunk as never, ...(rest as []));
+        }) as typeof res.end;
+        return inner(req, res);
+      };
+    }
     if (on.has('crash-after-start') && cfg.engine === 'sqlite') {
       // The timer starts with the first request (the platform's readiness probe): the process is up and serving.
       let armed = false;

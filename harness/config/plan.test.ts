@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarios } from '../scenarios/registry.ts';
 import { ScenarioSpecError } from '../scenarios/spec.ts';
 import { defaultVariant, planDrill } from './plan.ts';
-import { type DrillConfigInput } from '../model/drill-config.ts';
+import { soakOf, type DrillConfigInput } from '../model/drill-config.ts';
 import { parseDrillConfig } from './parse.ts';
 
 const registry = await loadScenarios();
@@ -39,5 +39,19 @@ describe('planDrill', () => {
   it('refuses a scenario nobody defined, naming the known ones', () => {
     expect(() => plan({ scenario: 'meteor-strike' })).toThrow(ScenarioSpecError);
     expect(() => plan({ scenario: 'meteor-strike' })).toThrow(/unknown scenario "meteor-strike" \(known: database-corruption, security-incident, .*maintenance-window\)/);
+  });
+});
+
+describe('the stability soak', () => {
+  it("defaults to the runbook's hour scaled by --time-scale, never under 30 s; an explicit one is kept and said to be", () => {
+    expect(soakOf(parseDrillConfig({}))).toEqual({ sec: 60, explicit: false });
+    expect(soakOf(parseDrillConfig({ timeScale: 3600 }))).toEqual({ sec: 30, explicit: false });
+    expect(soakOf(parseDrillConfig({ timeScale: 10 }))).toEqual({ sec: 360, explicit: false });
+    expect(soakOf(parseDrillConfig({ soakSec: 3 }))).toEqual({ sec: 3, explicit: true });
+  });
+
+  it('the pre-release profile refuses a soak under 30 s, in one line naming it', () => {
+    expect(() => parseDrillConfig({ profile: 'pre-release', soakSec: 10 })).toThrow(/the pre-release profile refuses a soak under 30 s \(got 10 s\)/);
+    expect(parseDrillConfig({ profile: 'pre-release', soakSec: 30 }).soakSec).toBe(30);
   });
 });

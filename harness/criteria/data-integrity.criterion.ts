@@ -18,6 +18,8 @@ export function dataAnomalies(o: Pick<ScenarioOutcome, 'ledger' | 'checksums' | 
     ...(l.duplicated ? [`${l.duplicated} duplicated`] : []),
     ...(l.unexpected ? [`${l.unexpected} unexpected`] : []),
     ...(l.values?.altered ? [`${l.values.altered} altered`] : []),
+    // In the file but not readable through the restored service (a stale read path): lost to its users.
+    ...(o.apiLedger && o.apiLedger !== o.ledger && o.apiLedger.lost > l.lost ? [`${o.apiLedger.lost - l.lost} not readable through the app`] : []),
     // The restored service answering another value than the one acknowledged is an altered value users see.
     ...(apiAltered && o.apiLedger !== o.ledger ? [`${apiAltered} altered through the app`] : []),
     ...(o.checksums.equal ? [] : [`checksums differ${o.checksums.mismatched.length ? ` (${o.checksums.mismatched.join(', ')})` : ''}`]),

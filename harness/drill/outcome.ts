@@ -56,6 +56,24 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
       true,
     );
   }
+  const differential = differentialOf(s);
+  if (differential && !('error' in differential)) {
+    const unknown = differential.differences.filter((d) => !d.known);
+    journal.write({
+      type: 'probe.summary',
+      probe: 'differential',
+      summary: {
+        requests: differential.requests,
+        fields: differential.fields,
+        differences: unknown.length,
+        knownEngineDifferences: differential.differences.length - unknown.length,
+        learnedNoise: differential.learnedNoise.join('; ') || 'none',
+        declaredNoise: differential.declaredNoise.join('; ') || 'none',
+        pods: differential.pods,
+        ...(differential.errors.length ? { errors: differential.errors.join('; ') } : {}),
+      },
+    });
+  }
   const stability = stabilityOf(s);
   if (stability.report) {
     const r = stability.report;
@@ -105,6 +123,7 @@ export function buildOutcome(s: DrillState): ScenarioOutcome {
   );
   return {
     stability,
+    ...(differential ? { differential } : {}),
     scenario: spec.name,
     method: spec.method,
     budgetMs: spec.budgetMs,
@@ -234,5 +253,12 @@ function stabilityOf(s: DrillState): StabilityOutcome {
   const soak = soakOf(s.config);
   const base = { soakSec: soak.sec, explicit: soak.explicit };
   if (s.stability) return { ...base, report: s.stability };
-  return { ...base, notWatched: !s.procedure?.completed ? 'the rollback did not complete: nothing restored to watch' : `deployment ${s.sqliteDeployment} could not be watched` };
+  return { ...base, notWatched: `no deployment ${s.sqliteDeployment} to watch${s.procedure?.completed ? '' : ' (the rollback did not complete)'}` };
+}
+
+/** The differential's result; an error when its baseline or replay failed; absent when it never ran (an aborted drill). */
+function differentialOf(s: DrillState): ScenarioOutcome['differential'] {
+  if (s.diffBaseline instanceof Error) return { error: `the baseline on PostgreSQL could not be recorded: ${s.diffBaseline.message}` };
+  if (s.diffBaseline && !s.differential) return { error: 'the requests were not replayed after the rollback' };
+  return s.differential instanceof Error ? { error: s.differential.message } : s.differential;
 }

@@ -11,6 +11,9 @@ import { TOPOLOGY } from '../kit/topology.ts';
 import { AvailabilityProbe } from '../probes/availability.ts';
 import { RouteWatch } from '../probes/route-watch.ts';
 import { StabilityWatch } from '../probes/stability.ts';
+import { compareReplay, recordBaseline, replay, type DifferentialBaseline } from '../probes/differential.ts';
+import { differenceInWords } from '../kit/json-diff.ts';
+import { recordFinding } from '../kit/findings.ts';
 import { soakOf } from '../model/drill-config.ts';
 import { compareChecksums, takeChecksums } from '../probes/checksums.ts';
 import { type ChecksumSnapshot } from '../model/measurements.ts';
@@ -42,6 +45,9 @@ export interface Phase {
   /** A failure here is the platform's or the baseline's, not the rollback's (the CLI exits 3). */
   setup?: string;
 }
+
+/** Differences journalled as findings, each (the criterion's evidence counts them all). */
+const DIFFERENCE_FINDINGS = 10;
 
 /** The closed-loop capacity bursts' connections: many, so latency alone does not limit them. */
 export const CAPACITY_CONNECTIONS = 128;
@@ -80,7 +86,7 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after' | 'capacityBefore' | '
         samplesFile: file,
         signal: s.signal,
         ...(rate ? { rate } : {}),
-        ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites, keys: s.registerLedger.loadKeys } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites, valueSeed: s.valueSeed } }),
+        ...(register ? { registerWrites: { ratio: c.writeRatio, prefix, records: s.loadRegisterWrites, keys: s.registerLedger.loadKeys, valueSeed: s.valueSeed } } : { writes: { ratio: c.writeRatio, prefix, records: s.loadWrites, valueSeed: s.valueSeed } }),
       });
       s.journal.write({ type: 'probe.samples', probe: id, file: path.basename(file), count: r.requests });
       s.journal.write({ type: 'probe.summary', probe: 'load', summary: { ...r } });
@@ -144,6 +150,15 @@ export const PHASES: readonly Phase[] = [
     },
   },
   {
+    // What the service answers on PostgreSQL, twice (noise learned), before anything breaks: the differential's baseline.
+    id: 'differential-baseline',
+    async run(s) {
+      s.diffBaseline = await recordBaseline(s.serviceUrl, s.target, s.signal).catch((err: Error) => err);
+      if (s.diffBaseline instanceof Error) s.journal.write({ type: 'log', level: 'error', message: `differential: the baseline could not be recorded: ${s.diffBaseline.message}` });
+      else s.progress(`  differential: ${s.diffBaseline.first.length} requests recorded twice on PostgreSQL`);
+    },
+  },
+  {
     id: 'probes-on',
     async run(s) {
       // The system's logs from here on are the run's causes (a failed verdict or check shows their telling lines).
@@ -190,12 +205,12 @@ export const PHASES: readonly Phase[] = [
   },
   {
     // "Monitor application stability": the restored deployment's pods, from the switch to the end of the run.
+    // Also after a procedure that did not complete: pods it left never Ready are an unstable service, measured.
     id: 'stability-watch',
-    when: (_, s) => s.procedure.completed,
     async run(s) {
-      const dep = await s.platform.getDeployment(TOPOLOGY.namespace, s.sqliteDeployment);
+      const dep = await s.platform.getDeployment(TOPOLOGY.namespace, s.sqliteDeployment).catch(() => undefined);
       const selector = dep?.spec?.selector?.matchLabels;
-      if (!selector) return void s.journal.write({ type: 'log', level: 'warn', message: `stability: deployment ${s.sqliteDeployment} has no selector to watch` });
+      if (!selector) return void s.journal.write({ type: 'log', level: 'warn', message: `stability: no deployment ${s.sqliteDeployment} with a selector to watch` });
       s.stabilityWatch = s.use('stability watch', new StabilityWatch({ platform: s.platform, namespace: TOPOLOGY.namespace, selector }).start());
       const soak = soakOf(s.config);
       s.progress(`  watching the serving pods (${s.sqliteDeployment}) for restarts and readiness flaps, soak ${soak.sec} s${soak.explicit ? ' (--soak)' : ''}`);
@@ -229,6 +244,18 @@ export const PHASES: readonly Phase[] = [
       const features = (s.features = await checkFeatures({ platform: s.platform, target: s.target, serviceUrl: s.serviceUrl, deployment: s.sqliteDeployment, engine: 'sqlite', signal: s.signal }));
       s.journal.write({ type: 'probe.summary', probe: 'features', summary: Object.fromEntries(features.map((f) => [f.id, f.passed ? 'ok' : `FAILED: ${f.evidence}`])) });
       for (const f of features) s.progress(`  ${f.passed ? '✓' : '✗'} ${f.id}: ${f.evidence}`);
+    },
+  },
+  {
+    // The same requests after the rollback, diffed against PostgreSQL's answers (functionality judges the differences).
+    id: 'differential-replay',
+    when: (_, s) => s.diffBaseline !== undefined && !(s.diffBaseline instanceof Error),
+    async run(s) {
+      const b = s.diffBaseline as DifferentialBaseline;
+      const r = (s.differential = compareReplay(b, await replay(s.serviceUrl, s.target, s.signal), s.target));
+      const unknown = r.differences.filter((d) => !d.known);
+      s.progress(`  differential: ${r.requests} requests, ${r.fields} fields compared; ${unknown.length} difference(s)${r.differences.length > unknown.length ? `, ${r.differences.length - unknown.length} known engine difference(s)` : ''}`);
+      for (const d of unknown.slice(0, DIFFERENCE_FINDINGS)) recordFinding(s, 'behaviourChanged', differenceInWords(d), true);
     },
   },
   loadPhase('after'),

@@ -3,6 +3,8 @@
 // the restored engine, and where the writes acknowledged after the restore landed (keys holding one).
 import { coverage } from '../probes/landed-writes.ts';
 import { checkLedger } from '../probes/ledger.ts';
+import { registerWorkload } from '../kit/register-workload.ts';
+import { describeDomain, valueKindOf } from '../kit/values.ts';
 import type { RegisterWriteRecord } from '../model/measurements.ts';
 import { pinnedValues } from '../kit/register-rule.ts';
 import type { DataOutcome } from '../model/outcome.ts';
@@ -35,6 +37,22 @@ export function registerData(s: DrillState, from: number): DataOutcome {
   const others = [...s.loadRegisterWrites, ...(s.ctx?.state.probeWrites ?? [])];
   const check = ledger.check(others);
   const allWrites = [...ledger.writes, ...others];
+  const w = registerWorkload(s.target);
+  if (w.value) {
+    // The seed and the kinds of value written (each write's kind follows from its number: kit/values.ts).
+    const kinds: Record<string, number> = {};
+    for (const x of [...ledger.writes, ...s.loadRegisterWrites]) kinds[valueKindOf(w.value, x.seq, 'value')] = (kinds[valueKindOf(w.value, x.seq, 'value')] ?? 0) + 1;
+    journal.write({
+      type: 'probe.summary',
+      probe: 'values',
+      summary: {
+        seed: s.valueSeed,
+        domains: `value: a token unique in the run, then ${describeDomain(w.value)}`,
+        written: `value: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+        compared: 'every value read (the SQLite file, the app) against the values written, exactly, by the register rule',
+      },
+    });
+  }
   const postRestore = allWrites.filter((w) => w.outcome === 'ok' && w.startedAt >= from);
   const pinned = pinnedValues(check);
   const pinnedAfter = postRestore.filter((w) => pinned.has(w.value));

@@ -21,7 +21,7 @@ export async function openRegisterLedger(s: DrillState): Promise<RegisterLedger>
   // one worker per key, up to 4, keeps up with postRestoreWriteRate pairs/s where a pair takes a few ms.
   const w = registerWorkload(s.target);
   const own = ledgerKeys(w);
-  const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, keys: own, concurrency: Math.min(4, own.length) });
+  const ledger = new RegisterLedger({ baseUrl: s.serviceUrl, target: s.target, runId: s.platform.runId, rate: 20, keys: own, concurrency: Math.min(4, own.length), valueSeed: s.valueSeed });
   s.ledger = s.use('register ledger', ledger);
   s.progress(`  register: ledger pairs on ${ledger.ownKeys.join(', ')}; the load writes ${ledger.loadKeys.join(', ')}`);
   const keys = ledger.keys.length;

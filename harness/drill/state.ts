@@ -4,7 +4,8 @@
 import type { Variant } from '../model/drill-config.ts';
 import { randomValueSeed } from '../kit/values.ts';
 import type { StabilityWatch } from '../probes/stability.ts';
-import type { StabilityReport } from '../model/measurements.ts';
+import type { DifferentialResult, StabilityReport } from '../model/measurements.ts';
+import type { DifferentialBaseline } from '../probes/differential.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Platform } from '../model/platform.ts';
 import type { AvailabilityProbe } from '../probes/availability.ts';
@@ -55,6 +56,9 @@ export class DrillState {
   avail?: AvailabilityProbe;
   /** probes-on: where the app Service routes (the engine of an app that names none; its disposal registered there). */
   route?: RouteWatch;
+  /** The differential replay: the answers on PostgreSQL (twice), then its result after the rollback. */
+  diffBaseline?: DifferentialBaseline | Error;
+  differential?: DifferentialResult | Error;
   /** The serving pods from the restore on (probes/stability.ts); its report once stopped. */
   stabilityWatch?: StabilityWatch;
   stability?: StabilityReport;

@@ -78,6 +78,10 @@ export const FINDINGS = {
     // Recorded with its measurements where a planned row has a fault (drill/outcome.ts): the
     // no-failed-read and freeze criteria are judged on the rows without one (maintenance window).
   },
+  behaviourChanged: {
+    id: 'app-behaviour-changed',
+    title: 'After the rollback the service answers a request differently from PostgreSQL (differential replay: a field, a status, a list order, a format or a case changed with the engine)',
+  },
   engineHeaderLies: {
     id: 'app-engine-header-disagrees',
     title: 'The app names an engine other than the one its acknowledged writes landed in: its engine header cannot be trusted',

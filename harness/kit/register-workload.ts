@@ -1,5 +1,6 @@
 import { TargetProfileError } from './errors.ts';
 import { type RegisterWorkload, type TargetProfile } from '../model/target-profile.ts';
+import { generateValue } from './values.ts';
 import { fill } from './workload.ts';
 
 /** The profile's register workload, or one line saying the profile has none. */
@@ -63,4 +64,16 @@ export function parseDirectRows(w: RegisterWorkload, stdout: string): DirectRows
     else otherKeys++;
   }
   return { rows, otherKeys };
+}
+
+/**
+ * Register write `n`'s value: a token unique in the run (`<prefix><n>:`, so no token is another's
+ * start) followed, where the profile gives the register's domain, by generated text (kit/values.ts)
+ * fitted to the rest of it. A value read back that is not exactly one written is caught by the
+ * register rule, whatever it lost.
+ */
+export function registerValue(w: RegisterWorkload, prefix: string, n: number, valueSeed = 0): string {
+  if (!w.value) return `${prefix}${n}`;
+  const token = `${prefix}${n}:`;
+  return token + String(generateValue(w.value, valueSeed, prefix, n, 'value', token.length).value);
 }

@@ -18,7 +18,7 @@ const cp = (min: number, max: number) => fc.integer({ min, max }).map((c) => Str
 
 // Pieces of SQL, JSON and template syntax: the characters that quoting, escaping and string
 // building get wrong, in the order they break things.
-const QUOTING = ["'", '"', '\\', '`', "''", '\\"', "\\'", '%', '_', ';', '--', '/*', '*/', '$1', '?', ':id', '${x}', '{{x}}', 'NULL', "' OR '1'='1", "'); DROP TABLE users; --", '\\u0000', '\\n', '\u2019', '\u201c'];
+const QUOTING = ["'", '"', '\\', '`', "''", '\\"', "\\'", '%', '_', ';', '--', '/*', '*/', '$1', '?', ':id', '${x}', '{{x}}', 'NULL', "' OR '1'='1", "'); DROP TABLE accounts; --", '\\u0000', '\\n', '\u2019', '\u201c'];
 const SPACES = [' ', '\t', '\u00a0', '\u2003', '\u3000', '\u200b', '\ufeff', '\n', '\r\n'];
 
 /** Every kind of text the generator writes, by name; each an arbitrary of raw text (fitted to the domain afterwards). */
@@ -120,10 +120,16 @@ function kindsOf(d: ValueDomain): [string, fc.Arbitrary<SentValue>][] {
   return k;
 }
 
+/** The kind write `n` of a field gets (the round-robin generateValue follows). */
+export function valueKindOf(d: ValueDomain, n: number, field = ''): string {
+  const kinds = kindsOf(d);
+  return kinds[(((n + seedOf(field)) % kinds.length) + kinds.length) % kinds.length]![0];
+}
+
 /** One value of a domain: write `n` of `prefix` under `seed`, its kind round-robin; `reserve` UTF-16 units of a text are kept for the caller. */
 export function generateValue(d: ValueDomain, seed: number, prefix: string, n: number, field = '', reserve = 0): { value: SentValue; kind: string } {
-  const kinds = kindsOf(d);
-  const [kind, arb] = kinds[(((n + seedOf(field)) % kinds.length) + kinds.length) % kinds.length]!;
+  const kind = valueKindOf(d, n, field);
+  const arb = kindsOf(d).find(([k]) => k === kind)![1];
   const raw = fc.sample(arb, { seed: seedOf(seed, prefix, n, field), numRuns: 1 })[0]!;
   const value = d.type === 'text' ? fitText(String(raw), d, reserve, kind === 'max-length') : raw;
   return { value, kind };

@@ -350,3 +350,29 @@ export interface StabilityReport {
   /** Pods that came or went. */
   churn: number;
 }
+
+/** One difference of the differential replay: the request, where in its answer, both values, and its kind. */
+export interface BehaviourDifference {
+  request: string;
+  path: string;
+  kind: 'status' | 'missing' | 'added' | 'value' | 'order' | 'format' | 'case' | 'type';
+  before: unknown;
+  after: unknown;
+  /** Declared by the profile as a known engine difference: its reason (then it does not fail functionality). */
+  known?: string;
+}
+
+/** The answers on PostgreSQL (recorded twice, on different pods where the app names them) against the same requests after the rollback. */
+export interface DifferentialResult {
+  requests: number;
+  /** Leaf fields compared (noise left out), over every request. */
+  fields: number;
+  /** Fields left out: learned (they differed between the two PostgreSQL recordings) and declared by the profile. */
+  learnedNoise: string[];
+  declaredNoise: string[];
+  /** Which pods answered the two recordings ("names no pod" when the app does not say). */
+  pods: string;
+  differences: BehaviourDifference[];
+  /** Requests that could not be sent after the rollback (no answer). */
+  errors: string[];
+}

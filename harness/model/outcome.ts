@@ -1,6 +1,6 @@
 // What one drill of one scenario × variant measured (drill/outcome.ts builds it, the criteria judge it).
 import type { Variant } from './drill-config.ts';
-import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState, ValueCheck, StabilityReport } from './measurements.ts';
+import type { AlertsCleared, AvailabilitySummary, ChecksumComparison, Coverage, FeatureCheck, LandedRead, LedgerCheck, LoadSummary, RegisterLedgerCheck, SecurityCheck, TriggerState, ValueCheck, StabilityReport, DifferentialResult } from './measurements.ts';
 import type { ProcedureResult } from './procedure.ts';
 import type { Causes } from './journal-events.ts';
 import type { Method, TriggerId } from './scenario.ts';
@@ -68,6 +68,8 @@ export interface ScenarioOutcome {
   security?: { passed: boolean; evidence: string; checks: SecurityCheck[] };
   /** What the rollback cost its users, from the outside: failed reads, refused writes, alerts (the planned rollback's promises). */
   impact: RollbackImpact;
+  /** The differential replay: PostgreSQL's answers against the restored service's (absent: not recorded, with the error). */
+  differential?: DifferentialResult | { error: string };
   /** The serving pods watched from the restore to the end of the run, against the soak asked for. */
   stability: StabilityOutcome;
   /** What the scenario's own phases (ScenarioSpec.ownPhases) returned, by phase id. */

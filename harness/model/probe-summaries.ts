@@ -84,6 +84,17 @@ export const ValuesSummarySchema = z.looseObject({ seed: z.number(), domains: z.
 /** The serving pods from the restore to the end of the run (probes/stability.ts). */
 export const StabilitySummarySchema = z.looseObject({ soakSec: z.number(), soakExplicit: z.boolean(), watchedMs: ms, pods: count, restarts: count, unreadyPeriods: count, unreadyMs: ms, churn: count, polls: count });
 
+/** The differential replay (probes/differential.ts): what was compared, what was left out as noise, the differences. */
+export const DifferentialSummarySchema = z.looseObject({
+  requests: count,
+  fields: count,
+  differences: count,
+  knownEngineDifferences: count,
+  learnedNoise: z.string(),
+  declaredNoise: z.string(),
+  pods: z.string(),
+});
+
 /** The register rule over a register target's writes and reads (drill/register-outcome.ts). */
 export const RegisterSummarySchema = z.looseObject({
   headline: z.string(),
@@ -163,6 +174,7 @@ export const PROBE_SUMMARY_SCHEMAS = {
   ledger: LedgerSummarySchema,
   values: ValuesSummarySchema,
   stability: StabilitySummarySchema,
+  differential: DifferentialSummarySchema,
   register: RegisterSummarySchema,
   coverage: CoverageSummarySchema,
   landed: LandedSummarySchema,

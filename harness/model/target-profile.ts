@@ -132,6 +132,15 @@ export const RegisterWorkloadSchema = z.object({
   value: TextDomainSchema.refine((d) => !d.lineBreaks, 'a register value has no line breaks (lineBreaks: false): the direct read is one line per key').optional(),
 });
 
+/** A field of one request's answer: `request` a GET path (or "*": every request), `path` a JSON path ("$.a.b", "$.items[*].at", "status"). */
+export const DifferentialPathSchema = z
+  .object({
+    request: z.union([Path, z.literal('*')]),
+    path: z.string().regex(/^(status|\$([.[].*)?)$/, 'a JSON path: "$", "$.field", "$.list[*].field" or "status"'),
+    reason: z.string().min(1),
+  })
+  .strict();
+
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 /**
@@ -273,6 +282,21 @@ export const TargetProfileSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * The differential replay (probes/differential.ts): the answers to `reads` (and `requests`) on
+     * PostgreSQL, recorded twice on different pods, against the same requests after the rollback.
+     */
+    differential: z
+      .object({
+        /** More GET paths to record and replay beside `reads` (a read-back page of seeded rows, one row by id). */
+        requests: z.array(Path).default([]),
+        /** Fields that are noise beside the ones learned (they differ by request, not by engine), each with its reason. */
+        ignore: z.array(DifferentialPathSchema).default([]),
+        /** Differences the engines are known to make, each with its reason: reported, never failing functionality. */
+        engineDifferences: z.array(DifferentialPathSchema).default([]),
+      })
+      .strict()
+      .default({ requests: [], ignore: [], engineDifferences: [] }),
     /** A row count the app answers, compared with COUNT(*) read in the database by exec (writes may be in flight: it must lie between two answers). */
     countCheck: z
       .object({
@@ -300,3 +324,4 @@ export type RegisterWorkload = z.output<typeof RegisterWorkloadSchema>;
 export type TargetImage = z.output<typeof TargetImageSchema>;
 export type BaselineJob = z.output<typeof BaselineJobSchema>;
 export type AppBuild = z.output<typeof AppBuildSchema>;
+export type DifferentialPath = z.output<typeof DifferentialPathSchema>;

@@ -5,7 +5,7 @@
 // unique values over the fixed keys for a register one.
 import type { RegisterWriteRecord, WriteRecord } from '../model/measurements.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
-import { registerWorkload, registerWriteRequest } from '../kit/register-workload.ts';
+import { registerValue, registerWorkload, registerWriteRequest } from '../kit/register-workload.ts';
 import { headerOf, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
 
 export interface LoadWrites {
@@ -28,6 +28,8 @@ export interface LoadRegisterWrites {
   records: RegisterWriteRecord[];
   /** The keys written round-robin (default: every key of the workload). */
   keys?: readonly string[];
+  /** The seed of the generated values (kit/values.ts), where the profile gives the register's domain. */
+  valueSeed?: number;
 }
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -107,7 +109,7 @@ function registerWriter(w: LoadRegisterWrites, target: TargetProfile): () => Mix
   return () => {
     const n = ++seq;
     const key = keys[(n - 1) % keys.length]!;
-    const value = `${w.prefix}${n}`;
+    const value = registerValue(workload, w.prefix, n, w.valueSeed);
     const req = registerWriteRequest(workload, key, value);
     const startedAt = Date.now();
     const rec: RegisterWriteRecord = { key, value, seq: n, startedAt, endedAt: startedAt, outcome: 'unknown', status: 0, latencyMs: 0 };

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../../fixtures/settings-app/test-support/postgres.ts';
 import { CLI_BIN, startSettingsApp } from '../../fixtures/settings-app/test-support/process.ts';
 import { loadTarget } from '../targets/load.ts';
-import { type TargetProfileInput } from '../model/target-profile.ts';
+import { type TargetProfile, type TargetProfileInput } from '../model/target-profile.ts';
 import { defineTarget } from '../targets/define.ts';
 import { TargetProfileError } from '../kit/errors.ts';
 import { WriteLedger } from './ledger.ts';
@@ -32,6 +32,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const target = await loadTarget('settings-app');
 const w = registerWorkload(target);
+/** The profile with its values the bare tokens (`reg-<run>-<n>`): what the rule's exact expectations below name. */
+const tokenOnly: TargetProfile = { ...target, workload: { ...w, value: undefined } };
 
 /** The profile's direct query on the file, through the sqlite3 CLI (no shell). */
 async function sqliteDirect(file: string): Promise<string> {
@@ -116,10 +118,10 @@ describe('register workload in a profile', () => {
 
 describe('RegisterLedger on the real settings service (SQLite)', () => {
   /** Read-your-write pairs at 300 writes/s for 3 s (4 workers, 2 keys each), then the file read directly. */
-  async function pairs(name: string, env: Record<string, string>, entry: 'main' | 'mutant') {
+  async function pairs(name: string, env: Record<string, string>, entry: 'main' | 'mutant', t = tokenOnly) {
     const file = await seededFile(name);
     await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, ...env }, entry);
-    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: name, rate: 300, concurrency: 4 });
+    await using ledger = new RegisterLedger({ baseUrl: app.url, target: t, runId: name, rate: 300, concurrency: 4 });
     expect(ledger.initialFromDirect(await sqliteDirect(file))).toMatchObject({ theme: 'light', page_size: '25' });
     await ledger.readAll(); // before any write: the seed values, legal as the initial values
     ledger.start();
@@ -129,8 +131,8 @@ describe('RegisterLedger on the real settings service (SQLite)', () => {
     return ledger.check();
   }
 
-  it('the app under read-your-write pairs: every read legal, every acknowledged write pinned by its read-back', async () => {
-    const c = await pairs('correct', {}, 'main');
+  it('the app under read-your-write pairs of generated values (Unicode, quoting, 4096 units): every read legal, every acknowledged write pinned by its read-back', async () => {
+    const c = await pairs('correct', {}, 'main', target);
     expect(c.headline).toMatch(/^no anomaly: \d+ read\(s\) of 8 key\(s\) against \d+ acknowledged write\(s\)$/);
     expect(c.results.filter((r) => r.verdict !== 'ok').map((r) => r.detail)).toEqual([]);
     // ~900 at 300/s; the floor leaves room for a slow machine.
@@ -202,7 +204,7 @@ describe('RegisterLedger on the real settings service (SQLite)', () => {
     const run = async (entry: 'main' | 'mutant') => {
       const file = await seededFile(`sequential-${entry}`);
       await using app = await startSettingsApp({ DB_ENGINE: 'sqlite', SETTINGS_DB_FILE: file, MUTANT_DROP_EVERY: '5' }, entry);
-      await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: entry });
+      await using ledger = new RegisterLedger({ baseUrl: app.url, target: tokenOnly, runId: entry });
       ledger.initialFromDirect(await sqliteDirect(file));
       // PUT n goes to key (n-1) mod 8; the mutant drops PUTs 5, 10, …, 40: the last writes of keys 3..8
       // are PUTs 33..40, so PUT 35 (timezone) and PUT 40 (digest_hour) leave stale values.
@@ -247,7 +249,7 @@ describe('the settings-app profile against the real app', () => {
         const child = execFile('psql', [url.href, '-v', 'ON_ERROR_STOP=1', '-qtA'], { env: pgEnv }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
         child.stdin!.end(sql);
       });
-    await using ledger = new RegisterLedger({ baseUrl: app.url, target, runId: 'pg' });
+    await using ledger = new RegisterLedger({ baseUrl: app.url, target: tokenOnly, runId: 'pg' });
     expect(ledger.initialFromDirect(await psql(postgresDirectSql(w)))).toEqual(SEED);
     for (let i = 0; i < 16; i++) await ledger.write();
     await psql(`UPDATE app_settings SET setting_value = to_jsonb('rogue'::text) WHERE setting_key = 'motd';`);

@@ -8,7 +8,7 @@
 // catch as their key's latest. The register rule (register.ts) is then applied read by read. The
 // final read should come from the database itself (readDirect over the output of the profile's
 // direct query, exec'd where the database lives), not from the app.
-import { registerWorkload, parseDirectRows, registerWriteRequest, registerReadPath, type DirectRows } from '../kit/register-workload.ts';
+import { registerValue, registerWorkload, parseDirectRows, registerWriteRequest, registerReadPath, type DirectRows } from '../kit/register-workload.ts';
 import { done, notYet, waitFor } from '../kit/wait.ts';
 import { Agent, request } from 'undici';
 import { at } from '../kit/features.ts';
@@ -30,6 +30,8 @@ export interface RegisterLedgerOptions {
   /** The keys the ledger writes (default: all of the workload's); see ledgerKeys. */
   keys?: readonly string[];
   timeoutMs?: number;
+  /** The seed of the generated values (kit/values.ts), where the profile gives the register's domain. */
+  valueSeed?: number;
 }
 
 /** Resolves once the clock (Date.now) has passed `t`. */
@@ -63,7 +65,7 @@ export class RegisterLedger implements AsyncDisposable {
   constructor(opts: RegisterLedgerOptions) {
     this.#w = registerWorkload(opts.target);
     this.#target = opts.target;
-    this.#opts = { rate: 50, concurrency: 2, timeoutMs: 2_000, keys: this.#w.keys, ...opts };
+    this.#opts = { rate: 50, concurrency: 2, timeoutMs: 2_000, keys: this.#w.keys, valueSeed: 0, ...opts };
     const own = this.#opts.keys;
     const unknown = own.filter((k) => !this.#w.keys.includes(k));
     if (own.length === 0 || unknown.length || new Set(own).size !== own.length) throw new RangeError(`keys must be distinct keys of the register (got ${JSON.stringify(own)})`);
@@ -128,7 +130,7 @@ export class RegisterLedger implements AsyncDisposable {
   /** One write of a new unique value (the next of its own keys round-robin unless given), recorded. */
   async write(key = this.#opts.keys[this.#writeKey++ % this.#opts.keys.length]!): Promise<RegisterWriteRecord> {
     const seq = ++this.#seq;
-    const value = `${this.prefix}${seq}`;
+    const value = registerValue(this.#w, this.prefix, seq, this.#opts.valueSeed);
     const req = registerWriteRequest(this.#w, key, value);
     const startedAt = Date.now();
     const t0 = performance.now();

@@ -8,70 +8,22 @@
 //  - the "SQLite" pods keep writing to PostgreSQL while every answer says sqlite → engine in use
 //    fails on where the writes landed, a finding says the header lies; the app's own read-back
 //    sees nothing wrong, the SQLite file does;
-//  - the restored pods crash (exit 1, a fatal line in their log) 4 s after they start serving, and
-//    crash-loop → stability fails on the restarts, naming the exit code and the last lines;
 //  - /api/health answers 200 without touching the database → the fault is still proven on
 //    PostgreSQL, the finding is recorded, and monitoring fails because no trigger could fire; the
-//    same build stores every non-ASCII character of a name as "?" (an encoding loss) → data
-//    integrity fails on the altered rows, with the bytes sent and stored in report.md.
-// The mutants: app/test-support/mutant-main.ts (the real app with a defect switched on).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { renderRunReports } from '../../harness/report/write.ts';
+//    same build on SQLite stores every non-ASCII character of a name as "?" (an encoding loss) and
+//    lists users from a snapshot pinned at its first request (stale reads) → data integrity fails
+//    on the altered rows (bytes sent and stored in report.md) and on the users the app cannot list;
+//    it lists the tools in reverse order → functionality fails on the differential replay alone.
+// The mutants: app/test-support/mutant-main.ts (the real app with a defect switched on). A crash
+// loop, caught by stability, is drilled beside the unit tests (suites/proof/crash-after-start.proof.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drillExitCode } from '../../harness/cli/exit-code.ts';
-import { type ScenarioName } from '../../harness/model/drill-config.ts';
-import { parseDrillConfig } from '../../harness/config/parse.ts';
-import type { Verdict } from '../../harness/model/verdict.ts';
-import type { ScenarioOutcome } from '../../harness/model/outcome.ts';
-import { applyExpectations } from '../../harness/criteria/expectations.ts';
-import { loadCriteria } from '../../harness/criteria/registry.ts';
-import { criterionVerdicts } from '../../harness/drill/judge.ts';
-import { runScenario } from '../../harness/drill/run-scenario.ts';
-import type { EventOf, JournalEvent } from '../../harness/model/journal-events.ts';
-import { Journal, readJournal } from '../../harness/journal/journal.ts';
-import { REPO_ROOT } from '../../harness/kit/repo.ts';
-import { tsxNodeCommand } from '../../harness/platform/local/config.ts';
-import { loadScenarios } from '../../harness/scenarios/registry.ts';
-import type { Mutant } from '../../app/test-support/mutant-main.ts';
-import { drillEnv, progress } from '../drill-env.ts';
 import { insertAfter } from '../../harness/kit/step-ids.ts';
 import { thawWrites } from '../../harness/kit/write-freeze.ts';
-import type { ProcedureContext } from '../../harness/model/context.ts';
-import type { Procedure } from '../../harness/model/procedure.ts';
 import { hardenedPlanned } from '../../harness/procedures/planned.ts';
+import { drillEnv } from '../drill-env.ts';
+import { drillMutant, findings, say, type Drilled } from './mutant-drill.ts';
 
 const env = drillEnv();
-
-interface Drilled {
-  outcome: ScenarioOutcome;
-  verdicts: Map<string, Verdict>;
-  events: JournalEvent[];
-  exitCode: number;
-  reportMd: string;
-}
-
-/** One hardened drill of `scenario` with the app image mapped to a broken build; verdicts journalled as the suites do. */
-async function drillMutant(scenario: ScenarioName, mutants: Mutant[], procedure?: Procedure<ProcedureContext>): Promise<Drilled> {
-  const runDir = path.join(env.runDir, `mutant-${mutants.join('+')}`);
-  const images = {
-    'hyperpage:*': {
-      command: [...tsxNodeCommand(), path.join(REPO_ROOT, 'app', 'test-support', 'mutant-main.ts'), `--mutants=${mutants.join(',')}`, `--state=${path.join(runDir, 'mutant-state')}`],
-      bins: { 'hyperpage-cli': path.join(REPO_ROOT, 'app', 'bin', 'hyperpage-cli') },
-    },
-  };
-  const config = parseDrillConfig({ ...env.config, images });
-  const journal = new Journal(path.join(runDir, 'journal.jsonl'));
-  const outcome = await runScenario({ config, scenario, variant: 'hardened', runDir, progress, journal, procedure });
-  const list = applyExpectations(criterionVerdicts(outcome, (await loadScenarios()).get(scenario), await loadCriteria()), scenario, 'hardened');
-  for (const v of list) journal.write({ type: 'verdict', ...v });
-  const events = readJournal(journal.file);
-  await renderRunReports(journal, runDir, () => undefined);
-  return { outcome, verdicts: new Map(list.map((v) => [v.id, v])), events, exitCode: drillExitCode({ failedTests: 0, unhandledErrors: 0, events }), reportMd: readFileSync(path.join(runDir, 'report.md'), 'utf8') };
-}
-
-const findings = (events: JournalEvent[]) => events.filter((e): e is EventOf<'finding'> & JournalEvent => e.type === 'finding');
-const say = (v: Verdict) => `${v.id}: measured ${String(v.measured)} — ${v.evidence}`;
 
 describe.skipIf(env.fromCli)('mutation: after the switch the app drops 1 in 100 acknowledged writes, duplicates 1 in 100, cuts names to 32 units, and a feature answers fast 500s', () => {
   let d: Drilled;
@@ -126,33 +78,6 @@ describe.skipIf(env.fromCli)('mutation: after the switch the app drops 1 in 100 
   it('the drill exits 1', () => expect(d.exitCode).toBe(1));
 });
 
-describe.skipIf(env.fromCli)('mutation: the restored pods crash some seconds after they start serving', () => {
-  let d: Drilled;
-  beforeAll(async () => {
-    d = await drillMutant('database-corruption', ['crash-after-start']);
-  });
-
-  it('stability fails on the restarts, with the exit code and the last lines the crashed container logged', () => {
-    const v = d.verdicts.get('stability')!;
-    expect(v.passed, say(v)).toBe(false);
-    const r = d.outcome.stability.report!;
-    expect(r.restarts, say(v)).toBeGreaterThanOrEqual(1);
-    const restart = r.pods.flatMap((p) => p.restarts)[0]!;
-    expect(restart.exitCode, say(v)).toBe(1);
-    expect(restart.lastLines.join('\n'), say(v)).toContain('FATAL mutant: out of file descriptors');
-    expect(v.evidence).toMatch(/restarted .* after the switch: exit 1.*last lines: .*EMFILE/);
-    expect(d.reportMd).toMatch(/stability/);
-    expect(d.reportMd).toMatch(/\d+ restart\(s\)/);
-  });
-
-  it('the rollback itself completed and restored the service on SQLite: the crash came after', () => {
-    expect(d.outcome.procedure.completed).toBe(true);
-    expect(d.verdicts.get('emergency-rollback')!.passed, say(d.verdicts.get('emergency-rollback')!)).toBe(true);
-  });
-
-  it('the drill exits 1', () => expect(d.exitCode).toBe(1));
-});
-
 describe.skipIf(env.fromCli)('mutation: the "SQLite" pods keep writing to PostgreSQL while every answer says sqlite', () => {
   let d: Drilled;
   beforeAll(async () => {
@@ -191,10 +116,34 @@ describe.skipIf(env.fromCli)('mutation: the "SQLite" pods keep writing to Postgr
   it('the drill exits 1', () => expect(d.exitCode).toBe(1));
 });
 
-describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching the database, and names lose their non-ASCII characters', () => {
+describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching the database; on SQLite names lose their non-ASCII characters, a list comes in reverse order and the users list is read from a pinned snapshot', () => {
   let d: Drilled;
   beforeAll(async () => {
-    d = await drillMutant('database-corruption', ['health-blind', 'ascii-text']);
+    d = await drillMutant('database-corruption', ['health-blind', 'ascii-text', 'reverse-order', 'stale-reads']);
+  });
+
+  it('functionality fails on a behaviour change every feature check missed: the same tools in reverse order, found by the differential replay', () => {
+    const v = d.verdicts.get('functionality')!;
+    expect(v.passed, say(v)).toBe(false);
+    expect(d.outcome.features.every((f) => f.passed), JSON.stringify(d.outcome.features.filter((f) => !f.passed))).toBe(true);
+    const diff = d.outcome.differential!;
+    expect('error' in diff, JSON.stringify(diff)).toBe(false);
+    const r = diff as Exclude<typeof diff, { error: string }>;
+    const unknown = r.differences.filter((x) => !x.known);
+    expect(unknown.map((x) => `${x.request} ${x.path} ${x.kind}`), say(v)).toEqual(['GET /api/tools/enabled $.tools order']);
+    // The engine the health answer names is a declared engine difference, reported, not failing.
+    expect(r.differences.filter((x) => x.known).map((x) => x.path)).toEqual(['$.engine']);
+    expect(r.requests).toBeGreaterThanOrEqual(9);
+    expect(r.fields).toBeGreaterThan(50);
+    expect(findings(d.events).some((f) => f.id === 'app-behaviour-changed' && f.detail.includes('the same list in another order'))).toBe(true);
+    expect(d.reportMd).toMatch(/GET \/api\/tools\/enabled \$\.tools: the same list in another order/);
+  });
+
+  it('data integrity fails on stale reads: acknowledged users in the SQLite file that the restored service does not list', () => {
+    const v = d.verdicts.get('data-integrity')!;
+    expect(d.outcome.ledger.lost, say(v)).toBe(0);
+    expect(d.outcome.apiLedger!.lost, say(v)).toBeGreaterThan(0);
+    expect(String(v.measured), say(v)).toMatch(/\d+ not readable through the app/);
   });
 
   it('data integrity fails on an encoding loss: non-ASCII characters stored as "?", shown byte for byte', () => {
