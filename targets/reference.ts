@@ -94,7 +94,8 @@ export default defineTarget({
     },
   },
   baseline: [
-    { name: 'hyperpage-seed', command: ['hyperpage-cli', 'seed', '--users', '{{datasetSize}}', '--json'], env: { DB_ENGINE: 'sqlite' }, says: 'seeding {{datasetSize}} users into SQLite (pre-migration dataset)' },
+    // {{seedValues}}: the drill's pre-migration users with generated names (JSON lines of write bodies), after the deterministic ones.
+    { name: 'hyperpage-seed', command: ['hyperpage-cli', 'seed', '--users', '{{datasetSize}}', '--users-file', '{{seedValues}}', '--json'], env: { DB_ENGINE: 'sqlite' }, says: 'seeding {{datasetSize}} users into SQLite (pre-migration dataset)' },
     { name: 'hyperpage-forward-migration', command: ['hyperpage-cli', 'sync', '--from', 'sqlite', '--to', 'postgres', '--mode', 'mirror', '--json'], says: 'forward migration SQLite → PostgreSQL (hyperpage-cli sync)', result: 'sync' },
   ],
   // One logical schema on both engines: every column copied as it is (integers stay integers).

@@ -42,6 +42,13 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+/** A file of the given lines. */
+function usersFile(lines: string[]): string {
+  const f = path.join(dir, `users-${lines.length}-${Math.random().toString(36).slice(2)}.jsonl`);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+}
+
 describe('hyperpage-cli sync', () => {
   const a = path.join(dir, 'a.db');
   const b = path.join(dir, 'b.db');
@@ -59,6 +66,18 @@ describe('hyperpage-cli sync', () => {
     const sp = await cli(['checksum', '--engine', 'postgres', '--json']);
     expect(sb.json.tables).toEqual(sa.json.tables);
     expect(sp.json.tables).toEqual(sa.json.tables);
+  });
+
+  it('seeds the users of --users-file after the deterministic ones, names kept byte for byte through the forward sync', async () => {
+    const names = ['Zoë 😀 \u200f\u05e9\u05dc\u05d5\u05dd', "'); DROP TABLE x; --", '  ws\t', 'a\u0301'.repeat(100)];
+    const file = usersFile(names.map((name, i) => JSON.stringify({ email: `given-${i}@t`, name })));
+    const c = path.join(dir, 'given.db');
+    const r = await cli(['seed', '--users', '3', '--engine', 'sqlite', '--users-file', file, '--json'], { DATABASE_PATH: c });
+    expect(r.code, r.stderr).toBe(0);
+    const db = new BetterSqlite3(c, { readonly: true });
+    const rows = db.prepare("SELECT id, name FROM users WHERE email LIKE 'given-%' ORDER BY id").all() as { id: number; name: string }[];
+    db.close();
+    expect(rows).toEqual(names.map((name, i) => ({ id: 4 + i, name })));
   });
 
   it('identity continues after copied ids: a new PostgreSQL row gets id 5001', async () => {
@@ -105,6 +124,8 @@ describe('hyperpage-cli sync', () => {
     [['seed', '--users=-5', '--engine', 'sqlite'], /--users must be a whole number/],
     [['frobnicate'], /unknown command/],
     [['checksum', '--engine', 'sqlite', '--max-id', 'nope=1'], /--max-id must be TABLE=N/],
+    [['seed', '--users', '1', '--engine', 'sqlite', '--users-file', path.join(dir, 'missing.jsonl')], /--users-file .*missing\.jsonl: ENOENT/],
+    [['seed', '--users', '1', '--engine', 'sqlite', '--users-file', usersFile(['{"email":"a@t"}'])], /--users-file .*: line 1 is not \{"email": string, "name": string\}/],
   ])('usage error %j exits 2 with one line', async (args, msg) => {
     const r = await cli(args, { DATABASE_PATH: path.join(dir, 'u.db') });
     expect(r.code).toBe(2);

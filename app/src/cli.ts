@@ -1,6 +1,7 @@
 // hyperpage-cli: migrate, sync, checksum, seed, salvage, fault-proxy. One JSON result line on
 // stdout with --json, progress on stderr; exit 0 ok, 1 verification mismatch, 2 usage/config error
 // or a database that does not answer (one line, password masked), 3 anything else.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ConfigError, assertWritableSqlitePath, parseEngine, redactUrl, type Engine } from './config.ts';
@@ -9,7 +10,7 @@ import { keepSqliteOwner, openSqlite, migrateSqlite } from './db/sqlite.ts';
 import { TABLES } from './db/schema.ts';
 import { parseHostPort, startFaultProxy } from './fault-proxy.ts';
 import { startSalvageServer } from './salvage.ts';
-import { seedPostgres, seedSqlite } from './seed.ts';
+import { seedPostgres, seedSqlite, type GivenUser } from './seed.ts';
 import { postgresChecksum, sqliteChecksum } from './sync/checksum.ts';
 import { syncDatabases, type SyncMode, type SyncResult } from './sync/sync.ts';
 
@@ -22,13 +23,39 @@ const USAGE = `usage: hyperpage-cli <command> [options]
                                             copy every table between sqlite and postgres, then verify
                                             (--skip-missing: a table missing on the source is left as is)
   checksum [--engine E] [--max-id table=N]  per-table row counts and checksums
-  seed --users N                            deterministic dataset into DB_ENGINE
+  seed --users N [--users-file F]           deterministic dataset into DB_ENGINE, then the users of
+                                            F (JSON lines {"email", "name"}) after them
   salvage --pgdata DIR --to sqlite [--mode mirror|upsert]
                                             read a PostgreSQL data dir whose server cannot start into SQLite
   fault-proxy --listen H:P --target H:P --latency-ms N
 common: --database-url URL (or DATABASE_URL), --database-path FILE (or DATABASE_PATH), --json`;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** JSON lines `{"email": …, "name": …}`; a line of another shape is a usage error naming it. */
+export function readUsersFile(file: string): GivenUser[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--users-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const u = (() => {
+        try {
+          return JSON.parse(l) as Partial<GivenUser>;
+        } catch {
+          return undefined;
+        }
+      })();
+      if (typeof u?.email !== 'string' || typeof u.name !== 'string') throw new UsageError(`--users-file ${file}: line ${i + 1} is not {"email": string, "name": string}`);
+      return { email: u.email, name: u.name };
+    });
+}
+
 
 function engineArg(v: unknown, flag: string): Engine {
   try {
@@ -95,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
         'skip-missing': { type: 'boolean' },
         'max-id': { type: 'string', multiple: true },
         users: { type: 'string' },
+        'users-file': { type: 'string' },
         pgdata: { type: 'string' },
         listen: { type: 'string' },
         target: { type: 'string' },
@@ -173,18 +201,19 @@ async function main(argv: string[]): Promise<number> {
       const users = Number(values.users);
       if (!Number.isInteger(users) || users < 0) throw new UsageError(`--users must be a whole number >= 0 (got ${JSON.stringify(values.users ?? null)})`);
       const engine = engineArg(values.engine ?? process.env.DB_ENGINE, 'DB_ENGINE');
+      const extra = values['users-file'] === undefined ? [] : readUsersFile(values['users-file'] as string);
       const t0 = performance.now();
       let rows: number;
       if (engine === 'sqlite') {
         const db = openSqlite(needPath(values));
         migrateSqlite(db);
-        rows = seedSqlite(db, users);
+        rows = seedSqlite(db, users, extra);
         db.close();
       } else {
         const c = await connect(needUrl(values));
         try {
           await migratePostgresClient(c);
-          rows = await seedPostgres(c, users);
+          rows = await seedPostgres(c, users, extra);
         } finally {
           await c.end();
         }

@@ -11,6 +11,8 @@ import { cliJob } from '../kit/jobs.ts';
 import { parseCliJson } from '../kit/app-cli.ts';
 import { SyncResultSchema, type SyncResult } from '../model/app-cli-results.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
+import type { WriteRecord } from '../model/measurements.ts';
+import { writeRequest } from '../kit/workload.ts';
 
 const NS = TOPOLOGY.namespace;
 
@@ -21,13 +23,41 @@ export interface BaselineOptions {
   target: TargetProfile;
   image: string;
   datasetSize: number;
+  /** The seed of the generated values, and the key prefix of the pre-migration rows generated with it. */
+  valueSeed?: number;
+  seedPrefix?: string;
   progress(line: string): void;
   signal?: AbortSignal;
+}
+
+/** Pre-migration rows with generated values a baseline job seeds (`{{seedValues}}`): enough for every kind of value many times over. */
+export const SEEDED_VALUE_ROWS = 200;
+const SEED_VALUES = { configMap: 'drill-seed-values', dir: '/drill-seed', file: 'values.jsonl' } as const;
+
+/**
+ * The pre-migration rows of a set target whose baseline job takes `{{seedValues}}`: write bodies as
+ * its API takes them (the profile's body template), one JSON per line, each with generated values
+ * (kit/values.ts), in a ConfigMap the job mounts. Returned as acknowledged writes.
+ */
+async function seedValuesFile(o: BaselineOptions): Promise<WriteRecord[]> {
+  const w = o.target.workload;
+  if (w.model !== 'set' || w.write.body === undefined) throw new Error(`target ${o.target.name}: a baseline job takes {{seedValues}}, which needs a set workload with a JSON body`);
+  const t = Date.now();
+  const writes = Array.from({ length: SEEDED_VALUE_ROWS }, (_, i) => writeRequest(w, o.seedPrefix ?? 'premig-', i + 1, `pre-migration ${i + 1}`, o.valueSeed));
+  await o.platform.apply({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: SEED_VALUES.configMap, namespace: NS },
+    data: { [SEED_VALUES.file]: writes.map((r) => JSON.stringify(JSON.parse(r.body!))).join('\n') + '\n' },
+  } as KubeObject);
+  return writes.map((r, i) => ({ email: r.key, seq: i + 1, t, latencyMs: 0, outcome: 'ok' as const, status: 0, ...(r.values ? { values: r.values, kinds: r.kinds } : {}) }));
 }
 
 export interface Baseline {
   /** Forward migration result (SQLite → PostgreSQL), with per-table counts and checksums, when the target has one. */
   forward?: SyncResult;
+  /** The writes handed to a baseline job as pre-migration rows (`{{seedValues}}`), each as acknowledged: checked like every other. */
+  seeded: WriteRecord[];
   seedMs: number;
   deployMs: number;
 }
@@ -106,11 +136,14 @@ export async function deployBaseline(o: BaselineOptions): Promise<Baseline> {
   // The target's jobs (seed, migrate, the forward migration), in its image, in order.
   const t1 = Date.now();
   let forward: SyncResult | undefined;
-  const fill = (x: string) => x.replaceAll('{{datasetSize}}', String(o.datasetSize));
+  const takesValues = (job: (typeof target.baseline)[number]) => job.command.some((a) => a.includes('{{seedValues}}'));
+  const seeded = target.baseline.some(takesValues) ? await seedValuesFile(o) : [];
+  const fill = (x: string) => x.replaceAll('{{datasetSize}}', String(o.datasetSize)).replaceAll('{{seedValues}}', `${SEED_VALUES.dir}/${SEED_VALUES.file}`);
   for (const job of target.baseline) {
-    o.progress(`  ${fill(job.says)}`);
+    o.progress(`  ${fill(job.says)}${takesValues(job) ? ` (+ ${seeded.length} rows of generated values)` : ''}`);
     const env = Object.fromEntries(Object.entries(job.env).map(([k, v]) => [k, fill(v)]));
-    const r = await o.platform.runJob(cliJob({ name: job.name, image, args: [], command: job.command.map(fill), env, appEnv: target.app.env }), { timeoutMs: 600_000, signal: o.signal });
+    const configMap = takesValues(job) ? { configMap: { name: SEED_VALUES.configMap, mountPath: SEED_VALUES.dir } } : {};
+    const r = await o.platform.runJob(cliJob({ name: job.name, image, args: [], command: job.command.map(fill), env, appEnv: target.app.env, ...configMap }), { timeoutMs: 600_000, signal: o.signal });
     const last = r.logs.trim().split('\n').pop() ?? '';
     if (job.result === 'sync') {
       forward = parseCliJson(r.logs, SyncResultSchema, `${job.command[0]} (${job.name})`);
@@ -119,5 +152,5 @@ export async function deployBaseline(o: BaselineOptions): Promise<Baseline> {
       o.progress(`  migrated ${forward.rows} rows in ${forward.durationMs} ms, verified`);
     } else if (!r.succeeded) throw new Error(`${job.name} failed (exit ${r.exitCode}): ${last}`);
   }
-  return { forward, seedMs: Date.now() - t1, deployMs };
+  return { forward, seeded, seedMs: Date.now() - t1, deployMs };
 }

@@ -189,7 +189,7 @@ function healthWhileFaulted(s: DrillState) {
 function setData(s: DrillState, from: number): DataOutcome {
   const { journal, readBack } = s;
   const ledger = s.writeLedger;
-  const allWrites = [...ledger.writes, ...s.loadWrites];
+  const allWrites = [...ledger.writes, ...s.loadWrites, ...s.seededWrites];
   const fields = setWorkloadOf(s.target, 'the set read-back').fields;
   // Every found row's stored values against the ones sent: in the file, in PostgreSQL, through the app.
   const withValues = (c: LedgerCheck, r: Pick<LandedRead, 'keys' | 'values'>, form: 'column' | 'api'): LedgerCheck => {

@@ -108,7 +108,8 @@ export const PHASES: readonly Phase[] = [
     id: 'setup',
     setup: 'the baseline (PostgreSQL, app 3/3, seeded and migrated data)',
     async run(s) {
-      await deployBaseline({ platform: s.platform, journal: s.journal, target: s.target, image: s.image, datasetSize: s.config.datasetSize, progress: s.progress, signal: s.signal });
+      const baseline = await deployBaseline({ platform: s.platform, journal: s.journal, target: s.target, image: s.image, datasetSize: s.config.datasetSize, valueSeed: s.valueSeed, seedPrefix: s.seedPrefix, progress: s.progress, signal: s.signal });
+      s.seededWrites.push(...baseline.seeded);
       s.serviceUrl = await s.platform.serviceUrl(TOPOLOGY.namespace, TOPOLOGY.appService);
       s.ctx = {
         platform: s.platform,
@@ -310,17 +311,19 @@ export const PHASES: readonly Phase[] = [
       const w = s.target.workload;
       if (w.model === 'register') return registerReadBackPhase(s);
       const ledger = s.writeLedger;
+      // The pre-migration rows with generated values too, where a baseline job seeded them.
+      const prefixes = [ledger.prefix, s.loadPrefix, ...(s.seededWrites.length ? [s.seedPrefix] : [])];
       s.readBack = await readWhereWritesLanded({
         platform: s.platform,
         journal: s.journal,
         sqliteDep: s.sqliteDeployment,
-        prefixes: [ledger.prefix, s.loadPrefix],
+        prefixes,
         keys: w.readBack,
         fields: w.fields,
         signal: s.signal,
         api: async () => {
-          const [a, b] = await Promise.all([ledger.prefix, s.loadPrefix].map((p) => ledger.readBackRows(p)));
-          return { keys: [...a!.keys, ...b!.keys], ...(a!.values && b!.values ? { values: [...a!.values, ...b!.values] } : {}) };
+          const pages = await Promise.all(prefixes.map((p) => ledger.readBackRows(p)));
+          return { keys: pages.flatMap((p) => p.keys), ...(pages.every((p) => p.values) ? { values: pages.flatMap((p) => p.values!) } : {}) };
         },
       });
     },

@@ -105,7 +105,12 @@ export class DrillState {
     this.tag = `${spec.name}-${variant}`;
     this.loadPrefix = `load-${platform.runId}-`;
     this.valueSeed = o.config.valueSeed ?? randomValueSeed();
+    this.seedPrefix = `premig-${platform.runId}-`;
   }
+
+  /** Key prefix of the pre-migration rows with generated values (a baseline job's `{{seedValues}}`), and those rows as acknowledged writes. */
+  readonly seedPrefix: string;
+  readonly seededWrites: WriteRecord[] = [];
 
   /** The seed of every generated write value of this run (kit/values.ts): the report prints it, --value-seed replays it. */
   readonly valueSeed: number;

@@ -12,6 +12,8 @@ export interface CliJobOptions {
   env?: Record<string, string>;
   /** A memory-backed emptyDir (tmpfs) mounted here: scratch space faster than the node's disk. */
   memoryScratch?: string;
+  /** A ConfigMap mounted read-only (files the drill hands the job: the pre-migration values). */
+  configMap?: { name: string; mountPath: string };
   /** The whole argv (executable first): the target's own tool (its baseline jobs) or drill-data (data-tool.ts). */
   command: string[];
   /** The env names the image reads the database URL and the SQLite file from (the target's; default the data tool's, DRILL_JOB_ENV). */
@@ -27,10 +29,14 @@ export function cliJob(o: CliJobOptions): V1Job {
   const volumes: NonNullable<NonNullable<V1Job['spec']>['template']['spec']>['volumes'] = [
     { name: 'data-volume', persistentVolumeClaim: { claimName: TOPOLOGY.sqlitePvc } },
   ];
-  const mounts = [{ name: 'data-volume', mountPath: '/data' }];
+  const mounts: { name: string; mountPath: string; readOnly?: boolean }[] = [{ name: 'data-volume', mountPath: '/data' }];
   if (o.memoryScratch) {
     volumes.push({ name: 'scratch', emptyDir: { medium: 'Memory' } });
     mounts.push({ name: 'scratch', mountPath: o.memoryScratch });
+  }
+  if (o.configMap) {
+    volumes.push({ name: 'drill-files', configMap: { name: o.configMap.name } });
+    mounts.push({ name: 'drill-files', mountPath: o.configMap.mountPath, readOnly: true });
   }
   if (o.mountPostgresData) {
     volumes.push({ name: 'postgres-data', persistentVolumeClaim: { claimName: TOPOLOGY.postgresPvc } });

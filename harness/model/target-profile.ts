@@ -196,7 +196,12 @@ export const TargetImageSchema = z.object({
 /** One job of the baseline (after the app serves on PostgreSQL): seeding, migrating, the forward migration. */
 export const BaselineJobSchema = z.object({
   name: z.string().regex(/^[a-z0-9][-a-z0-9]*$/),
-  /** argv in the app image: the first element is the executable (one of the image's tools); `{{datasetSize}}` is replaced by the config's dataset size. */
+  /**
+   * argv in the app image: the first element is the executable (one of the image's tools);
+   * `{{datasetSize}}` is replaced by the config's dataset size, and `{{seedValues}}` (a set workload
+   * with a JSON body) by the path of a file of pre-migration rows with generated values, one write
+   * body (the workload's template, filled) per line: checked after the rollback like every write.
+   */
   command: z.array(z.string().min(1)).min(1),
   /** On top of the app's database URL and SQLite path (the engine variable among them, when a job needs one). */
   env: z.record(EnvName, z.string()).default({}),
