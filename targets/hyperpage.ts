@@ -86,6 +86,15 @@ export default defineTarget({
   },
   // The drill's own writes change each tool's `drill` value: the differential compares the rest of the configuration.
   differential: {
+    // Measured at 151e93f: on PostgreSQL the configurations cannot be read at all; SQLite reads them.
+    engineDifferences: [
+      {
+        request: '/api/tools/config',
+        path: 'status',
+        reason: 'on PostgreSQL it answers 500 "Failed to retrieve tool configurations" (finding hyperpage-postgres-acks-no-write: SQLite-shaped SQL sent to PostgreSQL); on SQLite 200',
+      },
+      { request: '/api/tools/config', path: '$', reason: "on PostgreSQL the body is the 500's error; on SQLite the configurations (finding hyperpage-postgres-acks-no-write)" },
+    ],
     // JSON paths as the diff writes them: `$.github`, `$["code-reviews"]`.
     ignore: TOOLS.map((tool) => ({ request: '/api/tools/config', path: `$${/^[A-Za-z_$][\w$]*$/.test(tool) ? `.${tool}` : `[${JSON.stringify(tool)}]`}.config.drill`, reason: "the drill's writes change the tool's drill value" })),
   },
@@ -157,8 +166,8 @@ export default defineTarget({
       },
     ],
   },
-  // Measured at 151e93f (docs/hyperpage.md). No expected failures yet: they are strict, and are
-  // declared once a drill of this target has shown which checks each finding fails.
+  // Measured at 151e93f (docs/hyperpage.md). Expected failures are strict: one is declared once a
+  // drill of this target has shown which check its finding fails, and in which rows.
   findings: [
     { id: 'hyperpage-engine-fallback', title: 'DB_ENGINE=postgresql (not exactly "postgres") is served by SQLite silently: POST /api/tools/config 200, the value landed in the SQLite file, PostgreSQL unchanged' },
     {
@@ -182,6 +191,13 @@ export default defineTarget({
     { id: 'hyperpage-tool-configs-shapes-differ', title: 'tool_configs differs between the engines beyond renames (PostgreSQL nests enabled/config/notifications in one jsonb): a copy through the mapping puts the whole payload in SQLite\'s config' },
     { id: 'hyperpage-k8s-selector', title: 'Its own k8s manifests: the app pods have no `component: app` label (the runbook\'s selector patch assumes it) and hyperpage-service selects app=hyperpage, which the PostgreSQL pods also carry' },
     { id: 'hyperpage-per-process-config-cache', title: 'GET /api/tools/config?tool=K answers from a per-process cache: after a write through one replica (200, in the file), another replica that had read K still answers the old value (GET /api/tools/config, all tools, reads the database)' },
+    {
+      id: 'hyperpage-runbook-enables-tools',
+      title:
+        "The runbook's SQLite deployment sets ENABLE_GITHUB, ENABLE_GITLAB and ENABLE_JIRA to true, which this app's deployment does not: after the seed rollback the service lists 3 enabled tools (0 on PostgreSQL) and /api/health reports their rate limits (the differential replay: 46 fields changed)",
+      expectedFailures: [{ check: 'criterion:functionality', variant: 'seed', scenarios: ['database-corruption'] }],
+      fix: "give the runbook's SQLite deployment the app deployment's environment (the hardened variant copies it)",
+    },
     { id: 'hyperpage-standalone-hostname', title: 'The standalone server.js binds to $HOSTNAME: a pod name that does not resolve ends it at start (getaddrinfo ENOTFOUND); the image runs `next start`, which ignores HOSTNAME' },
   ],
 });

@@ -26,10 +26,20 @@ describe('stability', () => {
     expect(v.evidence).toContain('pod-2 appeared 15.0 s after the switch');
   });
 
+  it("an unready period that began in the drill's own capacity burst is shown, not failed; a restart there still fails", () => {
+    const pods = [{ ...report.pods[0]!, unready: [{ from: 118_500, to: 118_800 }] }, report.pods[1]!, report.pods[2]!];
+    const shed = stabilityVerdict({ stability: { ...healthy, report: { ...report, pods, unreadyPeriods: 1, unreadyMs: 300 } } });
+    expect(shed.passed, shed.evidence).toBe(true);
+    expect(shed.evidence).toContain('0 unready periods (and 1 in the capacity burst, not counted)');
+    expect(shed.evidence).toContain('pod-0 not Ready from 13.5 s to 13.8 s after the switch, in the capacity burst');
+    const crashed = [{ ...pods[0]!, restarts: [{ at: 118_600, container: 'app', count: 1, lastLines: [] }] }, pods[1]!, pods[2]!];
+    expect(stabilityVerdict({ stability: { ...healthy, report: { ...report, pods: crashed, restarts: 1 } } }).passed).toBe(false);
+  });
+
   it('a watch shorter than the soak, or none, is not measured (never a pass); an explicit short soak is said', () => {
     const short = stabilityVerdict({ stability: { ...healthy, report: { ...report, watchedMs: 10_000 } } });
     expect(short).toMatchObject({ passed: false, measured: 'not measured', notMeasured: 'watched only 10.0 s of the 30 s soak' });
-    const none = stabilityVerdict({ stability: { soakSec: 30, explicit: false, notWatched: 'no deployment hyperpage-sqlite to watch (the rollback did not complete)' } });
+    const none = stabilityVerdict({ stability: { soakSec: 30, explicit: false, overload: [], notWatched: 'no deployment hyperpage-sqlite to watch (the rollback did not complete)' } });
     expect(none).toMatchObject({ passed: false, measured: 'not measured' });
     const explicit = stabilityVerdict({ stability: { ...healthy, soakSec: 3, explicit: true } });
     expect(explicit.passed).toBe(true);

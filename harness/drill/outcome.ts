@@ -251,7 +251,7 @@ function valueSummary(file: ValueCheck | undefined, api: ValueCheck | undefined,
 /** The soak asked for and what the stability watch saw; without a watch, why. */
 function stabilityOf(s: DrillState): StabilityOutcome {
   const soak = soakOf(s.config);
-  const base = { soakSec: soak.sec, explicit: soak.explicit };
+  const base = { soakSec: soak.sec, explicit: soak.explicit, overload: s.overloadWindows.filter((w) => w.to >= s.rollbackEndAt) };
   if (s.stability) return { ...base, report: s.stability };
   return { ...base, notWatched: `no deployment ${s.sqliteDeployment} to watch${s.procedure?.completed ? '' : ' (the rollback did not complete)'}` };
 }

@@ -77,6 +77,7 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after' | 'capacityBefore' | '
       const connections = capacity ? CAPACITY_CONNECTIONS : c.loadConnections;
       const how = rate ? `open loop at ${rate.target} req/s (${rate.source})` : `closed loop, ${connections} connections`;
       s.progress(`  load ${durationSec} s, ${how} (${name}, ${Math.round(c.writeRatio * 100)} % writes)`);
+      const startedAt = Date.now();
       const r = await runLoad({
         baseUrl: s.serviceUrl,
         durationSec,
@@ -93,6 +94,8 @@ function loadPhase(name: 'baseline' | 'faulted' | 'after' | 'capacityBefore' | '
       const corrected = r.corrected ? `, corrected p99 ${r.corrected.p99} ms, ${r.rate!.achieved}/${r.rate!.target} req/s achieved, ${r.rate!.late} late` : '';
       s.progress(`  ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms${corrected}, ${r.rps} req/s, ${r.errors} errors, ${r.non2xx} non-2xx${r.writes ? `, ${r.writes.ok}/${r.writes.attempted} writes acknowledged` : ''}`);
       s.load[name] = r;
+      // The drill's own overload: a readiness flap inside it is measured, not held against stability.
+      if (capacity) s.overloadWindows.push({ from: startedAt, to: Date.now() });
     },
   };
 }

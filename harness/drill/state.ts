@@ -108,6 +108,8 @@ export class DrillState {
     this.seedPrefix = `premig-${platform.runId}-`;
   }
 
+  /** When the closed-loop capacity bursts ran (the drill's deliberate overload). */
+  readonly overloadWindows: { from: number; to: number }[] = [];
   /** Key prefix of the pre-migration rows with generated values (a baseline job's `{{seedValues}}`), and those rows as acknowledged writes. */
   readonly seedPrefix: string;
   readonly seededWrites: WriteRecord[] = [];

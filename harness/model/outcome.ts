@@ -156,4 +156,6 @@ export interface StabilityOutcome {
   explicit: boolean;
   report?: StabilityReport;
   notWatched?: string;
+  /** The capacity bursts after the restore: the drill's deliberate overload, in which an unready period is reported, not failed. */
+  overload: { from: number; to: number }[];
 }

@@ -6,3 +6,5 @@ import '../proof/seed-loses-writes.proof.ts';
 import '../proof/broken-engine-switch.proof.ts';
 import '../proof/freeze-undo.proof.ts';
 import '../proof/crash-after-start.proof.ts';
+import '../proof/engine-liar.proof.ts';
+import '../proof/blind-health.proof.ts';

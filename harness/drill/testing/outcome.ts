@@ -44,6 +44,7 @@ export function drilledOutcome(over: Partial<ScenarioOutcome> = {}): ScenarioOut
     stability: {
       soakSec: 30,
       explicit: false,
+      overload: [{ from: 118_000, to: 119_000 }],
       report: {
         startedAt: 105_000,
         watchedMs: 31_000,
