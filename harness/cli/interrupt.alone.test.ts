@@ -1,7 +1,8 @@
 // Ctrl-C (SIGINT to the CLI's process group) in the middle of a real drill: exit 130, the report marked aborted with the steps done so
 // far, and nothing of the run left running (no process carrying the run marker, no listening port).
 // The check is scoped to this run's label prefix (its report folder's name), so drills of other test
-// files running meanwhile are not counted.
+// files running meanwhile are not counted. It runs alone (project "alone"): beside the unit tests and
+// two drills on 2 cores, its run once had no process of its own to find at the first step's end.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
