@@ -39,6 +39,7 @@ describe.skipIf(env.fromCli)('mutation: /api/health answers 200 without touching
     expect(d.outcome.ledger.lost, say(v)).toBe(0);
     expect(d.outcome.apiLedger!.lost, say(v)).toBeGreaterThan(0);
     expect(String(v.measured), say(v)).toMatch(/\d+ not readable through the app/);
+    expect(d.reportMd).toMatch(/\d+ not readable through the app/);
   });
 
   it('data integrity fails on an encoding loss: non-ASCII characters stored as "?", shown byte for byte', () => {
