@@ -194,7 +194,7 @@ export default defineTarget({
     {
       id: 'hyperpage-runbook-enables-tools',
       title:
-        "The runbook's SQLite deployment sets ENABLE_GITHUB, ENABLE_GITLAB and ENABLE_JIRA to true, which this app's deployment does not: after the seed rollback the service lists 3 enabled tools (0 on PostgreSQL) and /api/health reports their rate limits (the differential replay: 46 fields changed)",
+        "The runbook's SQLite deployment sets ENABLE_GITHUB, ENABLE_GITLAB and ENABLE_JIRA to true, which this app's deployment does not: after the seed rollback the service lists 3 enabled tools (0 on PostgreSQL) and /api/health reports their rate limits (the differential replay sees some 40 fields change)",
       expectedFailures: [{ check: 'criterion:functionality', variant: 'seed', scenarios: ['database-corruption'] }],
       fix: "give the runbook's SQLite deployment the app deployment's environment (the hardened variant copies it)",
     },
