@@ -32,7 +32,11 @@ describe('the differential replay', () => {
     const r = compareReplay(baseline, after, t);
     expect(r.learnedNoise).toEqual(['GET /h $.pod']);
     expect(r.declaredNoise).toEqual(['GET /list $.items[0].seen', 'GET /list $.items[1].seen']);
-    expect(r.differences).toEqual([{ request: 'GET /h', path: '$.engine', kind: 'value', before: 'postgres', after: 'sqlite', known: 'names the engine' }]);
+    expect(r.differences).toEqual([
+      { request: 'GET /h', path: '$.engine', kind: 'value', before: 'postgres', after: 'sqlite', known: 'names the engine' },
+      // Unanswered after the rollback where PostgreSQL answered: a status difference, not a pass.
+      { request: 'GET /one', path: 'status', kind: 'status', before: 200, after: 'no answer (socket hang up)' },
+    ]);
     expect(r.errors).toEqual(['GET /one: socket hang up']);
     // h: engine, up + status; list: 2 × n + status; one: n + status (pod and seen left out).
     expect(r.fields).toBe(8);

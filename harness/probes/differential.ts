@@ -107,7 +107,9 @@ export function compareReplay(b: DifferentialBaseline, after: Awaited<ReturnType
     fields += leaves(before.body, '$', ignored) + (ignored('status') ? 0 : 1);
     if (!a) continue;
     if ('error' in a) {
+      // No answer where PostgreSQL answered is a behaviour change too: the status, from the one recorded to none.
       errors.push(`${a.request}: ${a.error}`);
+      if (!ignored('status')) differences.push({ request: before.request, path: 'status', kind: 'status', before: before.status, after: `no answer (${a.error})` });
       continue;
     }
     for (const d of diffAnswers(before, a, (p) => {
