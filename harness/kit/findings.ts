@@ -58,6 +58,13 @@ export const FINDINGS = {
     id: 'runbook-planned-no-readiness',
     title: 'The planned rollback deployment has no readiness probe, and its labels match the live service selector: it takes traffic before it is ready',
   },
+  plannedDropsFeatureFlags: {
+    id: 'runbook-planned-drops-feature-flags',
+    title:
+      "The planned rollback's SQLite deployment sets only NODE_ENV, DB_ENGINE and DATABASE_PATH (the emergency one also sets ENABLE_RATE_LIMITING, ENABLE_GITHUB, ENABLE_GITLAB, ENABLE_JIRA): after it the tool integrations and rate limits answer enabled=false. The differential replay sees it; feature checks that only ask for a boolean do not",
+    // Measured on the reference app, whose deployment turns them on (its profile's extraEnv).
+    expectedFailures: [{ check: 'criterion:functionality', variant: 'seed', scenarios: ['performance-issues', 'maintenance-window'] }],
+  },
   hostBackupPath: {
     id: 'runbook-host-backup-path',
     title: 'The planned rollback backs up /data/hyperpage.db on the machine running the script, not in the pod: the SQLite backup silently does not happen',
