@@ -12,7 +12,7 @@ import { parseCliJson } from '../kit/app-cli.ts';
 import { SyncResultSchema, type SyncResult } from '../model/app-cli-results.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import type { WriteRecord } from '../model/measurements.ts';
-import { writeRequest } from '../kit/workload.ts';
+import { sentValues, writeRequest } from '../kit/workload.ts';
 
 const NS = TOPOLOGY.namespace;
 
@@ -50,7 +50,7 @@ async function seedValuesFile(o: BaselineOptions): Promise<WriteRecord[]> {
     metadata: { name: SEED_VALUES.configMap, namespace: NS },
     data: { [SEED_VALUES.file]: writes.map((r) => JSON.stringify(JSON.parse(r.body!))).join('\n') + '\n' },
   } as KubeObject);
-  return writes.map((r, i) => ({ email: r.key, seq: i + 1, t, latencyMs: 0, outcome: 'ok' as const, status: 0, ...(r.values ? { values: r.values, kinds: r.kinds } : {}) }));
+  return writes.map((r, i) => ({ email: r.key, seq: i + 1, t, latencyMs: 0, outcome: 'ok' as const, status: 0, ...sentValues(r) }));
 }
 
 export interface Baseline {

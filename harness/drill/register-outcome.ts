@@ -5,6 +5,7 @@ import { coverage } from '../probes/landed-writes.ts';
 import { checkLedger } from '../probes/ledger.ts';
 import { registerWorkload } from '../kit/register-workload.ts';
 import { describeDomain, valueKindOf } from '../kit/values.ts';
+import { kindCounts } from '../kit/stored-values.ts';
 import type { RegisterWriteRecord } from '../model/measurements.ts';
 import { pinnedValues } from '../kit/register-rule.ts';
 import type { DataOutcome } from '../model/outcome.ts';
@@ -40,15 +41,15 @@ export function registerData(s: DrillState, from: number): DataOutcome {
   const w = registerWorkload(s.target);
   if (w.value) {
     // The seed and the kinds of value written (each write's kind follows from its number: kit/values.ts).
-    const kinds: Record<string, number> = {};
-    for (const x of [...ledger.writes, ...s.loadRegisterWrites]) kinds[valueKindOf(w.value, x.seq, 'value')] = (kinds[valueKindOf(w.value, x.seq, 'value')] ?? 0) + 1;
+    const domain = w.value;
+    const kinds = kindCounts([...ledger.writes, ...s.loadRegisterWrites].map((x) => valueKindOf(domain, x.seq, 'value')));
     journal.write({
       type: 'probe.summary',
       probe: 'values',
       summary: {
         seed: s.valueSeed,
         domains: `value: a token unique in the run, then ${describeDomain(w.value)}`,
-        written: `value: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+        written: `value: ${kinds}`,
         compared: 'every value read (the SQLite file, the app) against the values written, exactly, by the register rule',
       },
     });

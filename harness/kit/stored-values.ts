@@ -67,15 +67,19 @@ export function alteredInWords(a: AlteredValue): string {
   return `${a.key} ${a.field}: sent ${shown(a.sent)}, stored ${shown(a.stored)}${where}`;
 }
 
+/** How many values of each kind were written, in words ("unicode 12, quoting 11"; "none"). */
+export function kindCounts(kinds: Iterable<string | undefined>): string {
+  const n = new Map<string, number>();
+  for (const k of kinds) if (k !== undefined) n.set(k, (n.get(k) ?? 0) + 1);
+  return [...n].map(([k, c]) => `${k} ${c}`).join(', ') || 'none';
+}
+
 /** The values summary: the seed, each field's domain, the kinds written (by count), and what each source's comparison found. */
 export function valuesWritten(fields: Readonly<Record<string, WriteField>>, writes: readonly WriteRecord[], seed: number, checks: [string, ValueCheck | undefined][]) {
-  const kinds: Record<string, Record<string, number>> = {};
-  for (const w of writes) for (const [f, k] of Object.entries(w.kinds ?? {})) (kinds[f] ??= {})[k] = (kinds[f]![k] ?? 0) + 1;
-  const per = (f: string) => Object.entries(kinds[f] ?? {}).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   return {
     seed,
     domains: Object.entries(fields).map(([f, d]) => `${f}: ${describeDomain(d.domain)}`).join('; '),
-    written: Object.keys(fields).map((f) => `${f}: ${per(f)}`).join('; '),
+    written: Object.keys(fields).map((f) => `${f}: ${kindCounts(writes.map((w) => w.kinds?.[f]))}`).join('; '),
     compared: checks.filter((c): c is [string, ValueCheck] => c[1] !== undefined).map(([where, c]) => `${where}: ${c.altered} altered of ${c.rows} rows`).join('; ') || 'nothing read',
   };
 }

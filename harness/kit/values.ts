@@ -120,16 +120,18 @@ function kindsOf(d: ValueDomain): [string, fc.Arbitrary<SentValue>][] {
   return k;
 }
 
-/** The kind write `n` of a field gets (the round-robin generateValue follows). */
-export function valueKindOf(d: ValueDomain, n: number, field = ''): string {
+/** Write `n`'s kind of a field, round-robin from a per-field offset: its name and arbitrary. */
+function kindAt(d: ValueDomain, n: number, field: string): [string, fc.Arbitrary<SentValue>] {
   const kinds = kindsOf(d);
-  return kinds[(((n + seedOf(field)) % kinds.length) + kinds.length) % kinds.length]![0];
+  return kinds[(((n + seedOf(field)) % kinds.length) + kinds.length) % kinds.length]!;
 }
+
+/** The kind write `n` of a field gets (what generateValue writes). */
+export const valueKindOf = (d: ValueDomain, n: number, field = ''): string => kindAt(d, n, field)[0];
 
 /** One value of a domain: write `n` of `prefix` under `seed`, its kind round-robin; `reserve` UTF-16 units of a text are kept for the caller. */
 export function generateValue(d: ValueDomain, seed: number, prefix: string, n: number, field = '', reserve = 0): { value: SentValue; kind: string } {
-  const kind = valueKindOf(d, n, field);
-  const arb = kindsOf(d).find(([k]) => k === kind)![1];
+  const [kind, arb] = kindAt(d, n, field);
   const raw = fc.sample(arb, { seed: seedOf(seed, prefix, n, field), numRuns: 1 })[0]!;
   const value = d.type === 'text' ? fitText(String(raw), d, reserve, kind === 'max-length') : raw;
   return { value, kind };

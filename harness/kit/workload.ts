@@ -45,6 +45,9 @@ export function writeRequest(w: SetWorkload, prefix: string, n: number, label: s
   };
 }
 
+/** What a write sent in the profile's fields, for its record (nothing when the profile declares none). */
+export const sentValues = (r: WriteRequest): Pick<WriteRequest, 'values' | 'kinds'> => (r.values ? { values: r.values, kinds: r.kinds } : {});
+
 export function writeOutcome(status: number, ack: readonly number[]): WriteOutcome {
   return ack.includes(status) ? 'ok' : status === 504 || status === 0 ? 'unknown' : 'fail';
 }

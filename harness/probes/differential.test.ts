@@ -17,6 +17,13 @@ describe('the differential replay', () => {
     expect(differentialPaths(t)).toEqual(['/h', '/list', '/one']);
   });
 
+  it('each known engine difference carries the reason of the entry that covers it', () => {
+    const two = { ...t, differential: { ...t.differential, engineDifferences: [{ request: '/h', path: '$.engine', reason: 'names the engine' }, { request: '/h', path: '$.up', reason: 'counts from start' }] } };
+    const b: DifferentialBaseline = { first: [rec('/h', { engine: 'postgres', up: 1 }, 'a')], second: [rec('/h', { engine: 'postgres', up: 1 }, 'b')] };
+    const r = compareReplay(b, [rec('/h', { engine: 'sqlite', up: 2 }, 'c')], two);
+    expect(r.differences.map((d) => `${d.path}: ${d.known}`)).toEqual(['$.engine: names the engine', '$.up: counts from start']);
+  });
+
   it('declared paths match themselves, what is under them, and any index for [*]', () => {
     const m = pathMatcher(t.differential.ignore, 'GET /list');
     expect(['$.items[3].seen', '$.items[0].seen.ms', '$.items[0].seenAt', '$.items[0].name'].map(m)).toEqual([true, true, false, false]);

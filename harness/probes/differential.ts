@@ -102,7 +102,8 @@ export function compareReplay(b: DifferentialBaseline, after: Awaited<ReturnType
     const noise = new Set(diffAnswers(before, second).map((d) => d.path));
     for (const p of noise) learned.push(`${before.request} ${p}`);
     const declared = pathMatcher(t.differential.ignore, before.request);
-    const known = pathMatcher(t.differential.engineDifferences, before.request);
+    // The declared engine difference that covers a path: its own reason, not another entry's of the same request.
+    const knownBecause = (p: string) => t.differential.engineDifferences.find((e) => pathMatcher([e], before.request)(p))?.reason;
     const ignored = (p: string) => noise.has(p) || declared(p);
     fields += leaves(before.body, '$', ignored) + (ignored('status') ? 0 : 1);
     if (!a) continue;
@@ -116,7 +117,7 @@ export function compareReplay(b: DifferentialBaseline, after: Awaited<ReturnType
       if (declared(p) && !noise.has(p)) declaredNoise.add(`${before.request} ${p}`);
       return ignored(p);
     })) {
-      const reason = t.differential.engineDifferences.find((e) => (e.request === '*' || `GET ${e.request}` === before.request) && known(d.path))?.reason;
+      const reason = knownBecause(d.path);
       differences.push({ request: before.request, ...d, ...(reason ? { known: reason } : {}) });
     }
   }

@@ -66,7 +66,7 @@ export function rowsOf(out: string, fields: FieldColumns | undefined): Pick<Land
     const parts = line.split('|');
     const hex = parts.splice(parts.length - names.length);
     keys.push(parts.join('|'));
-    values.push(Object.fromEntries(names.map((n, i) => [n, hex[i] === 'NULL' || hex[i] === undefined ? null : Buffer.from(hex[i], 'hex').toString('hex')])));
+    values.push(Object.fromEntries(names.map((n, i) => [n, hex[i] === 'NULL' || hex[i] === undefined ? null : hex[i].toLowerCase()])));
   }
   return { keys, values };
 }

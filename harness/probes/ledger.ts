@@ -7,7 +7,7 @@ import type { WriteRecord, LedgerCheck, LandedRead } from '../model/measurements
 import { apiValueHex } from '../kit/stored-values.ts';
 import { Agent, request } from 'undici';
 import { at } from '../kit/features.ts';
-import { headerOf, readBackPath, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
+import { headerOf, readBackPath, sentValues, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
 import { type WriteOutcome } from '../model/measurements.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { startPaced } from './paced.ts';
@@ -56,7 +56,7 @@ export class WriteLedger implements AsyncDisposable {
     const seq = ++this.#seq;
     const w = setWorkloadOf(this.#target, 'the set ledger');
     const req = writeRequest(w, this.prefix, seq, `ledger ${seq}`, this.#opts.valueSeed);
-    const sent = req.values ? { values: req.values, kinds: req.kinds } : {};
+    const sent = sentValues(req);
     const email = req.key;
     const t = Date.now();
     const t0 = performance.now();

@@ -6,7 +6,7 @@
 import type { RegisterWriteRecord, WriteRecord } from '../model/measurements.ts';
 import type { TargetProfile } from '../model/target-profile.ts';
 import { registerValue, registerWorkload, registerWriteRequest } from '../kit/register-workload.ts';
-import { headerOf, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
+import { headerOf, sentValues, setWorkloadOf, writeId, writeOutcome, writeRequest } from '../kit/workload.ts';
 
 export interface LoadWrites {
   /** Share of requests that are writes, 0…0.9. */
@@ -78,7 +78,7 @@ function setWriter(w: LoadWrites, target: TargetProfile): () => MixRequest {
   return () => {
     const n = ++seq;
     const req = writeRequest(workload, w.prefix, n, `load ${n}`, w.valueSeed);
-    const rec: WriteRecord = { email: req.key, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0, ...(req.values ? { values: req.values, kinds: req.kinds } : {}) };
+    const rec: WriteRecord = { email: req.key, seq: n, t: Date.now(), latencyMs: 0, outcome: 'unknown', status: 0, ...sentValues(req) };
     w.records.push(rec);
     const t0 = performance.now();
     return {
